@@ -1,0 +1,207 @@
+"""How long each bar lasts, and which bars disagree with the meter.
+
+Durations are fractions of a whole note, so ``3/4`` means a full bar of 3/4 time. The walk
+understands unit length ``L:``, broken rhythm (``>``, ``<``), tuplets (``(p:q:r``), chords,
+grace notes (no time), inline ``M:``/``L:`` changes and voices (each voice counts its own bars).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .lexer import NOTE_RE, REST_RE, Kind, lex
+from .tune import AbcError, Tune, meter_length, parse_fraction
+
+
+@dataclass(frozen=True)
+class Bar:
+    number: int  # numbered as abc2abc does: a short first bar is the pickup, bar 0
+    voice: str
+    duration: Fraction
+    expected: Fraction | None  # None in free meter
+    opens_section: bool  # the barline before it was |:, ||, [| or an ending
+    closes_section: bool  # its barline is :|, ||, |] or the end of the tune
+    multi_rest: bool = False  # a Z4-style rest that stands for several bars
+
+
+@dataclass(frozen=True)
+class BarProblem:
+    """A bar whose length is not the meter's."""
+
+    bar: int
+    voice: str
+    expected: Fraction
+    actual: Fraction
+
+    def __str__(self) -> str:
+        voice = f" (voice {self.voice})" if self.voice != "1" else ""
+        den = math.lcm(self.expected.denominator, self.actual.denominator)
+        actual, expected = self.actual * den, self.expected * den
+        return f"bar {self.bar}{voice} is {actual}/{den} not {expected}/{den}"
+
+
+def length_multiplier(text: str) -> Fraction:
+    """``""`` → 1, ``"2"`` → 2, ``"/"`` → 1/2, ``"//"`` → 1/4, ``"3/2"`` → 3/2, ``"3/"`` → 3/2."""
+    if "/" not in text:
+        return Fraction(int(text)) if text else Fraction(1)
+    num, _, rest = text.partition("/")
+    slashes = 1 + len(rest) - len(rest.lstrip("/"))
+    den_digits = rest.lstrip("/")
+    den = int(den_digits) * 2 ** (slashes - 1) if den_digits else 2**slashes
+    return Fraction(int(num) if num else 1, den)
+
+
+def _tuplet(text: str, compound: bool) -> tuple[Fraction, int]:
+    parts = text[1:].split(":")
+    p = int(parts[0])
+    if p == 0:
+        raise AbcError(f"tuplet {text!r} has zero notes")
+    default_q = {2: 3, 3: 2, 4: 3, 6: 2, 8: 3}.get(p, 3 if compound else 2)
+    q = int(parts[1]) if len(parts) > 1 and parts[1] else default_q
+    r = int(parts[2]) if len(parts) > 2 and parts[2] else p
+    return Fraction(q, p), r
+
+
+def _broken(text: str) -> tuple[Fraction, Fraction]:
+    """Factors for the notes before and after ``>``/``<`` (``>>`` dots twice)."""
+    short = Fraction(1, 2 ** len(text))
+    long = 2 - short
+    return (long, short) if text[0] == ">" else (short, long)
+
+
+def _is_section_bar(text: str) -> bool:
+    return ":" in text or "||" in text or "]" in text or "[" in text
+
+
+class _Voice:
+    def __init__(self, name: str, meter: Fraction | None, unit: Fraction):
+        self.name, self.meter, self.unit = name, meter, unit
+        self.count = 0  # bars closed so far
+        self.duration = Fraction(0)
+        self.has_music = False
+        self.multi_rest = False
+        self.opens_section = True
+        self.first_was_pickup = False
+
+
+def bars(tune: Tune) -> list[Bar]:
+    """Every bar of every voice, in the order they close."""
+    header_meter = meter_length(tune.meter)
+    header_unit = tune.unit_length
+    voices: dict[str, _Voice] = {}
+    voice = voices.setdefault("1", _Voice("1", header_meter, header_unit))
+    out: list[Bar] = []
+
+    def close(bar_text: str | None) -> None:
+        if voice.has_music:
+            pickup = voice.count == 0 and voice.meter is not None and voice.duration < voice.meter
+            voice.first_was_pickup = voice.first_was_pickup or pickup
+            number = 0 if pickup else voice.count + (0 if voice.first_was_pickup else 1)
+            closes = bar_text is None or _is_section_bar(bar_text)
+            out.append(Bar(number, voice.name, voice.duration, voice.meter,
+                           voice.opens_section, closes, voice.multi_rest))
+            voice.count += 1
+        voice.duration, voice.has_music, voice.multi_rest = Fraction(0), False, False
+        voice.opens_section = bar_text is None or _is_section_bar(bar_text)
+
+    tuplet_factor, tuplet_left = Fraction(1), 0
+    pending = Fraction(1)  # factor for the next note after a broken-rhythm mark
+    last = Fraction(0)  # duration of the last note or chord, for broken rhythm
+    in_chord = in_grace = overlay = False
+    chord_first: Fraction | None = None
+
+    def event(raw: Fraction) -> None:
+        nonlocal tuplet_left, pending, last
+        d = raw * pending
+        pending = Fraction(1)
+        if tuplet_left > 0:
+            d *= tuplet_factor
+            tuplet_left -= 1
+        last = d
+        if not overlay:
+            voice.duration += d
+        voice.has_music = True
+
+    for atom in lex(tune.body):
+        kind, text = atom.kind, atom.text
+        if kind is Kind.NOTE or kind is Kind.REST:
+            if in_grace:
+                continue
+            if kind is Kind.NOTE:
+                d = length_multiplier(NOTE_RE.fullmatch(text).group(4)) * voice.unit
+            else:
+                letter, length = REST_RE.fullmatch(text).groups()
+                if letter in "ZX":  # multi-bar rest: Z4 is four bars
+                    count = int(length) if length.isdigit() else 1
+                    d = (voice.meter or Fraction(0)) * count
+                    voice.multi_rest = True
+                else:
+                    d = length_multiplier(length) * voice.unit
+            if in_chord:
+                chord_first = d if chord_first is None else chord_first
+            else:
+                event(d)
+        elif kind is Kind.CHORD_START:
+            in_chord, chord_first = True, None
+        elif kind is Kind.CHORD_END:
+            if in_chord and chord_first is not None:
+                event(chord_first * length_multiplier(text[1:]))
+            in_chord = False
+        elif kind is Kind.GRACE_START:
+            in_grace = True
+        elif kind is Kind.GRACE_END:
+            in_grace = False
+        elif kind is Kind.TUPLET:
+            meter = voice.meter
+            compound = meter is not None and meter.numerator % 3 == 0 and meter.numerator > 3
+            tuplet_factor, tuplet_left = _tuplet(text, compound)
+        elif kind is Kind.BROKEN:
+            before, after = _broken(text)
+            if not overlay:
+                voice.duration += last * (before - 1)
+            pending = after
+        elif kind is Kind.BAR:
+            close(text)
+            overlay = False
+        elif kind is Kind.OTHER and text == "&":
+            overlay = True  # voice overlay: the bar's length is that of its first layer
+        elif kind in (Kind.INLINE_FIELD, Kind.FIELD_LINE):
+            name, value = _field(text)
+            if name == "M":
+                voice.meter = meter_length(value)
+            elif name == "L":
+                voice.unit = parse_fraction(value, "L")
+            elif name == "V":
+                vid = value.split()[0] if value.split() else "1"
+                voice = voices.setdefault(vid, _Voice(vid, header_meter, header_unit))
+    for v in voices.values():
+        voice = v
+        close(None)
+    return out
+
+
+def _field(text: str) -> tuple[str, str]:
+    inner = text.strip().strip("[]")
+    return inner[0], inner[2:].split("%")[0].strip()
+
+
+def validate(tune: Tune, strict: bool = False) -> list[BarProblem]:
+    """Bars whose length differs from the meter.
+
+    A short first bar is a pickup and never a problem. Unless ``strict``, a short bar that
+    closes or opens a section (a repeat, a double bar, an ending, the end of the tune) is
+    accepted too: it is the usual partner of a pickup. Over-long bars are always problems.
+    """
+    problems = []
+    for bar in bars(tune):
+        if bar.expected is None or bar.multi_rest or bar.duration == bar.expected:
+            continue
+        short = bar.duration < bar.expected
+        if short and bar.number == 0:
+            continue
+        if short and not strict and (bar.closes_section or bar.opens_section):
+            continue
+        problems.append(BarProblem(bar.number, bar.voice, bar.expected, bar.duration))
+    return problems

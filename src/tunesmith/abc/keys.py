@@ -1,0 +1,85 @@
+"""Keys and key signatures as ABC writes them in ``K:`` (``D``, ``Ador``, ``F#m``, ``Bb mix``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .tune import AbcError
+
+LETTERS = "CDEFGAB"
+NATURAL_PC = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+SHARP_ORDER = "FCGDAEB"
+# Mode → sharps added to (or flats taken from) the major key on the same tonic.
+MODE_OFFSET = {"major": 0, "lydian": 1, "mixolydian": -1, "dorian": -2, "minor": -3,
+               "phrygian": -4, "locrian": -5}
+_MODE_ALIASES = {"": "major", "maj": "major", "ion": "major", "m": "minor", "min": "minor",
+                 "aeo": "minor", "mix": "mixolydian", "dor": "dorian", "phr": "phrygian",
+                 "lyd": "lydian", "loc": "locrian"}
+# Sharps in the major key of each tonic spelling (negative = flats).
+MAJOR_SHARPS = {"C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "F#": 6, "C#": 7, "F": -1,
+                 "Bb": -2, "Eb": -3, "Ab": -4, "Db": -5, "Gb": -6, "Cb": -7, "G#": 8, "D#": 9,
+                 "A#": 10, "E#": 11, "B#": 12, "Fb": -8}
+_KEY_RE = re.compile(r"^\s*([A-Ga-g])([#b]?)\s*([A-Za-z]*)")
+_EXPLICIT_RE = re.compile(r"(\^\^|\^|__|_|=)([A-Ga-g])")
+ACCIDENTAL_VALUE = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2}
+
+
+@dataclass(frozen=True)
+class Key:
+    """A tonic and mode, and the accidental each letter carries in the signature."""
+
+    tonic: str | None  # "F#", or None for K:none / K:HP style keys
+    mode: str  # major, minor, dorian, …
+    signature: dict[str, int] = field(default_factory=dict)  # letter (upper) → -2..2
+
+    @property
+    def pitch_class(self) -> int | None:
+        if self.tonic is None:
+            return None
+        return (NATURAL_PC[self.tonic[0]] + {"#": 1, "b": -1}.get(self.tonic[1:], 0)) % 12
+
+    @property
+    def sharps(self) -> int:
+        """Sharps (positive) or flats (negative) in the signature."""
+        return sum(self.signature.values())
+
+    def abc(self) -> str:
+        if self.tonic is None:
+            return "none"
+        suffix = {"major": "", "minor": "m"}.get(self.mode, self.mode[:3])
+        return self.tonic + suffix
+
+
+def signature_for(tonic: str, mode: str) -> dict[str, int]:
+    """Accidentals of the key signature: walk the circle of fifths as far as the key goes."""
+    n = MAJOR_SHARPS[tonic] + MODE_OFFSET[mode]
+    order, step = (SHARP_ORDER, 1) if n >= 0 else (SHARP_ORDER[::-1], -1)
+    signature: dict[str, int] = {}
+    for i in range(abs(n)):
+        signature[order[i % 7]] = signature.get(order[i % 7], 0) + step
+    return signature
+
+
+def parse_key(value: str) -> Key:
+    """Parse a ``K:`` value; clef and other ``name=value`` settings are ignored."""
+    text = value.split("%")[0].strip()
+    words = [w for w in text.split() if "=" not in w or _EXPLICIT_RE.fullmatch(w)]
+    head = " ".join(w for w in words if not _EXPLICIT_RE.fullmatch(w))
+    explicit = {m.group(2).upper(): ACCIDENTAL_VALUE[m.group(1)]
+                for w in words for m in [_EXPLICIT_RE.fullmatch(w)] if m}
+    if head.lower() in ("", "none") or head.startswith(("H", "clef")):
+        return Key(None, "major", explicit)
+    m = _KEY_RE.match(head)
+    if not m:
+        raise AbcError(f"K: cannot read key {value!r}")
+    tonic = m.group(1).upper() + m.group(2)
+    mode_word = m.group(3).lower()
+    if mode_word.startswith("exp"):
+        return Key(tonic, "major", explicit)
+    mode = _MODE_ALIASES.get(mode_word[:3])
+    if mode is None or tonic not in MAJOR_SHARPS:
+        raise AbcError(f"K: cannot read key {value!r}")
+    signature = signature_for(tonic, mode)
+    signature.update(explicit)
+    return Key(tonic, mode, {k: v for k, v in signature.items() if v})

@@ -1,0 +1,146 @@
+"""An ABC-aware tokenizer: musical atoms as tokens, characters and bytes as the fallback.
+
+Each atom of :func:`tunesmith.abc.lexer.lex` (a note with its length, a barline, a tuplet
+mark, a header line such as ``M:6/8``) is one token when the vocabulary has it. A rare atom is
+spelled with character tokens, and a character outside the vocabulary with UTF-8 byte tokens,
+so nothing is ever unknown and ``decode(encode(text)) == text`` for every string.
+
+``split_lengths`` chooses between one token per note-with-length (``^F,3/2``) and separate
+pitch and length tokens (``^F,`` ``3/2``); see ``benchmarks/tokenizer_choice.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .lexer import Kind, lex, split_length
+
+PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
+SPECIALS = (PAD, BOS, EOS)
+_BYTE_TOKENS = tuple(f"<0x{b:02X}>" for b in range(256))
+_BASE_CHARS = tuple(c for c in string.printable if c not in "\x0b\x0c\r")
+
+
+class TokenizerError(ValueError):
+    """Raised for ids outside the vocabulary or an unreadable vocabulary file."""
+
+
+@dataclass(frozen=True)
+class TokenizerConfig:
+    split_lengths: bool = False  # separate pitch and length tokens
+    min_count: int = 3  # atoms seen fewer times in the training data are spelled out
+
+
+class Tokenizer:
+    def __init__(self, tokens: list[str], config: TokenizerConfig = TokenizerConfig()):
+        if len(tokens) != len(set(tokens)):
+            raise TokenizerError("vocabulary has duplicate tokens")
+        if len(tokens) > 65535:
+            raise TokenizerError(f"vocabulary of {len(tokens)} tokens does not fit uint16")
+        self.config = config
+        self.tokens = tokens
+        self.ids = {t: i for i, t in enumerate(tokens)}
+        self.pad_id, self.bos_id, self.eos_id = (self.ids[t] for t in SPECIALS)
+        self._byte_ids = [self.ids[t] for t in _BYTE_TOKENS]
+        self._byte_of = {self.ids[t]: b for b, t in enumerate(_BYTE_TOKENS)}
+        # specials and control tokens such as <tradition=irish>: never musical text
+        self.special_ids = {i for i, t in enumerate(tokens)
+                            if t in SPECIALS or (len(t) > 2 and t[0] == "<" and t[-1] == ">"
+                                                 and t[1].isalpha() and i not in self._byte_of)}
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    # -- building -------------------------------------------------------------------------
+    @classmethod
+    def build(cls, texts: Iterable[str], config: TokenizerConfig = TokenizerConfig(),
+              extra_tokens: Iterable[str] = ()) -> Tokenizer:
+        """Vocabulary from training texts: specials, ``extra_tokens`` (controls), bytes,
+        printable characters, then every atom seen at least ``min_count`` times."""
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(cls._pieces(text, config))
+        tokens = list(SPECIALS) + list(extra_tokens) + list(_BYTE_TOKENS) + list(_BASE_CHARS)
+        seen = set(tokens)
+        for piece, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            if n >= config.min_count and piece not in seen:
+                tokens.append(piece)
+                seen.add(piece)
+        return cls(tokens, config)
+
+    @staticmethod
+    def _pieces(text: str, config: TokenizerConfig) -> list[str]:
+        pieces = []
+        for atom in lex(text):
+            if config.split_lengths and atom.kind in (Kind.NOTE, Kind.REST):
+                pitch, length = split_length(atom.text)
+                pieces.append(pitch)
+                if length:
+                    pieces.append(length)
+            else:
+                pieces.append(atom.text)
+        return pieces
+
+    # -- encoding -------------------------------------------------------------------------
+    def encode(self, text: str, bos: bool = False, eos: bool = False) -> list[int]:
+        ids = [self.bos_id] if bos else []
+        for piece in self._pieces(text, self.config):
+            tid = self.ids.get(piece)
+            if tid is not None:
+                ids.append(tid)
+                continue
+            for ch in piece:  # rare atom: spell it out
+                cid = self.ids.get(ch)
+                if cid is not None:
+                    ids.append(cid)
+                else:
+                    ids.extend(self._byte_ids[b] for b in ch.encode("utf-8"))
+        if eos:
+            ids.append(self.eos_id)
+        return ids
+
+    def decode(self, ids: Iterable[int], skip_special: bool = True) -> str:
+        out: list[str] = []
+        pending = bytearray()
+        for tid in ids:
+            tid = int(tid)
+            if not 0 <= tid < len(self.tokens):
+                raise TokenizerError(f"token id {tid} is outside the vocabulary of {len(self)}")
+            byte = self._byte_of.get(tid)
+            if byte is not None:
+                pending.append(byte)
+                continue
+            if pending:
+                out.append(pending.decode("utf-8", errors="replace"))
+                pending.clear()
+            token = self.tokens[tid]
+            if skip_special and tid in self.special_ids:
+                continue
+            out.append(token)
+        if pending:
+            out.append(pending.decode("utf-8", errors="replace"))
+        return "".join(out)
+
+    def token_id(self, token: str) -> int:
+        try:
+            return self.ids[token]
+        except KeyError:
+            raise TokenizerError(f"token {token!r} is not in the vocabulary") from None
+
+    # -- saving ---------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        data = {"config": asdict(self.config), "tokens": self.tokens}
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Tokenizer:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            return cls(list(data["tokens"]), TokenizerConfig(**data["config"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise TokenizerError(f"{path}: not a tunesmith vocabulary ({exc})") from exc

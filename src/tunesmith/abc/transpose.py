@@ -1,0 +1,146 @@
+"""Transpose a whole tune, respelling every note in the new key (for data augmentation).
+
+Notes move by a diatonic step count and a semitone count together, so a tune in D major moved
+up 5 semitones lands in G major with the same letters-per-scale-degree, and accidentals are
+written only where the new key signature and the bar's earlier accidentals do not already
+imply them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .keys import LETTERS, MAJOR_SHARPS, MODE_OFFSET, NATURAL_PC, Key, parse_key, signature_for
+from .lexer import NOTE_RE, Atom, Kind, lex
+from .tune import Tune
+
+_ACCIDENTAL_TEXT = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}
+_ACCIDENTAL_VALUE = {v: k for k, v in _ACCIDENTAL_TEXT.items()}
+_STEPS_WITHOUT_TONIC = [0, 0, 1, 2, 2, 3, 3, 4, 4, 5, 6, 6]  # sharps for black keys
+_CHORD_ROOT_RE = re.compile(r"([A-G])([#b]?)")
+
+
+def _spell(letter_index: int, pitch_class: int) -> str:
+    """A tonic name on the given letter with the accidental that gives ``pitch_class``."""
+    letter = LETTERS[letter_index % 7]
+    acc = (pitch_class - NATURAL_PC[letter] + 6) % 12 - 6
+    return letter + ("#" * acc if acc > 0 else "b" * -acc)
+
+
+def transposed_key(key: Key, semitones: int) -> tuple[Key, int]:
+    """The key ``semitones`` away spelled with the fewest accidentals, and the letter steps."""
+    if key.tonic is None:
+        steps = _STEPS_WITHOUT_TONIC[semitones % 12] + 7 * (semitones // 12)
+        return key, steps
+    pc = (key.pitch_class + semitones) % 12
+    candidates = [t for t in MAJOR_SHARPS if _spell(LETTERS.index(t[0]), pc) == t]
+    best = min(candidates, key=lambda t: (abs(MAJOR_SHARPS[t] + MODE_OFFSET[key.mode]), "b" in t))
+    steps = (LETTERS.index(best[0]) - LETTERS.index(key.tonic[0])) % 7
+    steps += 7 * round((semitones * 7 / 12 - steps) / 7)
+    return Key(best, key.mode, signature_for(best, key.mode)), steps
+
+
+class _Speller:
+    """Moves notes, remembering the accidentals in force in the current bar on both sides."""
+
+    def __init__(self, key: Key, semitones: int, steps: int):
+        self.semitones, self.steps = semitones, steps
+        self.set_key(key)
+
+    def set_key(self, key: Key) -> None:
+        self.old_key = key
+        if key.tonic is None:
+            self.new_key = key
+        else:
+            tonic = _spell(LETTERS.index(key.tonic[0]) + self.steps,
+                           key.pitch_class + self.semitones)
+            if tonic not in MAJOR_SHARPS:
+                tonic = transposed_key(key, self.semitones)[0].tonic
+            self.new_key = Key(tonic, key.mode, signature_for(tonic, key.mode))
+        self.new_bar()
+
+    def new_bar(self) -> None:
+        self.old_bar: dict[int, int] = {}
+        self.new_bar_acc: dict[int, int] = {}
+
+    def note(self, text: str) -> str:
+        m = NOTE_RE.fullmatch(text)
+        acc_text, letter, octave_marks, length = m.groups()
+        octave = 5 if letter.islower() else 4
+        octave += octave_marks.count("'") - octave_marks.count(",")
+        letter = letter.upper()
+        diatonic = octave * 7 + LETTERS.index(letter)
+        if acc_text:
+            acc = _ACCIDENTAL_VALUE[acc_text]
+            self.old_bar[diatonic] = acc
+        else:
+            acc = self.old_bar.get(diatonic, self.old_key.signature.get(letter, 0))
+        midi = 12 * octave + NATURAL_PC[letter] + acc + self.semitones
+        new = diatonic + self.steps
+        while True:
+            need = midi - (12 * (new // 7) + NATURAL_PC[LETTERS[new % 7]])
+            if need > 2:
+                new += 1
+            elif need < -2:
+                new -= 1
+            else:
+                break
+        new_letter, new_octave = LETTERS[new % 7], new // 7
+        implied = self.new_bar_acc.get(new, self.new_key.signature.get(new_letter, 0))
+        out_acc = ""
+        if need != implied or acc_text:
+            out_acc = _ACCIDENTAL_TEXT[need]
+            self.new_bar_acc[new] = need
+        if new_octave >= 5:
+            name = new_letter.lower() + "'" * (new_octave - 5)
+        else:
+            name = new_letter + "," * (4 - new_octave)
+        return out_acc + name + length
+
+    def chord_symbol(self, text: str) -> str:
+        def move(m: re.Match) -> str:
+            pc = NATURAL_PC[m.group(1)] + {"#": 1, "b": -1}.get(m.group(2), 0)
+            return _spell(LETTERS.index(m.group(1)) + self.steps, pc + self.semitones)
+
+        return _CHORD_ROOT_RE.sub(move, text)
+
+
+def _key_field(value: str, key: Key) -> str:
+    extra = [w for w in value.split()[1:] if "=" in w]
+    return " ".join([key.abc()] + extra)
+
+
+def transpose(tune: Tune, semitones: int) -> Tune:
+    """``tune`` moved by ``semitones`` (positive = up), with ``K:`` and every note respelled."""
+    if semitones == 0:
+        return tune
+    key = parse_key(tune.key)
+    new_key, steps = transposed_key(key, semitones)
+    speller = _Speller(key, semitones, steps)
+    out: list[str] = []
+    for atom in lex(tune.body):
+        out.append(_move_atom(atom, speller))
+    fields = [(k, _key_field(v, new_key) if k == "K" and key.tonic else v)
+              for k, v in tune.fields]
+    return replace(tune, fields=fields, body="".join(out))
+
+
+def _move_atom(atom: Atom, speller: _Speller) -> str:
+    kind, text = atom.kind, atom.text
+    if kind is Kind.NOTE:
+        return speller.note(text)
+    if kind is Kind.BAR:
+        speller.new_bar()
+    elif kind is Kind.SYMBOL:
+        return speller.chord_symbol(text) if re.match(r'"[A-G]', text) else text
+    elif kind in (Kind.INLINE_FIELD, Kind.FIELD_LINE) and text.lstrip("[").startswith("K:"):
+        inline = text.startswith("[")
+        value = text.strip().strip("[]")[2:]
+        key = parse_key(value)
+        speller.set_key(key)
+        if key.tonic is None:
+            return text
+        new = _key_field(value, speller.new_key)
+        return f"[K:{new}]" if inline else f"K:{new}" + ("\n" if text.endswith("\n") else "")
+    return text

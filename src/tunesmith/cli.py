@@ -1,0 +1,127 @@
+"""The ``tunesmith`` command. Thin: it parses arguments and calls the modules that do the work.
+
+Heavy libraries are imported inside each command, so ``tunesmith --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EPILOG = """examples:
+  tunesmith prepare --out datasets/default            # music21's ABC corpus and scores
+  tunesmith prepare --out datasets/mine --source ~/my-abc-folder --source songs.json
+  tunesmith styles                                    # every style label and its aliases
+"""
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from .abc import TokenizerConfig
+    from .data.prepare import PrepareConfig, prepare
+
+    config = PrepareConfig(
+        out=Path(args.out), sources=args.source or ["music21-abc", "music21-scores"],
+        workers=args.workers,
+        tokenizer=TokenizerConfig(split_lengths=args.split_lengths, min_count=args.min_count),
+        score_cache=Path(args.score_cache) if args.score_cache else None)
+    try:
+        report = prepare(config, progress=not args.quiet)
+    except FileNotFoundError as exc:
+        print(f"tunesmith prepare: {exc}", file=sys.stderr)
+        return 2
+    state = "already up to date" if report.get("up_to_date") else "written"
+    print(f"{args.out}: {state}. {report['tunes']} tunes, {report['tokens']} tokens, "
+          f"vocabulary {report['vocab_size']}, {report['skipped']} inputs skipped, "
+          f"{report['valid_share']:.1%} of tunes pass validate.")
+    print(f"Per-source counts and every skip reason: {Path(args.out) / 'report.md'}")
+    return 0
+
+
+def _styles(args: argparse.Namespace) -> int:  # noqa: ARG001
+    from .styles import DIMENSIONS, TAXONOMY
+
+    for dim in DIMENSIONS:
+        print(f"{dim}:")
+        for style in (s for s in TAXONOMY if s.dimension == dim):
+            print(f"  {style.name:<14} {', '.join(style.aliases[1:])}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .abc import AbcError, normalise, parse_tune, split_tunes, validate
+    from .data.records import SourceError, read_text
+
+    bad = 0
+    for name in args.files:
+        try:
+            text = read_text(Path(name))
+        except SourceError as exc:
+            print(exc, file=sys.stderr)
+            bad += 1
+            continue
+        for raw in split_tunes(text):
+            where = f"{name}#X:{raw.number} (line {raw.line})"
+            try:
+                problems = validate(normalise(parse_tune(raw.text)), strict=args.strict)
+            except AbcError as exc:
+                print(f"{where}: {exc}")
+                bad += 1
+                continue
+            for p in problems:
+                print(f"{where}: {p}")
+            bad += bool(problems)
+    return 1 if bad else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tunesmith", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Learn musical styles from scores and write new pieces in ABC notation.",
+        epilog=EPILOG)
+    parser.add_argument("--version", action="version", version="tunesmith 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("prepare", help="build a tokenized, split dataset from corpora",
+                       description="Read corpora, normalise, label, dedupe, split and tokenize "
+                       "them into a dataset directory. Reruns read only files that changed.")
+    p.add_argument("--out", required=True, help="dataset directory to write")
+    p.add_argument("--source", action="append", metavar="SRC",
+                   help="music21-abc, music21-scores, a folder (ABC, MusicXML, Humdrum, MIDI, "
+                        "JSON songs) or one file; repeat for several (default: both music21)")
+    p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    p.add_argument("--split-lengths", action="store_true",
+                   help="separate pitch and length tokens instead of one token per note")
+    p.add_argument("--min-count", type=int, default=3,
+                   help="atoms rarer than this are spelled with character tokens (default 3)")
+    p.add_argument("--score-cache", help="where converted scores are cached "
+                                         "(default ~/.cache/tunesmith/scores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_prepare)
+
+    p = sub.add_parser("styles", help="list every style label with its aliases")
+    p.set_defaults(func=_styles)
+
+    p = sub.add_parser("validate", help="check each bar of ABC files against the meter")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--strict", action="store_true",
+                   help="also flag short bars at repeats and section ends")
+    p.set_defaults(func=_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if getattr(args, "workers", 1) is None:
+        import os
+
+        args.workers = max(1, os.cpu_count() or 1)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Corpora → Tune records → a prepared dataset (see :mod:`tunesmith.data.prepare`)."""

@@ -1,0 +1,273 @@
+"""``tunesmith prepare``: corpora → a tokenized, split, reported dataset directory.
+
+Layout of the output directory::
+
+    vocab.json            the tokenizer (vocabulary + config), saved with every model
+    {train,valid,test}.bin  uint16 token ids, tune after tune: <bos> controls music <eos>
+    metadata.jsonl        one line per tune: id, split, offset, length, labels, ABC, validity
+    splits/{split}.txt    tune ids per split
+    report.json, report.md  counts per source and label, every skipped input with its reason
+    manifest.json         the fingerprint of inputs and settings (reruns skip when unchanged)
+    cache/                one file per input file read; a killed run resumes from here
+
+Reading files is the slow part, so it runs on every core and is cached per file; dedupe,
+split and tokenization run over the whole corpus and take seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+from ..abc import Tokenizer, TokenizerConfig, Tune, tune_from_dict, tune_to_dict, validate
+from ..styles import control_tokens, tokens_for
+from .abc_source import Collection, music21_abc_collections
+from .dedupe import SPLITS, dedupe, split, tune_id
+from .folder import folder_files, read_file
+from .records import Skip
+from .scores import music21_score_collections
+
+PIPELINE_VERSION = "1"  # bump when reading or normalising changes, to invalidate caches
+BUILTIN_SOURCES = ("music21-abc", "music21-scores")
+DEFAULT_SOURCES = BUILTIN_SOURCES
+
+
+@dataclass
+class PrepareConfig:
+    out: Path
+    sources: list[str] = field(default_factory=lambda: list(DEFAULT_SOURCES))
+    workers: int = max(1, os.cpu_count() or 1)
+    tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
+    valid_fraction: float = 0.05
+    test_fraction: float = 0.05
+    score_cache: Path | None = None  # converted scores; default ~/.cache/tunesmith/scores
+
+
+@dataclass(frozen=True)
+class _Item:
+    source: str
+    path: Path
+    defaults: dict[str, str]
+    licence: str
+
+    def cache_key(self) -> str:
+        st = self.path.stat()
+        text = f"{PIPELINE_VERSION}|{self.source}|{self.path}|{st.st_size}|{st.st_mtime_ns}|"
+        text += json.dumps(self.defaults, sort_keys=True)
+        return hashlib.sha1(text.encode()).hexdigest()
+
+
+def collections_for(source: str) -> list[Collection]:
+    """The collections a ``--source`` names: a built-in corpus, a folder or a single file."""
+    if source == "music21-abc":
+        return music21_abc_collections()
+    if source == "music21-scores":
+        return music21_score_collections()
+    path = Path(source).expanduser()
+    if path.is_dir():
+        return [Collection(f"folder:{path.name}", tuple(folder_files(path)), "user-supplied")]
+    if path.is_file():
+        return [Collection(f"file:{path.name}", (path,), "user-supplied")]
+    raise FileNotFoundError(f"--source {source!r} is neither {' nor '.join(BUILTIN_SOURCES)} "
+                            "nor an existing folder or file")
+
+
+def _read_item(args: tuple[_Item, str | None]) -> dict:
+    item, score_cache = args
+    tunes, skips = read_file(item.path, item.source, item.defaults,
+                             Path(score_cache) if score_cache else None)
+    records = []
+    for tune in tunes:
+        tune.meta.setdefault("licence", item.licence)
+        records.append({"tune": tune_to_dict(tune), "problems": len(validate(tune)),
+                        "strict_problems": len(validate(tune, strict=True))})
+    return {"tunes": records, "skips": [asdict(s) for s in skips]}
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _read_all(items: list[_Item], config: PrepareConfig, progress: bool) -> list[dict]:
+    """Each item's cached reading, reading (in parallel) only the items not cached yet."""
+    from tqdm import tqdm
+
+    cache = config.out / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    keys = [item.cache_key() for item in items]
+    todo = [i for i, k in enumerate(keys) if not (cache / f"{k}.json").exists()]
+    score_cache = str(config.score_cache) if config.score_cache else None
+    if todo:
+        jobs = [(items[i], score_cache) for i in todo]
+        bar = tqdm(total=len(jobs), desc="reading corpus files", unit="file", disable=not progress)
+        if config.workers > 1 and len(jobs) > 1:
+            with get_context("fork").Pool(config.workers, maxtasksperchild=200) as pool:
+                for i, result in zip(todo, pool.imap(_read_item, jobs, chunksize=1),
+                                     strict=True):
+                    _write_atomic(cache / f"{keys[i]}.json", json.dumps(result))
+                    bar.update()
+        else:
+            for i, job in zip(todo, jobs, strict=True):
+                _write_atomic(cache / f"{keys[i]}.json", json.dumps(_read_item(job)))
+                bar.update()
+        bar.close()
+    return [json.loads((cache / f"{k}.json").read_text(encoding="utf-8")) for k in keys]
+
+
+def encode_tune(tokenizer: Tokenizer, tune: Tune) -> list[int]:
+    """A tune as the model sees it: <bos>, its control tokens, its music, <eos>."""
+    controls = [tokenizer.token_id(t) for t in tokens_for(tune.labels)]
+    music = tokenizer.encode(tune.music_text())
+    return [tokenizer.bos_id, *controls, *music, tokenizer.eos_id]
+
+
+def prepare(config: PrepareConfig, progress: bool = True) -> dict:
+    """Build (or bring up to date) the dataset directory; returns the report."""
+    start = time.time()
+    config.out.mkdir(parents=True, exist_ok=True)
+    items = [_Item(c.name, p, c.defaults, c.licence)
+             for source in config.sources for c in collections_for(source) for p in c.files]
+    fingerprint = hashlib.sha1(json.dumps(
+        [sorted(i.cache_key() for i in items), asdict(config.tokenizer),
+         config.valid_fraction, config.test_fraction]).encode()).hexdigest()
+    manifest_path = config.out / "manifest.json"
+    if manifest_path.exists() and (config.out / "report.json").exists():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("fingerprint") == fingerprint:
+            report = json.loads((config.out / "report.json").read_text(encoding="utf-8"))
+            report["up_to_date"] = True
+            return report
+
+    results = _read_all(items, config, progress)
+    tunes: list[Tune] = []
+    problems: dict[int, tuple[int, int]] = {}
+    skips: list[Skip] = []
+    files_per_source: Counter[str] = Counter(i.source for i in items)
+    for result in results:
+        for rec in result["tunes"]:
+            problems[len(tunes)] = (rec["problems"], rec["strict_problems"])
+            tunes.append(tune_from_dict(rec["tune"]))
+        skips += [Skip(**s) for s in result["skips"]]
+    read_per_source = Counter(t.source for t in tunes)
+    index = {id(t): i for i, t in enumerate(tunes)}
+    kept, duplicates = dedupe(tunes)
+    splits = split(kept, config.valid_fraction, config.test_fraction)
+
+    tokenizer = Tokenizer.build(
+        (t.music_text() for t, s in zip(kept, splits, strict=True) if s == "train"),
+        config.tokenizer, extra_tokens=control_tokens())
+    tokenizer.save(config.out / "vocab.json")
+
+    arrays: dict[str, list[np.ndarray]] = {s: [] for s in SPLITS}
+    offsets = dict.fromkeys(SPLITS, 0)
+    meta_lines, split_ids, lengths = [], defaultdict(list), []
+    for tune, part in zip(kept, splits, strict=True):
+        ids = np.asarray(encode_tune(tokenizer, tune), dtype=np.uint16)
+        arrays[part].append(ids)
+        lengths.append(len(ids))
+        lenient, strict = problems[index[id(tune)]]
+        tid = tune_id(tune)
+        split_ids[part].append(tid)
+        meta_lines.append(json.dumps({
+            "id": tid, "split": part, "offset": offsets[part], "length": len(ids),
+            "title": tune.title, "source": tune.source, "origin": tune.origin,
+            "labels": tune.labels, "meta": tune.meta, "bar_problems": lenient,
+            "strict_bar_problems": strict, "abc": tune.abc}, ensure_ascii=False))
+        offsets[part] += len(ids)
+    for part in SPLITS:
+        data = np.concatenate(arrays[part]) if arrays[part] else np.zeros(0, np.uint16)
+        tmp = config.out / f"{part}.bin.tmp"
+        data.tofile(tmp)
+        tmp.replace(config.out / f"{part}.bin")
+        (config.out / "splits").mkdir(exist_ok=True)
+        _write_atomic(config.out / "splits" / f"{part}.txt", "\n".join(split_ids[part]) + "\n")
+    _write_atomic(config.out / "metadata.jsonl", "\n".join(meta_lines) + "\n")
+
+    report = _report(kept, splits, lengths, problems,
+                     index, skips, duplicates, files_per_source, read_per_source, tokenizer,
+                     time.time() - start)
+    _write_atomic(config.out / "report.json", json.dumps(report, indent=1, ensure_ascii=False))
+    _write_atomic(config.out / "report.md", report_markdown(report))
+    _write_atomic(manifest_path, json.dumps({"fingerprint": fingerprint,
+                                             "sources": config.sources}, indent=1))
+    return report
+
+
+def _report(kept, splits, lengths, problems, index, skips, duplicates, files_per_source,
+            read_per_source, tokenizer, seconds) -> dict:
+    per_source: dict[str, Counter] = defaultdict(Counter)
+    per_label: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    valid = strict_valid = 0
+    for tune, part, n in zip(kept, splits, lengths, strict=True):
+        s = per_source[tune.source]
+        s["tunes"] += 1
+        s["tokens"] += n
+        s[f"{part}_tunes"] += 1
+        lenient, strict = problems[index[id(tune)]]
+        valid += lenient == 0
+        strict_valid += strict == 0
+        for dim, name in tune.labels.items():
+            per_label[dim][name]["tunes"] += 1
+            per_label[dim][name]["tokens"] += n
+    for source, n in files_per_source.items():
+        per_source[source]["files"] = n
+        per_source[source]["tunes_read"] = read_per_source.get(source, 0)
+        per_source[source]["duplicates"] = read_per_source.get(source, 0) - per_source[source][
+            "tunes"]
+    reasons = Counter(_reason_kind(s.reason) for s in skips)
+    return {
+        "tunes": len(kept), "tokens": int(sum(lengths)),
+        "split_tunes": dict(Counter(splits)),
+        "vocab_size": len(tokenizer), "tokenizer": asdict(tokenizer.config),
+        "valid_share": valid / max(1, len(kept)),
+        "strict_valid_share": strict_valid / max(1, len(kept)),
+        "duplicates_removed": len(duplicates),
+        "per_source": {k: dict(v) for k, v in sorted(per_source.items()) if k},
+        "per_label": {d: {k: dict(v) for k, v in sorted(labels.items())}
+                      for d, labels in sorted(per_label.items())},
+        "skipped": len(skips), "skip_reasons": dict(reasons.most_common()),
+        "skips": [asdict(s) for s in skips],
+        "wall_seconds": round(seconds, 1),
+    }
+
+
+def _reason_kind(reason: str) -> str:
+    """A short category of a skip reason, for the report's summary table."""
+    text = reason.split(": ", 1)[-1] if reason.startswith(("/", ".")) else reason
+    return text.split("(")[0].split(":")[0].strip()[:60]
+
+
+def report_markdown(report: dict) -> str:
+    lines = ["# Dataset report", "",
+             f"{report['tunes']} tunes, {report['tokens']} tokens, vocabulary "
+             f"{report['vocab_size']} (split_lengths={report['tokenizer']['split_lengths']}), "
+             f"{report['duplicates_removed']} duplicates removed, {report['skipped']} inputs "
+             f"skipped, {report['wall_seconds']} s.", "",
+             f"Tunes passing `validate`: {report['valid_share']:.1%} "
+             f"(strict: {report['strict_valid_share']:.1%}).", "",
+             "## Per source", "", "| source | files | tunes | tokens | train | valid | test |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, s in report["per_source"].items():
+        lines.append(f"| {name} | {s.get('files', 0)} | {s.get('tunes', 0)} | "
+                     f"{s.get('tokens', 0)} | {s.get('train_tunes', 0)} | "
+                     f"{s.get('valid_tunes', 0)} | {s.get('test_tunes', 0)} |")
+    lines += ["", "## Per label", "", "| dimension | label | tunes | tokens |",
+              "|---|---|---:|---:|"]
+    for dim, labels in report["per_label"].items():
+        for name, c in labels.items():
+            lines.append(f"| {dim} | {name} | {c['tunes']} | {c['tokens']} |")
+    lines += ["", "## Skipped, by reason", "", "| reason | count |", "|---|---:|"]
+    lines += [f"| {r} | {n} |" for r, n in report["skip_reasons"].items()]
+    lines += ["", "## Skipped inputs (first 200; all are in report.json)", ""]
+    lines += [f"- `{s['origin']}`: {s['reason']}" for s in report["skips"][:200]]
+    return "\n".join(lines) + "\n"

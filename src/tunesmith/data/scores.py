@@ -1,0 +1,208 @@
+"""Scores (MusicXML, Humdrum, MIDI) to multi-voice ABC, voices interleaved bar by bar.
+
+MusicXML goes straight through the ``xml2abc`` converter shipped in ``abctoolkit``; Humdrum
+and MIDI are read by music21 and written as MusicXML first. Each conversion is cached by the
+file's content hash, so a corpus is converted once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from ..abc import AbcError, Kind, Tune, lex, normalise, parse_tune, validate
+from .abc_source import Collection, music21_corpus_dir
+from .labels import label
+from .records import Skip, SourceError
+
+SCORE_SUFFIXES = {".xml", ".mxl", ".musicxml", ".krn", ".mid", ".midi"}
+CONVERT_TIMEOUT = 180  # seconds per file
+
+# music21 corpus folder → (default labels, licence)
+_WORKS = {
+    "bach": ({"period": "baroque", "form": "chorale", "tradition": "german"},
+             "J.S. Bach chorales, music21 corpus encodings (public-domain music)"),
+    "handel": ({"period": "baroque"}, "music21 corpus"),
+    "corelli": ({"period": "baroque"}, "music21 corpus"),
+    "cpebach": ({"period": "classical"}, "music21 corpus"),
+    "palestrina": ({"period": "renaissance", "form": "mass"},
+                   "Palestrina masses, Humdrum encodings by John Miller (c) 2000; derivative "
+                   "formats reserved: research use"),
+    "monteverdi": ({"period": "renaissance", "form": "madrigal"}, "music21 corpus"),
+    "lusitano": ({"period": "renaissance"}, "music21 corpus"),
+    "trecento": ({"period": "medieval"}, "Polyphonic Music of the Fourteenth Century, "
+                 "music21 corpus encodings"),
+    "ciconia": ({"period": "medieval"}, "music21 corpus"),
+    "luca": ({"period": "medieval"}, "music21 corpus"),
+    "mozart": ({"period": "classical", "form": "quartet"}, "music21 corpus"),
+    "haydn": ({"period": "classical", "form": "quartet"}, "music21 corpus"),
+    "beethoven": ({"period": "classical", "form": "quartet"}, "music21 corpus"),
+    "schubert": ({"period": "romantic"}, "music21 corpus"),
+    "schumann_robert": ({"period": "romantic"}, "music21 corpus"),
+    "schumann_clara": ({"period": "romantic"}, "music21 corpus"),
+    "chopin": ({"period": "romantic", "form": "piano"}, "music21 corpus"),
+    "verdi": ({"period": "romantic"}, "music21 corpus"),
+    "weber": ({"period": "romantic"}, "music21 corpus"),
+    "beach": ({"period": "romantic"}, "music21 corpus"),
+    "liliuokalani": ({"period": "romantic", "form": "song"}, "music21 corpus"),
+}
+
+
+def music21_score_collections() -> list[Collection]:
+    root = music21_corpus_dir()
+    out = []
+    for dirname, (defaults, licence) in _WORKS.items():
+        files = sorted(p for p in (root / dirname).rglob("*") if p.suffix in SCORE_SUFFIXES)
+        if files:
+            out.append(Collection(f"music21/{dirname}", tuple(files), licence, defaults))
+    return out
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tunesmith" / "scores"
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):  # noqa: ARG001
+    raise _Timeout
+
+
+def _to_musicxml(path: Path, out: Path) -> None:
+    """Humdrum or MIDI → MusicXML with music21, stopped after CONVERT_TIMEOUT seconds."""
+    import music21
+
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(CONVERT_TIMEOUT)
+    try:
+        score = music21.converter.parse(str(path))
+        if path.suffix in (".mid", ".midi"):
+            score = score.quantize((4, 3), inPlace=False)
+        score.write("musicxml", fp=str(out))
+    except _Timeout:
+        raise SourceError(f"{path}: music21 took over {CONVERT_TIMEOUT} s to read it") from None
+    except Exception as exc:  # music21 raises many types for bad files
+        raise SourceError(f"{path}: music21 cannot read it ({type(exc).__name__}: {exc})"
+                          ) from exc
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _xml2abc(path: Path, workdir: Path) -> str:
+    cmd = [sys.executable, "-m", "abctoolkit.xml2abc", "-o", str(workdir), str(path)]
+    try:
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=CONVERT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise SourceError(f"{path}: xml2abc took over {CONVERT_TIMEOUT} s") from None
+    produced = sorted(workdir.glob("*.abc"))
+    if not produced:
+        message = (result.stderr or result.stdout).strip().splitlines()
+        raise SourceError(f"{path}: xml2abc wrote no ABC ({message[-1] if message else '?'})")
+    return produced[0].read_text(encoding="utf-8", errors="replace")
+
+
+def score_to_abc(path: Path, cache_dir: Path | None = None) -> str:
+    """The ABC that xml2abc makes of a score, from the cache when the file is unchanged."""
+    cache_dir = cache_dir or default_cache_dir()
+    try:
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read ({exc.strerror})") from exc
+    cached, failed = cache_dir / f"{digest}.abc", cache_dir / f"{digest}.err"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    if failed.exists():
+        raise SourceError(failed.read_text(encoding="utf-8"))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="tunesmith-score-") as tmp:
+            source = path
+            if path.suffix in (".krn", ".mid", ".midi"):
+                source = Path(tmp) / "score.musicxml"
+                _to_musicxml(path, source)
+            outdir = Path(tmp) / "abc"
+            outdir.mkdir()
+            text = _xml2abc(source, outdir)
+    except SourceError as exc:
+        failed.write_text(str(exc), encoding="utf-8")
+        raise
+    tmp_path = cached.with_suffix(".tmp")
+    tmp_path.write_text(text, encoding="utf-8")
+    tmp_path.replace(cached)  # atomic: a killed run never leaves half a file
+    return text
+
+
+_CLEFS = ("treble", "bass", "alto", "tenor", "treble-8", "bass-8")
+
+
+def interleave(tune: Tune) -> Tune:
+    """A multi-voice tune rewritten as one line per bar: ``[V:1]…|[V:2]…|``.
+
+    Raises :class:`AbcError` when the voices do not have the same number of bars.
+    """
+    voices: dict[str, list[list[str]]] = {}
+    current: list[str] = []
+    name = None
+    for atom in lex(tune.body):
+        text = atom.text
+        if atom.kind in (Kind.FIELD_LINE, Kind.INLINE_FIELD) and text.lstrip("[")[:2] == "V:":
+            name = text.strip().strip("[]")[2:].split()[0]
+            voices.setdefault(name, [[]])
+            continue
+        if atom.kind in (Kind.NEWLINE, Kind.COMMENT) or name is None or text == "$":
+            continue
+        if atom.kind is Kind.FIELD_LINE:  # an L:/M:/K: line inside a voice stays in place
+            text = f"[{text.strip()}]"
+        current = voices[name][-1]
+        current.append(text)
+        if atom.kind is Kind.BAR:
+            voices[name].append([])
+    if len(voices) < 2:
+        return tune
+    bars = {v: [b for b in bs if "".join(b).strip(" |:[]")] for v, bs in voices.items()}
+    counts = {v: len(b) for v, b in bars.items()}
+    if len(set(counts.values())) != 1:
+        raise AbcError(f"voices are not aligned: bars per voice {counts}")
+    lines = []
+    for i in range(next(iter(counts.values()))):
+        lines.append("".join(f"[V:{v}]" + "".join(bars[v][i]).strip() for v in bars))
+    fields = []
+    for key, value in tune.fields:
+        if key == "V":
+            words = value.split()
+            clef = next((w for w in words[1:] if w in _CLEFS), "")
+            value = f"{words[0]} {clef}".strip()
+        fields.append((key, value))
+    return replace(tune, fields=fields, body="\n".join(lines) + "\n")
+
+
+def read_score_file(path: Path, source: str, defaults: dict[str, str] | None = None,
+                    cache_dir: Path | None = None, meta: dict[str, str] | None = None
+                    ) -> tuple[list[Tune], list[Skip]]:
+    """One score as one interleaved, normalised, labelled Tune (or a Skip saying why not)."""
+    try:
+        text = score_to_abc(path, cache_dir)
+        tune = normalise(interleave(parse_tune(text)))
+        validate(tune)
+    except (SourceError, AbcError) as exc:
+        reason = str(exc)
+        return [], [Skip(str(path), reason if str(path) in reason else f"{path}: {reason}")]
+    title = [t for t in tune.get_all("T") if t != "Title"] or [path.stem]
+    composer = tune.get("C")
+    tune.fields = [(k, v) for k, v in tune.fields if k != "T"]
+    tune = tune.with_field("T", re.sub(r"\s+", " ", " / ".join(title)))
+    tune.source, tune.origin = source, str(path)
+    tune.meta = dict(meta or {}, **({"composer": composer} if composer else {}))
+    tune.labels = label(tune, defaults)
+    return [tune], []

@@ -1,0 +1,108 @@
+"""The style taxonomy: the one list of style labels, each with English and Chinese aliases.
+
+Labels fall into dimensions (period, tradition, form, mode, meter). The data pipeline labels
+tunes with them, the tokenizer turns them into control tokens (``<form=reel>``) and prompts are
+matched against their aliases, so every other module derives its labels from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Style:
+    dimension: str
+    name: str
+    aliases: tuple[str, ...]  # English first, then Chinese
+
+    @property
+    def token(self) -> str:
+        return f"<{self.dimension}={self.name}>"
+
+
+def _s(dimension: str, name: str, *aliases: str) -> Style:
+    return Style(dimension, name, (name, *aliases))
+
+
+TAXONOMY: tuple[Style, ...] = (
+    # period
+    _s("period", "medieval", "middle ages", "ars nova", "trecento", "中世纪", "中古"),
+    _s("period", "renaissance", "polyphony", "文艺复兴", "文艺复兴时期"),
+    _s("period", "baroque", "bach", "barock", "巴洛克", "巴罗克"),
+    _s("period", "classical", "classicism", "classical period", "mozart", "haydn",
+       "古典主义", "古典", "古典时期"),
+    _s("period", "romantic", "romanticism", "chopin", "schumann", "浪漫主义", "浪漫派", "浪漫"),
+    # tradition
+    _s("tradition", "irish", "ireland", "celtic", "爱尔兰", "爱尔兰民谣"),
+    _s("tradition", "scottish", "scotland", "scotch", "highland", "苏格兰"),
+    _s("tradition", "english", "england", "northumbrian", "英格兰", "英国"),
+    _s("tradition", "american", "america", "usa", "fife", "美国", "美洲"),
+    _s("tradition", "german", "germany", "deutsch", "德国", "德意志"),
+    _s("tradition", "chinese", "china", "中国", "中国民歌", "民歌", "华夏"),
+    _s("tradition", "luxembourgish", "luxembourg", "卢森堡"),
+    _s("tradition", "lorraine", "lothringen", "洛林"),
+    _s("tradition", "european", "europe", "欧洲"),
+    # form / dance
+    _s("form", "reel", "里尔舞曲", "里尔"),
+    _s("form", "jig", "double jig", "吉格舞曲", "吉格"),
+    _s("form", "slip jig", "滑步吉格"),
+    _s("form", "hornpipe", "号笛舞曲", "角笛舞曲"),
+    _s("form", "strathspey", "斯特拉斯佩舞曲"),
+    _s("form", "polka", "波尔卡"),
+    _s("form", "waltz", "华尔兹", "圆舞曲"),
+    _s("form", "march", "进行曲"),
+    _s("form", "air", "slow air", "曲调", "慢板曲调"),
+    _s("form", "song", "folk song", "ballad", "lied", "歌曲", "民谣", "歌谣"),
+    _s("form", "dance", "舞曲"),
+    _s("form", "chorale", "hymn", "圣咏", "众赞歌"),
+    _s("form", "madrigal", "牧歌"),
+    _s("form", "mass", "motet", "弥撒曲", "经文歌"),
+    _s("form", "quartet", "string quartet", "四重奏", "弦乐四重奏"),
+    _s("form", "piano", "piano piece", "sonata", "钢琴曲", "奏鸣曲"),
+    # mode
+    _s("mode", "major", "大调"),
+    _s("mode", "minor", "小调"),
+    _s("mode", "dorian", "多利亚调式", "多利亚"),
+    _s("mode", "mixolydian", "混合利底亚调式", "混合利底亚"),
+    _s("mode", "phrygian", "弗里几亚调式", "弗里几亚"),
+    _s("mode", "lydian", "利底亚调式", "利底亚"),
+    _s("mode", "locrian", "洛克里亚调式"),
+    _s("mode", "gong", "宫调式", "宫"),
+    _s("mode", "shang", "商调式", "商"),
+    _s("mode", "jue", "角调式", "角"),
+    _s("mode", "zhi", "徵调式", "徵"),
+    _s("mode", "yu", "羽调式", "羽"),
+    # meter (the label is the time signature itself)
+    *(_s("meter", m, f"{m} time") for m in
+      ("2/4", "3/4", "4/4", "2/2", "3/8", "6/8", "9/8", "12/8", "3/2", "6/4", "other")),
+)
+
+DIMENSIONS = ("period", "tradition", "form", "mode", "meter")
+BY_NAME: dict[tuple[str, str], Style] = {(s.dimension, s.name): s for s in TAXONOMY}
+_BY_ALIAS: dict[str, Style] = {}
+for _style in TAXONOMY:
+    for _alias in _style.aliases:
+        _BY_ALIAS.setdefault(_alias.lower(), _style)
+
+
+def lookup(alias: str) -> Style | None:
+    """The style an alias names (``"古典主义"`` → period classical), or None."""
+    return _BY_ALIAS.get(alias.strip().lower())
+
+
+def get(dimension: str, name: str) -> Style:
+    try:
+        return BY_NAME[(dimension, name)]
+    except KeyError:
+        raise KeyError(f"{dimension}={name} is not in the style taxonomy") from None
+
+
+def control_tokens() -> list[str]:
+    """Every control token a model may be conditioned on, in taxonomy order."""
+    return [s.token for s in TAXONOMY]
+
+
+def tokens_for(labels: dict[str, str]) -> list[str]:
+    """Control tokens for a tune's labels, in dimension order (unknown labels are skipped)."""
+    return [BY_NAME[(d, labels[d])].token for d in DIMENSIONS if (d, labels.get(d)) in BY_NAME]
