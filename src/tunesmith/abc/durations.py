@@ -8,6 +8,7 @@ grace notes (no time), inline ``M:``/``L:`` changes and voices (each voice count
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -75,9 +76,16 @@ def _is_section_bar(text: str) -> bool:
     return ":" in text or "||" in text or "]" in text or "[" in text
 
 
+def _is_compound(meter: str) -> bool:
+    """6/8, 9/8, 12/8 …: a tuplet of 5, 7 or 9 then fills the time of three."""
+    m = re.match(r"\s*(\d+)/", meter)
+    return bool(m) and int(m.group(1)) % 3 == 0 and int(m.group(1)) > 3
+
+
 class _Voice:
-    def __init__(self, name: str, meter: Fraction | None, unit: Fraction):
-        self.name, self.meter, self.unit = name, meter, unit
+    def __init__(self, name: str, meter: str, unit: Fraction):
+        self.name, self.unit = name, unit
+        self.set_meter(meter)
         self.count = 0  # bars closed so far
         self.duration = Fraction(0)
         self.has_music = False
@@ -85,10 +93,14 @@ class _Voice:
         self.opens_section = True
         self.first_was_pickup = False
 
+    def set_meter(self, meter: str) -> None:
+        self.meter = meter_length(meter)
+        self.compound = _is_compound(meter)
+
 
 def bars(tune: Tune) -> list[Bar]:
     """Every bar of every voice, in the order they close."""
-    header_meter = meter_length(tune.meter)
+    header_meter = tune.meter
     header_unit = tune.unit_length
     voices: dict[str, _Voice] = {}
     voice = voices.setdefault("1", _Voice("1", header_meter, header_unit))
@@ -154,9 +166,7 @@ def bars(tune: Tune) -> list[Bar]:
         elif kind is Kind.GRACE_END:
             in_grace = False
         elif kind is Kind.TUPLET:
-            meter = voice.meter
-            compound = meter is not None and meter.numerator % 3 == 0 and meter.numerator > 3
-            tuplet_factor, tuplet_left = _tuplet(text, compound)
+            tuplet_factor, tuplet_left = _tuplet(text, voice.compound)
         elif kind is Kind.BROKEN:
             before, after = _broken(text)
             if not overlay:
@@ -170,7 +180,7 @@ def bars(tune: Tune) -> list[Bar]:
         elif kind in (Kind.INLINE_FIELD, Kind.FIELD_LINE):
             name, value = _field(text)
             if name == "M":
-                voice.meter = meter_length(value)
+                voice.set_meter(value)
             elif name == "L":
                 voice.unit = parse_fraction(value, "L")
             elif name == "V":

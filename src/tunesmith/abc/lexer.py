@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     NOTE = "note"  # ^F,3/2
     REST = "rest"  # z2, x, Z4 (multi-bar rest)
     BAR = "bar"  # | || |] [| |: :| :: with an optional ending number (|1, :|2)

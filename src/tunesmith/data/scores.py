@@ -143,6 +143,7 @@ def score_to_abc(path: Path, cache_dir: Path | None = None) -> str:
     return text
 
 
+_PLACEHOLDERS = {"Title", "Music21 Fragment", "Music21", None}
 _CLEFS = ("treble", "bass", "alto", "tenor", "treble-8", "bass-8")
 
 
@@ -168,8 +169,10 @@ def interleave(tune: Tune) -> Tune:
         current.append(text)
         if atom.kind is Kind.BAR:
             voices[name].append([])
-    if len(voices) < 2:
-        return tune
+    if len(voices) < 2:  # one voice: no V: lines needed
+        body = "".join(a.text for a in lex(tune.body)
+                       if not (a.kind is Kind.FIELD_LINE and a.text.startswith("V:")))
+        return replace(tune, fields=[f for f in tune.fields if f[0] != "V"], body=body)
     bars = {v: [b for b in bs if "".join(b).strip(" |:[]")] for v, bs in voices.items()}
     counts = {v: len(b) for v, b in bars.items()}
     if len(set(counts.values())) != 1:
@@ -198,8 +201,9 @@ def read_score_file(path: Path, source: str, defaults: dict[str, str] | None = N
     except (SourceError, AbcError) as exc:
         reason = str(exc)
         return [], [Skip(str(path), reason if str(path) in reason else f"{path}: {reason}")]
-    title = [t for t in tune.get_all("T") if t != "Title"] or [path.stem]
-    composer = tune.get("C")
+    # xml2abc and music21 write placeholders when a score has no title or composer
+    title = [t for t in tune.get_all("T") if t not in _PLACEHOLDERS] or [path.stem]
+    composer = tune.get("C") if tune.get("C") not in _PLACEHOLDERS else None
     tune.fields = [(k, v) for k, v in tune.fields if k != "T"]
     tune = tune.with_field("T", re.sub(r"\s+", " ", " / ".join(title)))
     tune.source, tune.origin = source, str(path)

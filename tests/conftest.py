@@ -1,0 +1,43 @@
+"""Shared fixtures: real corpus tunes from music21's bundled collections."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tunesmith.abc import AbcError, normalise, parse_tune, split_tunes
+from tunesmith.data.abc_source import music21_corpus_dir
+
+REEL = """X:1
+T:Test Reel
+M:4/4
+L:1/8
+R:reel
+K:D
+A|:"D"d2 fd ~e2 fe|dcBA (3Bcd AF|G2 BG F2 AF|EFGA B2 AG|
+fdec dBAF|GFGA BcdB|AFDF E2 FE|[1 D6 A2:|[2 D8||
+"""
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return music21_corpus_dir()
+
+
+@pytest.fixture(scope="session")
+def corpus_tunes(corpus_dir: Path) -> list:
+    """About 600 normalised tunes sampled from every music21 ABC collection."""
+    rng = random.Random(7)
+    tunes = []
+    for name in ("essenFolksong", "oneills1850", "ryansMammoth", "airdsAirs", "miscFolk"):
+        files = sorted((corpus_dir / name).glob("*.abc"))
+        for path in rng.sample(files, min(4, len(files))):
+            raws = list(split_tunes(path.read_text(encoding="latin-1")))
+            for raw in rng.sample(raws, min(30, len(raws))):
+                try:
+                    tunes.append(normalise(parse_tune(raw.text)))
+                except AbcError:
+                    pass
+    return tunes

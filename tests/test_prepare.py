@@ -1,0 +1,75 @@
+import json
+
+import numpy as np
+import pytest
+
+from tunesmith.abc import Tokenizer
+from tunesmith.data.prepare import PrepareConfig, prepare
+
+from .conftest import REEL
+
+JIG = REEL.replace("M:4/4", "M:6/8").replace("R:reel", "R:jig").replace(
+    "T:Test Reel", "T:Some Jig").replace("A|:", "A|:").split("K:D\n")[0] + (
+    "K:G\nD|:GAB dBG|cBA BGE|DGG GAB|cAF G2:|\n")
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    good = "\n".join(REEL.replace("X:1", f"X:{i}").replace("T:Test Reel", f"T:Reel {i}")
+                     .replace("D6 A2", "D6 " + "ABcdefg"[i % 7] + "2").replace(
+                         "fdec", "fdec"[:i % 4] + "a" + "fdec"[i % 4 + 1:])
+                     for i in range(1, 9))
+    (folder / "reels.abc").write_text(good + "\n" + JIG)
+    # bad inputs, each to be skipped with a reason and never to take good tunes with it
+    (folder / "latin1.abc").write_bytes("X:1\nT:Caf\xe9\nM:2/4\nL:1/8\nK:C\nCDEF|GABc|]\n"
+                                        .encode("latin-1"))
+    (folder / "junk.abc").write_bytes(bytes(range(256)) * 20)
+    (folder / "nokey.abc").write_text("X:1\nT:No key\nM:4/4\nCDEF|\n\n" + JIG)
+    (folder / "truncated.abc").write_text("X:1\nT:Cut\nM:4/4\nL:1/8\nK")
+    (folder / "huge.abc").write_text("X:1\nT:Huge\nM:4/4\nL:1/8\nK:C\n" + "C8|" * 80000 + "\n")
+    (folder / "bad.json").write_text("[{\"name\": ")
+    return folder
+
+
+def test_prepare_writes_a_complete_dataset_and_reports_skips(corpus, tmp_path):
+    out = tmp_path / "ds"
+    report = prepare(PrepareConfig(out=out, sources=[str(corpus)], workers=2), progress=False)
+    assert report["tunes"] == 10  # 8 reels, the latin-1 tune and one jig (duplicate dropped)
+    assert report["duplicates_removed"] == 1
+    reasons = {s["origin"].split("/")[-1].split("#")[0]: s["reason"] for s in report["skips"]}
+    assert "binary" in reasons["junk.abc"] or "unprintable" in reasons["junk.abc"]
+    assert "no K:" in reasons["nokey.abc"] and "no K:" in reasons["truncated.abc"]
+    assert "absurd length" in reasons["huge.abc"]
+    assert "not valid JSON" in reasons["bad.json"]
+    tok = Tokenizer.load(out / "vocab.json")
+    meta = [json.loads(line) for line in (out / "metadata.jsonl").read_text().splitlines()]
+    assert len(meta) == 10 and any(m["title"] == "Café" for m in meta)
+    for m in meta:
+        data = np.fromfile(out / f"{m['split']}.bin", dtype=np.uint16)
+        ids = data[m["offset"]: m["offset"] + m["length"]]
+        assert ids[0] == tok.bos_id and ids[-1] == tok.eos_id
+        assert tok.decode(ids).endswith(m["abc"].split("\n", 1)[1].split("K:", 1)[1]
+                                        .split("\n", 1)[1])
+    assert "| folder:corpus |" in (out / "report.md").read_text()
+    assert set(report["per_label"]["form"]) == {"reel", "jig"}
+
+
+def test_prepare_is_idempotent_and_rereads_only_changed_files(corpus, tmp_path):
+    out = tmp_path / "ds"
+    config = PrepareConfig(out=out, sources=[str(corpus)], workers=1)
+    prepare(config, progress=False)
+    cached = {p.name: p.stat().st_mtime_ns for p in (out / "cache").glob("*.json")}
+    assert prepare(config, progress=False).get("up_to_date")
+    (corpus / "more.abc").write_text(JIG.replace("T:Some Jig", "T:Another").replace("GAB", "GBd"))
+    report = prepare(config, progress=False)
+    assert not report.get("up_to_date") and report["tunes"] == 11
+    after = {p.name: p.stat().st_mtime_ns for p in (out / "cache").glob("*.json")}
+    assert all(after[name] == t for name, t in cached.items())  # old readings reused
+    assert len(after) == len(cached) + 1
+
+
+def test_unknown_source_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no-such-folder"):
+        prepare(PrepareConfig(out=tmp_path / "ds", sources=["no-such-folder"]), progress=False)

@@ -1,0 +1,113 @@
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tunesmith.abc import normalise, parse, validate
+from tunesmith.data.abc_source import music21_abc_collections, read_abc_file
+from tunesmith.data.folder import folder_files, read_file
+from tunesmith.data.scores import interleave, read_score_file
+from tunesmith.data.songs import key_from_profile, read_song_records
+
+from .conftest import REEL
+
+EXAMPLES = Path(__file__).parents[1] / "src" / "tunesmith" / "data" / "examples"
+
+
+def test_music21_collections_cover_the_folk_books(corpus_dir):
+    names = {c.name for c in music21_abc_collections()}
+    assert {"music21/essenFolksong", "music21/oneills1850", "music21/ryansMammoth",
+            "music21/airdsAirs", "music21/miscFolk"} <= names
+    han = [c for c in music21_abc_collections() if c.defaults.get("tradition") == "chinese"]
+    assert han and all("han" in p.name for c in han for p in c.files)
+
+
+def test_oneills_tunes_are_irish_with_forms_from_their_numbers(corpus_dir):
+    tunes, skips = read_abc_file(corpus_dir / "oneills1850" / "1276-1375.abc",
+                                 "music21/oneills1850", {"tradition": "irish"})
+    assert len(tunes) >= 90 and not skips
+    assert all(t.labels["tradition"] == "irish" for t in tunes)
+    assert {t.labels.get("form") for t in tunes} == {"reel"}
+    assert "1276-1375.abc#X:" in tunes[0].origin
+
+
+def test_essen_chinese_songs_get_pentatonic_modes(corpus_dir):
+    tunes, _ = read_abc_file(corpus_dir / "essenFolksong" / "han1.abc", "music21/essenFolksong",
+                             {"tradition": "chinese", "form": "song"})
+    assert len(tunes) > 500
+    modes = {t.labels.get("mode") for t in tunes}
+    assert {"gong", "shang", "zhi", "yu"} <= modes
+    assert tunes[0].title == "Renmin gongshe shizai hao"
+
+
+def test_bach_chorale_becomes_four_interleaved_voices(corpus_dir, tmp_path):
+    tunes, skips = read_score_file(corpus_dir / "bach" / "bwv66.6.mxl", "music21/bach",
+                                   {"period": "baroque", "form": "chorale"}, tmp_path)
+    assert not skips
+    tune = tunes[0]
+    first = tune.body.splitlines()[0]
+    assert [first.count(f"[V:{v}]") for v in "1234"] == [1, 1, 1, 1]
+    assert tune.labels["period"] == "baroque" and tune.labels["mode"] == "minor"
+    assert validate(tune) == []
+    assert list(tmp_path.glob("*.abc"))  # converted once, cached
+
+
+def test_humdrum_and_midi_go_through_music21(corpus_dir, tmp_path):
+    krn = sorted((corpus_dir / "bach").rglob("*.krn"))[0]
+    tunes, skips = read_score_file(krn, "x", {}, tmp_path)
+    assert tunes and not skips and tunes[0].body.count("[V:") > 2
+    abc = tmp_path / "reel.abc"
+    abc.write_text(normalise(parse(REEL)).abc)  # melody only: no chord track
+    subprocess.run(["abc2midi", str(abc), "-o", str(tmp_path / "reel.mid")],
+                   capture_output=True, check=True)
+    tunes, skips = read_score_file(tmp_path / "reel.mid", "x", {}, tmp_path / "cache")
+    assert tunes and not skips
+    assert sum(c.isalpha() for c in tunes[0].body) > 40 and "V:" not in tunes[0].body
+    assert tunes[0].title == "reel"
+
+
+def test_misaligned_voices_are_skipped_with_a_reason():
+    from tunesmith.abc import AbcError, parse
+
+    tune = parse("X:1\nM:2/4\nL:1/8\nV:1\nV:2\nK:C\nV:1\ncdec|c4|\nV:2\nC4|\n")
+    with pytest.raises(AbcError, match="not aligned"):
+        interleave(tune)
+
+
+def test_song_records_example_file():
+    tunes, skips = read_song_records(EXAMPLES / "songs.json", "songs")
+    assert [t.title for t in tunes] == ["Morning on the River", "山间小路"]
+    assert tunes[0].key == "C" and tunes[0].meta["artist"] == "tunesmith example"
+    assert tunes[1].get_all("W") == ["山间小路弯又长", "一步一步走回乡"]
+    assert len(skips) == 1 and "no melody" in skips[0].reason
+
+
+def test_key_from_tone_profile():
+    c_major = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88]
+    assert key_from_profile(c_major) == "C"
+    assert key_from_profile(c_major[-2:] + c_major[:-2]) == "D"
+    assert key_from_profile(c_major[2:] + c_major[:2]) == "Bb"
+
+
+@pytest.mark.parametrize("record,field", [
+    ({"singer": "x", "tone": {"profile": [1] * 12}}, "name"),
+    ({"name": "x", "tone": {"profile": [1, 2]}}, "tone.profile"),
+    ({"name": "x", "tone": "D"}, "tone"),
+    ({"name": "x", "lyric": 5, "tone": {"profile": list(range(12))}}, "lyric"),
+])
+def test_bad_song_records_name_the_field(tmp_path, record, field):
+    path = tmp_path / "songs.json"
+    path.write_text(json.dumps([record]))
+    tunes, skips = read_song_records(path)
+    assert not tunes and f"'{field}'" in skips[0].reason and "songs.json[0]" in skips[0].origin
+
+
+def test_folder_reads_every_kind(tmp_path, corpus_dir):
+    (tmp_path / "a.abc").write_text(REEL)
+    (tmp_path / "b.json").write_text((EXAMPLES / "songs.json").read_text())
+    (tmp_path / ".hidden.abc").write_text(REEL)
+    (tmp_path / "notes.txt").write_text("not music")
+    files = folder_files(tmp_path)
+    assert [p.name for p in files] == ["a.abc", "b.json"]
+    assert sum(len(read_file(p, "folder")[0]) for p in files) == 3

@@ -1,0 +1,85 @@
+from fractions import Fraction
+
+import music21
+import pytest
+
+from tunesmith.abc import (
+    Tokenizer,
+    TokenizerConfig,
+    TokenizerError,
+    bars,
+    normalise,
+    parse,
+    parse_key,
+    transpose,
+    validate,
+)
+
+from .conftest import REEL
+
+
+@pytest.mark.parametrize("split_lengths", [False, True])
+def test_round_trip_on_real_corpus_tunes(corpus_tunes, split_lengths):
+    texts = [t.music_text() for t in corpus_tunes]
+    tok = Tokenizer.build(texts[: len(texts) // 2], TokenizerConfig(split_lengths=split_lengths))
+    for text in texts:  # the second half was never seen while building
+        ids = tok.encode(text, bos=True, eos=True)
+        assert ids[0] == tok.bos_id and ids[-1] == tok.eos_id
+        assert tok.decode(ids) == text
+
+
+def test_atoms_are_single_tokens_and_rare_atoms_fall_back_to_characters():
+    tok = Tokenizer.build(["M:4/4\nL:1/8\nK:D\n^F2 ^F2 ^F2 d|\n"] * 3)
+    assert tok.encode("^F2") == [tok.token_id("^F2")]
+    spelled = tok.encode("_B,,7/")  # never seen: spelled character by character
+    assert len(spelled) == len("_B,,7/") and tok.decode(spelled) == "_B,,7/"
+    emoji = tok.encode("🎵")  # not even a character token: UTF-8 bytes
+    assert len(emoji) == 4 and tok.decode(emoji) == "🎵"
+
+
+def test_split_lengths_gives_pitch_and_length_tokens():
+    tok = Tokenizer.build(["^F,3/2 G2 z2|"] * 3, TokenizerConfig(split_lengths=True))
+    assert [tok.tokens[i] for i in tok.encode("^F,3/2")] == ["^F,", "3/2"]
+
+
+def test_save_load_and_bad_ids(tmp_path):
+    tok = Tokenizer.build([REEL], extra_tokens=["<form=reel>"])
+    tok.save(tmp_path / "vocab.json")
+    again = Tokenizer.load(tmp_path / "vocab.json")
+    assert again.tokens == tok.tokens and again.config == tok.config
+    assert again.decode([again.token_id("<form=reel>")]) == ""  # controls are not music
+    with pytest.raises(TokenizerError, match="outside the vocabulary"):
+        tok.decode([len(tok)])
+    (tmp_path / "broken.json").write_text("{not json")
+    with pytest.raises(TokenizerError, match="broken.json"):
+        Tokenizer.load(tmp_path / "broken.json")
+
+
+def test_parse_key():
+    assert parse_key("Ador").signature == {"F": 1}
+    assert parse_key("Bb mix").signature == {"B": -1, "E": -1, "A": -1}
+    assert parse_key("F#m").sharps == 3
+    assert parse_key("C clef=bass").tonic == "C"
+    assert parse_key("none").tonic is None
+
+
+def _midi_pitches(tune):
+    score = music21.converter.parse(tune.abc, format="abc")
+    return [p.midi for n in score.recurse().notes for p in n.pitches]
+
+
+@pytest.mark.parametrize("semitones", [5, -2, 1, 7, -12])
+def test_transpose_moves_every_pitch_and_keeps_durations(semitones):
+    original = normalise(parse(REEL + "=c2 c2 ^G2 G2 |]\n"))
+    moved = transpose(original, semitones)
+    before, after = _midi_pitches(original), _midi_pitches(moved)
+    assert after == [p + semitones for p in before]  # music21 reads both independently
+    assert [b.duration for b in bars(moved)] == [b.duration for b in bars(original)]
+    assert validate(moved) == validate(original)
+
+
+def test_transpose_spells_in_the_new_key():
+    moved = transpose(normalise(parse(REEL)), 5)
+    assert moved.key == "G"
+    assert moved.body.startswith("d|:g2 bg a2 ba|")  # no stray accidentals in G major
+    assert bars(moved)[0].duration == Fraction(1, 8)
