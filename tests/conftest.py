@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from pathlib import Path
 
@@ -36,8 +37,6 @@ def corpus_tunes(corpus_dir: Path) -> list:
         for path in rng.sample(files, min(4, len(files))):
             raws = list(split_tunes(path.read_text(encoding="latin-1")))
             for raw in rng.sample(raws, min(30, len(raws))):
-                try:
+                with contextlib.suppress(AbcError):
                     tunes.append(normalise(parse_tune(raw.text)))
-                except AbcError:
-                    pass
     return tunes
