@@ -34,7 +34,7 @@ def main() -> None:
         tok = Tokenizer.build(train, config)
         total = fallback = chars = 0
         for text in valid:
-            pieces = Tokenizer._pieces(text, config)
+            pieces = Tokenizer.pieces(text, config)
             ids = tok.encode(text)
             total += len(ids)
             fallback += sum(len(p) for p in pieces if p not in tok.ids)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tunesmith.abc import AbcError, normalise, parse_tune, split_tunes
 from tunesmith.data.abc_source import music21_corpus_dir
+
+# CI explores the same examples every run; local runs explore new ones.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REEL = """X:1
 T:Test Reel

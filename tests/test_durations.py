@@ -70,3 +70,10 @@ def test_validator_agrees_with_abc2abc_on_clearly_bad_and_good_tunes():
     assert [p.actual for p in validate(bad)] == [Fraction(3, 4)]
     good = normalise(parse(REEL))
     assert abc2abc_check(good.abc).bad_bars == [] and validate(good) == []
+
+
+def test_zero_length_denominator_is_an_abc_error():
+    from tunesmith.abc import AbcError
+
+    with pytest.raises(AbcError, match="divides by zero"):
+        validate(tune("C/0 D7|"))

@@ -18,10 +18,10 @@ EPILOG = """examples:
 
 def _prepare(args: argparse.Namespace) -> int:
     from .abc import TokenizerConfig
-    from .data.prepare import PrepareConfig, prepare
+    from .data.prepare import BUILTIN_SOURCES, PrepareConfig, prepare
 
     config = PrepareConfig(
-        out=Path(args.out), sources=args.source or ["music21-abc", "music21-scores"],
+        out=Path(args.out), sources=args.source or list(BUILTIN_SOURCES),
         workers=args.workers,
         tokenizer=TokenizerConfig(split_lengths=args.split_lengths, min_count=args.min_count),
         score_cache=Path(args.score_cache) if args.score_cache else None)

@@ -51,6 +51,8 @@ def length_multiplier(text: str) -> Fraction:
     slashes = 1 + len(rest) - len(rest.lstrip("/"))
     den_digits = rest.lstrip("/")
     den = int(den_digits) * 2 ** (slashes - 1) if den_digits else 2**slashes
+    if den == 0:
+        raise AbcError(f"note length {text!r} divides by zero")
     return Fraction(int(num) if num else 1, den)
 
 

@@ -64,7 +64,7 @@ class Tokenizer:
         printable characters, then every atom seen at least ``min_count`` times."""
         counts: Counter[str] = Counter()
         for text in texts:
-            counts.update(cls._pieces(text, config))
+            counts.update(cls.pieces(text, config))
         tokens = list(SPECIALS) + list(extra_tokens) + list(_BYTE_TOKENS) + list(_BASE_CHARS)
         seen = set(tokens)
         for piece, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -74,7 +74,8 @@ class Tokenizer:
         return cls(tokens, config)
 
     @staticmethod
-    def _pieces(text: str, config: TokenizerConfig) -> list[str]:
+    def pieces(text: str, config: TokenizerConfig) -> list[str]:
+        """The strings a text is cut into before lookup: atoms, or pitch and length parts."""
         pieces = []
         for atom in lex(text):
             if config.split_lengths and atom.kind in (Kind.NOTE, Kind.REST):
@@ -89,7 +90,7 @@ class Tokenizer:
     # -- encoding -------------------------------------------------------------------------
     def encode(self, text: str, bos: bool = False, eos: bool = False) -> list[int]:
         ids = [self.bos_id] if bos else []
-        for piece in self._pieces(text, self.config):
+        for piece in self.pieces(text, self.config):
             tid = self.ids.get(piece)
             if tid is not None:
                 ids.append(tid)

@@ -11,10 +11,6 @@ class AbcError(ValueError):
     """Raised for ABC that cannot be read; the message names the tune and the problem."""
 
 
-# Header fields that describe the music itself and so belong to the model's input.
-MUSIC_FIELDS = ("M", "L", "K")
-
-
 @dataclass
 class Tune:
     """One piece: ordered header fields, the music body, labels and where it came from.

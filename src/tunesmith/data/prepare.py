@@ -37,13 +37,12 @@ from .scores import music21_score_collections
 
 PIPELINE_VERSION = "1"  # bump when reading or normalising changes, to invalidate caches
 BUILTIN_SOURCES = ("music21-abc", "music21-scores")
-DEFAULT_SOURCES = BUILTIN_SOURCES
 
 
 @dataclass
 class PrepareConfig:
     out: Path
-    sources: list[str] = field(default_factory=lambda: list(DEFAULT_SOURCES))
+    sources: list[str] = field(default_factory=lambda: list(BUILTIN_SOURCES))
     workers: int = max(1, os.cpu_count() or 1)
     tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
     valid_fraction: float = 0.05

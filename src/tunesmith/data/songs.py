@@ -39,7 +39,7 @@ def key_from_profile(profile: list[float]) -> str:
     return name
 
 
-def tune_from_record(record: object, where: str, source: str) -> Tune:
+def tune_from_record(record: object, where: str) -> Tune:
     """One record as a Tune; raises ValueError naming the bad field."""
     if not isinstance(record, dict):
         raise ValueError(f"{where}: a song record must be a JSON object")
@@ -88,7 +88,7 @@ def read_song_records(path: Path, source: str = "songs",
     for i, record in enumerate(data):
         where = f"{path}[{i}]"
         try:
-            tune = tune_from_record(record, where, source)
+            tune = tune_from_record(record, where)
             if not tune.body.strip():
                 skips.append(Skip(where, "song record has no melody ('abc' field): "
                                          "kept for prompts and lyrics, not for training"))
