@@ -111,3 +111,13 @@ def test_folder_reads_every_kind(tmp_path, corpus_dir):
     files = folder_files(tmp_path)
     assert [p.name for p in files] == ["a.abc", "b.json"]
     assert sum(len(read_file(p, "folder")[0]) for p in files) == 3
+
+
+def test_lyrics_lines_do_not_count_as_bars_when_interleaving():
+    from tunesmith.abc import parse
+
+    text = ("X:1\nM:2/4\nL:1/8\nK:C\nV:1\nV:2\nV:1\ncdec|c4|]\nw: la la la la|la\n"
+            "V:2\nL:1/4\nC2|C2|]\n")
+    tune = normalise(interleave(parse(text)))
+    assert tune.body == "[V:1]cdec|[V:2][L:1/4]C2|\n[V:1]c4|][V:2]C2|]\n"
+    assert validate(tune, strict=True) == []

@@ -164,6 +164,8 @@ def interleave(tune: Tune) -> Tune:
         if atom.kind in (Kind.NEWLINE, Kind.COMMENT) or name is None or text == "$":
             continue
         if atom.kind is Kind.FIELD_LINE:  # an L:/M:/K: line inside a voice stays in place
+            if text[0] not in "KLM":
+                continue  # lyrics (w:) and other text lines are not bars of music
             text = f"[{text.strip()}]"
         current = voices[name][-1]
         current.append(text)

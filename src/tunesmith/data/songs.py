@@ -5,7 +5,7 @@
 Krumhansl-Kessler key profiles. A record may carry the melody in an optional ``abc`` field
 (a body, or a whole tune whose header fields the record's fields override); a record without
 one still yields a Tune, but it has no music to train on and is reported as such.
-See ``docs/song-records.md``.
+The format is documented in the README ("JSON song records").
 """
 
 from __future__ import annotations
