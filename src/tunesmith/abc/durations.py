@@ -206,8 +206,13 @@ def validate(tune: Tune, strict: bool = False) -> list[BarProblem]:
     closes or opens a section (a repeat, a double bar, an ending, the end of the tune) is
     accepted too: it is the usual partner of a pickup. Over-long bars are always problems.
     """
+    return check_bars(bars(tune), strict)
+
+
+def check_bars(measured: list[Bar], strict: bool = False) -> list[BarProblem]:
+    """:func:`validate` on bars already measured (to judge one walk both ways)."""
     problems = []
-    for bar in bars(tune):
+    for bar in measured:
         if bar.expected is None or bar.multi_rest or bar.duration == bar.expected:
             continue
         short = bar.duration < bar.expected

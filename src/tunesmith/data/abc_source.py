@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..abc import AbcError, Tune, normalise, parse_tune, split_tunes, validate
+from ..abc import AbcError, Tune, bars, normalise, parse_tune, split_tunes
 from .labels import label
 from .records import MAX_TUNE_CHARS, Skip, SourceError, read_text
 
@@ -75,7 +75,7 @@ def tunes_from_abc_text(text: str, origin: str, source: str, defaults: dict[str,
             continue
         try:
             tune = normalise(parse_tune(raw.text))
-            validate(tune)  # reads every bar: raises AbcError on unreadable lengths
+            bars(tune)  # reads every bar: raises AbcError on unreadable lengths
         except AbcError as exc:
             skips.append(Skip(where, str(exc)))
             continue

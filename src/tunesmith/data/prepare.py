@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..abc import Tokenizer, TokenizerConfig, Tune, tune_from_dict, tune_to_dict, validate
+from ..abc import Tokenizer, TokenizerConfig, Tune, bars, tune_from_dict, tune_to_dict
+from ..abc.durations import check_bars
 from ..styles import control_tokens, tokens_for
 from .abc_source import Collection, music21_abc_collections
 from .dedupe import SPLITS, dedupe, split, tune_id
@@ -86,8 +87,9 @@ def _read_item(args: tuple[_Item, str | None]) -> dict:
     records = []
     for tune in tunes:
         tune.meta.setdefault("licence", item.licence)
-        records.append({"tune": tune_to_dict(tune), "problems": len(validate(tune)),
-                        "strict_problems": len(validate(tune, strict=True))})
+        measured = bars(tune)
+        records.append({"tune": tune_to_dict(tune), "problems": len(check_bars(measured)),
+                        "strict_problems": len(check_bars(measured, strict=True))})
     return {"tunes": records, "skips": [asdict(s) for s in skips]}
 
 
