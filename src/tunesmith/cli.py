@@ -6,6 +6,7 @@ Heavy libraries are imported inside each command, so ``tunesmith --help`` answer
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -117,10 +118,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     if getattr(args, "workers", 1) is None:
-        import os
-
         args.workers = max(1, os.cpu_count() or 1)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `tunesmith styles | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
