@@ -109,16 +109,16 @@ def bars(tune: Tune) -> list[Bar]:
     out: list[Bar] = []
 
     def close(bar_text: str | None) -> None:
+        section = bar_text is None or _is_section_bar(bar_text)
         if voice.has_music:
             pickup = voice.count == 0 and voice.meter is not None and voice.duration < voice.meter
             voice.first_was_pickup = voice.first_was_pickup or pickup
             number = 0 if pickup else voice.count + (0 if voice.first_was_pickup else 1)
-            closes = bar_text is None or _is_section_bar(bar_text)
             out.append(Bar(number, voice.name, voice.duration, voice.meter,
-                           voice.opens_section, closes, voice.multi_rest))
+                           voice.opens_section, section, voice.multi_rest))
             voice.count += 1
         voice.duration, voice.has_music, voice.multi_rest = Fraction(0), False, False
-        voice.opens_section = bar_text is None or _is_section_bar(bar_text)
+        voice.opens_section = section
 
     tuplet_factor, tuplet_left = Fraction(1), 0
     pending = Fraction(1)  # factor for the next note after a broken-rhythm mark
@@ -179,24 +179,19 @@ def bars(tune: Tune) -> list[Bar]:
             overlay = False
         elif kind is Kind.OTHER and text == "&":
             overlay = True  # voice overlay: the bar's length is that of its first layer
-        elif kind in (Kind.INLINE_FIELD, Kind.FIELD_LINE):
-            name, value = _field(text)
+        elif atom.field:
+            name, value = atom.field
             if name == "M":
                 voice.set_meter(value)
             elif name == "L":
                 voice.unit = parse_fraction(value, "L")
-            elif name == "V":
-                vid = value.split()[0] if value.split() else "1"
-                voice = voices.setdefault(vid, _Voice(vid, header_meter, header_unit))
+            elif atom.voice:
+                voice = voices.setdefault(atom.voice,
+                                          _Voice(atom.voice, header_meter, header_unit))
     for v in voices.values():
         voice = v
         close(None)
     return out
-
-
-def _field(text: str) -> tuple[str, str]:
-    inner = text.strip().strip("[]")
-    return inner[0], inner[2:].split("%")[0].strip()
 
 
 def validate(tune: Tune, strict: bool = False) -> list[BarProblem]:

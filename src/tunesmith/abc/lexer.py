@@ -43,6 +43,22 @@ class Atom:
     kind: Kind
     text: str
 
+    @property
+    def field(self) -> tuple[str, str] | None:
+        """``("K", "Ador")`` for ``[K:Ador]`` or a ``K:Ador`` line; None for other atoms."""
+        if self.kind not in (Kind.INLINE_FIELD, Kind.FIELD_LINE):
+            return None
+        inner = self.text.strip().strip("[]")
+        return inner[0], inner[2:].split("%")[0].strip()
+
+    @property
+    def voice(self) -> str | None:
+        """The voice id a ``V:`` field switches to (``"1"`` for ``[V:1 clef=bass]``)."""
+        field = self.field
+        if field is None or field[0] != "V":
+            return None
+        return field[1].split()[0] if field[1].split() else "1"
+
 
 LENGTH = r"\d*(?:/+\d*)?"
 NOTE_RE = re.compile(r"(\^\^|\^|__|_|=)?([A-Ga-g])([,']*)(" + LENGTH + ")")

@@ -134,9 +134,9 @@ def _move_atom(atom: Atom, speller: _Speller) -> str:
         speller.new_bar()
     elif kind is Kind.SYMBOL:
         return speller.chord_symbol(text) if re.match(r'"[A-G]', text) else text
-    elif kind in (Kind.INLINE_FIELD, Kind.FIELD_LINE) and text.lstrip("[").startswith("K:"):
+    elif atom.field and atom.field[0] == "K":
         inline = text.startswith("[")
-        value = text.strip().strip("[]")[2:]
+        value = atom.field[1]
         key = parse_key(value)
         speller.set_key(key)
         if key.tonic is None:

@@ -31,8 +31,8 @@ def pitch_letters(tune: Tune, n: int) -> str:
     letters: list[str] = []
     voice = first = None  # interleaved scores: follow the first voice only
     for atom in lex(tune.body):
-        if atom.kind is Kind.INLINE_FIELD and atom.text.startswith("[V:"):
-            voice = atom.text[3:-1].strip()
+        if atom.voice:
+            voice = atom.voice
             first = first or voice
         elif atom.kind is Kind.NOTE and voice == first:
             letters.append(atom.text.lstrip("^_=")[0].upper())

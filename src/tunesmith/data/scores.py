@@ -157,8 +157,8 @@ def interleave(tune: Tune) -> Tune:
     name = None
     for atom in lex(tune.body):
         text = atom.text
-        if atom.kind in (Kind.FIELD_LINE, Kind.INLINE_FIELD) and text.lstrip("[")[:2] == "V:":
-            name = text.strip().strip("[]")[2:].split()[0]
+        if atom.voice:
+            name = atom.voice
             voices.setdefault(name, [[]])
             continue
         if atom.kind in (Kind.NEWLINE, Kind.COMMENT) or name is None or text == "$":
