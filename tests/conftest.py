@@ -8,10 +8,14 @@ import random
 from pathlib import Path
 
 import pytest
+import torch
 from hypothesis import settings
 
 from tunesmith.abc import AbcError, normalise, parse_tune, split_tunes
 from tunesmith.data.abc_source import music21_corpus_dir
+
+# The models in tests are tiny: one thread is faster than several fighting over 2 cores.
+torch.set_num_threads(1)
 
 # CI explores the same examples every run; local runs explore new ones.
 settings.register_profile("ci", derandomize=True)
@@ -47,3 +51,15 @@ def corpus_tunes(corpus_dir: Path) -> list:
                 with contextlib.suppress(AbcError):
                     tunes.append(normalise(parse_tune(raw.text)))
     return tunes
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset(tmp_path_factory, corpus_dir: Path) -> Path:
+    """A prepared dataset of about 150 O'Neill's tunes: enough to train tiny models on."""
+    from tunesmith.data.prepare import PrepareConfig, prepare
+
+    out = tmp_path_factory.mktemp("tiny") / "ds"
+    files = [str(corpus_dir / "oneills1850" / f) for f in ("0001-0050.abc", "0051-0100.abc",
+                                                           "0101-0200.abc")]
+    prepare(PrepareConfig(out=out, sources=files, workers=1), progress=False)
+    return out

@@ -1,0 +1,62 @@
+"""LSTM and GRU language models over the same tokens as the transformer: the baselines.
+
+folk-rnn (Sturm et al. 2016) is a 3 x 512 LSTM; ``configs/lstm.yaml`` and ``gru.yaml`` are the
+embedding-256 / hidden-512 / 2-layer shape. Sampling is stateful: the recurrent state is carried
+from token to token instead of re-reading the sequence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
+
+
+@dataclass
+class RNNConfig:
+    vocab_size: int
+    cell: str = "lstm"  # "lstm" or "gru"
+    embed: int = 256
+    hidden: int = 512
+    n_layer: int = 2
+    dropout: float = 0.5
+    context: int = 256  # training window; sampling may run past it
+
+    def __post_init__(self) -> None:
+        if self.cell not in ("lstm", "gru"):
+            raise ValueError(f"cell must be 'lstm' or 'gru', not {self.cell!r}")
+
+
+class RNNLanguageModel(nn.Module):
+    def __init__(self, config: RNNConfig):
+        super().__init__()
+        self.config = config
+        self.embed = nn.Embedding(config.vocab_size, config.embed)
+        rnn = nn.LSTM if config.cell == "lstm" else nn.GRU
+        self.rnn = rnn(config.embed, config.hidden, config.n_layer, batch_first=True,
+                       dropout=config.dropout if config.n_layer > 1 else 0.0)
+        self.drop = nn.Dropout(config.dropout)
+        self.head = nn.Linear(config.hidden, config.vocab_size)
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
+                state: State | None = None, last_only: bool = False,
+                ) -> tuple[torch.Tensor, torch.Tensor | None, State]:
+        """Logits (B, T, V), the mean cross-entropy against ``targets`` (ignoring -1) and the
+        recurrent state after the last token, to pass back in for the next chunk."""
+        out, state = self.rnn(self.drop(self.embed(idx)), state)
+        out = self.drop(out)
+        if last_only:
+            out = out[:, -1:]
+        logits = self.head(out)
+        loss = None
+        if targets is not None:
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
+                                   ignore_index=-1)
+        return logits, loss, state
