@@ -14,6 +14,8 @@ EPILOG = """examples:
   tunesmith prepare --out datasets/default            # music21's ABC corpus and scores
   tunesmith prepare --out datasets/mine --source ~/my-abc-folder --source songs.json
   tunesmith styles                                    # every style label and its aliases
+  tunesmith train --data datasets/default --config small --out runs/small
+  torchrun --nproc_per_node=2 -m tunesmith.cli train --data datasets/default --out runs/ddp
 """
 
 
@@ -36,6 +38,41 @@ def _prepare(args: argparse.Namespace) -> int:
           f"vocabulary {report['vocab_size']}, {report['skipped']} inputs skipped, "
           f"{report['valid_share']:.1%} of tunes pass validate.")
     print(f"Per-source counts and every skip reason: {Path(args.out) / 'report.md'}")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .checkpoint import CheckpointError
+    from .train import Trainer, load_run_config
+
+    try:
+        model_spec, config = load_run_config(args.config)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"tunesmith train: {exc}", file=sys.stderr)
+        return 2
+    overrides = {k: getattr(args, k) for k in ("steps", "batch_size", "grad_accum", "lr",
+                                               "grad_clip", "eval_every", "seed", "device")
+                 if getattr(args, k) is not None}
+    config = replace(config, **overrides)
+    try:
+        trainer = Trainer(args.data, args.out, model_spec, config, resume=args.resume,
+                          progress=not args.quiet)
+        if trainer.rank == 0:
+            print(f"{args.config}: {trainer.model.num_parameters():,} parameters, "
+                  f"{len(trainer.train_data):,} training tokens, device {trainer.device}, "
+                  f"{trainer.world} process(es); starting at step {trainer.step}")
+        metrics = trainer.run()
+    except (CheckpointError, FileNotFoundError, ValueError) as exc:
+        print(f"tunesmith train: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    if trainer.rank == 0 and metrics:
+        print(f"step {metrics['step']}: valid loss {metrics['valid_loss']:.4f} "
+              f"(best {metrics['best_valid_loss']:.4f}); checkpoints in {args.out}/best "
+              f"and {args.out}/last")
     return 0
 
 
@@ -99,6 +136,35 @@ def build_parser() -> argparse.ArgumentParser:
                                          "(default ~/.cache/tunesmith/scores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_prepare)
+
+    p = sub.add_parser(
+        "train", help="train a model on a prepared dataset",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train a transformer or LSTM/GRU on a dataset from `tunesmith prepare`. "
+        "Writes OUT/best and OUT/last (self-contained checkpoints), OUT/metrics.jsonl and "
+        "TensorBoard scalars in OUT/tensorboard.",
+        epilog="Bundled configs: tiny (tests), small (CPU default, ~3.4M), small-shared, "
+        "base (~26M), base-shared, large (~115M, GPU), lstm, gru, folk-rnn.\n"
+        "Under `torchrun --nproc_per_node=N -m tunesmith.cli train ...` the same command "
+        "trains with DistributedDataParallel\n(gloo on CPU, nccl on GPU), splitting "
+        "--batch-size among the processes; see docs/training.md for several machines.")
+    p.add_argument("--data", required=True, help="dataset directory from tunesmith prepare")
+    p.add_argument("--out", required=True, help="run directory for checkpoints and logs")
+    p.add_argument("--config", default="small",
+                   help="bundled config name or a YAML file (default: small)")
+    p.add_argument("--resume", action="store_true",
+                   help="continue OUT/last exactly where it stopped (weights, optimizer, "
+                        "schedule, RNG, data position)")
+    p.add_argument("--steps", type=int, help="optimizer steps in all")
+    p.add_argument("--batch-size", type=int, help="windows per micro-step, all processes")
+    p.add_argument("--grad-accum", type=int, help="micro-steps per optimizer step")
+    p.add_argument("--lr", type=float, help="peak learning rate")
+    p.add_argument("--grad-clip", type=float, help="max gradient norm; 0 = off (default 1.0)")
+    p.add_argument("--eval-every", type=int, help="steps between validation + checkpoint")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cuda if available)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_train)
 
     p = sub.add_parser("styles", help="list every style label with its aliases")
     p.set_defaults(func=_styles)

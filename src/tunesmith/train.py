@@ -1,0 +1,352 @@
+"""``tunesmith train``: one training loop for every model, on one process or many.
+
+The batch for optimizer step ``s`` is drawn from a generator seeded by ``(seed, s, micro-step)``,
+so the data position *is* the step: a resumed run reads exactly the windows the uninterrupted
+run would have, and ``torchrun --nproc_per_node=N`` splits the same global batch N ways
+(each process takes its rows), which makes N processes train like one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import torch
+import yaml
+from torch import nn
+
+from .abc.tokenizer import Tokenizer
+from .checkpoint import (
+    CheckpointError,
+    load_checkpoint,
+    load_trainer_state,
+    resolve,
+    save_checkpoint,
+)
+from .models import build_model, config_from_dict, config_to_dict
+from .styles import TAXONOMY
+
+CONFIG_DIR = Path(__file__).parent / "configs"
+
+
+@dataclass
+class TrainConfig:
+    steps: int = 20000
+    batch_size: int = 32  # windows per micro-step, summed over all processes
+    grad_accum: int = 1  # micro-steps per optimizer step
+    lr: float = 1e-3
+    min_lr: float = 1e-4
+    warmup: int = 500
+    weight_decay: float = 0.1
+    beta2: float = 0.95
+    grad_clip: float = 1.0  # max global gradient norm; 0 turns clipping off
+    eval_every: int = 500
+    eval_batches: int = 40
+    seed: int = 1337
+    device: str = "auto"  # auto = cuda if available, else cpu
+
+
+def bundled_configs() -> list[str]:
+    return sorted(p.stem for p in CONFIG_DIR.glob("*.yaml"))
+
+
+def load_run_config(name_or_path: str) -> tuple[dict, TrainConfig]:
+    """The model spec and training settings of a bundled config name (``small``) or a YAML
+    file with ``model:`` and ``train:`` sections."""
+    path = Path(name_or_path)
+    if not path.is_file():
+        path = CONFIG_DIR / f"{name_or_path}.yaml"
+    if not path.is_file():
+        raise FileNotFoundError(f"--config {name_or_path!r} is neither a YAML file nor one of "
+                                f"{', '.join(bundled_configs())}")
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        model = dict(spec["model"])
+        config_from_dict(model, vocab_size=1)  # check settings now, not after loading data
+        return model, train_config(spec.get("train") or {})
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: not a valid tunesmith config ({exc})") from None
+
+
+def train_config(values: dict) -> TrainConfig:
+    known = {f.name: f.type for f in fields(TrainConfig)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ValueError(f"unknown train setting(s) {unknown}; known: {sorted(known)}")
+    defaults = TrainConfig()
+    return TrainConfig(**{k: type(getattr(defaults, k))(v) for k, v in values.items()})
+
+
+class TokenWindows:
+    """Random fixed-length windows of one split's token stream (a uint16 memmap)."""
+
+    def __init__(self, file: Path, context: int):
+        if not file.exists():
+            raise FileNotFoundError(f"{file}: missing; run `tunesmith prepare` first")
+        self.data = np.memmap(file, dtype=np.uint16, mode="r")
+        if len(self.data) < 2:
+            raise ValueError(f"{file}: has {len(self.data)} tokens; too few to train on")
+        self.context = min(context, len(self.data) - 1)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def batch(self, rng: np.random.Generator, rows: int, keep: slice = slice(None),
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``rows`` window starts from ``rng``; the inputs and next-token targets of the
+        ``keep`` rows (a process's share)."""
+        starts = rng.integers(0, len(self.data) - self.context, size=rows)[keep]
+        chunk = np.stack([self.data[s:s + self.context + 1] for s in starts]).astype(np.int64)
+        chunk = torch.from_numpy(chunk)
+        return chunk[:, :-1], chunk[:, 1:]
+
+
+def lr_factor(step: int, config: TrainConfig) -> float:
+    """Linear warmup to ``lr``, then cosine decay to ``min_lr`` at the last step."""
+    if step < config.warmup:
+        return (step + 1) / config.warmup
+    done = min(1.0, (step - config.warmup) / max(1, config.steps - config.warmup))
+    floor = config.min_lr / config.lr
+    return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * done))
+
+
+def clip_gradients(params: list[nn.Parameter], max_norm: float) -> float:
+    """Scale gradients so their global L2 norm is at most ``max_norm`` (0 = leave them);
+    returns the norm before clipping."""
+    if max_norm > 0:
+        return float(torch.nn.utils.clip_grad_norm_(params, max_norm))
+    grads = [p.grad for p in params if p.grad is not None]
+    return float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g)
+                                                       for g in grads]))) if grads else 0.0
+
+
+def _style_counts(data_dir: Path) -> list[dict]:
+    report_file = data_dir / "report.json"
+    per_label = {}
+    if report_file.exists():
+        per_label = json.loads(report_file.read_text(encoding="utf-8")).get("per_label", {})
+    return [{"dimension": s.dimension, "name": s.name, "token": s.token,
+             "aliases": list(s.aliases[1:]),
+             "train_tunes": per_label.get(s.dimension, {}).get(s.name, {}).get("tunes", 0)}
+            for s in TAXONOMY]
+
+
+class Trainer:
+    """Trains ``model_spec`` on a prepared dataset into ``out`` (``out/last``, ``out/best``).
+
+    Under torchrun (``WORLD_SIZE`` > 1) it joins the process group and wraps the model in
+    DistributedDataParallel; only rank 0 writes files.
+    """
+
+    def __init__(self, data_dir: str | Path, out: str | Path, model_spec: dict,
+                 config: TrainConfig, resume: bool = False, progress: bool = True):
+        self.data_dir, self.out, self.config = Path(data_dir), Path(out), config
+        self.world = int(os.environ.get("WORLD_SIZE", "1"))
+        self.rank = int(os.environ.get("RANK", "0"))
+        if config.batch_size % self.world:
+            raise ValueError(f"batch_size {config.batch_size} must divide evenly among "
+                             f"{self.world} processes")
+        self.device = torch.device(("cuda" if torch.cuda.is_available() else "cpu")
+                                   if config.device == "auto" else config.device)
+        if self.world > 1 and not torch.distributed.is_initialized():
+            backend = "nccl" if self.device.type == "cuda" else "gloo"
+            torch.distributed.init_process_group(backend)
+            if self.device.type == "cuda":
+                self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        self.progress = progress and self.rank == 0
+
+        self.tokenizer = Tokenizer.load(self.data_dir / "vocab.json")
+        manifest = self.data_dir / "manifest.json"
+        self.fingerprint = (json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
+                            if manifest.exists() else "")
+        self.model_config = config_from_dict(model_spec, vocab_size=len(self.tokenizer))
+        context = self.model_config.context
+        self.train_data = TokenWindows(self.data_dir / "train.bin", context)
+        self.valid_data = TokenWindows(self.data_dir / "valid.bin", context)
+
+        torch.manual_seed(config.seed)
+        self.model = build_model(self.model_config).to(self.device)
+        decay = [p for p in self.model.parameters() if p.dim() >= 2]
+        rest = [p for p in self.model.parameters() if p.dim() < 2]
+        self.optimizer = torch.optim.AdamW(
+            [{"params": decay, "weight_decay": config.weight_decay},
+             {"params": rest, "weight_decay": 0.0}],
+            lr=config.lr, betas=(0.9, config.beta2),
+            fused=self.device.type == "cuda")
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer, lambda s: lr_factor(s, config))
+        self.step, self.best_valid, self.tokens_seen, self.elapsed = 0, math.inf, 0, 0.0
+        if resume:
+            self._resume()
+        self.ddp = self.model
+        if self.world > 1:
+            self.ddp = nn.parallel.DistributedDataParallel(
+                self.model, device_ids=[self.device.index] if self.device.type == "cuda"
+                else None)
+        self.autocast = (torch.autocast("cuda", dtype=torch.bfloat16)
+                         if self.device.type == "cuda" else contextlib.nullcontext())
+
+    # -- resume -------------------------------------------------------------------------
+    def _resume(self) -> None:
+        last = self.out / "last"
+        try:
+            resolve(last)
+        except CheckpointError:
+            return  # nothing to resume: start fresh
+        ckpt = load_checkpoint(last, self.device)
+        if config_to_dict(ckpt.config) != config_to_dict(self.model_config):
+            raise CheckpointError(f"{ckpt.path / 'config.json'}: the checkpoint's model "
+                                  f"{config_to_dict(ckpt.config)} differs from the requested "
+                                  f"{config_to_dict(self.model_config)}; resume with the same "
+                                  "--config or train into a new --out")
+        if ckpt.data.get("fingerprint") != self.fingerprint:
+            raise CheckpointError(f"{ckpt.path / 'data.json'}: trained on another dataset "
+                                  f"(fingerprint {ckpt.data.get('fingerprint')!r}, now "
+                                  f"{self.fingerprint!r}); resume on the same --data")
+        state = load_trainer_state(last)
+        self.model.load_state_dict(ckpt.model.state_dict())
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["rng"])
+        if self.device.type == "cuda" and "cuda_rng" in state:
+            torch.cuda.set_rng_state(state["cuda_rng"], self.device)
+        self.step, self.best_valid = int(state["step"]), float(state["best_valid"])
+        self.tokens_seen, self.elapsed = int(state["tokens_seen"]), float(state["elapsed"])
+
+    # -- one optimizer step ----------------------------------------------------------------
+    def train_step(self) -> tuple[float, float]:
+        """One optimizer step over ``grad_accum`` micro-batches; returns (loss, grad norm
+        before clipping)."""
+        c, share = self.config, self.config.batch_size // self.world
+        mine = slice(self.rank * share, (self.rank + 1) * share)
+        self.ddp.train()
+        total = 0.0
+        for micro in range(c.grad_accum):
+            rng = np.random.default_rng([c.seed, self.step, micro])
+            x, y = (t.to(self.device) for t in self.train_data.batch(rng, c.batch_size, mine))
+            sync = micro == c.grad_accum - 1 or self.world == 1
+            with (contextlib.nullcontext() if sync else self.ddp.no_sync()), self.autocast:
+                loss = self.ddp(x, y)[1] / c.grad_accum
+            loss.backward()
+            total += loss.item()
+        norm = clip_gradients(list(self.model.parameters()), c.grad_clip)
+        self.optimizer.step()
+        self.scheduler.step()
+        self.optimizer.zero_grad(set_to_none=True)
+        self.step += 1
+        self.tokens_seen += c.batch_size * c.grad_accum * self.train_data.context
+        return total, norm
+
+    @torch.no_grad()
+    def evaluate(self) -> float:
+        """Mean loss over ``eval_batches`` fixed validation windows (the same every time)."""
+        self.model.eval()
+        rng = np.random.default_rng([self.config.seed, 2**31])
+        losses = []
+        for _ in range(self.config.eval_batches):
+            x, y = self.valid_data.batch(rng, self.config.batch_size)
+            with self.autocast:
+                losses.append(self.model(x.to(self.device), y.to(self.device))[1].item())
+        return float(np.mean(losses))
+
+    # -- saving -------------------------------------------------------------------------
+    def save(self, name: str, metrics: dict) -> None:
+        if self.rank != 0:
+            return
+        state = {"optimizer": self.optimizer.state_dict(),
+                 "scheduler": self.scheduler.state_dict(), "rng": torch.get_rng_state(),
+                 "step": self.step, "best_valid": self.best_valid,
+                 "tokens_seen": self.tokens_seen, "elapsed": self.elapsed}
+        if self.device.type == "cuda":
+            state["cuda_rng"] = torch.cuda.get_rng_state(self.device)
+        data = {"fingerprint": self.fingerprint, "dir": str(self.data_dir),
+                "train_tokens": len(self.train_data), "valid_tokens": len(self.valid_data)}
+        save_checkpoint(self.out / name, self.model, self.model_config, self.tokenizer,
+                        styles=_style_counts(self.data_dir), data=data, metrics=metrics,
+                        train=asdict(self.config), trainer_state=state)
+
+    # -- the loop -------------------------------------------------------------------------
+    def run(self, until: int | None = None) -> dict:
+        """Train to ``config.steps`` (or stop early at step ``until``, as a kill would);
+        validates and checkpoints every ``eval_every`` steps and at the end."""
+        from tqdm import tqdm
+
+        c = self.config
+        stop = min(c.steps, until) if until is not None else c.steps
+        writer = log = None
+        if self.rank == 0:
+            self.out.mkdir(parents=True, exist_ok=True)
+            log = _MetricsLog(self.out / "metrics.jsonl", self.step)
+            with contextlib.suppress(ImportError):
+                from torch.utils.tensorboard import SummaryWriter
+                writer = SummaryWriter(str(self.out / "tensorboard"), purge_step=self.step)
+        bar = tqdm(total=stop, initial=self.step, desc="training", unit="step",
+                   disable=not self.progress, dynamic_ncols=True)
+        metrics: dict = {}
+        t0, tokens0 = time.time(), self.tokens_seen
+        try:
+            while self.step < stop:
+                loss, norm = self.train_step()
+                rate = (self.tokens_seen - tokens0) / max(1e-9, time.time() - t0)
+                row = {"step": self.step, "train_loss": loss, "grad_norm": norm,
+                       "lr": self.scheduler.get_last_lr()[0], "tokens_per_s": rate}
+                bar.set_postfix(loss=f"{loss:.3f}", tok_s=f"{rate:,.0f}", refresh=False)
+                bar.update()
+                if self.step % c.eval_every == 0 or self.step == c.steps:
+                    row["valid_loss"] = self.evaluate()
+                    self.elapsed += time.time() - t0
+                    t0, tokens0 = time.time(), self.tokens_seen
+                    metrics = {**row, "best_valid_loss": min(self.best_valid,
+                                                             row["valid_loss"]),
+                               "tokens_seen": self.tokens_seen,
+                               "wall_seconds": round(self.elapsed, 1),
+                               "parameters": self.model.num_parameters(),
+                               "processes": self.world}
+                    if row["valid_loss"] < self.best_valid:
+                        self.best_valid = row["valid_loss"]
+                        self.save("best", metrics)
+                    self.save("last", metrics)
+                    bar.write(f"step {self.step}: train {loss:.4f}  valid "
+                              f"{row['valid_loss']:.4f}  ({rate:,.0f} tokens/s)")
+                if log:
+                    log.write(row)
+                if writer:
+                    for key, value in row.items():
+                        if key != "step":
+                            writer.add_scalar(key, value, self.step)
+            if self.step % c.eval_every and self.step < c.steps:  # stopped early: keep it
+                self.elapsed += time.time() - t0
+                self.save("last", {**metrics, "step": self.step})
+        except KeyboardInterrupt:
+            self.elapsed += time.time() - t0
+            self.save("last", {**metrics, "step": self.step, "interrupted": True})
+            bar.write(f"interrupted at step {self.step}; saved {self.out / 'last'} "
+                      "(continue with --resume)")
+            raise
+        finally:
+            bar.close()
+            if writer:
+                writer.close()
+        return metrics
+
+
+class _MetricsLog:
+    """``metrics.jsonl``, one row per step; on resume, rows after the resumed step (written
+    by the run that was killed) are dropped so the log matches the weights."""
+
+    def __init__(self, path: Path, step: int):
+        self.path = path
+        if path.exists():
+            rows = [line for line in path.read_text(encoding="utf-8").splitlines()
+                    if line.strip() and json.loads(line)["step"] <= step]
+            path.write_text("".join(r + "\n" for r in rows), encoding="utf-8")
+
+    def write(self, row: dict) -> None:
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(row) + "\n")
