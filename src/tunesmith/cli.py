@@ -53,7 +53,8 @@ def _train(args: argparse.Namespace) -> int:
         print(f"tunesmith train: {exc}", file=sys.stderr)
         return 2
     overrides = {k: getattr(args, k) for k in ("steps", "batch_size", "grad_accum", "lr",
-                                               "grad_clip", "eval_every", "seed", "device")
+                                               "warmup", "grad_clip", "eval_every",
+                                               "eval_batches", "seed", "device")
                  if getattr(args, k) is not None}
     config = replace(config, **overrides)
     try:
@@ -159,8 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, help="windows per micro-step, all processes")
     p.add_argument("--grad-accum", type=int, help="micro-steps per optimizer step")
     p.add_argument("--lr", type=float, help="peak learning rate")
+    p.add_argument("--warmup", type=int, help="learning-rate warmup steps")
     p.add_argument("--grad-clip", type=float, help="max gradient norm; 0 = off (default 1.0)")
     p.add_argument("--eval-every", type=int, help="steps between validation + checkpoint")
+    p.add_argument("--eval-batches", type=int, help="validation batches per evaluation")
     p.add_argument("--seed", type=int)
     p.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cuda if available)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
