@@ -8,6 +8,6 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 $SUDO apt-get update -qq
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    abcmidi abcm2ps fluidsynth fluid-soundfont-gm sox >/dev/null
+    abcmidi abcm2ps fluidsynth fluid-soundfont-gm sox lame >/dev/null
 python3 -m pip install -q --disable-pip-version-check "torch==2.13.0" -e ".[dev]"
 echo "tunesmith installed: $(command -v tunesmith)"

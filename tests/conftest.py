@@ -63,3 +63,15 @@ def tiny_dataset(tmp_path_factory, corpus_dir: Path) -> Path:
                                                            "0101-0200.abc")]
     prepare(PrepareConfig(out=out, sources=files, workers=1), progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory, tiny_dataset: Path) -> Path:
+    """A tiny transformer trained for a few seconds on ``tiny_dataset``: a real checkpoint
+    whose music is poor but whose tokens, header and controls are the real ones."""
+    from tunesmith.train import Trainer, load_run_config
+
+    spec, config = load_run_config("tiny")
+    out = tmp_path_factory.mktemp("model") / "run"
+    Trainer(tiny_dataset, out, spec, config, progress=False).run()
+    return out / "best"

@@ -16,6 +16,9 @@ EPILOG = """examples:
   tunesmith styles                                    # every style label and its aliases
   tunesmith train --data datasets/default --config small --out runs/small
   torchrun --nproc_per_node=2 -m tunesmith.cli train --data datasets/default --out runs/ddp
+  tunesmith generate "a lively Irish reel in D" --bars 32 --seed 1 --num 4 --out pieces
+  tunesmith generate "古典主义" --formats abc,mid,wav,svg,musicxml --out pieces
+  tunesmith render tune.abc --formats mid,wav,svg
 """
 
 
@@ -74,6 +77,81 @@ def _train(args: argparse.Namespace) -> int:
         print(f"step {metrics['step']}: valid loss {metrics['valid_loss']:.4f} "
               f"(best {metrics['best_valid_loss']:.4f}); checkpoints in {args.out}/best "
               f"and {args.out}/last")
+    return 0
+
+
+def _formats(text: str) -> list[str]:
+    from .render import FORMATS
+
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format(s) {', '.join(unknown)}; "
+                                         f"choose from {','.join(FORMATS)}")
+    return formats
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .checkpoint import CheckpointError
+    from .composer import Composer
+    from .render import render
+    from .tools import ToolError
+
+    try:
+        composer = Composer.load(args.model)
+        pieces = composer.generate(args.prompt, bars=args.bars, num=args.num, seed=args.seed,
+                                   key=args.key, meter=args.meter, tempo=args.tempo,
+                                   temperature=args.temperature, top_k=args.top_k,
+                                   top_p=args.top_p)
+    except CheckpointError as exc:
+        print(f"tunesmith generate: {exc}", file=sys.stderr)
+        return 2
+    for note in pieces[0].notes[:1]:
+        print(f"% {note}", file=sys.stderr)
+    for n, piece in enumerate(pieces, 1):
+        abc = piece.abc.replace("X:1", f"X:{n}", 1)
+        print(abc)
+        if args.out:
+            stem = Path(args.out) / f"{_slug(args.prompt)}-seed{args.seed}-{n}"
+            try:
+                written = render(abc, stem, args.formats)
+            except ToolError as exc:
+                print(f"tunesmith generate: {exc}", file=sys.stderr)
+                return 2
+            print(f"% wrote {', '.join(str(p) for p in written.values())}", file=sys.stderr)
+    return 0
+
+
+def _slug(text: str) -> str:
+    import re
+
+    slug = re.sub(r"[^\w]+", "-", text.strip().lower(), flags=re.UNICODE).strip("-")
+    return slug[:40] or "untitled"
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .abc import AbcError, parse_tune, split_tunes, validate
+    from .data.records import SourceError, read_text
+    from .render import render
+    from .tools import ToolError
+
+    try:
+        text = read_text(Path(args.file))
+        raws = list(split_tunes(text))
+        if not raws:
+            raise AbcError("no tune (X: ... K: ...) in it")
+        for raw in raws:
+            problems = validate(parse_tune(raw.text))
+            for p in problems[:5]:
+                print(f"{args.file}#X:{raw.number}: {p}", file=sys.stderr)
+        out = Path(args.out) if args.out else Path(args.file).parent
+        for raw in raws:
+            stem = out / (Path(args.file).stem + (f"-{raw.number}" if len(raws) > 1 else ""))
+            written = render(raw.text, stem, args.formats)
+            print(", ".join(str(p) for p in written.values()))
+    except (SourceError, AbcError, ToolError) as exc:
+        print(f"tunesmith render: {args.file}: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -168,6 +246,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cuda if available)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_train)
+
+    p = sub.add_parser(
+        "generate", help="write new pieces from a style prompt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write pieces in ABC from a prompt in English or Chinese and print them; "
+        "with --out also write MIDI, audio, sheet music.",
+        epilog="The prompt may name styles (`tunesmith styles` lists them), a key (\"in D "
+        "major\", \"A dorian\", \"D大调\"),\na meter (\"6/8\"; a waltz implies 3/4), "
+        "a tempo (\"120 bpm\", \"lively\") and a length (\"48 bars\", \"32小节\").\n"
+        "Options below override the prompt. Every piece is checked bar by bar against its "
+        "meter as it is written.")
+    p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")
+    p.add_argument("--bars", type=int, help="length in bars (default 32, at most 512)")
+    p.add_argument("--num", type=int, default=1, help="pieces to write (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="same seed, same pieces (default 0)")
+    p.add_argument("--key", help="K: value, e.g. D, Ador, F#m")
+    p.add_argument("--meter", help="M: value, e.g. 6/8")
+    p.add_argument("--tempo", type=int, help="quarter notes per minute")
+    p.add_argument("--temperature", type=float, default=1.0)
+    p.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest (0=off)")
+    p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling (1=off)")
+    p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
+    p.add_argument("--out", help="folder to write files into")
+    p.add_argument("--formats", type=_formats, default=["abc", "mid"],
+                   help="comma-separated: abc,mid,wav,mp3,svg,musicxml (default abc,mid)")
+    p.set_defaults(func=_generate)
+
+    p = sub.add_parser("render", help="turn an ABC file into MIDI, audio and sheet music")
+    p.add_argument("file", help="an .abc file (several tunes give several outputs)")
+    p.add_argument("--formats", type=_formats, default=["mid", "wav", "svg"],
+                   help="comma-separated: mid,wav,mp3,svg,musicxml (default mid,wav,svg)")
+    p.add_argument("--out", help="folder (default: next to the file)")
+    p.set_defaults(func=_render)
 
     p = sub.add_parser("styles", help="list every style label with its aliases")
     p.set_defaults(func=_styles)

@@ -1,0 +1,141 @@
+"""The friendly top level: ``Composer.load(path).generate("古典主义", bars=32)``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from .abc import Tune, parse, validate
+from .abc.keys import parse_key
+from .abc.tune import meter_length, parse_fraction
+from .checkpoint import Checkpoint, CheckpointError, load_checkpoint
+from .generate import (
+    BarTracker,
+    Decoder,
+    Sampling,
+    TokenTable,
+    choose_header,
+    header_values,
+    sample,
+)
+from .styles import Controls, interpret
+
+DEFAULT_MODEL = Path(__file__).parent / "pretrained" / "default"
+DEFAULT_BARS = 32
+
+
+@dataclass
+class Piece:
+    """One generated tune: its ABC, the controls it was asked for and its log-likelihood."""
+
+    abc: str
+    controls: Controls
+    seed: int
+    log_likelihood: float  # natural log, summed over the music tokens
+    tokens: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def tune(self) -> Tune:
+        return parse(self.abc)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the piece in the format its suffix names (.abc .mid .wav .mp3 .svg
+        .musicxml)."""
+        from .render import render
+
+        path = Path(path)
+        fmt = path.suffix.lstrip(".").lower().replace("midi", "mid").replace("xml", "musicxml")
+        fmt = "musicxml" if fmt == "musicmusicxml" else fmt
+        return render(self.abc, path.with_suffix(""), [fmt])[fmt]
+
+
+class Composer:
+    """A trained model ready to write music; see ``generate``."""
+
+    def __init__(self, checkpoint: Checkpoint):
+        self.checkpoint = checkpoint
+        self.model = checkpoint.model.eval()
+        self.tokenizer = checkpoint.tokenizer
+        self.table = TokenTable(self.tokenizer)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, device: str = "cpu") -> Composer:
+        """A checkpoint directory; by default the model that ships with tunesmith."""
+        path = Path(path) if path else DEFAULT_MODEL
+        if path == DEFAULT_MODEL and not path.exists():
+            raise CheckpointError(f"{path}: the bundled default model is missing from this "
+                                  "installation; pass a checkpoint from `tunesmith train`")
+        return cls(load_checkpoint(path, device))
+
+    def generate(self, prompt: str = "", bars: int | None = None, *, num: int = 1,
+                 seed: int = 0, key: str | None = None, meter: str | None = None,
+                 tempo: int | None = None, temperature: float = 1.0, top_k: int = 0,
+                 top_p: float = 0.95, title: str | None = None) -> list[Piece]:
+        """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
+        ``tempo`` and ``bars`` win over what the prompt says. The same seed gives the same
+        pieces."""
+        controls = interpret(prompt)
+        controls.key = key or controls.key
+        controls.meter = meter or controls.meter
+        controls.tempo = tempo or controls.tempo
+        controls.bars = bars or controls.bars or DEFAULT_BARS
+        options = Sampling(temperature, top_k, top_p)
+        generator = torch.Generator().manual_seed(seed)
+        tok = self.tokenizer
+        known = {t for t in controls.tokens() if t in tok.ids}
+        prefix = [tok.bos_id] + [tok.ids[t] for t in controls.tokens() if t in known]
+        with torch.inference_mode():
+            prefix = choose_header(self.model, self.table, prefix,
+                                   {"M": controls.meter, "K": controls.key},
+                                   options, generator)
+        header = header_values(tok.decode(prefix))
+        trackers = [self._tracker(header, controls.bars) for _ in range(num)]
+        logp = torch.zeros(num)
+        decoder = Decoder(self.model, prefix, num)
+        logits = decoder.start()
+        budget = controls.bars * 64 + 64
+        for _ in range(budget):
+            allowed = torch.stack([t.allowed() for t in trackers])
+            ids, lp = sample(logits, allowed, options, generator)
+            live = torch.tensor([not t.finished for t in trackers])
+            logp += torch.where(live, lp, torch.zeros_like(lp))
+            for t, i in zip(trackers, ids.tolist(), strict=True):
+                t.advance(i)
+            if all(t.finished for t in trackers):
+                break
+            logits = decoder.step(ids)
+        pieces = []
+        for t, lp in zip(trackers, logp.tolist(), strict=True):
+            body = tok.decode(t.log).strip()
+            abc = _abc(title or _title(prompt), header, controls.tempo, body)
+            notes = list(controls.notes)
+            if not t.finished:
+                notes.append(f"stopped after {budget} tokens before {controls.bars} bars")
+            problems = validate(parse(abc))
+            if problems:  # the tracker should make this impossible; say so if it did not
+                notes.append("bar problems: " + "; ".join(map(str, problems[:3])))
+            pieces.append(Piece(abc, controls, seed, lp, len(t.log), notes))
+        return pieces
+
+    def _tracker(self, header: dict[str, str], bars: int) -> BarTracker:
+        bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
+        key = parse_key(header["K"])
+        tonic = (key.tonic[0], {"#": "^", "b": "_"}.get(key.tonic[1:], "")) \
+            if key.tonic and key.mode in ("major", "minor", "dorian", "mixolydian") else None
+        return BarTracker(self.table, bar, bars, tonic)
+
+
+def _title(prompt: str) -> str:
+    words = " ".join(prompt.split())[:60]
+    return words[:1].upper() + words[1:] if words else "Untitled"
+
+
+def _abc(title: str, header: dict[str, str], tempo: int | None, body: str) -> str:
+    lines = ["X:1", f"T:{title}", "C:tunesmith", f"M:{header['M']}", f"L:{header['L']}"]
+    if tempo:
+        lines.append(f"Q:1/4={tempo}")
+    lines += [f"K:{header['K']}", body]
+    return "\n".join(lines) + "\n"

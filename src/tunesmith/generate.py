@@ -1,0 +1,311 @@
+"""Sampling ABC that is valid by construction.
+
+A ``BarTracker`` per candidate follows the tune as it is written: how full the current bar is
+in units of ``L:``, whether a repeat is open, whether a broken-rhythm pair or a triplet is half
+done. Before each token it says which tokens may come next: notes that fit the bar, a barline
+only when the bar is full, ``|]`` (or ``:|``) to close the last bar, whose last note is the
+tonic. Everything the tracker cannot account for exactly (chords, grace notes, ties, inline
+fields, character fallbacks) is never sampled, so every tune passes ``abc.validate``.
+
+The model sees ``<bos> controls M: L: K: body``; past its context the decoder restarts from
+the controls, the header and the latest bars (fragment by fragment), so pieces can be any
+length while the tracker carries on across the seam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import torch
+
+from .abc import Kind, Tokenizer, lex, parse_key
+from .abc.durations import length_multiplier
+from .abc.lexer import NOTE_RE, REST_RE
+from .abc.tune import AbcError, meter_length, parse_fraction
+from .models import KVCache, Transformer
+
+GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
+_BARLINES = ("|", "||", "|:", ":|", "::", "|]")
+
+
+@dataclass
+class Sampling:
+    temperature: float = 1.0
+    top_k: int = 0  # 0 = off
+    top_p: float = 0.95  # 1 = off
+
+
+class TokenTable:
+    """What each vocabulary token does to a bar, computed once per tokenizer."""
+
+    def __init__(self, tokenizer: Tokenizer):
+        self.tokenizer = tokenizer
+        n = len(tokenizer)
+        self.lengths: dict[int, Fraction] = {}  # notes and rests the tracker may use
+        self.pitched: set[int] = set()
+        self.letter: dict[int, tuple[str, str]] = {}  # id → (letter upper, accidental)
+        for i, tok in enumerate(tokenizer.tokens):
+            if i in tokenizer.special_ids:
+                continue
+            if m := NOTE_RE.fullmatch(tok):
+                self.pitched.add(i)
+                self.letter[i] = (m.group(2).upper(), m.group(1) or "")
+                length = m.group(4)
+            elif (m := REST_RE.fullmatch(tok)) and m.group(1) == "z":
+                length = m.group(2)
+            else:
+                continue
+            try:
+                value = length_multiplier(length)
+            except (AbcError, ValueError):
+                continue
+            if value > 0 and value % GRID == 0 and value <= 16:
+                self.lengths[i] = value
+        self.by_length: dict[Fraction, torch.Tensor] = {}
+        for i, value in self.lengths.items():
+            self.by_length.setdefault(value, torch.zeros(n, dtype=torch.bool))[i] = True
+        ids = tokenizer.ids
+        self.bar = {b: ids[b] for b in _BARLINES if b in ids}
+        if "|" not in self.bar or not any(v == GRID for v in self.by_length):
+            raise ValueError("vocabulary lacks '|' or half-unit notes; cannot constrain bars")
+        self.space, self.newline = ids.get(" "), ids.get("\n")
+        self.broken, self.triplet, self.roll = ids.get(">"), ids.get("(3"), ids.get("~")
+        self.n = n
+        self._masks: dict[tuple, torch.Tensor] = {}
+
+    def header_choices(self, field_name: str) -> list[int]:
+        """Header-line tokens (``M:6/8\\n``) that parse; the model may choose among them."""
+        out = []
+        for i, tok in enumerate(self.tokenizer.tokens):
+            if not (tok.startswith(f"{field_name}:") and tok.endswith("\n")):
+                continue
+            value = tok[2:].strip()
+            try:
+                ok = {"M": lambda v: meter_length(v) is not None and "/" in v,
+                      "L": lambda v: parse_fraction(v, "L") > 0,
+                      "K": lambda v: parse_key(v).tonic is not None}[field_name](value)
+            except (AbcError, ValueError, ZeroDivisionError):
+                ok = False
+            if ok and value == value.strip() and " " not in value:
+                out.append(i)
+        return out
+
+    def tonic_notes(self, tonic: tuple[str, str], length: Fraction) -> torch.Tensor:
+        """Notes on the tonic letter (with the key's accidental or none) of this length."""
+        key = ("tonic", tonic, length)
+        if key not in self._masks:
+            mask = torch.zeros(self.n, dtype=torch.bool)
+            for i in self.pitched:
+                if self.lengths.get(i) == length and self.letter[i][0] == tonic[0] \
+                        and self.letter[i][1] in ("", tonic[1]):
+                    mask[i] = True
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def tonic_lengths(self, tonic: tuple[str, str]) -> list[Fraction]:
+        """The lengths a final tonic note can have in this vocabulary, shortest first."""
+        return sorted(v for v in self.by_length if self.tonic_notes(tonic, v).any())
+
+    def notes_up_to(self, remaining: Fraction, pitched_only: bool = False,
+                    exactly: Fraction | None = None) -> torch.Tensor:
+        key = ("notes", remaining, pitched_only, exactly)
+        if key not in self._masks:
+            mask = torch.zeros(self.n, dtype=torch.bool)
+            for value, m in self.by_length.items():
+                if (value == exactly) if exactly is not None else value <= remaining:
+                    mask |= m
+            if pitched_only:
+                keep = torch.zeros(self.n, dtype=torch.bool)
+                keep[list(self.pitched)] = True
+                mask &= keep
+            self._masks[key] = mask
+        return self._masks[key]
+
+
+@dataclass
+class BarTracker:
+    """One candidate's position in the music; see the module docstring."""
+
+    table: TokenTable
+    bar_length: Fraction  # in units of L:
+    bars: int  # bars to write
+    tonic: tuple[str, str] | None  # (letter, accidental) of the final note, or None
+    filled: Fraction = Fraction(0)
+    done_bars: int = 0
+    repeat_open: bool = False
+    phase: str = "free"  # free | note | broken | triplet | roll | barred | space
+    last: Fraction = Fraction(0)
+    triplet_left: int = 0
+    finished: bool = False
+    log: list[int] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> Fraction:
+        return self.bar_length - self.filled
+
+    @property
+    def final_bar(self) -> bool:
+        return self.done_bars == self.bars - 1
+
+    def allowed(self) -> torch.Tensor:
+        t, rem = self.table, self.remaining
+        if self.finished:
+            mask = torch.zeros(t.n, dtype=torch.bool)
+            mask[t.tokenizer.eos_id] = True
+            return mask
+        if self.phase == "broken":  # the second note of a pair: the same length
+            return t.notes_up_to(rem, pitched_only=True, exactly=self.last)
+        if self.phase == "triplet":
+            if self.triplet_left == 3:  # first note: three of them fill twice its length
+                mask = t.notes_up_to(rem / 2, pitched_only=True).clone()
+            else:
+                mask = t.notes_up_to(rem, pitched_only=True, exactly=self.last)
+            return mask
+        if rem == 0:
+            mask = torch.zeros(t.n, dtype=torch.bool)
+            if self.final_bar:
+                mask[t.bar[":|"] if self.repeat_open and ":|" in t.bar else t.bar["|]"]] = True
+                return mask
+            for text, tid in t.bar.items():
+                ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
+                      ":|": self.repeat_open, "::": self.repeat_open, "|]": False}[text]
+                mask[tid] = ok
+            return mask
+        if self.final_bar and self.tonic is not None and t.tonic_lengths(self.tonic):
+            # anything that leaves room for a tonic note, or the tonic note that ends the bar
+            shortest = t.tonic_lengths(self.tonic)[0]
+            mask = t.notes_up_to(rem - shortest) | t.tonic_notes(self.tonic, rem)
+        else:
+            mask = t.notes_up_to(rem).clone()
+        if not mask.any():  # no tonic fits what is left: end on any note that fits
+            mask = t.notes_up_to(rem).clone()
+        if self.phase == "roll":
+            return mask & t.notes_up_to(rem, pitched_only=True)
+        if self.phase == "note" and t.broken is not None and not self.final_bar \
+                and self.last <= rem:
+            mask[t.broken] = True
+        if self.phase in ("free", "note", "barred", "space") and not self.final_bar:
+            if t.triplet is not None and rem >= 2 * GRID:
+                mask[t.triplet] = True
+            if t.roll is not None:
+                mask[t.roll] = True
+        if self.phase in ("free", "note") and t.space is not None:
+            mask[t.space] = True
+        if self.phase == "barred" and t.newline is not None:
+            mask[t.newline] = True
+        return mask
+
+    def advance(self, tid: int) -> None:
+        t = self.table
+        self.log.append(tid)
+        if self.finished:
+            return
+        if tid in t.lengths:
+            value = t.lengths[tid]
+            if self.phase == "triplet":
+                self.filled += value * Fraction(2, 3)
+                self.last, self.triplet_left = value, self.triplet_left - 1
+                self.phase = "triplet" if self.triplet_left else "free"
+            else:
+                self.filled += value
+                self.phase = "note" if self.phase != "broken" and tid in t.pitched else "free"
+                self.last = value
+        elif tid == t.broken:
+            self.phase = "broken"
+        elif tid == t.triplet:
+            self.phase, self.triplet_left = "triplet", 3
+        elif tid == t.roll:
+            self.phase = "roll"
+        elif tid in t.bar.values():
+            text = t.tokenizer.tokens[tid]
+            self.repeat_open = text in ("|:", "::") or (self.repeat_open and text == "|")
+            self.done_bars += 1
+            self.filled, self.phase = Fraction(0), "barred"
+            self.finished = self.done_bars >= self.bars
+        elif tid in (t.space, t.newline):
+            self.phase = "space"
+
+
+class Decoder:
+    """Feeds a model one token at a time; a transformer restarts from the prefix and the
+    latest tokens when its context is full (the fragment seam)."""
+
+    def __init__(self, model: torch.nn.Module, prefix: list[int], batch: int):
+        self.model, self.prefix, self.batch = model, prefix, batch
+        self.is_transformer = isinstance(model, Transformer)
+        self.history: list[torch.Tensor] = []  # generated ids, (batch,) each
+        self.state = None
+        self.cache: KVCache | None = None
+
+    @torch.inference_mode()
+    def start(self) -> torch.Tensor:
+        ids = torch.tensor([self.prefix] * self.batch)
+        return self._run(ids, fresh=True)
+
+    @torch.inference_mode()
+    def step(self, ids: torch.Tensor) -> torch.Tensor:
+        self.history.append(ids)
+        if self.is_transformer and self.cache.pos >= self.cache.capacity:
+            keep = self.model.config.context // 2
+            body = torch.stack(self.history[-keep:], dim=1) if self.history else None
+            start = torch.tensor([self.prefix] * self.batch)
+            return self._run(torch.cat((start, body), dim=1), fresh=True)
+        return self._run(ids[:, None], fresh=False)
+
+    def _run(self, ids: torch.Tensor, fresh: bool) -> torch.Tensor:
+        if self.is_transformer:
+            if fresh:
+                self.cache = KVCache(self.model.config, self.batch, ids.device)
+            logits = self.model(ids, cache=self.cache, last_only=True)[0]
+        else:
+            logits, _, self.state = self.model(ids, state=None if fresh else self.state,
+                                               last_only=True)
+        return logits[:, -1].float()
+
+
+def sample(logits: torch.Tensor, allowed: torch.Tensor, options: Sampling,
+           generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """One token per row among the allowed ones; returns ids and their log-probabilities
+    under the model restricted to the allowed set."""
+    logits = logits.masked_fill(~allowed, float("-inf"))
+    logp = torch.log_softmax(logits, dim=-1)
+    scores = logits / max(options.temperature, 1e-5)
+    if options.top_k > 0:
+        kth = torch.topk(scores, min(options.top_k, scores.shape[-1]), dim=-1).values[:, -1:]
+        scores = scores.masked_fill(scores < kth, float("-inf"))
+    if options.top_p < 1.0:
+        sorted_scores, order = torch.sort(scores, descending=True, dim=-1)
+        probs = torch.softmax(sorted_scores, dim=-1)
+        drop = probs.cumsum(-1) - probs > options.top_p
+        scores = scores.scatter(-1, order, sorted_scores.masked_fill(drop, float("-inf")))
+    ids = torch.multinomial(torch.softmax(scores, dim=-1), 1, generator=generator)[:, 0]
+    return ids, logp.gather(-1, ids[:, None])[:, 0]
+
+
+def choose_header(model: torch.nn.Module, table: TokenTable, prefix: list[int],
+                  fixed: dict[str, str | None], options: Sampling,
+                  generator: torch.Generator) -> list[int]:
+    """``M:``, ``L:`` and ``K:`` lines after the controls: the asked values, else the
+    model's choice among well-formed header tokens."""
+    tok = table.tokenizer
+    ids = list(prefix)
+    for name in ("M", "L", "K"):
+        if fixed.get(name):
+            ids += tok.encode(f"{name}:{fixed[name]}\n")
+            continue
+        decoder = Decoder(model, ids, 1)
+        logits = decoder.start()
+        allowed = torch.zeros(table.n, dtype=torch.bool)
+        allowed[table.header_choices(name)] = True
+        ids.append(int(sample(logits, allowed, options, generator)[0][0]))
+    return ids
+
+
+def header_values(text: str) -> dict[str, str]:
+    """``{"M": "6/8", "L": "1/8", "K": "D"}`` from the model text's header lines."""
+    out = {}
+    for atom in lex(text):
+        if atom.kind is Kind.FIELD_LINE and atom.field:
+            out[atom.field[0]] = atom.field[1]
+    return out

@@ -1,0 +1,178 @@
+"""Generation: prompt → controls → a complete tune that is valid by construction."""
+
+import subprocess
+import sys
+import wave
+from fractions import Fraction
+
+import music21
+import numpy as np
+import pytest
+
+from tunesmith.abc import bars, parse, validate
+from tunesmith.checkpoint import CheckpointError
+from tunesmith.cli import main
+from tunesmith.composer import Composer
+from tunesmith.styles import interpret
+from tunesmith.tools import abc2abc_check
+
+PROMPTS = ["a lively Irish reel in D", "古典主义", "中国民歌", "A dorian jig",
+           "slow air in G minor", "D大调 华尔兹", "Scottish strathspey", "a hornpipe",
+           "巴洛克 圣咏", "", "asdf qwerty", "polka in 2/4"]
+
+
+@pytest.fixture(scope="module")
+def composer(tiny_model):
+    return Composer.load(tiny_model)
+
+
+@pytest.fixture(scope="module")
+def fifty(composer):
+    pieces = []
+    for seed in range(5):
+        for prompt in PROMPTS[:10]:
+            pieces += composer.generate(prompt, bars=8, seed=seed)
+    return pieces
+
+
+def test_fifty_generations_are_valid_by_every_judge(fifty):
+    assert len(fifty) == 50
+    for piece in fifty:
+        tune = parse(piece.abc)
+        assert validate(tune) == [], piece.abc
+        assert len([b for b in bars(tune) if b.duration]) == 8, piece.abc
+        report = abc2abc_check(piece.abc)
+        assert not report.errors, (piece.abc, report.errors)
+        score = music21.converter.parse(piece.abc, format="abc")
+        assert score.flatten().notes, piece.abc
+
+
+def test_every_bar_is_exactly_full(fifty):
+    for piece in fifty:
+        measured = bars(parse(piece.abc))
+        assert all(b.duration == b.expected for b in measured), piece.abc
+
+
+def test_pieces_end_on_the_tonic_with_a_final_barline(fifty):
+    from tunesmith.abc.keys import parse_key
+
+    for piece in fifty:
+        tune = parse(piece.abc)
+        key = parse_key(tune.key)
+        body = tune.body.rstrip()
+        assert body.endswith(("|]", ":|")), body
+        if key.mode in ("major", "minor", "dorian", "mixolydian"):
+            last = music21.converter.parse(piece.abc, format="abc").flatten().notes[-1]
+            assert last.pitch.pitchClass == key.pitch_class, piece.abc
+
+
+def test_asked_key_and_meter_are_kept(composer):
+    piece = composer.generate("a jig in A dorian", bars=4, seed=3)[0]
+    tune = parse(piece.abc)
+    assert tune.key == "Ador" and tune.meter == "6/8"
+    piece = composer.generate("anything", bars=4, seed=3, key="Bb", meter="3/4", tempo=90)[0]
+    tune = parse(piece.abc)
+    assert (tune.key, tune.meter, tune.get("Q")) == ("Bb", "3/4", "1/4=90")
+
+
+def test_same_seed_same_tune_other_seed_other_tune(composer):
+    a = composer.generate("reel", bars=8, seed=11, num=2)
+    b = composer.generate("reel", bars=8, seed=11, num=2)
+    c = composer.generate("reel", bars=8, seed=12, num=2)
+    assert [p.abc for p in a] == [p.abc for p in b]
+    assert [p.abc for p in a] != [p.abc for p in c]
+    assert a[0].abc != a[1].abc  # candidates in one batch differ
+
+
+def test_long_form_goes_far_past_the_context(composer):
+    piece = composer.generate("a reel", bars=128, seed=2)[0]
+    tune = parse(piece.abc)
+    assert piece.tokens > 2 * composer.model.config.context
+    assert validate(tune) == [] and len(bars(tune)) == 128
+    assert not abc2abc_check(piece.abc).errors
+
+
+def test_likelihood_is_a_real_log_probability(composer):
+    piece = composer.generate("reel", bars=4, seed=0)[0]
+    assert -piece.tokens * np.log(len(composer.tokenizer)) < piece.log_likelihood < 0
+
+
+def test_prompts_are_read_in_english_and_chinese():
+    c = interpret("a lively Irish reel in D major, 48 bars")
+    assert c.labels["tradition"] == "irish" and c.labels["form"] == "reel"
+    assert (c.key, c.meter, c.bars, c.tempo) == ("D", "4/4", 48, 132)
+    c = interpret("D大调 华尔兹 32小节")
+    assert (c.key, c.meter, c.bars, c.labels["form"]) == ("D", "3/4", 32, "waltz")
+    assert interpret("古典主义").labels == {"period": "classical"}
+    assert interpret("a小调").key == "Am"
+    assert interpret("F# minor air at 70 bpm").key == "F#m"
+    assert interpret("A dorian jig").key == "Ador"
+    assert interpret("a lively tune").key is None  # the article is not the key of A
+    for nonsense in ("", "   ", "🎵" * 600, "qwerty"):
+        assert "no style recognised" in interpret(nonsense).notes[0]
+
+
+def test_render_writes_real_files(composer, tmp_path):
+    piece = composer.generate("a jig in G", bars=8, seed=1)[0]
+    paths = {fmt: piece.save(tmp_path / f"jig.{fmt}") for fmt in ("mid", "wav", "svg",
+                                                                   "musicxml", "mp3")}
+    assert paths["mid"].read_bytes()[:4] == b"MThd"
+    assert paths["svg"].read_text().lstrip().startswith("<?xml") and "<svg" in \
+        paths["svg"].read_text()
+    assert music21.converter.parse(paths["musicxml"]).flatten().notes
+    assert paths["mp3"].stat().st_size > 10_000
+    with wave.open(str(paths["wav"])) as w:
+        frames = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+        seconds = w.getnframes() / w.getframerate()
+    assert seconds > 5
+    assert np.abs(frames).max() > 0.8 * 32767  # normalised, not fluidsynth's whisper
+
+
+def test_cli_generate_prints_abc_and_writes_files(tiny_model, tmp_path, capsys):
+    assert main(["generate", "中国民歌", "--bars", "8", "--seed", "4", "--num", "2",
+                 "--model", str(tiny_model), "--out", str(tmp_path),
+                 "--formats", "abc,mid"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("X:") == 2 and "K:" in out
+    assert len(list(tmp_path.glob("*.mid"))) == 2 and len(list(tmp_path.glob("*.abc"))) == 2
+
+
+def test_cli_render_turns_an_abc_file_into_files(tmp_path, capsys):
+    from .conftest import REEL
+
+    (tmp_path / "reel.abc").write_text(REEL)
+    assert main(["render", str(tmp_path / "reel.abc"), "--formats", "mid,svg"]) == 0
+    assert (tmp_path / "reel.mid").exists() and (tmp_path / "reel.svg").exists()
+    (tmp_path / "junk.abc").write_text("no tune here")
+    assert main(["render", str(tmp_path / "junk.abc")]) == 2
+    assert "junk.abc: no tune" in capsys.readouterr().err
+
+
+def test_cli_errors_are_clear(tmp_path, capsys):
+    assert main(["generate", "reel", "--model", str(tmp_path / "none")]) == 2
+    assert "no such checkpoint" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["generate", "reel", "--formats", "abc,flac"])
+    assert "unknown format(s) flac" in capsys.readouterr().err
+
+
+def test_missing_checkpoint_file_is_named(tiny_model, tmp_path):
+    import shutil
+
+    broken = tmp_path / "ck"
+    shutil.copytree(tiny_model, broken)
+    (broken / "vocab.json").unlink()
+    with pytest.raises(CheckpointError, match="vocab.json"):
+        Composer.load(broken)
+
+
+def test_generate_help_teaches_the_prompt():
+    done = subprocess.run([sys.executable, "-m", "tunesmith.cli", "generate", "--help"],
+                          capture_output=True, text=True, timeout=60)
+    assert "D大调" in done.stdout and "--formats" in done.stdout
+
+
+def test_bar_lengths_are_fractions_of_the_meter(fifty):
+    for piece in fifty[:10]:
+        for b in bars(parse(piece.abc)):
+            assert isinstance(b.duration, Fraction)
