@@ -61,9 +61,35 @@ def test_pieces_end_on_the_tonic_with_a_final_barline(fifty):
         key = parse_key(tune.key)
         body = tune.body.rstrip()
         assert body.endswith(("|]", ":|")), body
+        mode = piece.controls.labels.get("mode")
         if key.mode in ("major", "minor", "dorian", "mixolydian"):
             last = music21.converter.parse(piece.abc, format="abc").flatten().notes[-1]
-            assert last.pitch.pitchClass == key.pitch_class, piece.abc
+            expected = key.pitch_class + PENTATONIC_FINAL.get(mode, 0) \
+                if key.mode == "major" else key.pitch_class
+            assert last.pitch.pitchClass == expected % 12, piece.abc
+
+
+# semitones from the gong (the key signature's major tonic) to each Chinese mode's final
+PENTATONIC_FINAL = {"gong": 0, "shang": 2, "jue": 4, "zhi": 7, "yu": 9}
+
+
+def test_chinese_modes_end_on_their_own_degree(composer):
+    for mode, final in [("gong", "G"), ("shang", "A"), ("jue", "B"), ("zhi", "D"),
+                        ("yu", "E")]:
+        tracker = composer._tracker({"M": "2/4", "L": "1/16", "K": "G"}, 4, mode)
+        assert tracker.tonic == (final, "")
+
+
+def test_the_model_fills_in_what_the_prompt_leaves_open(composer):
+    for seed in range(3):
+        piece = composer.generate("Irish", bars=4, seed=seed)[0]
+        labels = piece.controls.labels
+        assert labels["tradition"] == "irish" and "meter" in labels
+        assert any(note.startswith("the model chose") for note in piece.controls.notes)
+        if labels["meter"] != "other":
+            assert parse(piece.abc).meter == labels["meter"]
+    given = composer.generate("a jig", bars=4, seed=0)[0].controls.labels
+    assert given["form"] == "jig" and given["meter"] == "6/8"
 
 
 def test_asked_key_and_meter_are_kept(composer):

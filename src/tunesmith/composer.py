@@ -17,6 +17,7 @@ from .generate import (
     Sampling,
     TokenTable,
     choose_header,
+    complete_controls,
     header_values,
     sample,
 )
@@ -24,6 +25,8 @@ from .styles import Controls, interpret
 
 DEFAULT_MODEL = Path(__file__).parent / "pretrained" / "default"
 DEFAULT_BARS = 32
+# scale steps from the gong (the major key's tonic) to each Chinese mode's final note
+_PENTATONIC_DEGREE = {"gong": 0, "shang": 1, "jue": 2, "zhi": 4, "yu": 5}
 
 
 @dataclass
@@ -85,14 +88,23 @@ class Composer:
         options = Sampling(temperature, top_k, top_p)
         generator = torch.Generator().manual_seed(seed)
         tok = self.tokenizer
-        known = {t for t in controls.tokens() if t in tok.ids}
-        prefix = [tok.bos_id] + [tok.ids[t] for t in controls.tokens() if t in known]
+        with torch.inference_mode():
+            labels = complete_controls(self.model, tok, controls.labels, options, generator)
+        added = {d: v for d, v in labels.items() if d not in controls.labels}
+        if added:
+            controls.notes.append("the model chose " + ", ".join(f"{d}={v}"
+                                                                 for d, v in added.items()))
+        controls.labels = labels
+        if controls.meter is None and labels.get("meter", "other") != "other":
+            controls.meter = labels["meter"]
+        prefix = [tok.bos_id] + [tok.ids[t] for t in controls.tokens() if t in tok.ids]
         with torch.inference_mode():
             prefix = choose_header(self.model, self.table, prefix,
                                    {"M": controls.meter, "K": controls.key},
                                    options, generator)
         header = header_values(tok.decode(prefix))
-        trackers = [self._tracker(header, controls.bars) for _ in range(num)]
+        trackers = [self._tracker(header, controls.bars, labels.get("mode"))
+                    for _ in range(num)]
         logp = torch.zeros(num)
         decoder = Decoder(self.model, prefix, num)
         logits = decoder.start()
@@ -120,11 +132,18 @@ class Composer:
             pieces.append(Piece(abc, controls, seed, lp, len(t.log), notes))
         return pieces
 
-    def _tracker(self, header: dict[str, str], bars: int) -> BarTracker:
+    def _tracker(self, header: dict[str, str], bars: int, mode: str | None) -> BarTracker:
         bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
         key = parse_key(header["K"])
-        tonic = (key.tonic[0], {"#": "^", "b": "_"}.get(key.tonic[1:], "")) \
-            if key.tonic and key.mode in ("major", "minor", "dorian", "mixolydian") else None
+        tonic = None
+        if key.tonic and mode in _PENTATONIC_DEGREE and key.mode == "major":
+            # Chinese modes are written with the major key signature of their gong; the
+            # final note is the mode's own degree, which the key signature then spells
+            letters = "CDEFGAB"
+            step = letters.index(key.tonic[0]) + _PENTATONIC_DEGREE[mode]
+            tonic = (letters[step % 7], "")
+        elif key.tonic and key.mode in ("major", "minor", "dorian", "mixolydian"):
+            tonic = (key.tonic[0], {"#": "^", "b": "_"}.get(key.tonic[1:], ""))
         return BarTracker(self.table, bar, bars, tonic)
 
 

@@ -24,6 +24,7 @@ from .abc.durations import length_multiplier
 from .abc.lexer import NOTE_RE, REST_RE
 from .abc.tune import AbcError, meter_length, parse_fraction
 from .models import KVCache, Transformer
+from .styles import BY_NAME, DIMENSIONS, TAXONOMY
 
 GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
@@ -283,6 +284,47 @@ def sample(logits: torch.Tensor, allowed: torch.Tensor, options: Sampling,
     return ids, logp.gather(-1, ids[:, None])[:, 0]
 
 
+def complete_controls(model: torch.nn.Module, tokenizer: Tokenizer, labels: dict[str, str],
+                      options: Sampling, generator: torch.Generator) -> dict[str, str]:
+    """The prompt's labels plus the model's choice for the dimensions it leaves open.
+
+    Every training tune's prefix names its form, mode and meter, so a prefix with gaps is
+    one the model never saw. Walking the dimensions in training order, the model picks a
+    label for each open one, or skips ahead to a later dimension's token (folk tunes have
+    no period), but never past a label the prompt gave.
+    """
+    chosen = dict(labels)
+    ids = [tokenizer.bos_id]
+    pos = 0
+    while pos < len(DIMENSIONS):
+        dim = DIMENSIONS[pos]
+        if dim in chosen:
+            if (dim, chosen[dim]) in BY_NAME and BY_NAME[dim, chosen[dim]].token in tokenizer.ids:
+                ids.append(tokenizer.ids[BY_NAME[dim, chosen[dim]].token])
+            pos += 1
+            continue
+        candidates: dict[int, tuple[int, str]] = {}  # token id → (dimension index, label)
+        for j in range(pos, len(DIMENSIONS)):
+            given = chosen.get(DIMENSIONS[j])
+            for style in TAXONOMY:
+                if style.dimension == DIMENSIONS[j] and given in (None, style.name) \
+                        and style.token in tokenizer.ids:
+                    candidates[tokenizer.ids[style.token]] = (j, style.name)
+            if given is not None:
+                break
+        if not candidates:
+            break
+        allowed = torch.zeros(len(tokenizer), dtype=torch.bool)
+        allowed[list(candidates)] = True
+        logits = Decoder(model, ids, 1).start()
+        tid = int(sample(logits, allowed, options, generator)[0][0])
+        j, name = candidates[tid]
+        chosen[DIMENSIONS[j]] = name
+        ids.append(tid)
+        pos = j + 1
+    return chosen
+
+
 def choose_header(model: torch.nn.Module, table: TokenTable, prefix: list[int],
                   fixed: dict[str, str | None], options: Sampling,
                   generator: torch.Generator) -> list[int]:
@@ -294,12 +336,26 @@ def choose_header(model: torch.nn.Module, table: TokenTable, prefix: list[int],
         if fixed.get(name):
             ids += tok.encode(f"{name}:{fixed[name]}\n")
             continue
+        choices = table.header_choices(name)
+        if name in ("M", "L"):
+            meter = header_values(tok.decode(ids)).get("M")
+            choices = [i for i in choices if _playable(tok.tokens[i], meter)]
         decoder = Decoder(model, ids, 1)
         logits = decoder.start()
         allowed = torch.zeros(table.n, dtype=torch.bool)
-        allowed[table.header_choices(name)] = True
+        allowed[choices] = True
         ids.append(int(sample(logits, allowed, options, generator)[0][0]))
     return ids
+
+
+def _playable(token: str, meter: str | None) -> bool:
+    """Rare headers the corpus has but a reader would not want: bars longer than two whole
+    notes (``M:3/1``), or more than 16 or fewer than 2 units of ``L:`` to a bar."""
+    value = token[2:].strip()
+    if token.startswith("M:"):
+        return meter_length(value) <= 2
+    units = meter_length(meter) / parse_fraction(value, "L") if meter else 8
+    return 2 <= units <= 16
 
 
 def header_values(text: str) -> dict[str, str]:
