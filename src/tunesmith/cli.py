@@ -19,6 +19,7 @@ EPILOG = """examples:
   tunesmith generate "a lively Irish reel in D" --bars 32 --seed 1 --num 4 --out pieces
   tunesmith generate "古典主义" --formats abc,mid,wav,svg,musicxml --out pieces
   tunesmith render tune.abc --formats mid,wav,svg
+  tunesmith evaluate --data datasets/default --abc ../shared/heldout/nottingham_heldout.abc
 """
 
 
@@ -155,6 +156,48 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .checkpoint import CheckpointError, load_checkpoint
+    from .composer import DEFAULT_MODEL
+    from .evaluation import dataset_tunes, file_tunes, score
+
+    try:
+        checkpoint = load_checkpoint(args.model or DEFAULT_MODEL)
+    except CheckpointError as exc:
+        print(f"tunesmith evaluate: {exc}", file=sys.stderr)
+        return 2
+    results = []
+    try:
+        if args.data:
+            for split in args.split:
+                tunes = dataset_tunes(Path(args.data), split, checkpoint.tokenizer)
+                results.append(score(checkpoint, tunes, f"{args.data}:{split}",
+                                     progress=not args.quiet))
+        for file in args.abc or []:
+            tunes, skipped = file_tunes(Path(file), checkpoint.tokenizer)
+            for reason in skipped:
+                print(f"skipped {reason}", file=sys.stderr)
+            results.append(score(checkpoint, tunes, file, progress=not args.quiet))
+    except (OSError, ValueError) as exc:
+        print(f"tunesmith evaluate: {exc}", file=sys.stderr)
+        return 2
+    if not results:
+        print("tunesmith evaluate: nothing to score; give --data DIR and/or --abc FILE",
+              file=sys.stderr)
+        return 2
+    print(f"model {checkpoint.path}\n\n| scored | tunes | scored tokens | bits/token | "
+          "bits/char |\n|---|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r.name} | {r.tunes:,} | {r.tokens:,} | {r.bits_per_token:.3f} | "
+              f"{r.bits_per_char:.3f} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"model": str(checkpoint.path), "results":
+                                               [r.as_dict() for r in results]}, indent=1))
+    return 0
+
+
 def _styles(args: argparse.Namespace) -> int:  # noqa: ARG001
     from .styles import DIMENSIONS, TAXONOMY
 
@@ -279,6 +322,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated: mid,wav,mp3,svg,musicxml (default mid,wav,svg)")
     p.add_argument("--out", help="folder (default: next to the file)")
     p.set_defaults(func=_render)
+
+    p = sub.add_parser(
+        "evaluate", help="negative log-likelihood of real music under a model",
+        description="Score a model on a prepared dataset's splits and on any ABC (or score) "
+        "files: bits per token and bits per character of the music, controls given.",
+        epilog="example: tunesmith evaluate --data datasets/default --split test "
+        "--abc ../shared/heldout/nottingham_heldout.abc")
+    p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
+    p.add_argument("--data", help="dataset directory from tunesmith prepare")
+    p.add_argument("--split", nargs="+", default=["test"], choices=["train", "valid", "test"],
+                   help="splits of --data to score (default: test)")
+    p.add_argument("--abc", action="append", metavar="FILE",
+                   help="an ABC, MusicXML, Humdrum, MIDI or JSON file; repeat for several")
+    p.add_argument("--json", help="also write the figures to this JSON file")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_evaluate)
 
     p = sub.add_parser("styles", help="list every style label with its aliases")
     p.set_defaults(func=_styles)
