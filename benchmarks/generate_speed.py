@@ -60,6 +60,21 @@ def decode_rate(model: torch.nn.Module, batch: int, tokens: int, cached: bool) -
     return batch * tokens / (time.perf_counter() - start)
 
 
+@torch.inference_mode()
+def matvec_floor(model: torch.nn.Module, tokens: int) -> float:
+    """Tokens/s if a step did nothing but its matrix-vector products: every weight matrix
+    (the tied embedding once, as the output head) times one vector, in model order. At batch
+    1 this streams all weights from memory per token, the floor no decoding loop can beat."""
+    weights = [p for name, p in model.named_parameters() if p.dim() == 2
+               and not name.startswith("pos_embed")]
+    x = {w.shape[1]: torch.randn(1, w.shape[1]) for w in weights}
+    start = time.perf_counter()
+    for _ in range(tokens):
+        for w in weights:
+            torch.nn.functional.linear(x[w.shape[1]], w)
+    return tokens / (time.perf_counter() - start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -83,6 +98,8 @@ def main() -> None:
                 rate = decode_rate(model, batch, args.tokens, cached)
                 name = "KV cache" if cached else "full recompute"
                 print(f"| {name} | {batch} | {rate:,.0f} |", flush=True)
+        floor = matvec_floor(model, args.tokens)
+        print(f"| matrix-vector products only (floor) | 1 | {floor:,.0f} |")
         composer = Composer.load(path)
         composer.generate("a reel", bars=4, seed=0)  # warm-up
         start = time.perf_counter()
