@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,20 +77,25 @@ class Composer:
     def generate(self, prompt: str = "", bars: int | None = None, *, num: int = 1,
                  seed: int = 0, key: str | None = None, meter: str | None = None,
                  tempo: int | None = None, temperature: float = 1.0, top_k: int = 0,
-                 top_p: float = 0.95, title: str | None = None) -> list[Piece]:
+                 top_p: float = 0.95, title: str | None = None,
+                 time_limit: float | None = None) -> list[Piece]:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
         ``tempo`` and ``bars`` win over what the prompt says. The same seed gives the same
-        pieces."""
+        pieces. Past ``time_limit`` seconds it raises ``TimeoutError`` (a server's guard)."""
+        deadline = time.monotonic() + time_limit if time_limit else None
         controls = interpret(prompt)
         controls.key = key or controls.key
         controls.meter = meter or controls.meter
         controls.tempo = tempo or controls.tempo
         controls.bars = bars or controls.bars or DEFAULT_BARS
         options = Sampling(temperature, top_k, top_p)
+        # controls and header are one choice each that shapes the whole piece: sharpen them
+        # toward what is typical for the style
+        choices = Sampling(temperature / 2, top_k, top_p)
         generator = torch.Generator().manual_seed(seed)
         tok = self.tokenizer
         with torch.inference_mode():
-            labels = complete_controls(self.model, tok, controls.labels, options, generator)
+            labels = complete_controls(self.model, tok, controls.labels, choices, generator)
         added = {d: v for d, v in labels.items() if d not in controls.labels}
         if added:
             controls.notes.append("the model chose " + ", ".join(f"{d}={v}"
@@ -101,7 +107,7 @@ class Composer:
         with torch.inference_mode():
             prefix = choose_header(self.model, self.table, prefix,
                                    {"M": controls.meter, "K": controls.key},
-                                   options, generator)
+                                   choices, generator)
         header = header_values(tok.decode(prefix))
         trackers = [self._tracker(header, controls.bars, labels.get("mode"))
                     for _ in range(num)]
@@ -118,6 +124,9 @@ class Composer:
                 t.advance(i)
             if all(t.finished for t in trackers):
                 break
+            if deadline and time.monotonic() > deadline:
+                raise TimeoutError(f"generation stopped after {time_limit:g} s; ask for "
+                                   "fewer bars or candidates")
             logits = decoder.step(ids)
         pieces = []
         for t, lp in zip(trackers, logp.tolist(), strict=True):
