@@ -1,0 +1,52 @@
+"""The model that ships inside the package: found without a path, small, and musical."""
+
+from pathlib import Path
+
+import music21
+import pytest
+
+from tunesmith.abc import bars, parse, validate
+from tunesmith.cli import main
+from tunesmith.composer import DEFAULT_MODEL, Composer
+from tunesmith.tools import abc2abc_check
+
+
+@pytest.fixture(scope="module")
+def default():
+    return Composer.load()
+
+
+def test_it_ships_in_the_package_small_and_without_trainer_state():
+    files = {p.name for p in DEFAULT_MODEL.iterdir()}
+    assert {"model.safetensors", "config.json", "vocab.json", "styles.json"} <= files
+    assert "trainer.pt" not in files
+    assert sum(p.stat().st_size for p in DEFAULT_MODEL.iterdir()) < 25 * 2**20
+
+
+@pytest.mark.parametrize("prompt, label", [
+    ("古典主义", ("period", "classical")),
+    ("a lively Irish reel in D", ("form", "reel")),
+    ("中国民歌", ("tradition", "chinese")),
+])
+def test_the_issue_prompts_give_valid_pieces_in_the_asked_style(default, prompt, label):
+    for seed in range(2):
+        piece = default.generate(prompt, bars=16, seed=seed)[0]
+        tune = parse(piece.abc)
+        assert piece.controls.labels[label[0]] == label[1]
+        assert validate(tune) == [] and len(bars(tune)) == 16
+        assert not abc2abc_check(piece.abc).errors
+        assert len(music21.converter.parse(piece.abc, format="abc").flatten().notes) >= 16
+    if label == ("form", "reel"):
+        assert (tune.key, tune.meter) == ("D", "4/4")
+
+
+def test_cli_uses_it_by_default(capsys):
+    assert main(["generate", "中国民歌", "--bars", "8", "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("X:1") and validate(parse(out)) == []
+
+
+def test_its_card_gives_its_real_size_and_validation_loss(default):
+    card = (Path(__file__).parents[1] / "docs" / "model-card.md").read_text(encoding="utf-8")
+    assert f"{default.model.num_parameters():,}" in card
+    assert f"{default.checkpoint.metrics['valid_loss']:.4f}" in card
