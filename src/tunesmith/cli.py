@@ -19,6 +19,7 @@ EPILOG = """examples:
   tunesmith generate "a lively Irish reel in D" --bars 32 --seed 1 --num 4 --out pieces
   tunesmith generate "古典主义" --formats abc,mid,wav,svg,musicxml --out pieces
   tunesmith render tune.abc --formats mid,wav,svg
+  tunesmith serve --port 8000                         # then open http://127.0.0.1:8000/
   tunesmith evaluate --data datasets/default --abc ../shared/heldout/nottingham_heldout.abc
 """
 
@@ -198,6 +199,30 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from .checkpoint import CheckpointError
+    from .web import Settings, create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = Settings(model=Path(args.model) if args.model else None,
+                        out=Path(args.out) if args.out else None, workers=args.workers,
+                        queue=args.queue, time_limit=args.time_limit,
+                        keep_minutes=args.keep_minutes)
+    try:
+        app = create_app(settings)
+    except CheckpointError as exc:
+        print(f"tunesmith serve: {exc}", file=sys.stderr)
+        return 2
+    print(f"tunesmith: open http://{args.host}:{args.port}/ (API docs at /docs); "
+          f"files in {app.state.out}", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 def _styles(args: argparse.Namespace) -> int:  # noqa: ARG001
     from .styles import DIMENSIONS, TAXONOMY
 
@@ -338,6 +363,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="also write the figures to this JSON file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_evaluate)
+
+    p = sub.add_parser(
+        "serve", help="compose in the browser: a web page and an HTTP API",
+        description="Serve a page (prompt, score, audio player, downloads) and a JSON API "
+        "(POST /api/generate, GET /api/styles, GET /api/health; OpenAPI at /docs).",
+        epilog="example: tunesmith serve --port 8000, then open http://127.0.0.1:8000/")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for every one)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
+    p.add_argument("--out", help="folder for rendered files (default: a temporary folder)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="generations at once (default 1: one uses both cores of a small CPU)")
+    p.add_argument("--queue", type=int, default=16,
+                   help="requests that may wait before the server answers 503 (default 16)")
+    p.add_argument("--time-limit", type=float, default=60.0,
+                   help="seconds per request before a 504 (default 60)")
+    p.add_argument("--keep-minutes", type=float, default=60.0,
+                   help="remove rendered files older than this (default 60)")
+    p.set_defaults(func=_serve)
 
     p = sub.add_parser("styles", help="list every style label with its aliases")
     p.set_defaults(func=_styles)

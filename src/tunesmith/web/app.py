@@ -1,0 +1,221 @@
+"""``tunesmith serve``: an HTTP API and a page to compose in the browser.
+
+One ``Composer`` serves every request. Generation is CPU-bound, so at most ``workers`` run at
+once and at most ``queue`` wait; past that the answer is 503 with ``Retry-After``, not a pile
+of threads. Each request has a time limit (504 when it is passed). Files are written to a
+fresh folder per request under ``out`` and served only by names this server made; folders
+older than ``keep_minutes`` are removed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..composer import Composer
+from ..render import render
+from ..tools import ToolError
+
+log = logging.getLogger("tunesmith.web")
+STATIC = Path(__file__).parent / "static"
+MEDIA_TYPES = {"abc": "text/vnd.abc; charset=utf-8", "mid": "audio/midi", "wav": "audio/wav",
+               "mp3": "audio/mpeg", "svg": "image/svg+xml",
+               "musicxml": "application/vnd.recordare.musicxml+xml"}
+_RUN_ID = re.compile(r"[0-9a-f]{16}")
+_FILE_NAME = re.compile(r"piece-[1-8]\.(abc|mid|wav|mp3|svg|musicxml)")
+
+
+class GenerateRequest(BaseModel):
+    """What the page and API clients may ask for; anything else is a 422."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    prompt: str = Field("", max_length=500, description="the style, in English or Chinese")
+    bars: int = Field(32, ge=1, le=256)
+    num: int = Field(1, ge=1, le=8, description="candidates")
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="none: a random seed")
+    key: str | None = Field(None, pattern=r"^[A-G][#b]?(m|min|maj|dor|mix|phr|lyd|loc)?$")
+    meter: str | None = Field(None, pattern=r"^\d{1,2}/(1|2|4|8|16)$")
+    tempo: int | None = Field(None, ge=20, le=300)
+    temperature: float = Field(1.0, gt=0, le=2)
+    top_p: float = Field(0.95, gt=0, le=1)
+    formats: list[Literal["mid", "wav", "mp3", "svg", "musicxml"]] = Field(
+        default_factory=lambda: ["mid", "wav", "svg"], max_length=5)
+
+
+@dataclass
+class Settings:
+    model: Path | None = None  # checkpoint; None = the bundled default
+    out: Path | None = None  # where outputs go; None = a fresh temporary folder
+    workers: int = 1  # generations at once
+    queue: int = 16  # generations waiting
+    time_limit: float = 60.0  # seconds per request, generation and rendering
+    keep_minutes: float = 60.0
+    max_body: int = 16_384  # bytes
+    stats: dict = field(default_factory=lambda: {"served": 0, "rejected": 0})
+
+
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes with 413, whether announced by
+    Content-Length or streamed in chunks, before the app sees them."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        too_large = JSONResponse({"detail": f"request body over {self.limit} bytes"}, 413)
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > self.limit:
+            return await too_large(scope, receive, send)
+        seen, started, refused = 0, False, False
+
+        async def limited():
+            nonlocal seen, refused
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit and not refused:
+                refused = True
+                if not started:
+                    await too_large(scope, receive, send)
+                return {"type": "http.disconnect"}  # the app stops reading and answers no one
+            return message
+
+        async def watch(message):
+            nonlocal started
+            if refused:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        await self.app(scope, limited, watch)
+
+
+def create_app(settings: Settings | None = None, composer: Composer | None = None) -> FastAPI:
+    settings = settings or Settings()
+    composer = composer or Composer.load(settings.model)
+    out = (settings.out or Path(tempfile.mkdtemp(prefix="tunesmith-serve-"))).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    running = asyncio.Semaphore(settings.workers)
+    load = {"running": 0, "waiting": 0}
+
+    app = FastAPI(title="tunesmith", version="0.1.0",
+                  description="Style-conditioned music in ABC notation: a prompt in, "
+                              "a score, MIDI and audio out.")
+
+    @app.middleware("http")
+    async def access_log(request: Request, call_next):
+        start = time.perf_counter()
+        response = await call_next(request)
+        log.info("%s %s %d %.0f ms", request.method, request.url.path, response.status_code,
+                 (time.perf_counter() - start) * 1000)
+        return response
+
+    app.add_middleware(BodyLimit, limit=settings.max_body)
+
+    @app.get("/api/health")
+    async def health() -> dict:
+        return {"status": "ok", "model": str(composer.checkpoint.path), **load,
+                **settings.stats}
+
+    @app.get("/api/styles")
+    async def styles() -> list[dict]:
+        """Every style label with its English and Chinese aliases and training tunes."""
+        return composer.checkpoint.styles
+
+    @app.post("/api/generate")
+    async def generate(request: GenerateRequest) -> dict:
+        """Pieces for a prompt: their ABC and links to the rendered files."""
+        if load["waiting"] >= settings.queue:
+            settings.stats["rejected"] += 1
+            raise HTTPException(503, "busy: too many requests waiting; try again shortly",
+                                headers={"Retry-After": "5"})
+        load["waiting"] += 1
+        try:
+            await running.acquire()
+        finally:  # also when the client left while queued
+            load["waiting"] -= 1
+        load["running"] += 1
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(_compose, composer, request, out, settings),
+                timeout=settings.time_limit + 5)
+        except TimeoutError as exc:
+            raise HTTPException(504, str(exc) or "generation took too long") from None
+        finally:
+            load["running"] -= 1
+            running.release()
+
+    @app.get("/files/{run}/{name}")
+    async def files(run: str, name: str) -> FileResponse:
+        """A file this server wrote; any other path is a 404."""
+        if not _RUN_ID.fullmatch(run) or not _FILE_NAME.fullmatch(name):
+            raise HTTPException(404, "no such file")
+        path = (out / run / name).resolve()
+        if not path.is_relative_to(out) or not path.is_file():
+            raise HTTPException(404, "no such file")
+        return FileResponse(path, media_type=MEDIA_TYPES[path.suffix[1:]], filename=name)
+
+    @app.get("/", response_class=HTMLResponse)
+    async def page() -> str:
+        return (STATIC / "index.html").read_text(encoding="utf-8")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.out, app.state.settings = out, settings
+    return app
+
+
+def _compose(composer: Composer, request: GenerateRequest, out: Path,
+             settings: Settings) -> dict:
+    """Generate and render one request (in a worker thread)."""
+    start = time.monotonic()
+    _clean(out, settings.keep_minutes)
+    seed = request.seed if request.seed is not None else secrets.randbelow(2**31)
+    try:
+        pieces = composer.generate(request.prompt, bars=request.bars, num=request.num,
+                                   seed=seed, key=request.key, meter=request.meter,
+                                   tempo=request.tempo, temperature=request.temperature,
+                                   top_p=request.top_p, time_limit=settings.time_limit)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    run = secrets.token_hex(8)
+    results = []
+    for n, piece in enumerate(pieces, 1):
+        try:
+            written = render(piece.abc, out / run / f"piece-{n}", ["abc", *request.formats])
+        except ToolError as exc:
+            raise HTTPException(500, f"rendering failed: {exc}") from None
+        results.append({"abc": piece.abc, "title": piece.tune.get("T") or "", "seed": seed,
+                        "log_likelihood": piece.log_likelihood, "notes": piece.notes,
+                        "files": {fmt: f"/files/{run}/{path.name}"
+                                  for fmt, path in written.items()}})
+    settings.stats["served"] += 1
+    controls = pieces[0].controls
+    return {"id": run, "seed": seed, "controls": {"labels": controls.labels,
+                                                  "key": controls.key,
+                                                  "meter": controls.meter,
+                                                  "tempo": controls.tempo,
+                                                  "bars": controls.bars},
+            "pieces": results, "seconds": round(time.monotonic() - start, 3)}
+
+
+def _clean(out: Path, keep_minutes: float) -> None:
+    """Remove output folders older than ``keep_minutes``."""
+    cutoff = time.time() - keep_minutes * 60
+    for run in out.iterdir():
+        if run.is_dir() and _RUN_ID.fullmatch(run.name) and run.stat().st_mtime < cutoff:
+            shutil.rmtree(run, ignore_errors=True)

@@ -1,0 +1,104 @@
+// The page talks only to this server: styles, generation, rendered files. Nothing else is
+// fetched, so it works offline (audio is rendered on the server, not by a web synth).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const made = [];
+
+async function loadStyles() {
+  const response = await fetch("/api/styles");
+  if (!response.ok) return;
+  const styles = await response.json();
+  const list = $("styles");
+  for (const style of styles) {
+    for (const name of [style.name, ...style.aliases]) {
+      const option = document.createElement("option");
+      option.value = name;
+      list.append(option);
+    }
+  }
+  const popular = styles.filter((s) => s.dimension !== "meter" && s.train_tunes > 0)
+    .sort((a, b) => b.train_tunes - a.train_tunes).slice(0, 10);
+  for (const style of popular) {
+    const button = document.createElement("button");
+    button.type = "button";
+    const chinese = style.aliases.find((a) => /[\u4e00-\u9fff]/.test(a));
+    button.textContent = chinese ? `${style.name} · ${chinese}` : style.name;
+    button.addEventListener("click", () => {
+      $("prompt").value = ($("prompt").value + " " + style.name).trim();
+    });
+    $("suggestions").append(button);
+  }
+}
+
+function request() {
+  const body = { prompt: $("prompt").value, bars: Number($("bars").value || 16),
+                 formats: ["mid", "wav", "svg", "musicxml"] };
+  for (const name of ["key", "meter"]) if ($(name).value.trim()) body[name] = $(name).value.trim();
+  for (const name of ["tempo", "seed"]) if ($(name).value !== "") body[name] = Number($(name).value);
+  return body;
+}
+
+function show(answer, piece) {
+  $("result").hidden = false;
+  $("title").textContent = piece.title;
+  const labels = Object.entries(answer.controls.labels).map(([d, v]) => `${d}=${v}`);
+  $("read-as").textContent = `seed ${piece.seed} · ${labels.join(", ")}` +
+    (piece.notes.length ? ` · ${piece.notes.join("; ")}` : "");
+  const score = document.createElement("img");
+  score.className = "score";
+  score.alt = `score of ${piece.title}`;
+  score.src = piece.files.svg;
+  $("score").replaceChildren(score);
+  $("player").src = piece.files.wav;
+  $("downloads").replaceChildren(...Object.entries(piece.files).map(([format, url]) => {
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = "";
+    link.textContent = format.toUpperCase();
+    return link;
+  }));
+  $("abc").textContent = piece.abc;
+}
+
+function remember(answer, piece) {
+  made.push({ answer, piece });
+  const item = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = "#";
+  link.textContent = `${piece.title} (seed ${piece.seed})`;
+  link.addEventListener("click", (event) => { event.preventDefault(); show(answer, piece); });
+  item.append(link);
+  $("history").prepend(item);
+}
+
+$("compose").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("generate").disabled = true;
+  $("status").textContent = "composing…";
+  $("status").className = "";
+  try {
+    const response = await fetch("/api/generate", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(request()),
+    });
+    const answer = await response.json();
+    if (!response.ok) {
+      const detail = Array.isArray(answer.detail)
+        ? answer.detail.map((d) => `${d.loc.slice(-1)[0]}: ${d.msg}`).join("; ") : answer.detail;
+      $("status").textContent = `could not compose: ${detail}`;
+      $("status").className = "error";
+      return;
+    }
+    $("status").textContent = `done in ${answer.seconds.toFixed(1)} s`;
+    for (const piece of answer.pieces) remember(answer, piece);
+    show(answer, answer.pieces[0]);
+  } catch (error) {
+    $("status").textContent = `could not reach the server: ${error}`;
+    $("status").className = "error";
+  } finally {
+    $("generate").disabled = false;
+  }
+});
+
+loadStyles();

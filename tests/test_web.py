@@ -1,0 +1,176 @@
+"""The web app: API answers, hostile requests, limits, and a real browser composing a piece."""
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from tunesmith.abc import parse, validate
+from tunesmith.composer import Composer
+from tunesmith.web import Settings, create_app
+
+
+@pytest.fixture(scope="module")
+def composer(tiny_model):
+    return Composer.load(tiny_model)
+
+
+@pytest.fixture()
+def served(composer, tmp_path):
+    app = create_app(Settings(out=tmp_path / "out", time_limit=30), composer)
+    with TestClient(app) as client:
+        yield client, tmp_path / "out"
+
+
+def test_generate_returns_valid_abc_and_working_file_links(served):
+    client, out = served
+    answer = client.post("/api/generate", json={"prompt": "a jig", "bars": 8, "seed": 4,
+                                                "formats": ["mid", "svg", "musicxml"]})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    piece = body["pieces"][0]
+    assert validate(parse(piece["abc"])) == [] and body["seed"] == 4
+    assert body["controls"]["labels"]["form"] == "jig"
+    assert set(piece["files"]) == {"abc", "mid", "svg", "musicxml"}
+    midi = client.get(piece["files"]["mid"])
+    assert midi.status_code == 200 and midi.content[:4] == b"MThd"
+    svg = client.get(piece["files"]["svg"])
+    assert svg.headers["content-type"].startswith("image/svg+xml") and b"<svg" in svg.content
+    again = client.post("/api/generate", json={"prompt": "a jig", "bars": 8, "seed": 4})
+    assert again.json()["pieces"][0]["abc"] == piece["abc"]  # the seed reproduces it
+
+
+def test_health_styles_openapi_and_page(served):
+    client, _ = served
+    assert client.get("/api/health").json()["status"] == "ok"
+    styles = client.get("/api/styles").json()
+    assert any(s["name"] == "classical" and "古典主义" in s["aliases"] for s in styles)
+    assert "/api/generate" in client.get("/openapi.json").json()["paths"]
+    page = client.get("/")
+    assert page.status_code == 200 and 'id="generate"' in page.text
+    assert "http" not in client.get("/static/app.js").text  # nothing fetched from the web
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"prompt": "x" * 501}, "prompt"),
+    ({"bars": 257}, "bars"),
+    ({"bars": "many"}, "bars"),
+    ({"num": 9}, "num"),
+    ({"prompt": 12}, "prompt"),
+    ({"key": "H#"}, "key"),
+    ({"meter": "7/3"}, "meter"),
+    ({"formats": ["exe"]}, "formats"),
+    ({"unexpected": 1}, "unexpected"),
+])
+def test_invalid_requests_get_422_naming_the_field(served, body, field):
+    client, out = served
+    answer = client.post("/api/generate", json=body)
+    assert answer.status_code == 422
+    assert any(field in map(str, d["loc"]) for d in answer.json()["detail"])
+    assert not any(out.iterdir())  # nothing was written
+
+
+def test_hostile_paths_and_bodies_get_4xx_and_change_nothing(served, tmp_path):
+    client, out = served
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private")
+    for path in ["/files/../secret.txt", "/files/..%2F..%2Fsecret.txt",
+                 "/files/0123456789abcdef/../../secret.txt",
+                 "/files/0123456789abcdef/piece-1.abc", "/files/ZZ/piece-1.abc",
+                 "/files/0123456789abcdef/%2e%2e%2fsecret.txt", "/static/../web/app.py"]:
+        answer = client.get(path)
+        assert answer.status_code == 404, path
+        assert b"private" not in answer.content
+    huge = client.post("/api/generate", content=b'{"prompt": "' + b"x" * 100_000 + b'"}',
+                       headers={"content-type": "application/json"})
+    assert huge.status_code == 413
+
+    def chunks():
+        for _ in range(100):
+            yield b"x" * 1000
+
+    streamed = client.post("/api/generate", content=chunks(),
+                           headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+    assert client.post("/api/generate", content=b"{not json",
+                       headers={"content-type": "application/json"}).status_code == 422
+    assert secret.read_text() == "private" and not any(out.iterdir())
+
+
+def test_a_full_queue_answers_503_and_a_slow_request_504(composer, tmp_path):
+    app = create_app(Settings(out=tmp_path / "o", queue=0), composer)
+    with TestClient(app) as client:
+        answer = client.post("/api/generate", json={"bars": 4})
+        assert answer.status_code == 503 and answer.headers["retry-after"] == "5"
+    app = create_app(Settings(out=tmp_path / "p", time_limit=0.05), composer)
+    with TestClient(app) as client:
+        answer = client.post("/api/generate", json={"bars": 256, "num": 8})
+        assert answer.status_code == 504 and "fewer bars" in answer.json()["detail"]
+
+
+def test_old_outputs_are_removed(composer, tmp_path):
+    out = tmp_path / "out"
+    app = create_app(Settings(out=out, keep_minutes=1), composer)
+    with TestClient(app) as client:
+        first = client.post("/api/generate", json={"bars": 2, "formats": []}).json()["id"]
+        old = time.time() - 3600
+        os.utime(out / first, (old, old))
+        client.post("/api/generate", json={"bars": 2, "formats": []})
+    assert not (out / first).exists() and len(list(out.iterdir())) == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_real_browser_composes_shows_the_score_and_plays_it(composer, tmp_path):
+    """Debian's chromium, headless, driven by Playwright: type, click, see, hear."""
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    app = create_app(Settings(out=tmp_path / "out"), composer)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    shot = Path(os.environ.get("TUNESMITH_SCREENSHOT", tmp_path / "web.png"))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                      "--disable-background-networking", "--disable-component-update",
+                      "--disable-sync"])
+            page = browser.new_page()
+            outside = []
+            page.on("request", lambda r: outside.append(r.url)
+                    if not r.url.startswith(f"http://127.0.0.1:{port}") else None)
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector("#suggestions button")  # styles arrived
+            page.fill("#prompt", "a lively Irish reel in D")
+            page.fill("#bars", "8")
+            page.fill("#seed", "3")
+            page.click("#generate")
+            page.wait_for_selector("#score img.score", timeout=60_000)
+            page.wait_for_function("document.querySelector('#score img').naturalWidth > 0")
+            page.wait_for_function("document.querySelector('#player').readyState >= 1")
+            assert page.eval_on_selector("#player", "a => a.duration") > 1
+            assert "K:D" in page.text_content("#abc")
+            assert page.locator("#history li").count() == 1
+            assert page.locator("#downloads a").count() == 5
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert shot.stat().st_size > 10_000 and outside == []
