@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
 
+from loss_curves import plot
 from train_throughput import measure
 
 CONFIGS = ("small", "small-shared", "lstm", "gru")
@@ -48,27 +48,6 @@ def evaluate(run: Path, data: Path, heldout: Path | None) -> dict:
         subprocess.run(cmd, check=True)
     return {r["name"].rsplit(":", 1)[-1] if r["name"].startswith(str(data)) else "heldout": r
             for r in json.loads((run / "evaluation.json").read_text())["results"]}
-
-
-def plot(runs: dict[str, Path], file: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for name, run in runs.items():
-        rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()
-                if line.strip()]
-        rows = [r for r in rows if "valid_loss" in r]
-        ax.plot([r["tokens_seen"] / 1e6 for r in rows],
-                [r["valid_loss"] / math.log(2) for r in rows], marker="o", label=name)
-    ax.set_xlabel("training tokens (millions)")
-    ax.set_ylabel("validation loss (bits/token)")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(file, dpi=120)
 
 
 def main() -> None:

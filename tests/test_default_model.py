@@ -5,9 +5,10 @@ from pathlib import Path
 import music21
 import pytest
 
+from tunesmith import Composer
 from tunesmith.abc import bars, parse, validate
 from tunesmith.cli import main
-from tunesmith.composer import DEFAULT_MODEL, Composer
+from tunesmith.composer import DEFAULT_MODEL
 from tunesmith.tools import abc2abc_check
 
 
