@@ -21,6 +21,13 @@ def test_styles_lists_chinese_aliases(capsys):
     assert main(["styles"]) == 0
     out = capsys.readouterr().out
     assert "classical" in out and "古典主义" in out and "吉格舞曲" in out
+    reel = next(line for line in out.splitlines() if line.split()[:1] == ["reel"])
+    assert int(reel.split()[1].replace(",", "")) > 100  # training tunes of the bundled model
+
+
+def test_styles_names_an_unreadable_model(tmp_path, capsys):
+    assert main(["styles", "--model", str(tmp_path)]) == 2
+    assert "styles.json" in capsys.readouterr().err
 
 
 def test_validate_command(tmp_path, capsys):

@@ -223,13 +223,26 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _styles(args: argparse.Namespace) -> int:  # noqa: ARG001
+def _styles(args: argparse.Namespace) -> int:
+    import json
+
+    from .pretrained import DEFAULT_MODEL
     from .styles import DIMENSIONS, TAXONOMY
 
+    styles_file = Path(args.model or DEFAULT_MODEL) / "styles.json"
+    try:
+        counts = {(s["dimension"], s["name"]): s.get("train_tunes", 0)
+                  for s in json.loads(styles_file.read_text(encoding="utf-8"))}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"tunesmith styles: {styles_file}: cannot read training counts ({exc})",
+              file=sys.stderr)
+        return 2
+    print(f"style, training tunes of {styles_file.parent}, aliases")
     for dim in DIMENSIONS:
         print(f"{dim}:")
         for style in (s for s in TAXONOMY if s.dimension == dim):
-            print(f"  {style.name:<14} {', '.join(style.aliases[1:])}")
+            count = counts.get((dim, style.name), 0)
+            print(f"  {style.name:<14} {count:>6,}  {', '.join(style.aliases[1:])}")
     return 0
 
 
@@ -384,7 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remove rendered files older than this (default 60)")
     p.set_defaults(func=_serve)
 
-    p = sub.add_parser("styles", help="list every style label with its aliases")
+    p = sub.add_parser("styles", help="list every style label with its aliases and how many "
+                                      "training tunes a model saw of it")
+    p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
     p.set_defaults(func=_styles)
 
     p = sub.add_parser("validate", help="check each bar of ABC files against the meter")

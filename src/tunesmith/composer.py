@@ -22,9 +22,9 @@ from .generate import (
     header_values,
     sample,
 )
+from .pretrained import DEFAULT_MODEL
 from .styles import Controls, interpret
 
-DEFAULT_MODEL = Path(__file__).parent / "pretrained" / "default"
 DEFAULT_BARS = 32
 # scale steps from the gong (the major key's tonic) to each Chinese mode's final note
 _PENTATONIC_DEGREE = {"gong": 0, "shang": 1, "jue": 2, "zhi": 4, "yu": 5}
