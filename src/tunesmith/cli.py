@@ -108,7 +108,7 @@ def _generate(args: argparse.Namespace) -> int:
     except CheckpointError as exc:
         print(f"tunesmith generate: {exc}", file=sys.stderr)
         return 2
-    for note in pieces[0].notes[:1]:
+    for note in pieces[0].notes:
         print(f"% {note}", file=sys.stderr)
     for n, piece in enumerate(pieces, 1):
         abc = piece.abc.replace("X:1", f"X:{n}", 1)
