@@ -161,8 +161,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     import json
 
     from .checkpoint import CheckpointError, load_checkpoint
-    from .composer import DEFAULT_MODEL
     from .evaluation import dataset_tunes, file_tunes, score
+    from .pretrained import DEFAULT_MODEL
 
     try:
         checkpoint = load_checkpoint(args.model or DEFAULT_MODEL)

@@ -16,7 +16,7 @@ import secrets
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -65,7 +65,6 @@ class Settings:
     time_limit: float = 60.0  # seconds per request, generation and rendering
     keep_minutes: float = 60.0
     max_body: int = 16_384  # bytes
-    stats: dict = field(default_factory=lambda: {"served": 0, "rejected": 0})
 
 
 class BodyLimit:
@@ -111,7 +110,7 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
     out = (settings.out or Path(tempfile.mkdtemp(prefix="tunesmith-serve-"))).resolve()
     out.mkdir(parents=True, exist_ok=True)
     running = asyncio.Semaphore(settings.workers)
-    load = {"running": 0, "waiting": 0}
+    load = {"running": 0, "waiting": 0, "served": 0, "rejected": 0}
 
     app = FastAPI(title="tunesmith", version="0.1.0",
                   description="Style-conditioned music in ABC notation: a prompt in, "
@@ -129,8 +128,7 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
 
     @app.get("/api/health")
     async def health() -> dict:
-        return {"status": "ok", "model": str(composer.checkpoint.path), **load,
-                **settings.stats}
+        return {"status": "ok", "model": str(composer.checkpoint.path), **load}
 
     @app.get("/api/styles")
     async def styles() -> list[dict]:
@@ -141,7 +139,7 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
     async def generate(request: GenerateRequest) -> dict:
         """Pieces for a prompt: their ABC and links to the rendered files."""
         if load["waiting"] >= settings.queue:
-            settings.stats["rejected"] += 1
+            load["rejected"] += 1
             raise HTTPException(503, "busy: too many requests waiting; try again shortly",
                                 headers={"Retry-After": "5"})
         load["waiting"] += 1
@@ -151,9 +149,11 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
             load["waiting"] -= 1
         load["running"] += 1
         try:
-            return await asyncio.wait_for(
+            answer = await asyncio.wait_for(
                 asyncio.to_thread(_compose, composer, request, out, settings),
                 timeout=settings.time_limit + 5)
+            load["served"] += 1
+            return answer
         except TimeoutError as exc:
             raise HTTPException(504, str(exc) or "generation took too long") from None
         finally:
@@ -203,7 +203,6 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path,
                         "log_likelihood": piece.log_likelihood, "notes": piece.notes,
                         "files": {fmt: f"/files/{run}/{path.name}"
                                   for fmt, path in written.items()}})
-    settings.stats["served"] += 1
     controls = pieces[0].controls
     return {"id": run, "seed": seed, "controls": {"labels": controls.labels,
                                                   "key": controls.key,
