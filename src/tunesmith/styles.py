@@ -193,6 +193,15 @@ def interpret(prompt: str) -> Controls:
         c.tempo = next((bpm for word, bpm in _TEMPO_WORDS.items()
                         if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", lower)),
                        None)
+    if not any(d in c.labels for d in ("period", "tradition", "form")) and any(
+            ch.isalpha() for ch in text):
+        from .models.text_encoder import nearest_style
+
+        if near := nearest_style(text):
+            style, score = near
+            c.labels[style.dimension] = style.name
+            c.notes.append(f"no style named; nearest in meaning: {style.dimension}="
+                           f"{style.name} (cosine {score:.2f}, multilingual sentence encoder)")
     if not c.labels and not c.key and not c.meter:
         c.notes.append(f"no style recognised in {prompt[:60]!r}: the model chooses freely "
                        "(see `tunesmith styles` for what it knows)")

@@ -1,0 +1,40 @@
+"""The multilingual sentence encoder that finds the nearest style when no alias matches."""
+
+from __future__ import annotations
+
+import pytest
+
+from tunesmith.models.text_encoder import embed, nearest_style
+from tunesmith.styles import interpret
+
+
+def test_the_same_meaning_in_two_languages_is_near():
+    classical, chinese, jig = embed(["classical", "古典主义", "Irish jig"])
+    assert float(classical @ chinese) > 0.7
+    assert float(classical @ jig) < 0.3
+
+
+@pytest.mark.parametrize("prompt, dimension, style", [
+    ("Beethoven", "period", "classical"),
+    ("something from Galway", "tradition", "irish"),
+    ("Gregorian chant", "form", "chorale"),
+    ("北京", "tradition", "chinese"),
+])
+def test_prompts_without_an_alias_get_the_nearest_style(prompt, dimension, style):
+    found, score = nearest_style(prompt)
+    assert (found.dimension, found.name) == (dimension, style)
+    c = interpret(prompt)
+    assert c.labels[dimension] == style
+    assert "nearest in meaning" in c.notes[0] and f"{score:.2f}" in c.notes[0]
+
+
+@pytest.mark.parametrize("prompt", ["the", "qwerty", "music", "hello world", "asdf jkl"])
+def test_words_that_mean_no_style_get_none(prompt):
+    assert nearest_style(prompt) is None
+    assert interpret(prompt).labels == {}
+
+
+def test_an_alias_wins_without_the_encoder():
+    c = interpret("a German march")
+    assert (c.labels["tradition"], c.labels["form"]) == ("german", "march")
+    assert not any("nearest in meaning" in n for n in c.notes)
