@@ -104,8 +104,8 @@ def _generate(args: argparse.Namespace) -> int:
         pieces = composer.generate(args.prompt, bars=args.bars, num=args.num, seed=args.seed,
                                    key=args.key, meter=args.meter, tempo=args.tempo,
                                    temperature=args.temperature, top_k=args.top_k,
-                                   top_p=args.top_p)
-    except CheckpointError as exc:
+                                   top_p=args.top_p, rerank=args.rerank)
+    except (CheckpointError, ValueError) as exc:
         print(f"tunesmith generate: {exc}", file=sys.stderr)
         return 2
     for note in pieces[0].notes:
@@ -169,6 +169,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     except CheckpointError as exc:
         print(f"tunesmith evaluate: {exc}", file=sys.stderr)
         return 2
+    if args.prompts:
+        return _evaluate_generation(args, checkpoint)
     results = []
     try:
         if args.data:
@@ -196,6 +198,66 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({"model": str(checkpoint.path), "results":
                                                [r.as_dict() for r in results]}, indent=1))
+    return 0
+
+
+def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
+    from .composer import Composer
+    from .evaluation.generated import evaluate_generation, read_prompts
+    from .evaluation.judges import JUDGES, Judges
+    from .evaluation.report import write_report
+
+    if not args.data or not (Path(args.data) / "metadata.jsonl").is_file():
+        print("tunesmith evaluate: generation mode compares with real tunes: give --data "
+              "DATASET (from tunesmith prepare)", file=sys.stderr)
+        return 2
+    try:
+        prompts = read_prompts(Path(args.prompts))
+        judges = Judges.load(Path(args.judges) if args.judges else JUDGES)
+    except (OSError, ValueError) as exc:
+        print(f"tunesmith evaluate: {exc}", file=sys.stderr)
+        return 2
+    composer = Composer(checkpoint)
+
+    def generate(prompt: str, n: int) -> list[str]:
+        return [p.abc for p in composer.generate(prompt, bars=args.bars, num=n, seed=args.seed)]
+
+    out = Path(args.report)
+    result = evaluate_generation(generate, prompts, args.samples, Path(args.data), judges, out,
+                                 progress=not args.quiet)
+    result["model"] = str(checkpoint.path)
+    page = write_report(result, judges, out, "tunesmith " + " ".join(sys.argv[1:]))
+    print(page.read_text(encoding="utf-8").split("## Per prompt")[0])
+    print(f"report: {page}")
+    return 0
+
+
+def _judges(args: argparse.Namespace) -> int:
+    from .evaluation.judges import build
+
+    heldout = [Path(f) for f in args.abc or []]
+    missing = [str(f) for f in heldout if not f.is_file()] + (
+        [] if (Path(args.data) / "metadata.jsonl").is_file() else [f"{args.data}/metadata.jsonl"])
+    if missing:
+        print(f"tunesmith judges: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        report = build(Path(args.data), Path(args.out), args.seconds, heldout, args.seed)
+    except ValueError as exc:
+        print(f"tunesmith judges: {exc}", file=sys.stderr)
+        return 2
+    print("\nkey finding (written K: as the truth)\n\n| tunes | model | key | tonic | "
+          "key, major/minor tunes | mode |\n|---|---|---:|---:|---:|---:|")
+    for name, r in report["keys"].items():
+        for model in ("tone_cnn", "krumhansl_schmuckler"):
+            m = r[model]
+            print(f"| {name} ({r['tunes']}) | {model} | {m['key']:.1%} | {m['tonic']:.1%} | "
+                  f"{m['key_major_minor']:.1%} | {m['mode']['accuracy']:.1%} |")
+    print("\nstyle classifier on the test split\n\n| dimension | tunes | accuracy |\n"
+          "|---|---:|---:|")
+    for dim, r in report["styles"].items():
+        print(f"| {dim} | {r['total']} | {r['accuracy']:.1%} |")
+    print(f"\nsaved to {args.out}")
     return 0
 
 
@@ -341,6 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")
     p.add_argument("--bars", type=int, help="length in bars (default 32, at most 512)")
     p.add_argument("--num", type=int, default=1, help="pieces to write (default 1)")
+    p.add_argument("--rerank", type=int, default=1, metavar="N",
+                   help="sample N candidates per piece and keep the best: in the key it "
+                   "writes and the style asked (by the judges), then the most likely")
     p.add_argument("--seed", type=int, default=0, help="same seed, same pieces (default 0)")
     p.add_argument("--key", help="K: value, e.g. D, Ador, F#m")
     p.add_argument("--meter", help="M: value, e.g. 6/8")
@@ -362,11 +427,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_render)
 
     p = sub.add_parser(
-        "evaluate", help="negative log-likelihood of real music under a model",
-        description="Score a model on a prepared dataset's splits and on any ABC (or score) "
-        "files: bits per token and bits per character of the music, controls given.",
-        epilog="example: tunesmith evaluate --data datasets/default --split test "
-        "--abc ../shared/heldout/nottingham_heldout.abc")
+        "evaluate", help="score a model: likelihood of real music, or judge its own pieces",
+        description="Model mode: score a model on a prepared dataset's splits and on any ABC "
+        "(or score) files: bits per token and bits per character of the music, controls "
+        "given. Generation mode (--prompts): generate for a prompt suite and write a report.",
+        epilog="examples:\n  tunesmith evaluate --data datasets/default --split test "
+        "--abc ../shared/heldout/nottingham_heldout.abc\n  tunesmith evaluate --data "
+        "datasets/default --prompts benchmarks/prompts.txt --report reports/default",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
     p.add_argument("--data", help="dataset directory from tunesmith prepare")
     p.add_argument("--split", nargs="+", default=["test"], choices=["train", "valid", "test"],
@@ -374,8 +442,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--abc", action="append", metavar="FILE",
                    help="an ABC, MusicXML, Humdrum, MIDI or JSON file; repeat for several")
     p.add_argument("--json", help="also write the figures to this JSON file")
+    g = p.add_argument_group(
+        "generation mode", "with --prompts: generate for every prompt and judge the pieces "
+        "(validity, style, key, meter, novelty, diversity, likeness to real tunes of --data)")
+    g.add_argument("--prompts", metavar="FILE", help="prompt suite, e.g. benchmarks/prompts.txt")
+    g.add_argument("--samples", type=int, default=4, help="pieces per prompt (default 4)")
+    g.add_argument("--bars", type=int, default=16, help="bars per piece (default 16)")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--judges", help="judges from tunesmith judges (default: the bundled ones)")
+    g.add_argument("--report", default="reports/default",
+                   help="folder for report.md, report.json, plots and samples "
+                   "(default reports/default; a rerun reuses finished samples)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_evaluate)
+
+    p = sub.add_parser(
+        "judges", help="train the tone CNN and style classifier that judge generated music",
+        description="Train the tone CNN (tonic and mode) and the style classifier (tradition, "
+        "form, period) on a dataset's train split for --seconds each, score them on its test "
+        "split — the tone CNN side by side with music21's Krumhansl-Schmuckler — and save "
+        "them with the report to --out.",
+        epilog="example: tunesmith judges --data datasets/default --out "
+        "src/tunesmith/pretrained/judges --abc ../shared/heldout/nottingham_heldout.abc")
+    p.add_argument("--data", required=True, help="dataset directory from tunesmith prepare")
+    p.add_argument("--out", required=True, help="folder to write the judges to")
+    p.add_argument("--seconds", type=float, default=300.0,
+                   help="training time for each judge (default 300)")
+    p.add_argument("--abc", action="append", metavar="FILE",
+                   help="more real tunes to test key finding on; repeat for several")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_judges)
 
     p = sub.add_parser(
         "serve", help="compose in the browser: a web page and an HTTP API",

@@ -1,0 +1,129 @@
+"""The notes a tune sounds: MIDI pitch, onset and length, as a player would read the ABC.
+
+This is what the evaluation measures (key, pitch and rhythm statistics) without starting
+music21 for every tune. Pitches follow the key signature, inline ``K:`` changes and
+accidentals that hold to the end of the bar (for that letter and octave, as abc2midi does);
+tied notes become one note; grace notes make no sound here; chords give all their notes.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .durations import _broken, _is_compound, _tuplet, length_multiplier
+from .keys import ACCIDENTAL_VALUE, NATURAL_PC, Key, parse_key
+from .lexer import NOTE_RE, REST_RE, Kind, lex
+from .tune import AbcError, Tune, parse_fraction
+
+
+@dataclass
+class Note:
+    pitch: int  # MIDI number; ABC's C is middle C, 60
+    onset: Fraction  # whole notes from the start of its voice
+    length: Fraction  # whole notes
+    voice: str = "1"
+
+
+def _pitch(text: str, signature: dict[str, int], in_bar: dict[tuple[str, int], int]) -> int:
+    accidental, letter, octave_marks, _ = NOTE_RE.fullmatch(text).groups()
+    octave = (1 if letter.islower() else 0) + octave_marks.count("'") - octave_marks.count(",")
+    upper = letter.upper()
+    if accidental:
+        in_bar[(upper, octave)] = ACCIDENTAL_VALUE[accidental]
+    alter = in_bar.get((upper, octave), signature.get(upper, 0))
+    return 60 + 12 * octave + NATURAL_PC[upper] + alter
+
+
+def notes(tune: Tune) -> list[Note]:
+    """Every sounding note of every voice, in the order written."""
+    try:
+        key = parse_key(tune.key)
+    except AbcError:
+        key = Key(None, "major")
+    compound = _is_compound(tune.meter)
+    unit = tune.unit_length
+    cursors: dict[str, Fraction] = {}
+    voice = "1"
+    signature = dict(key.signature)
+    in_bar: dict[tuple[str, int], int] = {}
+    out: list[Note] = []
+    carry: dict[int, Note] = {}  # pitch → the note a tie holds into the next event
+    tuplet_factor, tuplet_left = Fraction(1), 0
+    pending = Fraction(1)  # factor for the event after a broken-rhythm mark
+    last: list[Note] = []  # the previous note or chord, for ties and broken rhythm
+    last_length = Fraction(0)
+    in_chord = in_grace = False
+    chord: list[Note] = []
+    chord_length: Fraction | None = None
+
+    def advance(sounding: list[Note], raw: Fraction) -> None:
+        nonlocal tuplet_left, pending, last, last_length, carry
+        length = raw * pending
+        pending = Fraction(1)
+        if tuplet_left > 0:
+            length *= tuplet_factor
+            tuplet_left -= 1
+        start = cursors.get(voice, Fraction(0))
+        last = []
+        for note in sounding:
+            held = carry.get(note.pitch)
+            if held is not None:
+                held.length += length
+            else:
+                note.onset, note.length = start, length
+                out.append(note)
+            last.append(held or note)
+        carry = {}
+        cursors[voice] = start + length
+        last_length = length
+
+    for atom in lex(tune.body):
+        kind, text = atom.kind, atom.text
+        if kind is Kind.NOTE and not in_grace:
+            note = Note(_pitch(text, signature, in_bar), Fraction(0), Fraction(0), voice)
+            length = length_multiplier(NOTE_RE.fullmatch(text).group(4)) * unit
+            if in_chord:
+                chord.append(note)
+                chord_length = length if chord_length is None else chord_length
+            else:
+                advance([note], length)
+        elif kind is Kind.REST and not in_grace:
+            letter, length_text = REST_RE.fullmatch(text).groups()
+            advance([], Fraction(0) if letter in "ZX" else length_multiplier(length_text) * unit)
+        elif kind is Kind.CHORD_START:
+            in_chord, chord, chord_length = True, [], None
+        elif kind is Kind.CHORD_END and in_chord:
+            in_chord = False
+            if chord_length is not None:
+                advance(chord, chord_length * length_multiplier(text[1:]))
+        elif kind is Kind.GRACE_START:
+            in_grace = True
+        elif kind is Kind.GRACE_END:
+            in_grace = False
+        elif kind is Kind.TUPLET:
+            tuplet_factor, tuplet_left = _tuplet(text, compound)
+        elif kind is Kind.TIE:
+            carry = {n.pitch: n for n in last}
+        elif kind is Kind.BROKEN and last:
+            before, after = _broken(text)
+            extra = last_length * (before - 1)
+            for note in last:
+                note.length += extra
+            cursors[voice] += extra
+            pending = after
+        elif kind is Kind.BAR:
+            in_bar = {}
+        elif atom.field:
+            name, value = atom.field
+            if name == "K":
+                with suppress(AbcError):  # an unreadable inline key keeps the signature
+                    signature = dict(parse_key(value).signature)
+            elif name == "L":
+                unit = parse_fraction(value, "L")
+            elif name == "M":
+                compound = _is_compound(value)
+            elif atom.voice:
+                voice = atom.voice
+    return out

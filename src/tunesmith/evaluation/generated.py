@@ -1,0 +1,203 @@
+"""Generation mode of ``tunesmith evaluate``: write pieces for a prompt suite and judge them.
+
+For every prompt, ``samples`` pieces (seeds 0…n-1) are generated and kept under
+``OUT/samples/`` as they finish, so a run that is stopped resumes where it was. Each piece is
+then judged: valid (our bar validator, music21, abc2abc), in the asked style (the style
+classifier, whose accuracy on real test tunes is the ceiling), in the key its header writes
+(the tone CNN) and the asked key and meter, new (bars copied from the training split,
+near-duplicates), varied (distinct n-grams), and like real tunes of the asked style
+(histogram overlap with the test split).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from ..abc import Tune, parse, parse_key, validate
+from ..abc.durations import bars
+from ..abc.tune import AbcError
+from ..models.style_classifier import DIMENSIONS
+from ..models.tone_cnn import decode
+from ..styles import interpret
+from ..tools import ToolError, abc2abc_check
+from .distributions import FEATURES, distinct_ngrams, overlap, pooled
+from .judges import Judges, dataset_split, key_label
+from .novelty import TrainingSet
+
+MATCH_DIMENSIONS = (*DIMENSIONS, "mode")  # labels a real tune must share to count as alike
+MIN_MATCHED = 10  # fewer alike real tunes than this: compare with the whole test split
+
+
+def read_prompts(path: Path) -> list[str]:
+    """Prompts, one per line; blank lines and ``#`` comments are skipped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    prompts = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    if not prompts:
+        raise ValueError(f"{path}: no prompts (one per line; # starts a comment)")
+    return prompts
+
+
+@dataclass
+class Asked:
+    """What the prompt itself asked for (not what the model chose to fill in)."""
+
+    labels: dict[str, str]
+    key: str | None
+    meter: str | None
+
+    @classmethod
+    def of(cls, prompt: str) -> Asked:
+        controls = interpret(prompt)
+        return cls(dict(controls.labels), controls.key, controls.meter)
+
+
+def generate_all(generate: Callable[[str, int], list[str]], prompts: list[str], samples: int,
+                 out: Path, progress: bool = True) -> list[list[str]]:
+    """ABC of ``samples`` pieces per prompt; each prompt's pieces are saved when done and
+    reused by a later run with the same prompt and sample count."""
+    folder = out / "samples"
+    folder.mkdir(parents=True, exist_ok=True)
+    results = []
+    for i, prompt in enumerate(tqdm(prompts, desc="generating", unit="prompt",
+                                    disable=not progress)):
+        path = folder / f"{i:03d}.json"
+        saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if saved.get("prompt") != prompt or len(saved.get("abc", [])) != samples:
+            saved = {"prompt": prompt, "abc": generate(prompt, samples)}
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+            tmp.replace(path)
+        results.append(saved["abc"])
+    return results
+
+
+def music21_reads(abc: str) -> bool:
+    import music21
+
+    try:
+        return bool(music21.converter.parse(abc, format="abc").flatten().notes)
+    except Exception:  # noqa: BLE001 - any music21 failure means "does not parse"
+        return False
+
+
+def abc2abc_clean(abc: str) -> bool:
+    try:
+        report = abc2abc_check(abc)
+    except ToolError:
+        return False
+    return not report.errors
+
+
+def _same_key(a: str, b: str) -> bool:
+    try:
+        x, y = parse_key(a), parse_key(b)
+    except AbcError:
+        return False
+    return (x.pitch_class, x.mode) == (y.pitch_class, y.mode)
+
+
+def judge_piece(tune: Tune, asked: Asked, style: dict[str, str], heard: tuple[int, str],
+                training: TrainingSet) -> dict:
+    """Every per-piece figure of the report."""
+    measured = bars(tune)
+    in_meter = [b for b in measured if b.expected is not None]
+    written = key_label(tune)
+    copy = training.copying(tune)
+    return {
+        "valid_validator": not validate(tune),
+        "valid_music21": music21_reads(tune.abc),
+        "valid_abc2abc": abc2abc_clean(tune.abc),
+        "style": {d: {"asked": asked.labels[d], "heard": style.get(d, "")}
+                  for d in DIMENSIONS if d in asked.labels},
+        "key_written": tune.key, "key_heard": list(heard),
+        "key_heard_is_written": written is not None and heard == decode(written),
+        "asked_key_kept": _same_key(asked.key, tune.key) if asked.key else None,
+        "asked_meter_kept": tune.meter == asked.meter if asked.meter else None,
+        "bars_in_meter": (sum(b.duration == b.expected for b in in_meter) / len(in_meter)
+                          if in_meter else None),
+        "bars": len(measured),
+        "longest_copied_run": copy.longest_run,
+        "near_duplicate": copy.near_duplicate,
+    }
+
+
+def _mean(values: list) -> float:
+    kept = [float(v) for v in values if v is not None]
+    return float(np.mean(kept)) if kept else float("nan")
+
+
+def alike(real: list[Tune], asked: Asked) -> list[Tune]:
+    """Real tunes sharing every label the prompt asked for (or all, if too few do)."""
+    wanted = {d: v for d, v in asked.labels.items() if d in MATCH_DIMENSIONS}
+    matched = [t for t in real if all(t.labels.get(d) == v for d, v in wanted.items())]
+    return matched if len(matched) >= MIN_MATCHED else real
+
+
+def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list[str],
+                        samples: int, data_dir: Path, judges: Judges, out: Path,
+                        progress: bool = True) -> dict:
+    """Generate for every prompt, judge every piece; the report as a dict (also the per-piece
+    details and the pooled histograms, for plotting)."""
+    texts = generate_all(generate, prompts, samples, out, progress)
+    training = TrainingSet(tqdm(dataset_split(data_dir, "train"), desc="indexing training bars",
+                                unit="tune", disable=not progress))
+    real = dataset_split(data_dir, "test")
+    pieces, groups = [], []
+    for prompt, abcs in zip(tqdm(prompts, desc="judging", unit="prompt", disable=not progress),
+                            texts, strict=True):
+        asked = Asked.of(prompt)
+        tunes = [parse(abc) for abc in abcs]
+        styles, keys = judges.styles(tunes), judges.keys(tunes)
+        judged = [{"prompt": prompt, "seed": i, **judge_piece(t, asked, s, k, training)}
+                  for i, (t, s, k) in enumerate(zip(tunes, styles, keys, strict=True))]
+        pieces += judged
+        like = alike(real, asked)
+        gen_h, real_h = pooled(tunes), pooled(like)
+        groups.append({"prompt": prompt, "asked": asked.labels, "real_tunes_alike": len(like),
+                       "overlap": {f: overlap(gen_h[f], real_h[f]) for f in FEATURES},
+                       "distinct": {n: distinct_ngrams(tunes, n) for n in (1, 2, 3, 4)},
+                       "generated_hist": {f: gen_h[f].tolist() for f in FEATURES},
+                       "real_hist": {f: real_h[f].tolist() for f in FEATURES}})
+    all_tunes = [parse(abc) for abcs in texts for abc in abcs]
+    return {"pieces": pieces, "prompts": groups,
+            "summary": summarise(pieces, groups, all_tunes, judges)}
+
+
+def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges: Judges) -> dict:
+    ceiling = judges.report  # the judges' own scores on real test tunes
+    style = {}
+    for d in DIMENSIONS:
+        asked = [p["style"][d] for p in pieces if d in p["style"]]
+        style[d] = {"pieces": len(asked),
+                    "accuracy": _mean([a["asked"] == a["heard"] for a in asked]),
+                    "ceiling_on_real_tunes": ceiling.get("styles", {}).get(d, {}).get("accuracy")}
+    valid = ("valid_validator", "valid_music21", "valid_abc2abc")
+    return {
+        "prompts": len(groups), "pieces": len(pieces),
+        "validity": {**{k: _mean([p[k] for p in pieces]) for k in valid},
+                     "all_three": _mean([all(p[k] for k in valid) for p in pieces])},
+        "style": style,
+        "key": {"heard_is_written": _mean([p["key_heard_is_written"] for p in pieces]),
+                "ceiling_on_real_tunes": ceiling.get("keys", {}).get("test", {})
+                .get("tone_cnn", {}).get("key"),
+                "asked_key_kept": _mean([p["asked_key_kept"] for p in pieces])},
+        "meter": {"asked_meter_kept": _mean([p["asked_meter_kept"] for p in pieces]),
+                  "bars_in_meter": _mean([p["bars_in_meter"] for p in pieces])},
+        "novelty": {"longest_copied_run_mean": _mean([p["longest_copied_run"] for p in pieces]),
+                    "longest_copied_run_max": max((p["longest_copied_run"] for p in pieces),
+                                                  default=0),
+                    "share_with_4_copied_bars": _mean([p["longest_copied_run"] >= 4
+                                                       for p in pieces]),
+                    "near_duplicates": _mean([p["near_duplicate"] > 0 for p in pieces])},
+        "diversity": {"within_prompt": {n: _mean([g["distinct"][n] for g in groups])
+                                        for n in (1, 2, 3, 4)},
+                      "all_pieces": {n: distinct_ngrams(tunes, n) for n in (1, 2, 3, 4)}},
+        "overlap_with_real": {f: _mean([g["overlap"][f] for g in groups]) for f in FEATURES},
+    }
+

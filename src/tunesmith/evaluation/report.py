@@ -1,0 +1,127 @@
+"""The evaluation report: ``report.json``, ``report.md`` and the PNG plots it shows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .distributions import FEATURES
+from .judges import Judges, confusion
+
+
+def _plot_histograms(groups: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 2, figsize=(12, 7))
+    for ax, feature in zip(axes.flat, FEATURES, strict=True):
+        bins = FEATURES[feature]
+        x = np.arange(len(bins))
+        for kind, offset, colour in (("real", -0.2, "#888888"), ("generated", 0.2, "#c0392b")):
+            h = np.mean([g[f"{kind}_hist"][feature] for g in groups], axis=0)
+            ax.bar(x + offset, h, width=0.4, label=kind, color=colour)
+        ax.set_xticks(x, bins, rotation=90 if len(bins) > 12 else 0, fontsize=7)
+        ax.set_title(feature.replace("_", " "))
+    axes.flat[0].legend()
+    fig.suptitle("generated vs real tunes of the asked styles (mean over prompts)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def _plot_confusions(matrices: dict[str, dict], path: Path) -> bool:
+    """One panel per non-empty matrix; False (and no file) when all are empty."""
+    matrices = {k: m for k, m in matrices.items() if m["total"]}
+    if not matrices:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(matrices), figsize=(5.5 * len(matrices), 5), squeeze=False)
+    for ax, (title, m) in zip(axes.flat, matrices.items(), strict=True):
+        counts = np.array(m["matrix"], dtype=float)
+        rows = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+        ax.imshow(rows, cmap="Blues", vmin=0, vmax=1)
+        ticks = np.arange(len(m["labels"]))
+        ax.set_xticks(ticks, m["labels"], rotation=90, fontsize=7)
+        ax.set_yticks(ticks, m["labels"], fontsize=7)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true (asked)")
+        ax.set_title(f"{title}\naccuracy {m['accuracy']:.1%} of {m['total']}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return True
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None or x != x else f"{x:.1%}"
+
+
+def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
+    """Write the JSON, the plots and the Markdown page; returns the page's path."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(result, indent=1, ensure_ascii=False),
+                                     encoding="utf-8")
+    _plot_histograms(result["prompts"], out / "histograms.png")
+    generated = {f"generated {d}": confusion((p["style"][d]["asked"], p["style"][d]["heard"])
+                                             for p in result["pieces"] if d in p["style"]
+                                             ).as_dict()
+                 for d in ("tradition", "form", "period")}
+    plotted_generated = _plot_confusions(generated, out / "confusion-generated.png")
+    real = {f"real test {d}": m for d, m in judges.report.get("styles", {}).items()}
+    tone = judges.report.get("keys", {}).get("test", {}).get("tone_cnn", {}).get("mode")
+    if tone:
+        real["tone CNN mode, real test"] = tone
+    plotted_real = _plot_confusions(real, out / "confusion-judges.png")
+    s = result["summary"]
+    lines = [
+        "# Evaluation report", "", f"Made by `{command}`.", "",
+        f"{s['pieces']} pieces for {s['prompts']} prompts.", "",
+        "## Validity", "", "| check | pieces passing |", "|---|---:|",
+        *[f"| {k.replace('valid_', '')} | {_pct(v)} |" for k, v in s["validity"].items()], "",
+        "## In the asked style, key and meter", "",
+        "| measure | generated | ceiling: the judge on real test tunes |", "|---|---:|---:|",
+        *[f"| style: {d} ({v['pieces']} pieces asked) | {_pct(v['accuracy'])} | "
+          f"{_pct(v['ceiling_on_real_tunes'])} |" for d, v in s["style"].items()],
+        f"| tone CNN hears the written key | {_pct(s['key']['heard_is_written'])} | "
+        f"{_pct(s['key']['ceiling_on_real_tunes'])} |",
+        f"| asked key written | {_pct(s['key']['asked_key_kept'])} | |",
+        f"| asked meter written | {_pct(s['meter']['asked_meter_kept'])} | |",
+        f"| bars as long as the meter | {_pct(s['meter']['bars_in_meter'])} | |", "",
+        "## Novelty (against the training split)", "",
+        "| measure | value |", "|---|---:|",
+        f"| longest run of copied bars, mean | {s['novelty']['longest_copied_run_mean']:.2f} |",
+        f"| longest run of copied bars, max | {s['novelty']['longest_copied_run_max']} |",
+        f"| pieces with ≥ 4 consecutive copied bars | "
+        f"{_pct(s['novelty']['share_with_4_copied_bars'])} |",
+        f"| near-duplicates (edit similarity ≥ 0.95) | {_pct(s['novelty']['near_duplicates'])} |",
+        "", "## Diversity (distinct n-grams of notation atoms)", "",
+        "| n | within a prompt's pieces | across all pieces |", "|---:|---:|---:|",
+        *[f"| {n} | {s['diversity']['within_prompt'][n]:.3f} | "
+          f"{s['diversity']['all_pieces'][n]:.3f} |" for n in (1, 2, 3, 4)], "",
+        "## Like real music of the asked style (histogram overlap, 1 = identical)", "",
+        "| feature | overlap |", "|---|---:|",
+        *[f"| {f.replace('_', ' ')} | {v:.3f} |" for f, v in s["overlap_with_real"].items()],
+        "", "![histograms](histograms.png)", "",
+        "## Confusion matrices", "",
+    ]
+    if plotted_generated:
+        lines += ["Asked style vs the style classifier's verdict:", "",
+                  "![generated](confusion-generated.png)", ""]
+    if plotted_real:
+        lines += ["The judges on real test tunes:", "", "![judges](confusion-judges.png)", ""]
+    lines += ["## Per prompt", "", "| prompt | real tunes alike | pitch class | interval | "
+              "length | range | distinct 4-grams |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {g['prompt']} | {g['real_tunes_alike']} | "
+              + " | ".join(f"{g['overlap'][f]:.2f}" for f in FEATURES)
+              + f" | {g['distinct'][4]:.2f} |" for g in result["prompts"]]
+    page = out / "report.md"
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return page

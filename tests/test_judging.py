@@ -1,0 +1,227 @@
+"""Evaluation of music: notes, key finding, style judging, statistics, novelty, the report.
+
+Each metric is checked on hand-made cases whose answer is known in advance.
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from tunesmith.abc import parse
+from tunesmith.abc.notes import notes
+from tunesmith.cli import main
+from tunesmith.evaluation.distributions import (
+    FEATURES,
+    distinct_ngrams,
+    histograms,
+    overlap,
+    pooled,
+)
+from tunesmith.evaluation.generated import Asked, alike, judge_piece, read_prompts
+from tunesmith.evaluation.judges import (
+    Judges,
+    build,
+    confusion,
+    key_label,
+    krumhansl,
+    train_style_classifier,
+)
+from tunesmith.evaluation.novelty import TrainingSet, bar_texts
+from tunesmith.models.tone_cnn import (
+    COLUMNS,
+    ROWS,
+    ToneCNN,
+    decode,
+    encode,
+    note_arrays,
+    piano_roll,
+)
+
+D_MAJOR = """X:1
+T:Scale study in D
+M:4/4
+L:1/8
+K:D
+D2 F2 A2 d2 | f2 e2 d2 A2 | B2 A2 G2 F2 | E2 F2 D4 |
+F2 A2 d2 f2 | e2 c2 A2 c2 | d2 A2 F2 E2 | D8 |]
+"""
+
+
+def tune(body: str, key: str = "C", meter: str = "2/4", unit: str = "1/8"):
+    return parse(f"X:1\nM:{meter}\nL:{unit}\nK:{key}\n{body}\n")
+
+
+def test_notes_follow_key_accidentals_ties_and_rhythm():
+    t = tune("f ^c c =c | c A>B (3GAB [DF]2 d2-|d4", key="D", meter="4/4")
+    got = [(n.pitch, n.length) for n in notes(t)]
+    e = Fraction(1, 8)
+    assert got[:4] == [(78, e), (73, e), (73, e), (72, e)]  # F# from K:D; ^c holds; =c
+    assert got[4] == (73, e)  # the barline ends the natural: back to the signature's C#
+    assert got[5:7] == [(69, e * 3 / 2), (71, e / 2)]  # A>B
+    assert got[7:10] == [(67, e * 2 / 3), (69, e * 2 / 3), (71, e * 2 / 3)]  # triplet
+    assert got[10:12] == [(62, 2 * e), (66, 2 * e)]  # chord: both notes, same onset
+    assert got[12] == (74, 6 * e) and len(got) == 13  # d2-|d4 is one note
+    assert notes(t)[11].onset == notes(t)[10].onset
+
+
+def test_piano_roll_moves_with_transposition():
+    arrays = note_arrays(notes(parse(D_MAJOR)))
+    roll, up = piano_roll(*arrays), piano_roll(*arrays, shift=2)
+    assert roll.shape == (2, ROWS, COLUMNS)
+    assert np.allclose(roll[:, :-2], up[:, 2:])  # nothing reaches the top octave's edge
+    assert roll[0].max() == 1 and roll[1].max() == 1
+
+
+def test_key_labels_and_joint_classes():
+    assert decode(encode(2, "major")) == (2, "major")
+    assert decode(key_label(tune("A", key="Ador"))) == (9, "dorian")
+    assert key_label(tune("A", key="none")) is None
+
+
+def test_krumhansl_schmuckler_finds_d_major():
+    assert krumhansl(parse(D_MAJOR)) == (2, "major")
+
+
+def test_the_bundled_tone_cnn_hears_d_major_in_any_transposition():
+    from tunesmith.abc import transpose
+
+    judges = Judges.load()
+    for semitones in (0, 3, -4):
+        moved = transpose(parse(D_MAJOR), semitones)
+        assert judges.keys([moved]) == [((2 + semitones) % 12, "major")]
+
+
+def test_confusion_counts_right_and_wrong():
+    acc = confusion([("jig", "jig"), ("jig", "reel"), ("reel", "reel"), ("air", "reel")],
+                    ["reel", "jig"])
+    assert acc.labels == ["reel", "jig", "air"]
+    assert acc.matrix == [[1, 0, 0], [1, 1, 0], [1, 0, 0]]
+    assert (acc.correct, acc.total, acc.accuracy) == (2, 4, 0.5)
+
+
+def test_histograms_of_a_known_tune():
+    h = histograms(tune("C2 E2 G2 c2 | c8 |]", meter="4/4"))
+    assert h["pitch_class"][[0, 4, 7]].tolist() == [3, 1, 1]
+    assert h["interval"][12 + 4] == 1 and h["interval"][12 + 3] == 1
+    assert h["interval"][12 + 5] == 1 and h["interval"][12] == 1  # c2 then c8: unison
+    assert h["note_length"][FEATURES["note_length"].index("1/4")] == 4
+    assert h["note_length"][FEATURES["note_length"].index("1")] == 1
+    assert h["pitch_range"][4] == 1  # 12 semitones: bin 12-14
+
+
+def test_overlap_is_one_for_equal_and_zero_for_disjoint():
+    a, b = np.array([1.0, 1, 0, 0]), np.array([0.0, 0, 3, 1])
+    assert overlap(a, a * 5) == pytest.approx(1.0)
+    assert overlap(a, b) == 0.0
+    assert overlap(a, np.array([1.0, 0, 1, 0])) == pytest.approx(0.5)
+    same = pooled([parse(D_MAJOR)])
+    assert all(overlap(same[f], pooled([parse(D_MAJOR)])[f]) == pytest.approx(1) for f in same)
+
+
+def test_distinct_ngrams():
+    assert distinct_ngrams([tune("A B A B")], 1) == pytest.approx(2 / 4)
+    assert distinct_ngrams([tune("A B A B")], 2) == pytest.approx(2 / 3)
+    assert distinct_ngrams([tune("A B C D")], 2) == 1.0
+
+
+TRAINING = ["ABcd|efga|bagf|edcB|A2B2|c2d2|e4|f4|g4|]",
+            "CDEF|GABc|dcBA|GFED|C4|]"]
+
+
+def test_copied_bars_and_near_duplicates_are_found():
+    training = TrainingSet([tune(b) for b in TRAINING])
+    copied = tune("zzzz|efga|bagf|edcB|A2B2|c2d2|zzzz|]")  # training bars 2-6, in order
+    assert bar_texts(copied)[1] == "efga"
+    assert training.longest_run(copied) == 5
+    assert training.longest_run(tune("efga|zzzz|bagf|]")) == 1
+    assert training.longest_run(tune("CDEF|GABc|zzzz|]")) == 2
+    assert training.longest_run(tune("^C^D^E^F|]")) == 0
+    assert training.near_duplicate(tune(TRAINING[1])) == 1.0
+    one_note_changed = TRAINING[0].replace("g4", "a4")  # 1 of 30 characters
+    assert training.near_duplicate(tune(one_note_changed)) == pytest.approx(1 - 1 / 30)
+    assert training.near_duplicate(copied) == 0.0
+
+
+def test_a_broken_bar_counts_invalid():
+    training = TrainingSet([tune(TRAINING[1])])
+    broken = tune("CDEF|GAB|c4|]")
+    asked = Asked({"tradition": "irish"}, "C", "4/4")
+    judged = judge_piece(broken, asked, {"tradition": "irish", "form": "reel", "period": ""},
+                         (0, "major"), training)
+    assert judged["valid_validator"] is False
+    assert judged["valid_abc2abc"] is False
+    assert judged["bars_in_meter"] == pytest.approx(2 / 3)
+    assert judged["key_heard_is_written"] is True and judged["asked_key_kept"] is True
+    assert judged["style"] == {"tradition": {"asked": "irish", "heard": "irish"}}
+    whole = judge_piece(tune(TRAINING[1]), asked, {}, (7, "major"), training)
+    assert whole["valid_validator"] and whole["valid_music21"] and whole["valid_abc2abc"]
+    assert whole["longest_copied_run"] == 5 and whole["near_duplicate"] == 1.0
+    assert whole["key_heard_is_written"] is False
+
+
+def test_the_style_classifier_learns_two_styles():
+    jigs = [tune(f"{a}{b}{c} {a}{b}{c}|{c}{b}{a} {c}2{a}|]", meter="6/8")
+            for a in "ABc" for b in "dBe" for c in "Gfg"]
+    reels = [tune(f"{a}{b}{c}{a} {b}{c}{a}{b}|{c}4 {a}4|]") for a in "DEF" for b in "GAB"
+             for c in "cde"]
+    for t in jigs:
+        t.labels = {"form": "jig", "tradition": "irish"}
+    for t in reels:
+        t.labels = {"form": "reel", "tradition": "scottish"}
+    model = train_style_classifier(jigs[::2] + reels[::2], seconds=3)
+    held_out = jigs[1::2] + reels[1::2]
+    verdicts = Judges(ToneCNN(), model).styles(held_out)
+    assert [s["form"] for s in verdicts] == [t.labels["form"] for t in held_out]
+    assert "period" not in verdicts[0]  # no tune was labelled with one
+
+
+def test_real_tunes_alike_fall_back_to_all():
+    real = [tune("A") for _ in range(12)]
+    for i, t in enumerate(real):
+        t.labels = {"form": "jig" if i < 11 else "reel"}
+    assert len(alike(real, Asked({"form": "jig"}, None, None))) == 11
+    assert len(alike(real, Asked({"form": "reel"}, None, None))) == 12
+
+
+def test_prompt_files_skip_comments_and_refuse_empty(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("# comment\n\na reel\n古典主义\n", encoding="utf-8")
+    assert read_prompts(path) == ["a reel", "古典主义"]
+    path.write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no prompts"):
+        read_prompts(path)
+
+
+def test_judges_and_generation_report_end_to_end(tiny_model, tiny_dataset, tmp_path, capsys):
+    judges_dir = tmp_path / "judges"
+    report = build(tiny_dataset, judges_dir, seconds=2)
+    assert 0 <= report["keys"]["test"]["tone_cnn"]["key"] <= 1
+    assert Judges.load(judges_dir).report["train_tunes"] == report["train_tunes"]
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("an Irish reel in D\n爱尔兰吉格舞曲\n", encoding="utf-8")
+    out = tmp_path / "report"
+    argv = ["evaluate", "--model", str(tiny_model), "--data", str(tiny_dataset), "--prompts",
+            str(prompts), "--samples", "2", "--bars", "8", "--judges", str(judges_dir),
+            "--report", str(out), "--quiet"]
+    assert main(argv) == 0
+    assert "## Validity" in capsys.readouterr().out
+    result = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert result["summary"]["pieces"] == 4
+    assert result["summary"]["validity"]["valid_validator"] == 1.0
+    assert result["summary"]["key"]["asked_key_kept"] == 1.0  # "in D" is written as K:D
+    for png in ("histograms.png", "confusion-generated.png", "confusion-judges.png"):
+        assert (out / png).read_bytes()[:4] == b"\x89PNG"
+    first = (out / "samples" / "000.json").read_text(encoding="utf-8")
+    assert main(argv) == 0  # a rerun reuses the finished samples
+    assert (out / "samples" / "000.json").read_text(encoding="utf-8") == first
+
+
+def test_generation_mode_needs_a_dataset(tiny_model, tmp_path, capsys):
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("a reel\n", encoding="utf-8")
+    assert main(["evaluate", "--model", str(tiny_model), "--prompts", str(prompts)]) == 2
+    assert "--data" in capsys.readouterr().err
