@@ -202,3 +202,24 @@ def test_bar_lengths_are_fractions_of_the_meter(fifty):
     for piece in fifty[:10]:
         for b in bars(parse(piece.abc)):
             assert isinstance(b.duration, Fraction)
+
+
+def test_rerank_keeps_the_candidates_the_judges_like_best(composer):
+    from tunesmith.evaluation.judges import Judges, key_label
+    from tunesmith.models.tone_cnn import decode
+
+    all_six = composer.generate("an Irish reel in D", bars=8, num=6, seed=3)
+    best = composer.generate("an Irish reel in D", bars=8, num=2, seed=3, rerank=3)
+    judges = Judges.load()
+
+    def fit(piece):
+        tune = piece.tune
+        style = judges.styles([tune])[0]
+        in_key = key_label(tune) is not None and decode(key_label(tune)) == judges.keys([tune])[0]
+        return in_key + (style["tradition"] == "irish") + (style["form"] == "reel")
+
+    assert [p.abc for p in best] == [p.abc for p in sorted(
+        all_six, key=lambda p: (-fit(p), -p.log_likelihood / p.tokens))][:2]
+    assert all("reranked" in p.notes[-1] for p in best)
+    with pytest.raises(ValueError, match="rerank"):
+        composer.generate("a reel", rerank=0)

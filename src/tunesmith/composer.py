@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -24,6 +25,9 @@ from .generate import (
 )
 from .pretrained import DEFAULT_MODEL
 from .styles import Controls, interpret
+
+if TYPE_CHECKING:
+    from .evaluation.judges import Judges
 
 DEFAULT_BARS = 32
 # scale steps from the gong (the major key's tonic) to each Chinese mode's final note
@@ -64,6 +68,7 @@ class Composer:
         self.model = checkpoint.model.eval()
         self.tokenizer = checkpoint.tokenizer
         self.table = TokenTable(self.tokenizer)
+        self._judges: Judges | None = None  # loaded on the first rerank
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "cpu") -> Composer:
@@ -78,10 +83,14 @@ class Composer:
                  seed: int = 0, key: str | None = None, meter: str | None = None,
                  tempo: int | None = None, temperature: float = 1.0, top_k: int = 0,
                  top_p: float = 0.95, title: str | None = None,
-                 time_limit: float | None = None) -> list[Piece]:
+                 time_limit: float | None = None, rerank: int = 1) -> list[Piece]:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
         ``tempo`` and ``bars`` win over what the prompt says. The same seed gives the same
-        pieces. Past ``time_limit`` seconds it raises ``TimeoutError`` (a server's guard)."""
+        pieces. With ``rerank`` > 1, ``num * rerank`` candidates are sampled in one batch and
+        the best ``num`` kept (see ``_rank``). Past ``time_limit`` seconds it raises
+        ``TimeoutError`` (a server's guard)."""
+        if num < 1 or rerank < 1:
+            raise ValueError("num and rerank must be at least 1")
         deadline = time.monotonic() + time_limit if time_limit else None
         controls = interpret(prompt)
         controls.key = key or controls.key
@@ -96,6 +105,7 @@ class Composer:
         tok = self.tokenizer
         with torch.inference_mode():
             labels = complete_controls(self.model, tok, controls.labels, choices, generator)
+        asked = {d: v for d, v in controls.labels.items() if d in ("tradition", "form", "period")}
         added = {d: v for d, v in labels.items() if d not in controls.labels}
         if added:
             controls.notes.append("the model chose " + ", ".join(f"{d}={v}"
@@ -109,10 +119,11 @@ class Composer:
                                    {"M": controls.meter, "K": controls.key},
                                    choices, generator)
         header = header_values(tok.decode(prefix))
+        count = num * rerank
         trackers = [self._tracker(header, controls.bars, labels.get("mode"))
-                    for _ in range(num)]
-        logp = torch.zeros(num)
-        decoder = Decoder(self.model, prefix, num)
+                    for _ in range(count)]
+        logp = torch.zeros(count)
+        decoder = Decoder(self.model, prefix, count)
         logits = decoder.start()
         budget = controls.bars * 64 + 64
         for _ in range(budget):
@@ -139,7 +150,31 @@ class Composer:
             if problems:  # the tracker should make this impossible; say so if it did not
                 notes.append("bar problems: " + "; ".join(map(str, problems[:3])))
             pieces.append(Piece(abc, controls, seed, lp, len(t.log), notes))
-        return pieces
+        return self._rank(pieces, asked)[:num] if rerank > 1 else pieces
+
+    def _rank(self, pieces: list[Piece], asked: dict[str, str]) -> list[Piece]:
+        """Best first: the pieces the independent judges find in their written key and in
+        the asked tradition, form and period, then by the model's mean log-likelihood."""
+        from .evaluation.judges import Judges, key_label
+        from .models.tone_cnn import decode
+
+        if self._judges is None:
+            self._judges = Judges.load()
+        tunes = [p.tune for p in pieces]
+        heard = self._judges.keys(tunes)
+        styles = self._judges.styles(tunes)
+        fits = []
+        for tune, key, style in zip(tunes, heard, styles, strict=True):
+            written = key_label(tune)
+            fit = float(written is not None and decode(written) == key)
+            fit += sum(style.get(d) == v for d, v in asked.items())
+            fits.append(fit)
+        order = sorted(range(len(pieces)), key=lambda i: (-fits[i], -pieces[i].log_likelihood
+                                                          / max(1, pieces[i].tokens)))
+        for i in order:
+            pieces[i].notes.append(f"reranked: judges' fit {fits[i]:g} of "
+                                   f"{1 + len(asked)}, best of {len(pieces)} candidates")
+        return [pieces[i] for i in order]
 
     def _tracker(self, header: dict[str, str], bars: int, mode: str | None) -> BarTracker:
         bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
