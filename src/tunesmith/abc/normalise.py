@@ -65,6 +65,12 @@ def normalise_body(body: str, chord_symbols: bool = False) -> str:
     return "\n".join(s for s in out if s) + "\n"
 
 
+def music_atoms(body: str) -> list[Atom]:
+    """The atoms of the normalised body without its spacing: the music alone, for comparing
+    and counting what tunes play however they were laid out."""
+    return [a for a in lex(normalise_body(body)) if a.kind not in (Kind.SPACE, Kind.NEWLINE)]
+
+
 def normalise(tune: Tune, chord_symbols: bool = False) -> Tune:
     """A normalised copy of ``tune``: canonical body, explicit ``L:``, comment-free fields."""
     fields = [(k, v.split("%")[0].strip()) for k, v in tune.fields]

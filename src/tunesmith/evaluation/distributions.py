@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..abc import Kind, Tune, lex, normalise_body, parse_key
+from ..abc import Tune, music_atoms, parse_key
 from ..abc.notes import Note, notes
 from ..abc.tune import AbcError
 
@@ -26,7 +26,6 @@ FEATURES = {  # name → bin labels
     "note_length": [str(f) for f in LENGTHS] + ["other"],
     "pitch_range": [f"{lo}-{lo + 2}" for lo in range(0, 36, 3)] + ["36+"],
 }
-_SKIP = {Kind.SPACE, Kind.NEWLINE, Kind.COMMENT, Kind.CONTINUATION}
 
 
 def _voices(sounding: list[Note]) -> dict[str, list[Note]]:
@@ -82,7 +81,7 @@ def distinct_ngrams(tunes: Iterable[Tune], n: int) -> float:
     seen: set[tuple[str, ...]] = set()
     total = 0
     for tune in tunes:
-        atoms = [a.text for a in lex(normalise_body(tune.body)) if a.kind not in _SKIP]
+        atoms = [a.text for a in music_atoms(tune.body)]
         grams = [tuple(atoms[i:i + n]) for i in range(len(atoms) - n + 1)]
         seen.update(grams)
         total += len(grams)

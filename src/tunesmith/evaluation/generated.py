@@ -148,11 +148,12 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
     training = TrainingSet(tqdm(dataset_split(data_dir, "train"), desc="indexing training bars",
                                 unit="tune", disable=not progress))
     real = dataset_split(data_dir, "test")
-    pieces, groups = [], []
+    pieces, groups, all_tunes = [], [], []
     for prompt, abcs in zip(tqdm(prompts, desc="judging", unit="prompt", disable=not progress),
                             texts, strict=True):
         asked = Asked.of(prompt)
         tunes = [parse(abc) for abc in abcs]
+        all_tunes += tunes
         styles, keys = judges.styles(tunes), judges.keys(tunes)
         judged = [{"prompt": prompt, "seed": i, **judge_piece(t, asked, s, k, training)}
                   for i, (t, s, k) in enumerate(zip(tunes, styles, keys, strict=True))]
@@ -164,7 +165,6 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
                        "distinct": {n: distinct_ngrams(tunes, n) for n in (1, 2, 3, 4)},
                        "generated_hist": {f: gen_h[f].tolist() for f in FEATURES},
                        "real_hist": {f: real_h[f].tolist() for f in FEATURES}})
-    all_tunes = [parse(abc) for abcs in texts for abc in abcs]
     return {"pieces": pieces, "prompts": groups,
             "summary": summarise(pieces, groups, all_tunes, judges)}
 

@@ -124,14 +124,22 @@ def krumhansl(tune: Tune) -> tuple[int, str] | None:
     return key.tonic.pitchClass, key.mode
 
 
-def _train(step: Callable[[], float], seconds: float, label: str) -> None:
-    """Call ``step`` (one optimiser step, returns the loss) until the time budget is spent."""
+def _train(model: torch.nn.Module, optimiser: torch.optim.Optimizer,
+           batch_loss: Callable[[], torch.Tensor | None], seconds: float, label: str) -> None:
+    """Optimiser steps on ``batch_loss()`` (None: nothing to learn from in that batch) until
+    the time budget is spent."""
+    model.train()
     start = time.perf_counter()
     with tqdm(total=round(seconds), desc=label, unit="s") as bar:
         while (elapsed := time.perf_counter() - start) < seconds:
-            loss = step()
+            loss = batch_loss()
+            if loss is not None:
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
             bar.update(min(round(elapsed), bar.total) - bar.n)
-            bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
+    model.eval()
 
 
 def train_tone_cnn(tunes: list[Tune], seconds: float, seed: int = 0, batch: int = 64) -> ToneCNN:
@@ -143,23 +151,18 @@ def train_tone_cnn(tunes: list[Tune], seconds: float, seed: int = 0, batch: int 
                 if (label := key_label(t)) is not None]
     model = ToneCNN()
     optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    model.train()
 
-    def step() -> float:
+    def batch_loss() -> torch.Tensor:
         chosen = rng.sample(examples, min(batch, len(examples)))
         shifts = [rng.randint(-5, 6) for _ in chosen]
         rolls = np.stack([piano_roll(*arrays, shift=s)
                           for (arrays, _), s in zip(chosen, shifts, strict=True)])
         target = [encode(tonic + s, mode) for (_, label), s in zip(chosen, shifts, strict=True)
                   for tonic, mode in [decode(label)]]
-        loss = F.cross_entropy(model(torch.from_numpy(rolls)), torch.tensor(target))
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        return loss.item()
+        return F.cross_entropy(model(torch.from_numpy(rolls)), torch.tensor(target))
 
-    _train(step, seconds, "tone CNN")
-    return model.eval()
+    _train(model, optimiser, batch_loss, seconds, "tone CNN")
+    return model
 
 
 def train_style_classifier(tunes: list[Tune], seconds: float, seed: int = 0,
@@ -172,24 +175,17 @@ def train_style_classifier(tunes: list[Tune], seconds: float, seed: int = 0,
                 for t in tqdm(tunes, desc="reading styles", unit="tune")]
     model = StyleClassifier(classes)
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-2)
-    model.train()
 
-    def step() -> float:
+    def batch_loss() -> torch.Tensor | None:
         chosen = rng.sample(examples, min(batch, len(examples)))
         logits = model(*_bag([ids for ids, _ in chosen]))
         losses = [F.cross_entropy(logits[d], torch.tensor([y[d] for _, y in chosen]),
                                   ignore_index=-100) for d in DIMENSIONS
                   if any(y[d] >= 0 for _, y in chosen)]
-        if not losses:  # nobody in this batch carries a label
-            return float("nan")
-        loss = torch.stack(losses).sum()
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-        return loss.item()
+        return torch.stack(losses).sum() if losses else None  # None: no labels in this batch
 
-    _train(step, seconds, "style classifier")
-    return model.eval()
+    _train(model, optimiser, batch_loss, seconds, "style classifier")
+    return model
 
 
 @dataclass

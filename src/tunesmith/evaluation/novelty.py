@@ -17,21 +17,20 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from ..abc import Kind, Tune, lex, normalise_body
+from ..abc import Kind, Tune, music_atoms
 
 SEED = 4  # runs this long are found by extending shared windows of this many bars
-_SKIP = {Kind.SPACE, Kind.NEWLINE, Kind.COMMENT, Kind.CONTINUATION}
 
 
 def bar_texts(tune: Tune) -> list[str]:
     """The tune's bars as normalised text, barlines left out."""
     out, current = [], []
-    for atom in lex(normalise_body(tune.body)):
+    for atom in music_atoms(tune.body):
         if atom.kind is Kind.BAR:
             if current:
                 out.append("".join(current))
             current = []
-        elif atom.kind not in _SKIP:
+        else:
             current.append(atom.text)
     if current:
         out.append("".join(current))

@@ -11,12 +11,18 @@ from .distributions import FEATURES
 from .judges import Judges, confusion
 
 
-def _plot_histograms(groups: list[dict], path: Path) -> None:
+def _pyplot():
+    """matplotlib's pyplot drawing to files only (no display here); imported when plotting."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _plot_histograms(groups: list[dict], path: Path) -> None:
+    plt = _pyplot()
     fig, axes = plt.subplots(2, 2, figsize=(12, 7))
     for ax, feature in zip(axes.flat, FEATURES, strict=True):
         bins = FEATURES[feature]
@@ -38,11 +44,7 @@ def _plot_confusions(matrices: dict[str, dict], path: Path) -> bool:
     matrices = {k: m for k, m in matrices.items() if m["total"]}
     if not matrices:
         return False
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     fig, axes = plt.subplots(1, len(matrices), figsize=(5.5 * len(matrices), 5), squeeze=False)
     for ax, (title, m) in zip(axes.flat, matrices.items(), strict=True):
         counts = np.array(m["matrix"], dtype=float)

@@ -15,13 +15,12 @@ import zlib
 import torch
 import torch.nn as nn
 
-from ..abc import Kind, Tune, lex, normalise_body, parse_key
+from ..abc import Tune, music_atoms, parse_key
 from ..abc.tune import AbcError
 
 DIMENSIONS = ("tradition", "form", "period")
 BUCKETS = 1 << 15
 MAX_ATOMS = 1500  # long scores: the opening 1,500 atoms say enough about the style
-_SKIP = {Kind.SPACE, Kind.NEWLINE, Kind.COMMENT, Kind.CONTINUATION}
 
 
 def features(tune: Tune) -> list[int]:
@@ -31,7 +30,7 @@ def features(tune: Tune) -> list[int]:
     except AbcError:
         mode = "none"
     words = [f"M:{tune.meter}", f"L:{tune.unit_length}", f"mode:{mode}"]
-    atoms = [a.text for a in lex(normalise_body(tune.body)) if a.kind not in _SKIP][:MAX_ATOMS]
+    atoms = [a.text for a in music_atoms(tune.body)][:MAX_ATOMS]
     for n in (1, 2, 3):
         words += [" ".join(atoms[i:i + n]) for i in range(len(atoms) - n + 1)]
     return [zlib.crc32(w.encode()) % BUCKETS for w in words]
