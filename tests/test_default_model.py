@@ -1,5 +1,6 @@
 """The model that ships inside the package: found without a path, small, and musical."""
 
+from collections import Counter
 from pathlib import Path
 
 import music21
@@ -34,7 +35,9 @@ def test_the_issue_prompts_give_valid_pieces_in_the_asked_style(default, prompt,
         piece = default.generate(prompt, bars=16, seed=seed)[0]
         tune = parse(piece.abc)
         assert piece.controls.labels[label[0]] == label[1]
-        assert validate(tune) == [] and len(bars(tune)) == 16
+        assert validate(tune) == []
+        per_voice = Counter(b.voice for b in bars(tune))  # a classical quartet has 4
+        assert len(per_voice) == piece.controls.voices and set(per_voice.values()) == {16}
         assert not abc2abc_check(piece.abc).errors
         assert len(music21.converter.parse(piece.abc, format="abc").flatten().notes) >= 16
     if label == ("form", "reel"):

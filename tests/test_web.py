@@ -64,6 +64,7 @@ def test_health_styles_openapi_and_page(served):
     ({"prompt": 12}, "prompt"),
     ({"key": "H#"}, "key"),
     ({"meter": "7/3"}, "meter"),
+    ({"voices": 9}, "voices"),
     ({"formats": ["exe"]}, "formats"),
     ({"unexpected": 1}, "unexpected"),
 ])

@@ -104,7 +104,7 @@ def _generate(args: argparse.Namespace) -> int:
         pieces = composer.generate(args.prompt, bars=args.bars, num=args.num, seed=args.seed,
                                    key=args.key, meter=args.meter, tempo=args.tempo,
                                    temperature=args.temperature, top_k=args.top_k,
-                                   top_p=args.top_p, rerank=args.rerank)
+                                   top_p=args.top_p, rerank=args.rerank, voices=args.voices)
     except (CheckpointError, ValueError) as exc:
         print(f"tunesmith generate: {exc}", file=sys.stderr)
         return 2
@@ -397,7 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
         "with --out also write MIDI, audio, sheet music.",
         epilog="The prompt may name styles (`tunesmith styles` lists them), a key (\"in D "
         "major\", \"A dorian\", \"D大调\"),\na meter (\"6/8\"; a waltz implies 3/4), "
-        "a tempo (\"120 bpm\", \"lively\") and a length (\"48 bars\", \"32小节\").\n"
+        "a tempo (\"120 bpm\", \"lively\"), a length (\"48 bars\", \"32小节\") and voices\n"
+        "(\"in 3 voices\", \"SATB\", \"四声部\"; a chorale, quartet or mass has 4, a madrigal 5, "
+        "aligned bar by bar).\n"
         "Options below override the prompt. Every piece is checked bar by bar against its "
         "meter as it is written.")
     p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")
@@ -410,6 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--key", help="K: value, e.g. D, Ador, F#m")
     p.add_argument("--meter", help="M: value, e.g. 6/8")
     p.add_argument("--tempo", type=int, help="quarter notes per minute")
+    p.add_argument("--voices", type=int, help="voices written together, bar by bar (1-8; "
+                   "default: as the style is usually written)")
     p.add_argument("--temperature", type=float, default=1.0)
     p.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest (0=off)")
     p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling (1=off)")

@@ -11,20 +11,23 @@ import torch
 
 from .abc import Tune, parse, validate
 from .abc.keys import parse_key
+from .abc.notes import notes as sounding_notes
 from .abc.tune import meter_length, parse_fraction
+from .abc.voices import voice_blocks
 from .checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from .generate import (
     BarTracker,
     Decoder,
     Sampling,
     TokenTable,
+    Voices,
     choose_header,
     complete_controls,
     header_values,
     sample,
 )
 from .pretrained import DEFAULT_MODEL
-from .styles import Controls, interpret
+from .styles import FORM_VOICES, MAX_VOICES, Controls, interpret
 
 if TYPE_CHECKING:
     from .evaluation.judges import Judges
@@ -83,14 +86,18 @@ class Composer:
                  seed: int = 0, key: str | None = None, meter: str | None = None,
                  tempo: int | None = None, temperature: float = 1.0, top_k: int = 0,
                  top_p: float = 0.95, title: str | None = None,
-                 time_limit: float | None = None, rerank: int = 1) -> list[Piece]:
+                 time_limit: float | None = None, rerank: int = 1,
+                 voices: int | None = None) -> list[Piece]:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
-        ``tempo`` and ``bars`` win over what the prompt says. The same seed gives the same
-        pieces. With ``rerank`` > 1, ``num * rerank`` candidates are sampled in one batch and
-        the best ``num`` kept (see ``_rank``). Past ``time_limit`` seconds it raises
-        ``TimeoutError`` (a server's guard)."""
+        ``tempo``, ``bars`` and ``voices`` win over what the prompt says; a chorale, quartet,
+        mass or madrigal gets its usual number of voices, aligned bar by bar. The same seed
+        gives the same pieces. With ``rerank`` > 1, ``num * rerank`` candidates are sampled
+        in one batch and the best ``num`` kept (see ``_rank``). Past ``time_limit`` seconds it
+        raises ``TimeoutError`` (a server's guard)."""
         if num < 1 or rerank < 1:
             raise ValueError("num and rerank must be at least 1")
+        if voices is not None and not 1 <= voices <= MAX_VOICES:
+            raise ValueError(f"voices must be between 1 and {MAX_VOICES}")
         deadline = time.monotonic() + time_limit if time_limit else None
         controls = interpret(prompt)
         controls.key = key or controls.key
@@ -113,6 +120,11 @@ class Composer:
         controls.labels = labels
         if controls.meter is None and labels.get("meter", "other") != "other":
             controls.meter = labels["meter"]
+        controls.voices = voices or controls.voices or FORM_VOICES.get(labels.get("form"), 1)
+        if any(f"[V:{v}]" not in tok.ids for v in range(1, controls.voices + 1)):
+            controls.notes.append(f"this model never saw {controls.voices} voices; "
+                                  "writing one")
+            controls.voices = 1
         prefix = [tok.bos_id] + [tok.ids[t] for t in controls.tokens() if t in tok.ids]
         with torch.inference_mode():
             prefix = choose_header(self.model, self.table, prefix,
@@ -120,12 +132,12 @@ class Composer:
                                    choices, generator)
         header = header_values(tok.decode(prefix))
         count = num * rerank
-        trackers = [self._tracker(header, controls.bars, labels.get("mode"))
+        trackers = [self._tracker(header, controls.bars, labels.get("mode"), controls.voices)
                     for _ in range(count)]
         logp = torch.zeros(count)
         decoder = Decoder(self.model, prefix, count)
         logits = decoder.start()
-        budget = controls.bars * 64 + 64
+        budget = controls.bars * 64 * controls.voices + 64
         for _ in range(budget):
             allowed = torch.stack([t.allowed() for t in trackers])
             ids, lp = sample(logits, allowed, options, generator)
@@ -142,7 +154,7 @@ class Composer:
         pieces = []
         for t, lp in zip(trackers, logp.tolist(), strict=True):
             body = tok.decode(t.log).strip()
-            abc = _abc(title or _title(prompt), header, controls.tempo, body)
+            abc = _abc(title or _title(prompt), header, controls.tempo, body, controls.voices)
             notes = list(controls.notes)
             if not t.finished:
                 notes.append(f"stopped after {budget} tokens before {controls.bars} bars")
@@ -176,7 +188,9 @@ class Composer:
                                    f"{1 + len(asked)}, best of {len(pieces)} candidates")
         return [pieces[i] for i in order]
 
-    def _tracker(self, header: dict[str, str], bars: int, mode: str | None) -> BarTracker:
+    def _tracker(self, header: dict[str, str], bars: int, mode: str | None,
+                 voices: int = 1) -> BarTracker | Voices:
+        """Bars of the header's meter; the top and bottom voices end on the tonic."""
         bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
         key = parse_key(header["K"])
         tonic = None
@@ -188,7 +202,12 @@ class Composer:
             tonic = (letters[step % 7], "")
         elif key.tonic and key.mode in ("major", "minor", "dorian", "mixolydian"):
             tonic = (key.tonic[0], {"#": "^", "b": "_"}.get(key.tonic[1:], ""))
-        return BarTracker(self.table, bar, bars, tonic)
+        if voices == 1:
+            return BarTracker(self.table, bar, bars, tonic)
+        tags = [self.tokenizer.ids[f"[V:{v}]"] for v in range(1, voices + 1)]
+        parts = [BarTracker(self.table, bar, bars, tonic if v in (0, voices - 1) else None)
+                 for v in range(voices)]
+        return Voices(self.table, parts, tags)
 
 
 def _title(prompt: str) -> str:
@@ -196,9 +215,16 @@ def _title(prompt: str) -> str:
     return words[:1].upper() + words[1:] if words else "Untitled"
 
 
-def _abc(title: str, header: dict[str, str], tempo: int | None, body: str) -> str:
+def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
+         voices: int = 1) -> str:
     lines = ["X:1", f"T:{title}", "C:tunesmith", f"M:{header['M']}", f"L:{header['L']}"]
     if tempo:
         lines.append(f"Q:1/4={tempo}")
-    lines += [f"K:{header['K']}", body]
-    return "\n".join(lines) + "\n"
+    lines.append(f"K:{header['K']}")
+    if voices > 1:  # one block per voice, in bass clef where it lies low
+        pitches: dict[str, list[int]] = {}
+        for note in sounding_notes(parse("\n".join(lines + [body]))):
+            pitches.setdefault(note.voice, []).append(note.pitch)
+        clefs = {v: "bass" for v, p in pitches.items() if sorted(p)[len(p) // 2] < 60}
+        body = voice_blocks(body, clefs)
+    return "\n".join(lines + [body]) + "\n"

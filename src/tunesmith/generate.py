@@ -228,6 +228,57 @@ class BarTracker:
             self.phase = "space"
 
 
+@dataclass
+class Voices:
+    """Several voices written as the corpus writes polyphony: one line per bar,
+    ``[V:1] bar |[V:2] bar |… \n``. Each voice has its own ``BarTracker``, whose bar must be
+    full before its barline, so the voices stay aligned bar by bar; the later voices repeat
+    the first voice's barline, so repeats open and close together and all end with it.
+    Answers ``allowed``/``advance``/``finished``/``log`` like a single ``BarTracker``."""
+
+    table: TokenTable
+    parts: list[BarTracker]
+    tags: list[int]  # token id of [V:1], [V:2], …
+    current: int = 0
+    need: str = "tag"  # tag | newline | "" (inside the current voice's bar)
+    barline: int | None = None  # the first voice's barline in this bar
+    log: list[int] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.parts[-1].finished
+
+    def allowed(self) -> torch.Tensor:
+        t = self.table
+        if self.finished or self.need:
+            mask = torch.zeros(t.n, dtype=torch.bool)
+            mask[t.tokenizer.eos_id if self.finished else
+                 t.newline if self.need == "newline" else self.tags[self.current]] = True
+            return mask
+        mask = self.parts[self.current].allowed()
+        if self.current > 0:
+            mask = mask.clone()
+            mask[[b for b in t.bar.values() if b != self.barline]] = False
+        return mask
+
+    def advance(self, tid: int) -> None:
+        self.log.append(tid)
+        if self.finished:
+            return
+        if self.need:
+            self.need = "tag" if self.need == "newline" else ""
+            if not self.need:
+                self.parts[self.current].phase = "free"
+            return
+        self.parts[self.current].advance(tid)
+        if tid in self.table.bar.values():
+            if self.current == 0:
+                self.barline = tid
+            self.current = (self.current + 1) % len(self.parts)
+            newline = self.current == 0 and self.table.newline is not None
+            self.need = "newline" if newline else "tag"
+
+
 class Decoder:
     """Feeds a model one token at a time; a transformer restarts from the prefix and the
     latest tokens when its context is full (the fragment seam)."""

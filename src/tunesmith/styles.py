@@ -113,6 +113,10 @@ def tokens_for(labels: dict[str, str]) -> list[str]:
 # What a form implies when the prompt names no meter.
 FORM_METER = {"reel": "4/4", "jig": "6/8", "slip jig": "9/8", "hornpipe": "4/4",
               "strathspey": "4/4", "polka": "2/4", "waltz": "3/4", "chorale": "4/4"}
+# How many voices a form is written in when the prompt does not say: the most common count
+# among the training pieces of that form (chorales SATB, quartets, masses 4; madrigals 5).
+FORM_VOICES = {"chorale": 4, "quartet": 4, "mass": 4, "madrigal": 5}
+MAX_VOICES = 8
 _MODE_WORDS = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix",
                "phrygian": "phr", "lydian": "lyd", "locrian": "loc", "大调": "", "小调": "m"}
 _KEY_EN = re.compile(r"(?<![A-Za-z])(?:in\s+)?([A-G])(#|b|♯|♭|\s+sharp|\s+flat)?"
@@ -121,6 +125,12 @@ _KEY_EN = re.compile(r"(?<![A-Za-z])(?:in\s+)?([A-G])(#|b|♯|♭|\s+sharp|\s+fl
 _KEY_ZH = re.compile(r"([A-Ga-g])([#b♯♭]?)(大调|小调)")
 _METER = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})(?!\d)")
 _BARS = re.compile(r"(\d{1,3})\s*(?:bars?|measures?|小节)", re.IGNORECASE)
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    ("one", "two", "three", "four", "five", "six", "seven", "eight"), start=1)} | {
+    c: i for i, c in enumerate("一二三四五六七八", start=1)} | {"两": 2}
+_VOICES = re.compile(r"(?<![a-z0-9])(\d{1,2}|" + "|".join(_NUMBER_WORDS)
+                     + r")\s*(?:-\s*part|voices?|parts|个?声部|重唱|重奏)|(?<![a-z])satb(?![a-z])",
+                     re.IGNORECASE)
 _TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)", re.IGNORECASE)
 _TEMPO_WORDS = {"slow": 72, "gentle": 80, "calm": 80, "moderate": 100, "lively": 132,
                 "fast": 144, "quick": 144, "brisk": 132, "慢": 72, "舒缓": 80, "欢快": 132,
@@ -136,6 +146,7 @@ class Controls:
     meter: str | None = None  # "6/8"
     tempo: int | None = None  # quarter notes per minute
     bars: int | None = None
+    voices: int | None = None  # None: as the form is usually written (FORM_VOICES), else 1
     notes: list[str] = field(default_factory=list)  # how the prompt was read
 
     def tokens(self) -> list[str]:
@@ -187,6 +198,12 @@ def interpret(prompt: str) -> Controls:
         c.labels["meter"] = c.meter
     if m := _BARS.search(text):
         c.bars = max(1, min(int(m.group(1)), 512))
+    if m := _VOICES.search(text):
+        count = (m.group(1) or "4").lower()
+        c.voices = _NUMBER_WORDS.get(count) or max(1, int(count))
+        if c.voices > MAX_VOICES:
+            c.notes.append(f"{c.voices} voices asked; tunesmith writes at most {MAX_VOICES}")
+            c.voices = MAX_VOICES
     if m := _TEMPO.search(text):
         c.tempo = max(20, min(int(m.group(1)), 300))
     else:
@@ -202,11 +219,12 @@ def interpret(prompt: str) -> Controls:
             c.labels[style.dimension] = style.name
             c.notes.append(f"no style named; nearest in meaning: {style.dimension}="
                            f"{style.name} (cosine {score:.2f}, multilingual sentence encoder)")
-    if not c.labels and not c.key and not c.meter:
+    if not c.labels and not c.key and not c.meter and not c.voices:
         c.notes.append(f"no style recognised in {prompt[:60]!r}: the model chooses freely "
                        "(see `tunesmith styles` for what it knows)")
     else:
         c.notes.append("read as " + ", ".join(
             [f"{d}={n}" for d, n in c.labels.items()]
-            + [f"K:{c.key}"] * bool(c.key) + [f"M:{c.meter}"] * bool(c.meter)))
+            + [f"K:{c.key}"] * bool(c.key) + [f"M:{c.meter}"] * bool(c.meter)
+            + [f"{c.voices} voices"] * bool(c.voices)))
     return c

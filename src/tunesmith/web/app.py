@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..composer import Composer
 from ..render import render
+from ..styles import MAX_VOICES
 from ..tools import ToolError
 
 log = logging.getLogger("tunesmith.web")
@@ -50,6 +51,8 @@ class GenerateRequest(BaseModel):
     key: str | None = Field(None, pattern=r"^[A-G][#b]?(m|min|maj|dor|mix|phr|lyd|loc)?$")
     meter: str | None = Field(None, pattern=r"^\d{1,2}/(1|2|4|8|16)$")
     tempo: int | None = Field(None, ge=20, le=300)
+    voices: int | None = Field(None, ge=1, le=MAX_VOICES,
+                               description="none: as the style is usually written")
     temperature: float = Field(1.0, gt=0, le=2)
     top_p: float = Field(0.95, gt=0, le=1)
     formats: list[Literal["mid", "wav", "mp3", "svg", "musicxml"]] = Field(
@@ -189,7 +192,8 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path,
         pieces = composer.generate(request.prompt, bars=request.bars, num=request.num,
                                    seed=seed, key=request.key, meter=request.meter,
                                    tempo=request.tempo, temperature=request.temperature,
-                                   top_p=request.top_p, time_limit=settings.time_limit)
+                                   top_p=request.top_p, voices=request.voices,
+                                   time_limit=settings.time_limit)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     run = secrets.token_hex(8)

@@ -35,7 +35,7 @@ function request() {
   const body = { prompt: $("prompt").value, bars: Number($("bars").value || 16),
                  formats: ["mid", "wav", "svg", "musicxml"] };
   for (const name of ["key", "meter"]) if ($(name).value.trim()) body[name] = $(name).value.trim();
-  for (const name of ["tempo", "seed"]) if ($(name).value !== "") body[name] = Number($(name).value);
+  for (const name of ["tempo", "voices", "seed"]) if ($(name).value !== "") body[name] = Number($(name).value);
   return body;
 }
 

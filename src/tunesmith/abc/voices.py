@@ -1,0 +1,42 @@
+"""Polyphony in the two layouts ABC allows.
+
+The corpus and the model write voices interleaved, one bar of every voice per line
+(``[V:1] bar |[V:2] bar |``), so the bars that sound together sit together in the context.
+Readers, engravers and music21 (which ignores inline voice switches) want each voice as one
+block after its own ``V:`` line; ``voice_blocks`` turns the first layout into the second.
+"""
+
+from __future__ import annotations
+
+from .lexer import Kind, lex
+
+
+def voice_bars(body: str) -> dict[str, list[str]]:
+    """Each voice's bars, barline included, in order of first appearance, from either
+    layout; line breaks and the voice switches themselves are dropped."""
+    bars: dict[str, list[str]] = {}
+    voice, pending = "1", ""
+    for atom in lex(body):
+        if atom.voice:  # [V:2] or a V:2 line
+            if pending.strip():
+                bars.setdefault(voice, []).append(pending.strip())
+            voice, pending = atom.voice, ""
+        elif atom.kind is Kind.BAR:
+            bars.setdefault(voice, []).append((pending + atom.text).strip())
+            pending = ""
+        elif atom.kind is not Kind.NEWLINE:
+            pending += atom.text
+    if pending.strip():
+        bars.setdefault(voice, []).append(pending.strip())
+    return bars
+
+
+def voice_blocks(body: str, clefs: dict[str, str] | None = None, bars_per_line: int = 4) -> str:
+    """The interleaved body as one ``V:`` block per voice, ``bars_per_line`` bars a line;
+    ``clefs`` maps a voice to the clef its ``V:`` line names (``{"4": "bass"}``)."""
+    clefs = clefs or {}
+    lines = []
+    for voice, bars in voice_bars(body).items():
+        lines.append(f"V:{voice}" + (f" clef={clefs[voice]}" if voice in clefs else ""))
+        lines += [" ".join(bars[i:i + bars_per_line]) for i in range(0, len(bars), bars_per_line)]
+    return "\n".join(lines)

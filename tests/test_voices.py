@@ -1,0 +1,120 @@
+"""Polyphony: voices written together bar by bar stay aligned and come out one staff each."""
+
+from fractions import Fraction
+
+import music21
+import pytest
+
+from tunesmith import Composer
+from tunesmith.abc import bars, lex, parse, parse_key, validate
+from tunesmith.abc.voices import voice_bars, voice_blocks
+from tunesmith.cli import main
+from tunesmith.styles import interpret
+from tunesmith.tools import abc2abc_check
+
+INTERLEAVED = ("[V:1]c2 e2|[V:2]C,4|\n"
+               "[V:1]d e f g|[V:2]G,2 B,,2|\n"
+               "[V:1]c4|][V:2]C,4|]")
+
+
+def test_interleaved_voices_become_one_block_each():
+    assert voice_bars(INTERLEAVED) == {"1": ["c2 e2|", "d e f g|", "c4|]"],
+                                       "2": ["C,4|", "G,2 B,,2|", "C,4|]"]}
+    body = voice_blocks(INTERLEAVED, {"2": "bass"}, bars_per_line=2)
+    assert body == "V:1\nc2 e2| d e f g|\nc4|]\nV:2 clef=bass\nC,4| G,2 B,,2|\nC,4|]"
+    abc = f"X:1\nM:4/4\nL:1/4\nK:C\n{body}\n"
+    assert validate(parse(abc)) == []
+    score = music21.converter.parse(abc, format="abc")
+    assert [len(p.getElementsByClass("Measure")) for p in score.parts] == [3, 3]
+    assert [n.pitch.nameWithOctave for n in score.parts[1].flatten().notes] == \
+        ["C3", "G3", "B2", "C3"]
+
+
+@pytest.mark.parametrize("prompt, voices", [
+    ("a chorale in 4 voices", 4), ("SATB hymn in G", 4), ("三声部 巴洛克", 3),
+    ("a 2-part invention", 2), ("Two voices in D", 2), ("a jig", None), ("四重奏", 4),
+])
+def test_prompts_say_how_many_voices(prompt, voices):
+    assert interpret(prompt).voices == voices
+
+
+def test_more_voices_than_we_write_are_capped_with_a_note():
+    controls = interpret("a motet in 12 voices")
+    assert controls.voices == 8 and any("at most 8" in n for n in controls.notes)
+
+
+@pytest.fixture(scope="module")
+def default():
+    return Composer.load()
+
+
+def _parts(abc: str) -> list:
+    return list(music21.converter.parse(abc, format="abc").parts)
+
+
+@pytest.mark.parametrize("prompt, kwargs, voices", [
+    ("a Bach chorale in G", {}, 4),
+    ("弦乐四重奏", {}, 4),
+    ("a lively reel", {"voices": 2}, 2),
+])
+def test_voices_are_aligned_bar_by_bar_and_valid_everywhere(default, prompt, kwargs, voices):
+    # 16 bars of 2-4 voices are longer than the model's context: the seam is crossed too
+    piece = default.generate(prompt, bars=16, seed=3, **kwargs)[0]
+    tune = parse(piece.abc)
+    assert piece.controls.voices == voices
+    assert validate(tune) == [], piece.abc
+    assert not abc2abc_check(piece.abc).errors
+    measured = bars(tune)
+    assert {b.voice for b in measured} == {str(v) for v in range(1, voices + 1)}
+    assert all(b.duration == b.expected for b in measured), piece.abc
+    per_voice = voice_bars(tune.body)
+    assert all(len(b) == 16 for b in per_voice.values()), piece.abc
+    # the same barline closes each bar in every voice: repeats open and close together
+    barlines = [[lex(bar)[-1].text for bar in b] for b in per_voice.values()]
+    assert barlines[0][-1] in ("|]", ":|")
+    assert all(b == barlines[0] for b in barlines), barlines
+    parts = _parts(piece.abc)
+    assert len(parts) == voices
+    assert all(len(p.getElementsByClass("Measure")) == 16 for p in parts)
+    assert len({p.highestTime for p in parts}) == 1  # all voices end together
+    key = parse_key(tune.key)
+    if key.mode in ("major", "minor", "dorian", "mixolydian"):  # top and bass end on the tonic
+        finals = [p.flatten().notes[-1].pitches[0].pitchClass for p in parts]
+        assert finals[0] == finals[-1] == key.pitch_class, piece.abc
+
+
+def test_low_voices_get_the_bass_clef(default):
+    piece = default.generate("a chorale", bars=4, seed=0)[0]
+    declared = [line for line in piece.abc.splitlines() if line.startswith("V:")]
+    assert len(declared) == 4 and declared[0] == "V:1" and declared[-1] == "V:4 clef=bass"
+
+
+def test_the_same_seed_writes_the_same_chorale(default):
+    first = default.generate("chorale", bars=4, seed=9, num=2)
+    again = default.generate("chorale", bars=4, seed=9, num=2)
+    assert [p.abc for p in first] == [p.abc for p in again]
+    assert first[0].abc != first[1].abc
+
+
+def test_a_model_without_voice_tags_writes_one_voice_and_says_so(tiny_model):
+    piece = Composer.load(tiny_model).generate("a chorale", bars=4, seed=0)[0]
+    assert piece.controls.voices == 1 and "V:" not in piece.abc
+    assert any("never saw 4 voices" in n for n in piece.notes)
+    assert validate(parse(piece.abc)) == []
+
+
+def test_cli_voices_option(capsys, tmp_path):
+    assert main(["generate", "a march", "--voices", "3", "--bars", "4", "--seed", "1",
+                 "--out", str(tmp_path), "--formats", "abc,musicxml"]) == 0
+    abc = capsys.readouterr().out
+    assert [line[:3] for line in abc.splitlines() if line.startswith("V:")] == \
+        ["V:1", "V:2", "V:3"]
+    xml = next(tmp_path.glob("*.musicxml"))
+    assert len(music21.converter.parse(xml).parts) == 3
+    assert main(["generate", "x", "--voices", "9"]) == 2
+    assert "between 1 and 8" in capsys.readouterr().err
+
+
+def test_unit_bar_lengths_stay_whole(default):
+    piece = default.generate("a chorale in 3/4", bars=4, seed=2, voices=3)[0]
+    assert {b.expected for b in bars(parse(piece.abc))} == {Fraction(3, 4)}
