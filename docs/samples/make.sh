@@ -12,3 +12,4 @@ gen "中国民歌" --bars 16 --seed 4
 gen "巴洛克 圣咏" --bars 16 --seed 5
 gen "slow air in G minor" --bars 16 --seed 6
 gen "D大调 华尔兹" --bars 16 --seed 7
+gen "a string quartet in D" --bars 16 --seed 8

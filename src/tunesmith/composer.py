@@ -225,6 +225,8 @@ def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
         pitches: dict[str, list[int]] = {}
         for note in sounding_notes(parse("\n".join(lines + [body]))):
             pitches.setdefault(note.voice, []).append(note.pitch)
-        clefs = {v: "bass" for v, p in pitches.items() if sorted(p)[len(p) // 2] < 60}
+        # name every clef: abcm2ps switches an unnamed one mid-piece as the notes move
+        clefs = {v: "bass" if sorted(p)[len(p) // 2] < 60 else "treble"
+                 for v, p in pitches.items()}
         body = voice_blocks(body, clefs)
     return "\n".join(lines + [body]) + "\n"
