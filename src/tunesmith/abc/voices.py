@@ -3,7 +3,8 @@
 The corpus and the model write voices interleaved, one bar of every voice per line
 (``[V:1] bar |[V:2] bar |``), so the bars that sound together sit together in the context.
 Readers, engravers and music21 (which ignores inline voice switches) want each voice as one
-block after its own ``V:`` line; ``voice_blocks`` turns the first layout into the second.
+block after its own ``V:`` line; ``voice_blocks`` turns the first layout into the second and
+``interleaved`` the second into the first.
 """
 
 from __future__ import annotations
@@ -39,4 +40,16 @@ def voice_blocks(body: str, clefs: dict[str, str] | None = None, bars_per_line: 
     for voice, bars in voice_bars(body).items():
         lines.append(f"V:{voice}" + (f" clef={clefs[voice]}" if voice in clefs else ""))
         lines += [" ".join(bars[i:i + bars_per_line]) for i in range(0, len(bars), bars_per_line)]
+    return "\n".join(lines)
+
+
+def interleaved(body: str) -> str:
+    """A body in the corpus's layout: bar ``i`` of every voice on line ``i``. A body without
+    ``V:`` lines (one voice, or already interleaved) comes back as it is."""
+    if not any(atom.kind is Kind.FIELD_LINE and atom.voice for atom in lex(body)):
+        return body
+    voices = voice_bars(body)
+    lines = []
+    for i in range(max(len(bars) for bars in voices.values())):
+        lines.append("".join(f"[V:{v}]{bars[i]}" for v, bars in voices.items() if i < len(bars)))
     return "\n".join(lines)

@@ -17,6 +17,7 @@ import torch.nn as nn
 
 from ..abc import Tune, music_atoms, parse_key
 from ..abc.tune import AbcError
+from ..abc.voices import interleaved
 
 DIMENSIONS = ("tradition", "form", "period")
 BUCKETS = 1 << 15
@@ -30,7 +31,8 @@ def features(tune: Tune) -> list[int]:
     except AbcError:
         mode = "none"
     words = [f"M:{tune.meter}", f"L:{tune.unit_length}", f"mode:{mode}"]
-    atoms = [a.text for a in music_atoms(tune.body)][:MAX_ATOMS]
+    # voices as the corpus writes them, bar by bar, whichever layout the tune has
+    atoms = [a.text for a in music_atoms(interleaved(tune.body))][:MAX_ATOMS]
     for n in (1, 2, 3):
         words += [" ".join(atoms[i:i + n]) for i in range(len(atoms) - n + 1)]
     return [zlib.crc32(w.encode()) % BUCKETS for w in words]
