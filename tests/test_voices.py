@@ -116,7 +116,7 @@ def test_cli_voices_option(capsys, tmp_path):
     assert "between 1 and 8" in capsys.readouterr().err
 
 
-def test_unit_bar_lengths_stay_whole(default):
+def test_the_asked_meter_holds_in_every_voice(default):
     piece = default.generate("a chorale in 3/4", bars=4, seed=2, voices=3)[0]
     assert {b.expected for b in bars(parse(piece.abc))} == {Fraction(3, 4)}
 
