@@ -31,7 +31,8 @@ def _prepare(args: argparse.Namespace) -> int:
     config = PrepareConfig(
         out=Path(args.out), sources=args.source or list(BUILTIN_SOURCES),
         workers=args.workers,
-        tokenizer=TokenizerConfig(split_lengths=args.split_lengths, min_count=args.min_count),
+        tokenizer=TokenizerConfig(split_lengths=args.split_lengths, min_count=args.min_count,
+                                  canonical=not args.as_written),
         score_cache=Path(args.score_cache) if args.score_cache else None)
     try:
         report = prepare(config, progress=not args.quiet)
@@ -104,7 +105,8 @@ def _generate(args: argparse.Namespace) -> int:
         pieces = composer.generate(args.prompt, bars=args.bars, num=args.num, seed=args.seed,
                                    key=args.key, meter=args.meter, tempo=args.tempo,
                                    temperature=args.temperature, top_k=args.top_k,
-                                   top_p=args.top_p, rerank=args.rerank, voices=args.voices)
+                                   top_p=args.top_p, rerank=args.rerank, voices=args.voices,
+                                   guidance=args.guidance)
     except (CheckpointError, ValueError) as exc:
         print(f"tunesmith generate: {exc}", file=sys.stderr)
         return 2
@@ -191,10 +193,10 @@ def _evaluate(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     print(f"model {checkpoint.path}\n\n| scored | tunes | scored tokens | bits/token | "
-          "bits/char |\n|---|---:|---:|---:|---:|")
+          "bits/char | bits/tune |\n|---|---:|---:|---:|---:|---:|")
     for r in results:
         print(f"| {r.name} | {r.tunes:,} | {r.tokens:,} | {r.bits_per_token:.3f} | "
-              f"{r.bits_per_char:.3f} |")
+              f"{r.bits_per_char:.3f} | {r.bits_per_tune:.1f} |")
     if args.json:
         Path(args.json).write_text(json.dumps({"model": str(checkpoint.path), "results":
                                                [r.as_dict() for r in results]}, indent=1))
@@ -220,7 +222,9 @@ def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
     composer = Composer(checkpoint)
 
     def generate(prompt: str, n: int) -> list[str]:
-        return [p.abc for p in composer.generate(prompt, bars=args.bars, num=n, seed=args.seed)]
+        return [p.abc for p in composer.generate(
+            prompt, bars=args.bars, num=n, seed=args.seed, temperature=args.temperature,
+            top_k=args.top_k, top_p=args.top_p, rerank=args.rerank, guidance=args.guidance)]
 
     out = Path(args.report)
     result = evaluate_generation(generate, prompts, args.samples, Path(args.data), judges, out,
@@ -334,6 +338,22 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _sampling_arguments(p) -> None:
+    """How tokens are drawn; the same options for generate and evaluate --prompts."""
+    p.add_argument("--temperature", type=float, default=1.0,
+                   help="below 1 plays safe, above 1 takes risks (default 1.0)")
+    p.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest (0=off)")
+    p.add_argument("--top-p", type=float, default=0.95,
+                   help="nucleus sampling (1=off; default 0.95)")
+    p.add_argument("--guidance", type=float, default=1.0,
+                   help="classifier-free guidance toward the asked style: 1 = off, 2 = twice "
+                   "the pull of the style controls (needs a model trained with control "
+                   "dropout; doubles decoding time)")
+    p.add_argument("--rerank", type=int, default=1, metavar="N",
+                   help="sample N candidates per piece and keep the best: in the key it "
+                   "writes and the style asked (by the judges), then the most likely")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tunesmith", formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -352,6 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     p.add_argument("--split-lengths", action="store_true",
                    help="separate pitch and length tokens instead of one token per note")
+    p.add_argument("--as-written", action="store_true",
+                   help="keep each tune's key and L: unit instead of writing every tune on the "
+                   "tonic C in L:1/8 (the default, which models learn from far faster)")
     p.add_argument("--min-count", type=int, default=3,
                    help="atoms rarer than this are spelled with character tokens (default 3)")
     p.add_argument("--score-cache", help="where converted scores are cached "
@@ -405,18 +428,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")
     p.add_argument("--bars", type=int, help="length in bars (default 32, at most 512)")
     p.add_argument("--num", type=int, default=1, help="pieces to write (default 1)")
-    p.add_argument("--rerank", type=int, default=1, metavar="N",
-                   help="sample N candidates per piece and keep the best: in the key it "
-                   "writes and the style asked (by the judges), then the most likely")
     p.add_argument("--seed", type=int, default=0, help="same seed, same pieces (default 0)")
     p.add_argument("--key", help="K: value, e.g. D, Ador, F#m")
     p.add_argument("--meter", help="M: value, e.g. 6/8")
     p.add_argument("--tempo", type=int, help="quarter notes per minute")
     p.add_argument("--voices", type=int, help="voices written together, bar by bar (1-8; "
                    "default: as the style is usually written)")
-    p.add_argument("--temperature", type=float, default=1.0)
-    p.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest (0=off)")
-    p.add_argument("--top-p", type=float, default=0.95, help="nucleus sampling (1=off)")
+    _sampling_arguments(p)
     p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
     p.add_argument("--out", help="folder to write files into")
     p.add_argument("--formats", type=_formats, default=["abc", "mid"],
@@ -453,6 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--samples", type=int, default=4, help="pieces per prompt (default 4)")
     g.add_argument("--bars", type=int, default=16, help="bars per piece (default 16)")
     g.add_argument("--seed", type=int, default=0)
+    _sampling_arguments(g)
     g.add_argument("--judges", help="judges from tunesmith judges (default: the bundled ones)")
     g.add_argument("--report", default="reports/default",
                    help="folder for report.md, report.json, plots and samples "

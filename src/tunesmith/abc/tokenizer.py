@@ -6,7 +6,9 @@ spelled with character tokens, and a character outside the vocabulary with UTF-8
 so nothing is ever unknown and ``decode(encode(text)) == text`` for every string.
 
 ``split_lengths`` chooses between one token per note-with-length (``^F,3/2``) and separate
-pitch and length tokens (``^F,`` ``3/2``); see ``benchmarks/tokenizer_choice.py``.
+pitch and length tokens (``^F,`` ``3/2``); see ``benchmarks/tokenizer_choice.py``. With
+``canonical`` the model reads and writes every tune on the tonic C in ``L:1/8``
+(:mod:`tunesmith.abc.canonical`); ``text_of`` is where a tune becomes model text.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .canonical import canonical
 from .lexer import Kind, lex, split_length
+from .tune import Tune
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 SPECIALS = (PAD, BOS, EOS)
@@ -34,6 +38,13 @@ class TokenizerError(ValueError):
 class TokenizerConfig:
     split_lengths: bool = False  # separate pitch and length tokens
     min_count: int = 3  # atoms seen fewer times in the training data are spelled out
+    canonical: bool = False  # tunes on the tonic C in L:1/8 (False: as written, older models)
+
+
+def model_text(tune: Tune, config: TokenizerConfig) -> str:
+    """The text a model reads for ``tune``: its musical header and body, moved to the
+    canonical key and unit when ``config`` says so (may raise ``AbcError``)."""
+    return (canonical(tune) if config.canonical else tune).music_text()
 
 
 class Tokenizer:
@@ -55,6 +66,9 @@ class Tokenizer:
 
     def __len__(self) -> int:
         return len(self.tokens)
+
+    def text_of(self, tune: Tune) -> str:
+        return model_text(tune, self.config)
 
     # -- building -------------------------------------------------------------------------
     @classmethod

@@ -16,6 +16,7 @@ split and tokenization run over the whole corpus and take seconds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,8 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..abc import Tokenizer, TokenizerConfig, Tune, bars, tune_from_dict, tune_to_dict
+from ..abc import AbcError, Tokenizer, TokenizerConfig, Tune, bars, tune_from_dict, tune_to_dict
 from ..abc.durations import check_bars
+from ..abc.keys import parse_key
+from ..abc.tokenizer import model_text
 from ..styles import control_tokens, tokens_for
 from .abc_source import Collection, music21_abc_collections
 from .dedupe import SPLITS, dedupe, split, tune_id
@@ -45,7 +48,7 @@ class PrepareConfig:
     out: Path
     sources: list[str] = field(default_factory=lambda: list(BUILTIN_SOURCES))
     workers: int = max(1, os.cpu_count() or 1)
-    tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
+    tokenizer: TokenizerConfig = field(default_factory=lambda: TokenizerConfig(canonical=True))
     valid_fraction: float = 0.05
     test_fraction: float = 0.05
     score_cache: Path | None = None  # converted scores; default ~/.cache/tunesmith/scores
@@ -125,11 +128,19 @@ def _read_all(items: list[_Item], config: PrepareConfig, progress: bool) -> list
     return [json.loads((cache / f"{k}.json").read_text(encoding="utf-8")) for k in keys]
 
 
-def encode_tune(tokenizer: Tokenizer, tune: Tune) -> list[int]:
-    """A tune as the model sees it: <bos>, its control tokens, its music, <eos>."""
+def encode_tune(tokenizer: Tokenizer, tune: Tune, text: str | None = None) -> list[int]:
+    """A tune as the model sees it: <bos>, its control tokens, its music (``text``, or the
+    tokenizer's text of the tune), <eos>."""
     controls = [tokenizer.token_id(t) for t in tokens_for(tune.labels)]
-    music = tokenizer.encode(tune.music_text())
+    music = tokenizer.encode(tokenizer.text_of(tune) if text is None else text)
     return [tokenizer.bos_id, *controls, *music, tokenizer.eos_id]
+
+
+def prefix_length(tokenizer: Tokenizer, tune: Tune, text: str) -> int:
+    """Tokens before the music of ``encode_tune``'s output: <bos>, controls, header lines."""
+    header = text[:text.index("\nK:") + 1]
+    header += text[len(header):].split("\n", 1)[0] + "\n"
+    return 1 + len(tokens_for(tune.labels)) + len(tokenizer.encode(header))
 
 
 def prepare(config: PrepareConfig, progress: bool = True) -> dict:
@@ -162,18 +173,27 @@ def prepare(config: PrepareConfig, progress: bool = True) -> dict:
     read_per_source = Counter(t.source for t in tunes)
     index = {id(t): i for i, t in enumerate(tunes)}
     kept, duplicates = dedupe(tunes)
+    texts: list[str] = []
+    readable = []
+    for tune in kept:
+        try:
+            texts.append(model_text(tune, config.tokenizer))
+            readable.append(tune)
+        except (AbcError, ValueError, KeyError) as exc:  # a key or length with no spelling
+            skips.append(Skip(tune.origin, f"cannot be written on C in L:1/8: {exc}"))
+    kept = readable
     splits = split(kept, config.valid_fraction, config.test_fraction)
 
     tokenizer = Tokenizer.build(
-        (t.music_text() for t, s in zip(kept, splits, strict=True) if s == "train"),
+        (text for text, s in zip(texts, splits, strict=True) if s == "train"),
         config.tokenizer, extra_tokens=control_tokens())
     tokenizer.save(config.out / "vocab.json")
 
     arrays: dict[str, list[np.ndarray]] = {s: [] for s in SPLITS}
     offsets = dict.fromkeys(SPLITS, 0)
     meta_lines, split_ids, lengths = [], defaultdict(list), []
-    for tune, part in zip(kept, splits, strict=True):
-        ids = np.asarray(encode_tune(tokenizer, tune), dtype=np.uint16)
+    for tune, part, text in zip(kept, splits, texts, strict=True):
+        ids = np.asarray(encode_tune(tokenizer, tune, text), dtype=np.uint16)
         arrays[part].append(ids)
         lengths.append(len(ids))
         lenient, strict = problems[index[id(tune)]]
@@ -181,6 +201,7 @@ def prepare(config: PrepareConfig, progress: bool = True) -> dict:
         split_ids[part].append(tid)
         meta_lines.append(json.dumps({
             "id": tid, "split": part, "offset": offsets[part], "length": len(ids),
+            "prefix": prefix_length(tokenizer, tune, text),
             "title": tune.title, "source": tune.source, "origin": tune.origin,
             "labels": tune.labels, "meta": tune.meta, "bar_problems": lenient,
             "strict_bar_problems": strict, "abc": tune.abc}, ensure_ascii=False))
@@ -226,6 +247,12 @@ def _report(kept, splits, lengths, problems, index, skips, duplicates, files_per
         per_source[source]["duplicates"] = read_per_source.get(source, 0) - per_source[source][
             "tunes"]
     reasons = Counter(_reason_kind(s.reason) for s in skips)
+    tonics: dict[str, Counter] = defaultdict(Counter)  # mode -> written tonics of train tunes
+    for tune, part in zip(kept, splits, strict=True):
+        with contextlib.suppress(AbcError):
+            key = parse_key(tune.key)
+            if part == "train" and key.tonic:
+                tonics[key.mode][key.tonic] += 1
     return {
         "tunes": len(kept), "tokens": int(sum(lengths)),
         "split_tunes": dict(Counter(splits)),
@@ -236,6 +263,7 @@ def _report(kept, splits, lengths, problems, index, skips, duplicates, files_per
         "per_source": {k: dict(v) for k, v in sorted(per_source.items()) if k},
         "per_label": {d: {k: dict(v) for k, v in sorted(labels.items())}
                       for d, labels in sorted(per_label.items())},
+        "tonics": {m: dict(c.most_common()) for m, c in sorted(tonics.items())},
         "skipped": len(skips), "skip_reasons": dict(reasons.most_common()),
         "skips": [asdict(s) for s in skips],
         "wall_seconds": round(seconds, 1),

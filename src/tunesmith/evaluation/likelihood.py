@@ -4,7 +4,10 @@ Each tune is scored as the model sees it in training and generation — ``<bos>`
 tokens, its music, ``<eos>`` — but only the music and ``<eos>`` count: the controls are given,
 not predicted. Bits per character divide the same total by the characters of the normalised
 music text, a figure that does not depend on the tokenizer (so models with different
-vocabularies, or character-level models like folk-rnn, compare fairly).
+vocabularies, or character-level models like folk-rnn, compare fairly). Bits per tune divide it
+by the tunes, a figure no tokenizer or normalisation can game: a model that reads every tune on
+the tonic C (``TokenizerConfig.canonical``) is told the key rather than predicting it, so it is
+charged log2(12) bits a tune for naming the tonic.
 
 A transformer reads tunes longer than its context in windows that overlap by half; each token
 is scored once, with at least half a context of history. Recurrent models read whole tunes.
@@ -22,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..abc import Tokenizer
+from ..abc import AbcError, Tokenizer
 from ..checkpoint import Checkpoint
 from ..data.folder import read_file
 from ..data.prepare import encode_tune
@@ -39,6 +42,11 @@ class Likelihood:
     tokens: int  # scored tokens: music and <eos>
     characters: int  # of the normalised music text
     nats: float
+    tonic_bits: float = 0.0  # per tune, charged to models that are told the tonic
+
+    @property
+    def bits_per_tune(self) -> float:
+        return self.nats / math.log(2) / max(1, self.tunes) + self.tonic_bits
 
     @property
     def bits_per_token(self) -> float:
@@ -50,7 +58,7 @@ class Likelihood:
 
     def as_dict(self) -> dict:
         return {**asdict(self), "bits_per_token": self.bits_per_token,
-                "bits_per_char": self.bits_per_char}
+                "bits_per_char": self.bits_per_char, "bits_per_tune": self.bits_per_tune}
 
 
 @dataclass
@@ -86,10 +94,16 @@ def file_tunes(path: Path, tokenizer: Tokenizer) -> tuple[list[Scored], list[str
         raise FileNotFoundError(f"{path}: no such file")
     tunes, skips = read_file(path, f"file:{path.name}")
     scored = []
+    reasons = [f"{s.origin}: {s.reason}" for s in skips]
     for tune in tunes:
-        ids = encode_tune(tokenizer, tune)
-        scored.append(Scored(ids, 1 + len(tokens_for(tune.labels)), len(tune.music_text())))
-    return scored, [f"{s.origin}: {s.reason}" for s in skips]
+        try:
+            text = tokenizer.text_of(tune)
+        except (AbcError, ValueError) as exc:
+            reasons.append(f"{tune.origin}: cannot be read as the model reads tunes: {exc}")
+            continue
+        ids = encode_tune(tokenizer, tune, text)
+        scored.append(Scored(ids, 1 + len(tokens_for(tune.labels)), len(text)))
+    return scored, reasons
 
 
 def _windows(tune: Scored, context: int | None) -> Iterator[tuple[list[int], list[int]]]:
@@ -138,4 +152,6 @@ def score(checkpoint: Checkpoint, tunes: Iterable[Scored], name: str,
                                  ignore_index=-1, reduction="sum")
         nats += float(losses)
         tokens += int((y >= 0).sum())
-    return Likelihood(name, len(tunes), tokens, sum(t.characters for t in tunes), nats)
+    tonic_bits = math.log2(12) if checkpoint.tokenizer.config.canonical else 0.0
+    return Likelihood(name, len(tunes), tokens, sum(t.characters for t in tunes), nats,
+                      tonic_bits)
