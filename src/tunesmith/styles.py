@@ -104,6 +104,15 @@ def control_tokens() -> list[str]:
     return [s.token for s in TAXONOMY]
 
 
+# the style dimensions a prompt asks for; training leaves them out of some rows and
+# classifier-free guidance compares the model with and without them
+GUIDED_DIMENSIONS = ("tradition", "form", "period")
+
+
+def guided_tokens() -> set[str]:
+    return {s.token for s in TAXONOMY if s.dimension in GUIDED_DIMENSIONS}
+
+
 def tokens_for(labels: dict[str, str]) -> list[str]:
     """Control tokens for a tune's labels, in dimension order (unknown labels are skipped)."""
     return [BY_NAME[(d, labels[d])].token for d in DIMENSIONS if (d, labels.get(d)) in BY_NAME]

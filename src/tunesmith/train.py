@@ -29,6 +29,7 @@ from .checkpoint import (
     resolve,
     save_checkpoint,
 )
+from .data.windows import TuneWindows
 from .models import build_model, config_from_dict, config_to_dict
 from .styles import TAXONOMY
 
@@ -46,6 +47,8 @@ class TrainConfig:
     weight_decay: float = 0.1
     beta2: float = 0.95
     grad_clip: float = 1.0  # max global gradient norm; 0 turns clipping off
+    balance: float = 0.5  # style group shares of rows ~ tokens ** balance (data/windows.py)
+    control_dropout: float = 0.1  # rows trained without their style controls (for guidance)
     eval_every: int = 500
     eval_batches: int = 40
     seed: int = 1337
@@ -83,30 +86,6 @@ def train_config(values: dict) -> TrainConfig:
     return TrainConfig(**{k: type(getattr(defaults, k))(v) for k, v in values.items()})
 
 
-class TokenWindows:
-    """Random fixed-length windows of one split's token stream (a uint16 memmap)."""
-
-    def __init__(self, file: Path, context: int):
-        if not file.exists():
-            raise FileNotFoundError(f"{file}: missing; run `tunesmith prepare` first")
-        self.data = np.memmap(file, dtype=np.uint16, mode="r")
-        if len(self.data) < 2:
-            raise ValueError(f"{file}: has {len(self.data)} tokens; too few to train on")
-        self.context = min(context, len(self.data) - 1)
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def batch(self, rng: np.random.Generator, rows: int, keep: slice = slice(None),
-              ) -> tuple[torch.Tensor, torch.Tensor]:
-        """``rows`` window starts from ``rng``; the inputs and next-token targets of the
-        ``keep`` rows (a process's share)."""
-        starts = rng.integers(0, len(self.data) - self.context, size=rows)[keep]
-        chunk = np.stack([self.data[s:s + self.context + 1] for s in starts]).astype(np.int64)
-        chunk = torch.from_numpy(chunk)
-        return chunk[:, :-1], chunk[:, 1:]
-
-
 def lr_factor(step: int, config: TrainConfig) -> float:
     """Linear warmup to ``lr``, then cosine decay to ``min_lr`` at the last step."""
     if step < config.warmup:
@@ -126,11 +105,13 @@ def clip_gradients(params: list[nn.Parameter], max_norm: float) -> float:
                                                        for g in grads]))) if grads else 0.0
 
 
-def _style_counts(data_dir: Path) -> list[dict]:
+def _report(data_dir: Path) -> dict:
     report_file = data_dir / "report.json"
-    per_label = {}
-    if report_file.exists():
-        per_label = json.loads(report_file.read_text(encoding="utf-8")).get("per_label", {})
+    return json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else {}
+
+
+def _style_counts(data_dir: Path) -> list[dict]:
+    per_label = _report(data_dir).get("per_label", {})
     return [{"dimension": s.dimension, "name": s.name, "token": s.token,
              "aliases": list(s.aliases[1:]),
              "train_tunes": per_label.get(s.dimension, {}).get(s.name, {}).get("tunes", 0)}
@@ -167,8 +148,10 @@ class Trainer:
                             if manifest.exists() else "")
         self.model_config = config_from_dict(model_spec, vocab_size=len(self.tokenizer))
         context = self.model_config.context
-        self.train_data = TokenWindows(self.data_dir / "train.bin", context)
-        self.valid_data = TokenWindows(self.data_dir / "valid.bin", context)
+        self.train_data = TuneWindows(self.data_dir, "train", context, self.tokenizer,
+                                      config.balance, config.control_dropout)
+        self.valid_data = TuneWindows(self.data_dir, "valid", context, self.tokenizer,
+                                      config.balance)
 
         torch.manual_seed(config.seed)
         self.model = build_model(self.model_config).to(self.device)
@@ -266,7 +249,9 @@ class Trainer:
         if self.device.type == "cuda":
             state["cuda_rng"] = torch.cuda.get_rng_state(self.device)
         data = {"fingerprint": self.fingerprint, "dir": str(self.data_dir),
-                "train_tokens": len(self.train_data), "valid_tokens": len(self.valid_data)}
+                "train_tokens": len(self.train_data), "valid_tokens": len(self.valid_data),
+                "tonics": _report(self.data_dir).get("tonics", {}),
+                "shares": self.train_data.shares}
         save_checkpoint(self.out / name, self.model, self.model_config, self.tokenizer,
                         styles=_style_counts(self.data_dir), data=data, metrics=metrics,
                         train=asdict(self.config), trainer_state=state)
