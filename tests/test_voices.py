@@ -90,6 +90,25 @@ def test_low_voices_get_the_bass_clef(default):
     assert declared[0] == "V:1 clef=treble" and declared[-1] == "V:4 clef=bass"
 
 
+@pytest.mark.parametrize("prompt, form", [("a Bach chorale in G", "chorale"),
+                                          ("a string quartet in D", "quartet")])
+def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, form):
+    from tunesmith.abc.notes import notes
+    from tunesmith.composer import voice_compasses
+
+    piece = default.generate(prompt, bars=8, seed=2)[0]
+    tune = parse(piece.abc)
+    half_bar = Fraction(bars(tune)[0].expected) / 2
+    played = notes(tune)
+    for v, (low, high) in enumerate(voice_compasses(4, form), start=1):
+        voice = sorted((n for n in played if n.voice == str(v)), key=lambda n: n.onset)
+        pitches = [n.pitch for n in voice]
+        # the compass is kept as written; an accidental may move a note one semitone past it
+        assert low - 1 <= min(pitches) and max(pitches) <= high + 1, (v, piece.abc)
+        gaps = [b.onset - (a.onset + a.length) for a, b in zip(voice, voice[1:])]
+        assert voice[0].onset <= half_bar and max(gaps, default=0) <= half_bar, (v, piece.abc)
+
+
 def test_the_same_seed_writes_the_same_chorale(default):
     first = default.generate("chorale", bars=4, seed=9, num=2)
     again = default.generate("chorale", bars=4, seed=9, num=2)

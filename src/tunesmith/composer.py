@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import torch
 
 from .abc import Tune, parse, validate
-from .abc.keys import parse_key
+from .abc.canonical import on_c, shift_to_c, to_key
+from .abc.keys import Key, parse_key
 from .abc.notes import notes as sounding_notes
 from .abc.tune import meter_length, parse_fraction
 from .abc.voices import voice_blocks
@@ -27,7 +28,7 @@ from .generate import (
     sample,
 )
 from .pretrained import DEFAULT_MODEL
-from .styles import FORM_VOICES, MAX_VOICES, Controls, interpret
+from .styles import FORM_VOICES, MAX_VOICES, Controls, guided_tokens, interpret
 
 if TYPE_CHECKING:
     from .evaluation.judges import Judges
@@ -87,13 +88,16 @@ class Composer:
                  tempo: int | None = None, temperature: float = 1.0, top_k: int = 0,
                  top_p: float = 0.95, title: str | None = None,
                  time_limit: float | None = None, rerank: int = 1,
-                 voices: int | None = None) -> list[Piece]:
+                 voices: int | None = None, guidance: float = 1.0) -> list[Piece]:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
         ``tempo``, ``bars`` and ``voices`` win over what the prompt says; a chorale, quartet,
         mass or madrigal gets its usual number of voices, aligned bar by bar. The same seed
-        gives the same pieces. With ``rerank`` > 1, ``num * rerank`` candidates are sampled
-        in one batch and the best ``num`` kept (see ``_rank``). Past ``time_limit`` seconds it
-        raises ``TimeoutError`` (a server's guard)."""
+        gives the same pieces. ``guidance`` > 1 pushes each token toward the asked style
+        (classifier-free guidance: the model's logits with the style controls, moved away
+        from its logits without them; 1 = off, costs a second decoder). With ``rerank`` > 1,
+        ``num * rerank`` candidates are sampled in one batch and the best ``num`` kept (see
+        ``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError`` (a server's
+        guard)."""
         if num < 1 or rerank < 1:
             raise ValueError("num and rerank must be at least 1")
         if voices is not None and not 1 <= voices <= MAX_VOICES:
@@ -126,20 +130,38 @@ class Composer:
                                   "writing one")
             controls.voices = 1
         prefix = [tok.bos_id] + [tok.ids[t] for t in controls.tokens() if t in tok.ids]
+        canonical = tok.config.canonical
+        written_key = controls.key  # a canonical model writes on C; the piece moves after
+        if canonical and controls.key:
+            written_key = on_c(controls.key)
         with torch.inference_mode():
             prefix = choose_header(self.model, self.table, prefix,
-                                   {"M": controls.meter, "K": controls.key},
+                                   {"M": controls.meter, "K": written_key},
                                    choices, generator)
         header = header_values(tok.decode(prefix))
+        out_key = controls.key or header["K"]
+        if canonical and not controls.key:
+            out_key = self._typical_key(header["K"], generator)
         count = num * rerank
-        trackers = [self._tracker(header, controls.bars, labels.get("mode"), controls.voices)
+        # a canonical model writes on C: the compass of each voice moves with the piece
+        shift = shift_to_c(parse_key(out_key)) if canonical else 0
+        compasses = [(low + shift, high + shift)
+                     for low, high in voice_compasses(controls.voices, labels.get("form"))]
+        trackers = [self._tracker(header, controls.bars, labels.get("mode"), compasses)
                     for _ in range(count)]
         logp = torch.zeros(count)
         decoder = Decoder(self.model, prefix, count)
         logits = decoder.start()
+        plain = None  # the same decoding without the style controls, for guidance
+        if guidance != 1.0:
+            guided = {tok.ids[t] for t in guided_tokens() if t in tok.ids}
+            plain = Decoder(self.model, [i for i in prefix if i not in guided], count)
+            plain_logits = plain.start()
         budget = controls.bars * 64 * controls.voices + 64
         for _ in range(budget):
             allowed = torch.stack([t.allowed() for t in trackers])
+            if plain is not None:
+                logits = plain_logits + guidance * (logits - plain_logits)
             ids, lp = sample(logits, allowed, options, generator)
             live = torch.tensor([not t.finished for t in trackers])
             logp += torch.where(live, lp, torch.zeros_like(lp))
@@ -151,10 +173,16 @@ class Composer:
                 raise TimeoutError(f"generation stopped after {time_limit:g} s; ask for "
                                    "fewer bars or candidates")
             logits = decoder.step(ids)
+            if plain is not None:
+                plain_logits = plain.step(ids)
         pieces = []
         for t, lp in zip(trackers, logp.tolist(), strict=True):
-            body = tok.decode(t.log).strip()
-            abc = _abc(title or _title(prompt), header, controls.tempo, body, controls.voices)
+            body, written = tok.decode(t.log).strip(), header
+            if canonical:
+                moved = to_key(Tune([("M", header["M"]), ("L", header["L"]),
+                                     ("K", header["K"])], body), out_key)
+                body, written = moved.body.strip(), {**header, "K": moved.key}
+            abc = _abc(title or _title(prompt), written, controls.tempo, body, controls.voices)
             notes = list(controls.notes)
             if not t.finished:
                 notes.append(f"stopped after {budget} tokens before {controls.bars} bars")
@@ -163,6 +191,18 @@ class Composer:
                 notes.append("bar problems: " + "; ".join(map(str, problems[:3])))
             pieces.append(Piece(abc, controls, seed, lp, len(t.log), notes))
         return self._rank(pieces, asked)[:num] if rerank > 1 else pieces
+
+    def _typical_key(self, written: str, generator: torch.Generator) -> str:
+        """A key for a piece the prompt gave none: a tonic drawn by how often the training
+        tunes of the same mode were written on it (``data.json``), else the written one."""
+        key = parse_key(written)
+        counts = self.checkpoint.data.get("tonics", {}).get(key.mode, {})
+        if not counts:
+            return written
+        tonics = list(counts)
+        weights = torch.tensor([float(counts[t]) for t in tonics])
+        pick = tonics[int(torch.multinomial(weights, 1, generator=generator))]
+        return Key(pick, key.mode).abc()
 
     def _rank(self, pieces: list[Piece], asked: dict[str, str]) -> list[Piece]:
         """Best first: the pieces the independent judges find in their written key and in
@@ -189,8 +229,9 @@ class Composer:
         return [pieces[i] for i in order]
 
     def _tracker(self, header: dict[str, str], bars: int, mode: str | None,
-                 voices: int = 1) -> BarTracker | Voices:
-        """Bars of the header's meter; the top and bottom voices end on the tonic."""
+                 compasses: list[tuple[int, int]]) -> BarTracker | Voices:
+        """Bars of the header's meter; one voice per compass (a single voice has no
+        compass); the top and bottom voices end on the tonic."""
         bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
         key = parse_key(header["K"])
         tonic = None
@@ -202,12 +243,28 @@ class Composer:
             tonic = (letters[step % 7], "")
         elif key.tonic and key.mode in ("major", "minor", "dorian", "mixolydian"):
             tonic = (key.tonic[0], {"#": "^", "b": "_"}.get(key.tonic[1:], ""))
+        voices = len(compasses)
         if voices == 1:
             return BarTracker(self.table, bar, bars, tonic)
         tags = [self.tokenizer.ids[f"[V:{v}]"] for v in range(1, voices + 1)]
-        parts = [BarTracker(self.table, bar, bars, tonic if v in (0, voices - 1) else None)
-                 for v in range(voices)]
+        parts = [BarTracker(self.table, bar, bars, tonic if v in (0, voices - 1) else None,
+                            compass=compass) for v, compass in enumerate(compasses)]
         return Voices(self.table, parts, tags)
+
+
+# where each voice may go (MIDI, in the key the piece is printed in): singers' ranges, and
+# the strings' comfortable ranges for a quartet
+_SATB = ((60, 79), (55, 74), (48, 67), (40, 62))
+_STRINGS = ((55, 86), (55, 81), (48, 74), (36, 64))
+
+
+def voice_compasses(voices: int, form: str | None) -> list[tuple[int, int]]:
+    """The compass of each voice, top down: a quartet's strings or soprano, alto, tenor and
+    bass spread over the voices (2: S B, 3: S T B, 5: S A T T B …); one voice is free."""
+    if voices == 1:
+        return [(0, 127)]
+    ranges = _STRINGS if form == "quartet" else _SATB
+    return [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
 
 
 def _title(prompt: str) -> str:

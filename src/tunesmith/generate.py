@@ -28,6 +28,15 @@ from .styles import BY_NAME, DIMENSIONS, TAXONOMY
 
 GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
+_NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2, "": 0}
+
+
+def _nominal_pitch(m) -> int:
+    """MIDI pitch of a NOTE_RE match as written, ignoring the key signature (±1 at most)."""
+    accidental, letter, marks = m.group(1) or "", m.group(2), m.group(3)
+    octave = (1 if letter.islower() else 0) + marks.count("'") - marks.count(",")
+    return 60 + 12 * octave + _NATURAL[letter.upper()] + _ACCIDENTAL[accidental]
 
 
 @dataclass
@@ -46,12 +55,14 @@ class TokenTable:
         self.lengths: dict[int, Fraction] = {}  # notes and rests the tracker may use
         self.pitched: set[int] = set()
         self.letter: dict[int, tuple[str, str]] = {}  # id → (letter upper, accidental)
+        self.pitch: dict[int, int] = {}  # id → MIDI pitch before the key signature
         for i, tok in enumerate(tokenizer.tokens):
             if i in tokenizer.special_ids:
                 continue
             if m := NOTE_RE.fullmatch(tok):
                 self.pitched.add(i)
                 self.letter[i] = (m.group(2).upper(), m.group(1) or "")
+                self.pitch[i] = _nominal_pitch(m)
                 length = m.group(4)
             elif (m := REST_RE.fullmatch(tok)) and m.group(1) == "z":
                 length = m.group(2)
@@ -91,6 +102,25 @@ class TokenTable:
             if ok and value == value.strip() and " " not in value:
                 out.append(i)
         return out
+
+    def within(self, low: int, high: int) -> torch.Tensor:
+        """Every token but the notes outside ``low..high`` (MIDI, before the key signature)."""
+        key = ("within", low, high)
+        if key not in self._masks:
+            mask = torch.ones(self.n, dtype=torch.bool)
+            mask[[i for i, p in self.pitch.items() if not low <= p <= high]] = False
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def rests_over(self, length: Fraction) -> torch.Tensor:
+        """The rests longer than ``length`` units."""
+        key = ("rests", length)
+        if key not in self._masks:
+            mask = torch.zeros(self.n, dtype=torch.bool)
+            mask[[i for i, v in self.lengths.items()
+                  if i not in self.pitched and v > length]] = True
+            self._masks[key] = mask
+        return self._masks[key]
 
     def tonic_notes(self, tonic: tuple[str, str], length: Fraction) -> torch.Tensor:
         """Notes on the tonic letter (with the key's accidental or none) of this length."""
@@ -140,6 +170,10 @@ class BarTracker:
     triplet_left: int = 0
     finished: bool = False
     log: list[int] = field(default_factory=list)
+    # a voice of a polyphonic piece: notes within (low, high) MIDI, silent for at most half
+    # a bar at a time (``rested``: the rests since its last note)
+    compass: tuple[int, int] | None = None
+    rested: Fraction = Fraction(0)
 
     @property
     def remaining(self) -> Fraction:
@@ -150,6 +184,14 @@ class BarTracker:
         return self.done_bars == self.bars - 1
 
     def allowed(self) -> torch.Tensor:
+        mask = self._allowed()
+        if self.compass is None or self.finished:
+            return mask
+        t = self.table
+        kept = mask & t.within(*self.compass) & ~t.rests_over(self.bar_length / 2 - self.rested)
+        return kept if kept.any() else mask  # a dead end inside the compass: any fitting note
+
+    def _allowed(self) -> torch.Tensor:
         t, rem = self.table, self.remaining
         if self.finished:
             mask = torch.zeros(t.n, dtype=torch.bool)
@@ -204,6 +246,7 @@ class BarTracker:
             return
         if tid in t.lengths:
             value = t.lengths[tid]
+            self.rested = Fraction(0) if tid in t.pitched else self.rested + value
             if self.phase == "triplet":
                 self.filled += value * Fraction(2, 3)
                 self.last, self.triplet_left = value, self.triplet_left - 1
