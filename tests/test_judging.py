@@ -225,3 +225,26 @@ def test_generation_mode_needs_a_dataset(tiny_model, tmp_path, capsys):
     prompts.write_text("a reel\n", encoding="utf-8")
     assert main(["evaluate", "--model", str(tiny_model), "--prompts", str(prompts)]) == 2
     assert "--data" in capsys.readouterr().err
+
+
+def test_form_and_scale_measures_on_hand_made_tunes():
+    from tunesmith.evaluation.structure import repeats, scale_fit, self_similarity, structure
+
+    from .conftest import REEL
+
+    aabb = parse(REEL)  # repeat signs
+    assert repeats(aabb)
+    phrase = "ABcd efga|bagf edcB|dfaf gbag|fedc BAGF|"
+    through = parse("X:1\nM:4/4\nL:1/8\nK:D\n" + phrase * 2 + "d8|]\n")
+    assert repeats(through)  # no repeat signs, but the 4-bar phrase is written out twice
+    assert self_similarity(through) == pytest.approx(4 / 9)
+    plain = parse("X:1\nM:4/4\nL:1/8\nK:D\nABcd efga|bagf edcB|dfaf gbag|d8|]\n")
+    assert not repeats(plain) and self_similarity(plain) == 0
+    assert scale_fit(plain) == 1.0  # all in D major
+    outside = parse("X:1\nM:4/4\nL:1/8\nK:D\n=F=F=F=F ABcd|]\n")
+    assert scale_fit(outside) == pytest.approx(4 / 8)
+    # a Chinese zhi-mode tune: major signature of its gong, judged against the pentatonic
+    pentatonic = parse("X:1\nM:2/4\nL:1/8\nK:F\nGAcd|fgaf|gedc|G4|]\n")
+    assert scale_fit(pentatonic, "zhi") == pytest.approx(12 / 13)  # e is not in F-G-A-C-D
+    assert scale_fit(pentatonic) == 1.0
+    assert structure([aabb, plain])["repeats"] == 0.5

@@ -5,8 +5,9 @@ For every prompt, ``samples`` pieces (seeds 0…n-1) are generated and kept unde
 then judged: valid (our bar validator, music21, abc2abc), in the asked style (the style
 classifier, whose accuracy on real test tunes is the ceiling), in the key its header writes
 (the tone CNN) and the asked key and meter, new (bars copied from the training split,
-near-duplicates), varied (distinct n-grams), and like real tunes of the asked style
-(histogram overlap with the test split).
+near-duplicates), varied (distinct n-grams), like real tunes of the asked style
+(histogram overlap with the test split), and shaped like them (sections that repeat, bars
+restated, notes in the mode's scale: ``structure.py``, measured on both).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..tools import ToolError, abc2abc_check
 from .distributions import FEATURES, distinct_ngrams, overlap, pooled
 from .judges import Judges, dataset_split, key_label
 from .novelty import TrainingSet
+from .structure import DANCE_FORMS, structure
 
 MATCH_DIMENSIONS = (*DIMENSIONS, "mode")  # labels a real tune must share to count as alike
 MIN_MATCHED = 10  # fewer alike real tunes than this: compare with the whole test split
@@ -163,6 +165,9 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
         groups.append({"prompt": prompt, "asked": asked.labels, "real_tunes_alike": len(like),
                        "overlap": {f: overlap(gen_h[f], real_h[f]) for f in FEATURES},
                        "distinct": {n: distinct_ngrams(tunes, n) for n in (1, 2, 3, 4)},
+                       "dance": asked.labels.get("form") in DANCE_FORMS,
+                       "structure": {"generated": structure(tunes, asked.labels.get("mode")),
+                                     "real": structure(like)},
                        "generated_hist": {f: gen_h[f].tolist() for f in FEATURES},
                        "real_hist": {f: real_h[f].tolist() for f in FEATURES}})
     return {"pieces": pieces, "prompts": groups,
@@ -199,5 +204,12 @@ def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges:
                                         for n in (1, 2, 3, 4)},
                       "all_pieces": {n: distinct_ngrams(tunes, n) for n in (1, 2, 3, 4)}},
         "overlap_with_real": {f: _mean([g["overlap"][f] for g in groups]) for f in FEATURES},
+        "structure": {
+            kind: {"dance_tunes_that_repeat": _mean([g["structure"][kind]["repeats"]
+                                                     for g in groups if g["dance"]]),
+                   "bars_restated": _mean([g["structure"][kind]["self_similarity"]
+                                           for g in groups]),
+                   "notes_in_scale": _mean([g["structure"][kind]["scale_fit"] for g in groups])}
+            for kind in ("generated", "real")},
     }
 

@@ -112,6 +112,10 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         "| feature | overlap |", "|---|---:|",
         *[f"| {f.replace('_', ' ')} | {v:.3f} |" for f, v in s["overlap_with_real"].items()],
         "", "![histograms](histograms.png)", "",
+        "## Form and scale, beside real tunes of the asked styles", "",
+        "| measure | generated | real |", "|---|---:|---:|",
+        *[f"| {m.replace('_', ' ')} | {_pct(s['structure']['generated'][m])} | "
+          f"{_pct(s['structure']['real'][m])} |" for m in s["structure"]["generated"]], "",
         "## Confusion matrices", "",
     ]
     if plotted_generated:
