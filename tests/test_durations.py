@@ -77,3 +77,20 @@ def test_zero_length_denominator_is_an_abc_error():
 
     with pytest.raises(AbcError, match="divides by zero"):
         validate(tune("C/0 D7|"))
+
+
+@pytest.mark.parametrize("meter,unit,body", [
+    ("4/4", "1/8", "A" + "9" * 5000 + "|"),            # note length
+    ("4/4", "1/8", "A/" + "9" * 5000 + "|"),           # its denominator
+    ("4/4", "1/8", "Z" + "9" * 5000 + "|"),            # multi-bar rest
+    ("4/4", "1/8", "(3:2:" + "9" * 5000 + " ABc|"),    # tuplet
+    ("4/4", "1/" + "9" * 5000, "A|"),                  # L:
+    ("9" * 5000 + "/4", "1/8", "A|"),                  # M: numerator
+    ("4/" + "9" * 5000, "1/8", "A|"),                  # M: denominator
+    ("4/4", "1/8", "[L:1/" + "9" * 5000 + "] A|"),     # inline L:
+])
+def test_absurdly_long_numbers_are_abc_errors_not_int_limits(meter, unit, body):
+    from tunesmith.abc import AbcError
+
+    with pytest.raises(AbcError, match="digits"):
+        validate(tune(body, meter, unit))

@@ -40,6 +40,17 @@ def test_split_tunes_and_header_fields():
     assert tune.body == "EFG|\n"
 
 
+def test_many_tunes_keep_their_line_numbers_and_unclosed_fields_lex_losslessly():
+    tunes = "".join(f"X:{i}\nK:C\n" + "C|\n" * (i % 3) + "\n" for i in range(1, 2001))
+    raws = list(split_tunes(tunes))
+    assert len(raws) == 2000
+    assert all(tunes.split("\n")[r.line - 1] == f"X:{r.number}" for r in raws)
+    hostile = "[K:" * 16_000  # unclosed inline fields, a quadratic scan before
+    atoms = lex(hostile)
+    assert "".join(a.text for a in atoms) == hostile
+    assert not any(a.kind is Kind.INLINE_FIELD for a in atoms)
+
+
 def test_missing_key_is_an_abc_error():
     try:
         parse_tune("X:1\nT:No key\nM:4/4\nabc|\n")

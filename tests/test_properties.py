@@ -20,6 +20,8 @@ def _mutate(text: str, rng: random.Random) -> str:
         op = rng.random()
         if op < 0.4 and chars:
             del chars[min(i, len(chars) - 1)]
+        elif op < 0.45:  # numbers past any limit (Python's int() stops at 4,300 digits)
+            chars.insert(i, "9" * rng.choice((7, 5000)))
         elif op < 0.8:
             chars.insert(i, rng.choice("|:[]{}()<>/23^_=z,'\"!%\\&\n"))
         elif chars:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .lexer import NOTE_RE, REST_RE, Kind, lex
-from .tune import AbcError, Tune, meter_length, parse_fraction
+from .tune import MAX_DIGITS, AbcError, Tune, meter_length, parse_fraction, whole_number
 
 
 @dataclass(frozen=True)
@@ -45,25 +45,28 @@ class BarProblem:
 
 def length_multiplier(text: str) -> Fraction:
     """``""`` → 1, ``"2"`` → 2, ``"/"`` → 1/2, ``"//"`` → 1/4, ``"3/2"`` → 3/2, ``"3/"`` → 3/2."""
+    what = "note length"
     if "/" not in text:
-        return Fraction(int(text)) if text else Fraction(1)
+        return Fraction(whole_number(text, what)) if text else Fraction(1)
     num, _, rest = text.partition("/")
     slashes = 1 + len(rest) - len(rest.lstrip("/"))
+    if slashes > 4 * MAX_DIGITS:
+        raise AbcError(f"{what}: {slashes} slashes; at most {4 * MAX_DIGITS} are read")
     den_digits = rest.lstrip("/")
-    den = int(den_digits) * 2 ** (slashes - 1) if den_digits else 2**slashes
+    den = whole_number(den_digits, what) * 2 ** (slashes - 1) if den_digits else 2**slashes
     if den == 0:
-        raise AbcError(f"note length {text!r} divides by zero")
-    return Fraction(int(num) if num else 1, den)
+        raise AbcError(f"{what} {text!r} divides by zero")
+    return Fraction(whole_number(num, what) if num else 1, den)
 
 
 def _tuplet(text: str, compound: bool) -> tuple[Fraction, int]:
-    parts = text[1:].split(":")
-    p = int(parts[0])
+    parts = [whole_number(part, "tuplet") if part else None for part in text[1:].split(":")]
+    p = parts[0]
     if p == 0:
         raise AbcError(f"tuplet {text!r} has zero notes")
     default_q = {2: 3, 3: 2, 4: 3, 6: 2, 8: 3}.get(p, 3 if compound else 2)
-    q = int(parts[1]) if len(parts) > 1 and parts[1] else default_q
-    r = int(parts[2]) if len(parts) > 2 and parts[2] else p
+    q = parts[1] if len(parts) > 1 and parts[1] is not None else default_q
+    r = parts[2] if len(parts) > 2 and parts[2] is not None else p
     return Fraction(q, p), r
 
 
@@ -80,7 +83,7 @@ def _is_section_bar(text: str) -> bool:
 
 def _is_compound(meter: str) -> bool:
     """6/8, 9/8, 12/8 …: a tuplet of 5, 7 or 9 then fills the time of three."""
-    m = re.match(r"\s*(\d+)/", meter)
+    m = re.match(r"\s*(\d{1,6})/", meter)
     return bool(m) and int(m.group(1)) % 3 == 0 and int(m.group(1)) > 3
 
 
@@ -148,7 +151,7 @@ def bars(tune: Tune) -> list[Bar]:
             else:
                 letter, length = REST_RE.fullmatch(text).groups()
                 if letter in "ZX":  # multi-bar rest: Z4 is four bars
-                    count = int(length) if length.isdigit() else 1
+                    count = whole_number(length, "multi-bar rest") if length.isdigit() else 1
                     d = (voice.meter or Fraction(0)) * count
                     voice.multi_rest = True
                 else:

@@ -67,7 +67,7 @@ REST_RE = re.compile(r"([zxZX])(" + LENGTH + ")")
 _PATTERNS: list[tuple[Kind, str]] = [
     (Kind.NOTE, NOTE_RE.pattern),
     (Kind.REST, REST_RE.pattern),
-    (Kind.INLINE_FIELD, r"\[[A-Za-z]:[^\]\n]*\]"),
+    (Kind.INLINE_FIELD, r"\[[A-Za-z]:[^\[\]\n]*\]"),  # no "[" inside: "[K:" * n stays linear
     (Kind.ENDING, r"\[\d+(?:[,-]\d+)*"),
     (Kind.BAR, r":*\[?\|+\]?:*(?:\d+(?:[,-]\d+)*)?|::+"),
     (Kind.CHORD_START, r"\["),

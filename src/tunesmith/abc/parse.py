@@ -24,11 +24,14 @@ class RawTune:
 def split_tunes(text: str) -> Iterator[RawTune]:
     """Yield each ``X:``-started tune of a multi-tune file (the file header is skipped)."""
     starts = [m.start() for m in _X_RE.finditer(text)]
+    line, counted = 1, 0  # newlines are counted once, from tune to tune, not from the top
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else len(text)
         chunk = text[start:end]
         number = chunk.split("\n", 1)[0][2:].strip()
-        yield RawTune(chunk, number, text.count("\n", 0, start) + 1)
+        line += text.count("\n", counted, start)
+        counted = start
+        yield RawTune(chunk, number, line)
 
 
 def parse_tune(text: str) -> Tune:

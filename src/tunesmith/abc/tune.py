@@ -11,6 +11,17 @@ class AbcError(ValueError):
     """Raised for ABC that cannot be read; the message names the tune and the problem."""
 
 
+MAX_DIGITS = 6  # no real length, count or meter needs more; Python refuses ints past 4,300
+
+
+def whole_number(digits: str, what: str) -> int:
+    """The count or length ``digits`` spell, or an AbcError naming ``what`` if absurdly long."""
+    if len(digits) > MAX_DIGITS:
+        raise AbcError(f"{what}: a number of {len(digits)} digits ({digits[:8]}…); "
+                       f"at most {MAX_DIGITS} are read")
+    return int(digits)
+
+
 @dataclass
 class Tune:
     """One piece: ordered header fields, the music body, labels and where it came from.
@@ -94,9 +105,10 @@ _FRACTION_RE = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
 def parse_fraction(text: str, what: str) -> Fraction:
     m = _FRACTION_RE.fullmatch(text.split("%")[0])
-    if not m or int(m.group(2)) == 0 or int(m.group(1)) == 0:
-        raise AbcError(f"{what}: field is not a fraction like 1/8: {text!r}")
-    return Fraction(int(m.group(1)), int(m.group(2)))
+    num, den = (whole_number(d, f"{what}:") for d in m.groups()) if m else (0, 0)
+    if num == 0 or den == 0:
+        raise AbcError(f"{what}: field is not a fraction like 1/8: {text[:40]!r}")
+    return Fraction(num, den)
 
 
 def meter_length(meter: str) -> Fraction | None:
@@ -109,8 +121,8 @@ def meter_length(meter: str) -> Fraction | None:
         return Fraction(1)
     total = Fraction(0)
     for num, den in re.findall(r"\(?([\d+]+)\)?/(\d+)", text):
-        beats = sum(int(x) for x in num.split("+") if x)
-        if int(den) == 0 or beats == 0:
+        beats = sum(whole_number(x, "M:") for x in num.split("+") if x)
+        if whole_number(den, "M:") == 0 or beats == 0:
             return None
         total += Fraction(beats, int(den))
     return total or None
