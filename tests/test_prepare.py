@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from tunesmith.abc import Tokenizer
+from tunesmith.abc import Tokenizer, parse
 from tunesmith.data.prepare import PrepareConfig, prepare
 
 from .conftest import REEL
@@ -30,6 +30,12 @@ def corpus(tmp_path):
     (folder / "truncated.abc").write_text("X:1\nT:Cut\nM:4/4\nL:1/8\nK")
     (folder / "huge.abc").write_text("X:1\nT:Huge\nM:4/4\nL:1/8\nK:C\n" + "C8|" * 80000 + "\n")
     (folder / "bad.json").write_text("[{\"name\": ")
+    # hostile: past Python's int limit, nested past its recursion limit, an unpaired surrogate
+    (folder / "digits.abc").write_text("X:1\nT:Digits\nK:C\nA" + "9" * 5000 + "|\n")
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (folder / "surrogate.json").write_text(
+        '[{"name": "S\\ud800", "tone": {"profile": [1,0,1,0,1,1,0,1,0,1,0,1]}, '
+        '"abc": "X:1\\nM:2/4\\nL:1/8\\nK:C\\n\\"\\ud800\\"CDEF|\\n"}]')
     return folder
 
 
@@ -43,6 +49,8 @@ def test_prepare_writes_a_complete_dataset_and_reports_skips(corpus, tmp_path):
     assert "no K:" in reasons["nokey.abc"] and "no K:" in reasons["truncated.abc"]
     assert "absurd length" in reasons["huge.abc"]
     assert "not valid JSON" in reasons["bad.json"]
+    assert "digits" in reasons["digits.abc"] and "nested too deeply" in reasons["deep.json"]
+    assert "surrogate" in reasons["surrogate.json[0]"]
     tok = Tokenizer.load(out / "vocab.json")
     meta = [json.loads(line) for line in (out / "metadata.jsonl").read_text().splitlines()]
     assert len(meta) == 10 and any(m["title"] == "Café" for m in meta)
@@ -50,8 +58,9 @@ def test_prepare_writes_a_complete_dataset_and_reports_skips(corpus, tmp_path):
         data = np.fromfile(out / f"{m['split']}.bin", dtype=np.uint16)
         ids = data[m["offset"]: m["offset"] + m["length"]]
         assert ids[0] == tok.bos_id and ids[-1] == tok.eos_id
-        assert tok.decode(ids).endswith(m["abc"].split("\n", 1)[1].split("K:", 1)[1]
-                                        .split("\n", 1)[1])
+        # the model reads the tune on the tonic C in L:1/8; metadata keeps it as written
+        music = tok.text_of(parse(m["abc"]))
+        assert tok.decode(ids).endswith(music) and "L:1/8\n" in music and "K:C" in music
     assert "| folder:corpus |" in (out / "report.md").read_text()
     assert set(report["per_label"]["form"]) == {"reel", "jig"}
 
@@ -73,3 +82,18 @@ def test_prepare_is_idempotent_and_rereads_only_changed_files(corpus, tmp_path):
 def test_unknown_source_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no-such-folder"):
         prepare(PrepareConfig(out=tmp_path / "ds", sources=["no-such-folder"]), progress=False)
+
+
+def test_links_that_go_nowhere_or_round_and_utf16_files_are_reported_or_read(tmp_path):
+    folder = tmp_path / "corpus"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "reels.abc").write_text(REEL)
+    (folder / "sub" / "windows.abc").write_bytes(JIG.encode("utf-16"))  # with its BOM
+    (folder / "gone.abc").symlink_to(tmp_path / "nowhere.abc")
+    (folder / "sub" / "loop").symlink_to(folder)
+    report = prepare(PrepareConfig(out=tmp_path / "ds", sources=[str(folder)], workers=1),
+                     progress=False)
+    assert report["tunes"] == 2  # the reel and the UTF-16 jig, each read once
+    reasons = {s["origin"].removeprefix(str(folder)): s["reason"] for s in report["skips"]}
+    assert "dangling link" in reasons["/gone.abc"]
+    assert "link loop" in reasons["/sub/loop"]

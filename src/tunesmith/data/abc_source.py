@@ -18,6 +18,7 @@ class Collection:
     files: tuple[Path, ...]
     licence: str
     defaults: dict[str, str] = field(default_factory=dict)
+    unread: tuple[Skip, ...] = ()  # inputs found but not readable (see folder_files)
 
 
 def music21_corpus_dir() -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..abc import Tune
@@ -13,10 +14,34 @@ from .songs import read_song_records
 SUFFIXES = {".abc", ".json"} | SCORE_SUFFIXES
 
 
-def folder_files(folder: Path) -> list[Path]:
-    """The readable files under ``folder``, sorted, hidden files left out."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+def folder_files(folder: Path, unread: list[Skip] | None = None) -> list[Path]:
+    """The music files under ``folder``, sorted, hidden ones left out. Linked folders are
+    followed once; a folder that cannot be listed, a link whose target is missing and a link
+    back into a folder already read are added to ``unread`` with why."""
+    unread = [] if unread is None else unread
+    files: list[Path] = []
+    seen: set[Path] = set()
+
+    def not_listed(error: OSError) -> None:
+        unread.append(Skip(str(error.filename), f"folder not read: {error.strerror}"))
+
+    for root, dirs, names in os.walk(folder, onerror=not_listed, followlinks=True):
+        here = Path(root)
+        if here.resolve() in seen:
+            unread.append(Skip(str(here), "link loop: a link back to a folder already read"))
+            dirs[:] = []
+            continue
+        seen.add(here.resolve())
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                continue
+            if not path.exists():
+                unread.append(Skip(str(path), "dangling link: its target is missing"))
+                continue
+            files.append(path)
+    return sorted(files)
 
 
 def read_file(path: Path, source: str, defaults: dict[str, str] | None = None,

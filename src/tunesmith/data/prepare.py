@@ -63,7 +63,9 @@ class _Item:
 
     def cache_key(self) -> str:
         st = self.path.stat()
-        text = f"{PIPELINE_VERSION}|{self.source}|{self.path}|{st.st_size}|{st.st_mtime_ns}|"
+        readable = os.access(self.path, os.R_OK)  # a chmod +r must bring the file back in
+        text = (f"{PIPELINE_VERSION}|{self.source}|{self.path}|{st.st_size}|{st.st_mtime_ns}|"
+                f"{readable}|")
         text += json.dumps(self.defaults, sort_keys=True)
         return hashlib.sha1(text.encode()).hexdigest()
 
@@ -76,7 +78,9 @@ def collections_for(source: str) -> list[Collection]:
         return music21_score_collections()
     path = Path(source).expanduser()
     if path.is_dir():
-        return [Collection(f"folder:{path.name}", tuple(folder_files(path)), "user-supplied")]
+        unread: list[Skip] = []
+        files = tuple(folder_files(path, unread))
+        return [Collection(f"folder:{path.name}", files, "user-supplied", unread=tuple(unread))]
     if path.is_file():
         return [Collection(f"file:{path.name}", (path,), "user-supplied")]
     raise FileNotFoundError(f"--source {source!r} is neither {' nor '.join(BUILTIN_SOURCES)} "
@@ -84,13 +88,25 @@ def collections_for(source: str) -> list[Collection]:
 
 
 def _read_item(args: tuple[_Item, str | None]) -> dict:
+    """One file's tunes and skips. Whatever one file holds, it is skipped with its reason
+    rather than stopping the whole run (a 100,000-level JSON, a 5,000-digit length …)."""
     item, score_cache = args
-    tunes, skips = read_file(item.path, item.source, item.defaults,
-                             Path(score_cache) if score_cache else None)
+    try:
+        tunes, skips = read_file(item.path, item.source, item.defaults,
+                                 Path(score_cache) if score_cache else None)
+    except (ValueError, RecursionError, OSError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:300]
+        return {"tunes": [], "skips": [asdict(Skip(str(item.path), f"cannot be read: {reason}"))]}
     records = []
     for tune in tunes:
         tune.meta.setdefault("licence", item.licence)
-        measured = bars(tune)
+        try:
+            # an unpaired surrogate (e.g. "\ud800" in JSON) is not text
+            "".join([tune.abc, *map(str, tune.meta.values())]).encode("utf-8")
+            measured = bars(tune)
+        except (AbcError, UnicodeEncodeError) as exc:
+            skips.append(Skip(tune.origin or str(item.path), f"cannot be read: {str(exc)[:300]}"))
+            continue
         records.append({"tune": tune_to_dict(tune), "problems": len(check_bars(measured)),
                         "strict_problems": len(check_bars(measured, strict=True))})
     return {"tunes": records, "skips": [asdict(s) for s in skips]}
@@ -147,10 +163,12 @@ def prepare(config: PrepareConfig, progress: bool = True) -> dict:
     """Build (or bring up to date) the dataset directory; returns the report."""
     start = time.time()
     config.out.mkdir(parents=True, exist_ok=True)
-    items = [_Item(c.name, p, c.defaults, c.licence)
-             for source in config.sources for c in collections_for(source) for p in c.files]
+    collections = [c for source in config.sources for c in collections_for(source)]
+    items = [_Item(c.name, p, c.defaults, c.licence) for c in collections for p in c.files]
+    unread = [skip for c in collections for skip in c.unread]
     fingerprint = hashlib.sha1(json.dumps(
-        [sorted(i.cache_key() for i in items), asdict(config.tokenizer),
+        [sorted(i.cache_key() for i in items), [asdict(s) for s in unread],
+         asdict(config.tokenizer),
          config.valid_fraction, config.test_fraction]).encode()).hexdigest()
     manifest_path = config.out / "manifest.json"
     if manifest_path.exists() and (config.out / "report.json").exists():
@@ -163,7 +181,7 @@ def prepare(config: PrepareConfig, progress: bool = True) -> dict:
     results = _read_all(items, config, progress)
     tunes: list[Tune] = []
     problems: dict[int, tuple[int, int]] = {}
-    skips: list[Skip] = []
+    skips: list[Skip] = list(unread)
     files_per_source: Counter[str] = Counter(i.source for i in items)
     for result in results:
         for rec in result["tunes"]:
