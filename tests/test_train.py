@@ -49,6 +49,15 @@ def test_resume_after_a_stop_between_checkpoints_drops_the_lost_steps(tiny_datas
     assert log == list(range(1, 8))
 
 
+def test_resume_drops_a_metrics_line_torn_by_the_kill(tiny_dataset, tmp_path):
+    Trainer(tiny_dataset, tmp_path / "r", TINY, FAST, progress=False).run(until=5)
+    with (tmp_path / "r" / "metrics.jsonl").open("a") as f:
+        f.write('{"step": 6, "loss": 3.1')  # killed mid-write: no closing brace, no newline
+    Trainer(tiny_dataset, tmp_path / "r", TINY, FAST, resume=True, progress=False).run(until=7)
+    log = [json.loads(line)["step"] for line in (tmp_path / "r" / "metrics.jsonl").open()]
+    assert log == list(range(1, 8))
+
+
 def test_validation_loss_falls_and_best_checkpoint_is_kept(tiny_dataset, tmp_path):
     config = replace(FAST, steps=30, eval_every=10)
     metrics = Trainer(tiny_dataset, tmp_path / "run", TINY, config, progress=False).run()

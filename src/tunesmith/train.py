@@ -323,15 +323,26 @@ class Trainer:
 
 class _MetricsLog:
     """``metrics.jsonl``, one row per step; on resume, rows after the resumed step (written
-    by the run that was killed) are dropped so the log matches the weights."""
+    by the run that was killed) are dropped so the log matches the weights, and so is a
+    line the kill tore in half."""
 
     def __init__(self, path: Path, step: int):
         self.path = path
         if path.exists():
-            rows = [line for line in path.read_text(encoding="utf-8").splitlines()
-                    if line.strip() and json.loads(line)["step"] <= step]
+            text = path.read_text(encoding="utf-8", errors="replace")
+            rows = [line for line in text.splitlines()
+                    if (at := _step_of(line)) is not None and at <= step]
             path.write_text("".join(r + "\n" for r in rows), encoding="utf-8")
 
     def write(self, row: dict) -> None:
         with self.path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(row) + "\n")
+
+
+def _step_of(line: str) -> int | None:
+    """The step of a metrics row, or None for a torn or foreign line."""
+    try:
+        row = json.loads(line)
+    except ValueError:
+        return None
+    return row.get("step") if isinstance(row, dict) and isinstance(row.get("step"), int) else None
