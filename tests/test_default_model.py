@@ -44,6 +44,12 @@ def test_the_issue_prompts_give_valid_pieces_in_the_asked_style(default, prompt,
         assert (tune.key, tune.meter) == ("D", "4/4")
 
 
+def test_guidance_moves_its_music_toward_the_asked_style(default):
+    plain = default.generate("a lively Irish reel in D", bars=8, seed=3)[0]
+    guided = default.generate("a lively Irish reel in D", bars=8, seed=3, guidance=3.0)[0]
+    assert guided.abc != plain.abc and validate(parse(guided.abc)) == []
+
+
 def test_cli_uses_it_by_default(capsys):
     assert main(["generate", "中国民歌", "--bars", "8", "--seed", "5"]) == 0
     out = capsys.readouterr().out

@@ -1,5 +1,6 @@
 """The web app: API answers, hostile requests, limits, and a real browser composing a piece."""
 
+import json
 import os
 import socket
 import threading
@@ -10,6 +11,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from tunesmith import limits
 from tunesmith.abc import parse, validate
 from tunesmith.composer import Composer
 from tunesmith.web import Settings, create_app
@@ -29,19 +31,19 @@ def served(composer, tmp_path):
 
 def test_generate_returns_valid_abc_and_working_file_links(served):
     client, out = served
-    answer = client.post("/api/generate", json={"prompt": "a jig", "bars": 8, "seed": 4,
+    answer = client.post("/api/generate", json={"prompt": "a slip jig", "bars": 8, "seed": 4,
                                                 "formats": ["mid", "svg", "musicxml"]})
     assert answer.status_code == 200, answer.text
     body = answer.json()
     piece = body["pieces"][0]
     assert validate(parse(piece["abc"])) == [] and body["seed"] == 4
-    assert body["controls"]["labels"]["form"] == "jig"
+    assert body["controls"]["labels"]["form"] == "slip jig"
     assert set(piece["files"]) == {"abc", "mid", "svg", "musicxml"}
     midi = client.get(piece["files"]["mid"])
     assert midi.status_code == 200 and midi.content[:4] == b"MThd"
     svg = client.get(piece["files"]["svg"])
     assert svg.headers["content-type"].startswith("image/svg+xml") and b"<svg" in svg.content
-    again = client.post("/api/generate", json={"prompt": "a jig", "bars": 8, "seed": 4})
+    again = client.post("/api/generate", json={"prompt": "a slip jig", "bars": 8, "seed": 4})
     assert again.json()["pieces"][0]["abc"] == piece["abc"]  # the seed reproduces it
 
 
@@ -53,27 +55,78 @@ def test_health_styles_openapi_and_page(served):
     assert "/api/generate" in client.get("/openapi.json").json()["paths"]
     page = client.get("/")
     assert page.status_code == 200 and 'id="generate"' in page.text
+    # the page's limits and default are the API's (tunesmith.limits)
+    assert f'min="1" max="{limits.MAX_BARS}" value="{limits.DEFAULT_BARS}"' in page.text
+    assert f'max="{limits.TEMPO[1]}"' in page.text and f'max="{limits.MAX_VOICES}"' in page.text
     assert "http" not in client.get("/static/app.js").text  # nothing fetched from the web
+    docs = client.get("/docs").text  # Swagger UI from the package: it works offline
+    assert "cdn" not in docs and "/docs-assets/swagger-ui-bundle.js" in docs
+    bundle = client.get("/docs-assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000
+
+
+def _post(client, body: dict):
+    """POST ``body`` as Python's json writes it: NaN, Infinity and lone surrogates included,
+    as a hostile client may send them (httpx's own encoder refuses them)."""
+    return client.post("/api/generate", content=json.dumps(body),
+                       headers={"content-type": "application/json"})
 
 
 @pytest.mark.parametrize("body, field", [
     ({"prompt": "x" * 501}, "prompt"),
     ({"bars": 257}, "bars"),
     ({"bars": "many"}, "bars"),
-    ({"num": 9}, "num"),
+    ({"num": 17}, "num"),
     ({"prompt": 12}, "prompt"),
+    ({"prompt": "\ud800 a jig"}, "prompt"),  # not text: a lone surrogate
     ({"key": "H#"}, "key"),
     ({"meter": "7/3"}, "meter"),
+    ({"meter": "0/4"}, "meter"),
+    ({"meter": "00/8"}, "meter"),
+    ({"meter": "99/16"}, "meter"),
+    ({"temperature": float("nan")}, "temperature"),
+    ({"top_p": float("inf")}, "top_p"),
     ({"voices": 9}, "voices"),
+    ({"guidance": 5.0}, "guidance"),
     ({"formats": ["exe"]}, "formats"),
     ({"unexpected": 1}, "unexpected"),
 ])
 def test_invalid_requests_get_422_naming_the_field(served, body, field):
     client, out = served
-    answer = client.post("/api/generate", json=body)
+    answer = _post(client, body)
     assert answer.status_code == 422
     assert any(field in map(str, d["loc"]) for d in answer.json()["detail"])
     assert not any(out.iterdir())  # nothing was written
+
+
+def test_odd_text_never_gets_a_500_nor_a_server_path(served):
+    client, _ = served
+    assert "/" not in client.get("/api/health").json()["model"]
+    for body in [{"prompt": "a\x00jig", "formats": ["svg"]},
+                 {"prompt": "a reel", "key": "D major"}, {"prompt": "in 7/3 time"}]:
+        answer = _post(client, {"bars": 2, "seed": 1, **body})
+        assert answer.status_code == 200, (body, answer.text)
+        tune = parse(answer.json()["pieces"][0]["abc"])
+        assert validate(tune) == [] and "\x00" not in tune.abc
+    assert parse(client.post("/api/generate", json={"bars": 2, "key": "D major"}).json()[
+        "pieces"][0]["abc"]).key == "D"
+
+
+def test_a_renderer_missing_on_the_server_still_returns_the_music(served, tmp_path,
+                                                                  monkeypatch):
+    import shutil
+
+    client, out = served
+    tools = tmp_path / "bin"  # abc2midi and no abcm2ps
+    tools.mkdir()
+    (tools / "abc2midi").symlink_to(shutil.which("abc2midi"))
+    monkeypatch.setenv("PATH", str(tools))
+    answer = client.post("/api/generate", json={"bars": 2, "formats": ["mid", "svg"]})
+    assert answer.status_code == 200, answer.text
+    piece = answer.json()["pieces"][0]
+    assert set(piece["files"]) == {"abc", "mid"} and "abcm2ps" in piece["failed"]["svg"]
+    assert str(out) not in answer.text and validate(parse(piece["abc"])) == []
+    assert client.get(piece["files"]["abc"]).text == piece["abc"]
 
 
 def test_hostile_paths_and_bodies_get_4xx_and_change_nothing(served, tmp_path):
@@ -101,6 +154,18 @@ def test_hostile_paths_and_bodies_get_4xx_and_change_nothing(served, tmp_path):
     assert client.post("/api/generate", content=b"{not json",
                        headers={"content-type": "application/json"}).status_code == 422
     assert secret.read_text() == "private" and not any(out.iterdir())
+
+
+def test_a_loopback_server_answers_only_loopback_host_names(composer, tmp_path):
+    from tunesmith.web import LOOPBACK_HOSTS
+
+    app = create_app(Settings(out=tmp_path / "o", hosts=LOOPBACK_HOSTS), composer)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        assert client.get("/api/health").status_code == 200
+        for host in ("localhost:8000", "[::1]:8000"):
+            assert client.get("/api/health", headers={"host": host}).status_code == 200
+        # a DNS-rebinding page reaches the server under its own name
+        assert client.get("/api/health", headers={"host": "evil.example"}).status_code == 400
 
 
 def test_a_full_queue_answers_503_and_a_slow_request_504(composer, tmp_path):

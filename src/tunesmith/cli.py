@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from .limits import DEFAULT_BARS, MAX_BARS
+
 EPILOG = """examples:
   tunesmith prepare --out datasets/default            # music21's ABC corpus and scores
   tunesmith prepare --out datasets/mine --source ~/my-abc-folder --source songs.json
@@ -122,6 +124,10 @@ def _generate(args: argparse.Namespace) -> int:
             except ToolError as exc:
                 print(f"tunesmith generate: {exc}", file=sys.stderr)
                 return 2
+            except OSError as exc:
+                print(f"tunesmith generate: cannot write into --out {args.out}: "
+                      f"{exc.strerror or exc}", file=sys.stderr)
+                return 2
             print(f"% wrote {', '.join(str(p) for p in written.values())}", file=sys.stderr)
     return 0
 
@@ -153,7 +159,7 @@ def _render(args: argparse.Namespace) -> int:
             stem = out / (Path(args.file).stem + (f"-{raw.number}" if len(raws) > 1 else ""))
             written = render(raw.text, stem, args.formats)
             print(", ".join(str(p) for p in written.values()))
-    except (SourceError, AbcError, ToolError) as exc:
+    except (SourceError, AbcError, ToolError, OSError) as exc:
         print(f"tunesmith render: {args.file}: {exc}", file=sys.stderr)
         return 2
     return 0
@@ -271,13 +277,14 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .checkpoint import CheckpointError
-    from .web import Settings, create_app
+    from .web import LOOPBACK_HOSTS, Settings, create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = Settings(model=Path(args.model) if args.model else None,
                         out=Path(args.out) if args.out else None, workers=args.workers,
                         queue=args.queue, time_limit=args.time_limit,
-                        keep_minutes=args.keep_minutes)
+                        keep_minutes=args.keep_minutes,
+                        hosts=LOOPBACK_HOSTS if args.host in LOOPBACK_HOSTS else None)
     try:
         app = create_app(settings)
     except CheckpointError as exc:
@@ -426,7 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Options below override the prompt. Every piece is checked bar by bar against its "
         "meter as it is written.")
     p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")
-    p.add_argument("--bars", type=int, help="length in bars (default 32, at most 512)")
+    p.add_argument("--bars", type=int, help=f"length in bars (default {DEFAULT_BARS}, at "
+                   f"most {MAX_BARS})")
     p.add_argument("--num", type=int, default=1, help="pieces to write (default 1)")
     p.add_argument("--seed", type=int, default=0, help="same seed, same pieces (default 0)")
     p.add_argument("--key", help="K: value, e.g. D, Ador, F#m")
@@ -503,7 +511,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: tunesmith serve --port 8000, then open http://127.0.0.1:8000/")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1; 0.0.0.0 for every one)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
     p.add_argument("--out", help="folder for rendered files (default: a temporary folder)")
     p.add_argument("--workers", type=int, default=1,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,15 +27,19 @@ from .generate import (
     header_values,
     sample,
 )
+from .limits import DEFAULT_BARS, check_request, checked_meter
 from .pretrained import DEFAULT_MODEL
-from .styles import FORM_VOICES, MAX_VOICES, Controls, guided_tokens, interpret
+from .styles import FORM_VOICES, Controls, guided_tokens, interpret
 
 if TYPE_CHECKING:
     from .evaluation.judges import Judges
 
-DEFAULT_BARS = 32
 # scale steps from the gong (the major key's tonic) to each Chinese mode's final note
 _PENTATONIC_DEGREE = {"gong": 0, "shang": 1, "jue": 2, "zhi": 4, "yu": 5}
+
+
+_SUFFIX_FORMATS = {".abc": "abc", ".mid": "mid", ".midi": "mid", ".wav": "wav", ".mp3": "mp3",
+                   ".svg": "svg", ".musicxml": "musicxml", ".xml": "musicxml"}
 
 
 @dataclass
@@ -54,14 +58,23 @@ class Piece:
         return parse(self.abc)
 
     def save(self, path: str | Path) -> Path:
-        """Write the piece in the format its suffix names (.abc .mid .wav .mp3 .svg
-        .musicxml)."""
+        """Write the piece to ``path`` in the format its suffix names (.abc .mid .midi .wav
+        .mp3 .svg .musicxml .xml)."""
         from .render import render
 
         path = Path(path)
-        fmt = path.suffix.lstrip(".").lower().replace("midi", "mid").replace("xml", "musicxml")
-        fmt = "musicxml" if fmt == "musicmusicxml" else fmt
-        return render(self.abc, path.with_suffix(""), [fmt])[fmt]
+        fmt = _SUFFIX_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise ValueError(f"{path}: cannot tell the format from {path.suffix!r}; use one "
+                             f"of {' '.join(_SUFFIX_FORMATS)}")
+        written = render(self.abc, path.with_suffix(""), [fmt])[fmt]
+        return written if written == path else written.replace(path)
+
+    def to_music21(self):
+        """The piece as a music21 Score (one Part per voice)."""
+        import music21
+
+        return music21.converter.parse(self.abc, format="abc")
 
 
 class Composer:
@@ -73,6 +86,8 @@ class Composer:
         self.tokenizer = checkpoint.tokenizer
         self.table = TokenTable(self.tokenizer)
         self._judges: Judges | None = None  # loaded on the first rerank
+        self._train_tunes = {(s["dimension"], s["name"]): s.get("train_tunes", 1)
+                             for s in checkpoint.styles}
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "cpu") -> Composer:
@@ -98,12 +113,23 @@ class Composer:
         ``num * rerank`` candidates are sampled in one batch and the best ``num`` kept (see
         ``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError`` (a server's
         guard)."""
-        if num < 1 or rerank < 1:
-            raise ValueError("num and rerank must be at least 1")
-        if voices is not None and not 1 <= voices <= MAX_VOICES:
-            raise ValueError(f"voices must be between 1 and {MAX_VOICES}")
+        key, meter = check_request(bars=bars, num=num, key=key, meter=meter, tempo=tempo,
+                                   voices=voices, temperature=temperature, top_k=top_k,
+                                   top_p=top_p, guidance=guidance, rerank=rerank)
         deadline = time.monotonic() + time_limit if time_limit else None
         controls = interpret(prompt)
+        if meter is None and controls.meter:  # a prompt's "in 7/3" is read, not obeyed
+            try:
+                controls.meter = checked_meter(controls.meter)
+            except ValueError as exc:
+                controls.notes.append(f"{exc}; the model chooses the meter")
+                controls.meter = None
+        unseen = {d: v for d, v in controls.labels.items()
+                  if self._train_tunes.get((d, v), 1) == 0}
+        if unseen:  # an untrained control token steers nowhere: let the model choose instead
+            controls.notes.append("this model saw no training tunes of " + ", ".join(
+                f"{d}={v}" for d, v in unseen.items()) + "; the model chooses instead")
+            controls.labels = {d: v for d, v in controls.labels.items() if d not in unseen}
         controls.key = key or controls.key
         controls.meter = meter or controls.meter
         controls.tempo = tempo or controls.tempo
@@ -175,14 +201,15 @@ class Composer:
             logits = decoder.step(ids)
             if plain is not None:
                 plain_logits = plain.step(ids)
-        pieces = []
+        pieces, name = [], _one_line(title, 200) if title else _title(prompt)
         for t, lp in zip(trackers, logp.tolist(), strict=True):
             body, written = tok.decode(t.log).strip(), header
             if canonical:
                 moved = to_key(Tune([("M", header["M"]), ("L", header["L"]),
                                      ("K", header["K"])], body), out_key)
                 body, written = moved.body.strip(), {**header, "K": moved.key}
-            abc = _abc(title or _title(prompt), written, controls.tempo, body, controls.voices)
+            abc = _abc(name, written, controls.tempo, body, controls.voices,
+                       labels.get("form"))
             notes = list(controls.notes)
             if not t.finished:
                 notes.append(f"stopped after {budget} tokens before {controls.bars} bars")
@@ -215,23 +242,25 @@ class Composer:
         tunes = [p.tune for p in pieces]
         heard = self._judges.keys(tunes)
         styles = self._judges.styles(tunes)
-        fits = []
+        fits, keyed = [], []
         for tune, key, style in zip(tunes, heard, styles, strict=True):
             written = key_label(tune)
-            fit = float(written is not None and decode(written) == key)
-            fit += sum(style.get(d) == v for d, v in asked.items())
-            fits.append(fit)
+            keyed.append(written is not None and decode(written) == key)
+            fits.append(float(keyed[-1]) + sum(style.get(d) == v for d, v in asked.items()))
         order = sorted(range(len(pieces)), key=lambda i: (-fits[i], -pieces[i].log_likelihood
                                                           / max(1, pieces[i].tokens)))
         for i in order:
-            pieces[i].notes.append(f"reranked: judges' fit {fits[i]:g} of "
-                                   f"{1 + len(asked)}, best of {len(pieces)} candidates")
+            heard_as = ", ".join(["its written key"] * keyed[i] + [
+                f"{d}={v}" for d, v in asked.items() if styles[i].get(d) == v]) or "no check met"
+            pieces[i].notes.append(f"chosen from {len(pieces)} candidates; the judges hear "
+                                   f"{heard_as} ({fits[i]:g} of {1 + len(asked)} checks)")
         return [pieces[i] for i in order]
 
     def _tracker(self, header: dict[str, str], bars: int, mode: str | None,
                  compasses: list[tuple[int, int]]) -> BarTracker | Voices:
         """Bars of the header's meter; one voice per compass (a single voice has no
-        compass); the top and bottom voices end on the tonic."""
+        compass); the top and bottom voices end on the tonic, the inner ones on the third
+        and fifth above it, so the last chord is the tonic triad."""
         bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
         key = parse_key(header["K"])
         tonic = None
@@ -247,33 +276,69 @@ class Composer:
         if voices == 1:
             return BarTracker(self.table, bar, bars, tonic)
         tags = [self.tokenizer.ids[f"[V:{v}]"] for v in range(1, voices + 1)]
-        parts = [BarTracker(self.table, bar, bars, tonic if v in (0, voices - 1) else None,
-                            compass=compass) for v, compass in enumerate(compasses)]
+        finals = [tonic if v in (0, voices - 1) else _above(tonic, 2 if v % 2 else 4)
+                  for v in range(voices)]
+        parts = [BarTracker(self.table, bar, bars, final, compass=compass)
+                 for final, compass in zip(finals, compasses, strict=True)]
         return Voices(self.table, parts, tags)
 
 
-# where each voice may go (MIDI, in the key the piece is printed in): singers' ranges, and
-# the strings' comfortable ranges for a quartet
-_SATB = ((60, 79), (55, 74), (48, 67), (40, 62))
-_STRINGS = ((55, 86), (55, 81), (48, 74), (36, 64))
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    compass: tuple[int, int]  # MIDI, in the key the piece is printed in
+    program: int  # General MIDI instrument
+
+
+# where each voice may go: singers' ranges, and the strings' comfortable ranges for a quartet
+_SATB = (_Part("Soprano", (60, 79), 52), _Part("Alto", (55, 74), 52),
+         _Part("Tenor", (48, 67), 52), _Part("Bass", (40, 62), 52))  # 52: choir aahs
+_STRINGS = (_Part("Violin I", (55, 86), 40), _Part("Violin II", (55, 81), 40),
+            _Part("Viola", (48, 74), 41), _Part("Cello", (36, 64), 42))
+_SUNG = ("chorale", "mass", "madrigal")
+
+
+def voice_parts(voices: int, form: str | None) -> list[_Part]:
+    """Each voice's part, top down: a quartet's strings, or soprano, alto, tenor and bass
+    spread over the voices (2: S B, 3: S T B, 5: S A T T B …); one voice is free. Sung
+    forms are sung (choir), other pieces in several voices are played on the piano."""
+    if voices == 1:
+        return [_Part("", (0, 127), 0)]
+    ranges = _STRINGS if form == "quartet" else _SATB
+    parts = [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
+    if form not in _SUNG and form != "quartet":
+        parts = [replace(p, name=f"Voice {v}", program=0) for v, p in enumerate(parts, 1)]
+    names = [p.name for p in parts]
+    return [replace(p, name=f"{p.name} {names[:v].count(p.name) + 1}")
+            if names.count(p.name) > 1 else p for v, p in enumerate(parts)]
 
 
 def voice_compasses(voices: int, form: str | None) -> list[tuple[int, int]]:
-    """The compass of each voice, top down: a quartet's strings or soprano, alto, tenor and
-    bass spread over the voices (2: S B, 3: S T B, 5: S A T T B …); one voice is free."""
-    if voices == 1:
-        return [(0, 127)]
-    ranges = _STRINGS if form == "quartet" else _SATB
-    return [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
+    """The compass of each voice, top down (see ``voice_parts``)."""
+    return [part.compass for part in voice_parts(voices, form)]
+
+
+def _above(tonic: tuple[str, str] | None, steps: int) -> tuple[str, str] | None:
+    """The note ``steps`` letters above the tonic, as the key signature spells it."""
+    if tonic is None:
+        return None
+    letters = "CDEFGAB"
+    return letters[(letters.index(tonic[0]) + steps) % 7], ""
+
+
+def _one_line(text: str, limit: int) -> str:
+    """Printable characters only (no NUL or lone surrogate for abcm2ps or a UTF-8 file to
+    choke on), one line, at most ``limit`` characters."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())[:limit]
 
 
 def _title(prompt: str) -> str:
-    words = " ".join(prompt.split())[:60]
+    words = _one_line(prompt, 60)
     return words[:1].upper() + words[1:] if words else "Untitled"
 
 
 def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
-         voices: int = 1) -> str:
+         voices: int = 1, form: str | None = None) -> str:
     lines = ["X:1", f"T:{title}", "C:tunesmith", f"M:{header['M']}", f"L:{header['L']}"]
     if tempo:
         lines.append(f"Q:1/4={tempo}")
@@ -285,5 +350,7 @@ def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
         # name every clef: abcm2ps switches an unnamed one mid-piece as the notes move
         clefs = {v: "bass" if sorted(p)[len(p) // 2] < 60 else "treble"
                  for v, p in pitches.items()}
-        body = voice_blocks(body, clefs)
+        parts = {str(v): part for v, part in enumerate(voice_parts(voices, form), 1)}
+        body = voice_blocks(body, clefs, names={v: p.name for v, p in parts.items()},
+                            programs={v: p.program for v, p in parts.items()})
     return "\n".join(lines + [body]) + "\n"

@@ -7,9 +7,10 @@ silent); lame encodes MP3; abcm2ps engraves SVG; music21 writes MusicXML.
 
 from __future__ import annotations
 
-import shutil
+import re
 import tempfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from .tools import PACKAGES, ToolError, run
 
@@ -49,14 +50,52 @@ def _mp3(wav: Path, out: Path) -> None:
         raise ToolError(f"lame wrote no MP3: {result.stderr[-500:]}")
 
 
-def _svg(abc_file: Path, out: Path) -> None:
+def _svg(abc: str, out: Path) -> None:
+    """One SVG of the whole tune. abcm2ps's one-SVG-a-tune mode (-g) overflows its buffer on
+    long scores (a 128-bar 4-voice chorale); then its pages (-v) are stacked into one SVG."""
     with tempfile.TemporaryDirectory(prefix="tunesmith-") as tmp:
-        result = run("abcm2ps", ["-g", "-O", str(Path(tmp) / "score.svg"), str(abc_file)],
+        # abcm2ps copies the file name into <title> byte by byte, which breaks UTF-8 for a
+        # name like 古典主义.abc: engrave an ASCII-named copy and title the SVG with T:
+        source = Path(tmp) / "tune.abc"
+        source.write_text(abc, encoding="utf-8")
+        result = run("abcm2ps", ["-g", "-O", str(Path(tmp) / "tune.svg"), str(source)],
                      timeout=60)
-        pages = sorted(Path(tmp).glob("*.svg"))
+        pages = sorted(Path(tmp).glob("tune*.svg"))
+        if not pages:
+            result = run("abcm2ps", ["-v", "-O", str(Path(tmp) / "page.svg"), str(source)],
+                         timeout=120)
+            pages = sorted(Path(tmp).glob("page*.svg"))
         if not pages:
             raise ToolError(f"abcm2ps wrote no SVG: {(result.stdout + result.stderr)[-500:]}")
-        shutil.copyfile(pages[0], out)  # -g writes one SVG per tune; we render one tune
+        texts = [page.read_text(encoding="utf-8", errors="replace") for page in pages]
+        svg = texts[0] if len(texts) == 1 else _stack(texts)
+        title = re.search(r"^T:(.*)$", abc, re.MULTILINE)
+        svg = re.sub(r"<title>.*?</title>", lambda _: "<title>" + escape(
+            title.group(1).strip() if title else "score") + "</title>", svg, count=1)
+        out.write_text(svg, encoding="utf-8")
+
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_SIZE = re.compile(r'width="([\d.]+)px" height="([\d.]+)px"')
+
+
+def _stack(pages: list[str]) -> str:
+    """abcm2ps's pages, one under the other, as one SVG document."""
+    parts, width, height = [], 0.0, 0.0
+    for page in pages:
+        opening = _SVG_OPEN.search(page)
+        size = _SIZE.search(opening.group()) if opening else None
+        if size is None:
+            raise ToolError("abcm2ps wrote a page without a size; cannot join its pages")
+        w, h = float(size.group(1)), float(size.group(2))
+        inner = page[opening.end():page.rindex("</svg>")]
+        inner = re.sub(r"<title>.*?</title>", "", inner, count=1)
+        parts.append(f'<svg y="{height:.2f}" width="{w:.2f}" height="{h:.2f}">{inner}</svg>')
+        width, height = max(width, w), height + h
+    return ('<?xml version="1.0" standalone="no"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+            'version="1.1" xmlns:xlink="http://www.w3.org/1999/xlink" color="black" '
+            f'width="{width:.2f}px" height="{height:.2f}px">\n<title>score</title>\n'
+            + "\n".join(parts) + "\n</svg>\n")
 
 
 def _musicxml(abc: str, out: Path) -> None:
@@ -69,31 +108,56 @@ def _musicxml(abc: str, out: Path) -> None:
         raise ToolError(f"music21 could not convert the tune to MusicXML: {exc}") from None
 
 
+class RenderError(ToolError):
+    """Some formats could not be made; the ABC and the others were written all the same."""
+
+    def __init__(self, failed: dict[str, str], written: dict[str, Path]):
+        self.failed, self.written = failed, written
+        super().__init__("; ".join(f"{fmt}: {why}" for fmt, why in failed.items())
+                         + f" (written: {', '.join(str(p) for p in written.values())})")
+
+
 def render(abc: str, stem: str | Path, formats: list[str] | tuple[str, ...]) -> dict[str, Path]:
-    """Write ``stem.<format>`` for each format; returns format → path. Unknown formats and
-    missing tools raise ``ToolError`` with the fix."""
+    """Write ``stem.<format>`` for each format; returns format → path. Unknown formats raise
+    ``ToolError``. A format that fails (a missing tool, a score too long for it) does not
+    stop the others: ``RenderError`` then names it and holds what was written (the ABC
+    first, when it was asked for)."""
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ToolError(f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    paths: dict[str, Path] = {}
-    abc_file = stem.with_suffix(".abc")
-    abc_file.write_text(abc, encoding="utf-8")
-    paths["abc"] = abc_file
-    if {"mid", "wav", "mp3"} & set(formats):
-        paths["mid"] = stem.with_suffix(".mid")
-        _midi(abc_file, paths["mid"])
-    if {"wav", "mp3"} & set(formats):
-        paths["wav"] = stem.with_suffix(".wav")
-        _wav(paths["mid"], paths["wav"])
-    if "mp3" in formats:
-        paths["mp3"] = stem.with_suffix(".mp3")
-        _mp3(paths["wav"], paths["mp3"])
-    if "svg" in formats:
-        paths["svg"] = stem.with_suffix(".svg")
-        _svg(abc_file, paths["svg"])
-    if "musicxml" in formats:
-        paths["musicxml"] = stem.with_suffix(".musicxml")
-        _musicxml(abc, paths["musicxml"])
-    return {f: p for f, p in paths.items() if f in formats}
+    with tempfile.TemporaryDirectory(prefix="tunesmith-") as tmp:
+        # the tools read the ABC from a file; it stays beside the outputs only if asked for
+        source = stem.with_suffix(".abc") if "abc" in formats else Path(tmp) / "tune.abc"
+        source.write_text(abc, encoding="utf-8")
+        paths, failed = _make(abc, source, stem, formats)
+    written = {f: p for f, p in paths.items() if f in formats}
+    failed = {f: why for f, why in failed.items() if f in formats}
+    if failed:
+        raise RenderError(failed, written)
+    return written
+
+
+def _make(abc: str, source: Path, stem: Path, formats: list[str] | tuple[str, ...]
+          ) -> tuple[dict[str, Path], dict[str, str]]:
+    """Each format asked (and the ones it is made from), in order; what was made, what not."""
+    paths, failed = {"abc": source}, {}
+    steps = [("mid", ("mid", "wav", "mp3"), lambda p: _midi(source, p)),
+             ("wav", ("wav", "mp3"), lambda p: _wav(paths["mid"], p)),
+             ("mp3", ("mp3",), lambda p: _mp3(paths["wav"], p)),
+             ("svg", ("svg",), lambda p: _svg(abc, p)),
+             ("musicxml", ("musicxml",), lambda p: _musicxml(abc, p))]
+    needs = {"wav": "mid", "mp3": "wav"}
+    for fmt, wanted_for, make in steps:
+        if not set(wanted_for) & set(formats):
+            continue
+        if needs.get(fmt) in failed:
+            failed[fmt] = f"needs {needs[fmt]}, which failed: {failed[needs[fmt]]}"
+            continue
+        try:
+            make(stem.with_suffix(f".{fmt}"))
+            paths[fmt] = stem.with_suffix(f".{fmt}")
+        except ToolError as exc:
+            failed[fmt] = str(exc)
+    return paths, failed

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .limits import MAX_BARS, MAX_VOICES, TEMPO
+
 
 @dataclass(frozen=True)
 class Style:
@@ -125,7 +127,6 @@ FORM_METER = {"reel": "4/4", "jig": "6/8", "slip jig": "9/8", "hornpipe": "4/4",
 # How many voices a form is written in when the prompt does not say: the most common count
 # among the training pieces of that form (chorales SATB, quartets, masses 4; madrigals 5).
 FORM_VOICES = {"chorale": 4, "quartet": 4, "mass": 4, "madrigal": 5}
-MAX_VOICES = 8
 _MODE_WORDS = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix",
                "phrygian": "phr", "lydian": "lyd", "locrian": "loc", "大调": "", "小调": "m"}
 _KEY_EN = re.compile(r"(?<![A-Za-z])(?:in\s+)?([A-G])(#|b|♯|♭|\s+sharp|\s+flat)?"
@@ -206,7 +207,9 @@ def interpret(prompt: str) -> Controls:
     if c.meter and ("meter", c.meter) in BY_NAME:
         c.labels["meter"] = c.meter
     if m := _BARS.search(text):
-        c.bars = max(1, min(int(m.group(1)), 512))
+        c.bars = max(1, min(int(m.group(1)), MAX_BARS))
+        if int(m.group(1)) > MAX_BARS:
+            c.notes.append(f"{m.group(1)} bars asked; tunesmith writes at most {MAX_BARS}")
     if m := _VOICES.search(text):
         count = (m.group(1) or "4").lower()
         c.voices = _NUMBER_WORDS.get(count) or max(1, int(count))
@@ -214,7 +217,7 @@ def interpret(prompt: str) -> Controls:
             c.notes.append(f"{c.voices} voices asked; tunesmith writes at most {MAX_VOICES}")
             c.voices = MAX_VOICES
     if m := _TEMPO.search(text):
-        c.tempo = max(20, min(int(m.group(1)), 300))
+        c.tempo = max(TEMPO[0], min(int(m.group(1)), TEMPO[1]))
     else:
         c.tempo = next((bpm for word, bpm in _TEMPO_WORDS.items()
                         if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", lower)),

@@ -14,7 +14,7 @@ from .lexer import Kind, lex
 
 def voice_bars(body: str) -> dict[str, list[str]]:
     """Each voice's bars, barline included, in order of first appearance, from either
-    layout; line breaks and the voice switches themselves are dropped."""
+    layout; line breaks, comments and the voice switches themselves are dropped."""
     bars: dict[str, list[str]] = {}
     voice, pending = "1", ""
     for atom in lex(body):
@@ -25,20 +25,26 @@ def voice_bars(body: str) -> dict[str, list[str]]:
         elif atom.kind is Kind.BAR:
             bars.setdefault(voice, []).append((pending + atom.text).strip())
             pending = ""
-        elif atom.kind is not Kind.NEWLINE:
+        elif atom.kind not in (Kind.NEWLINE, Kind.COMMENT):  # nor %%MIDI lines
             pending += atom.text
     if pending.strip():
         bars.setdefault(voice, []).append(pending.strip())
     return bars
 
 
-def voice_blocks(body: str, clefs: dict[str, str] | None = None, bars_per_line: int = 4) -> str:
+def voice_blocks(body: str, clefs: dict[str, str] | None = None, bars_per_line: int = 4,
+                 names: dict[str, str] | None = None,
+                 programs: dict[str, int] | None = None) -> str:
     """The interleaved body as one ``V:`` block per voice, ``bars_per_line`` bars a line;
-    ``clefs`` maps a voice to the clef its ``V:`` line names (``{"4": "bass"}``)."""
-    clefs = clefs or {}
+    ``clefs`` maps a voice to the clef its ``V:`` line names (``{"4": "bass"}``), ``names``
+    to the name printed at its staff, ``programs`` to its General MIDI instrument."""
+    clefs, names, programs = clefs or {}, names or {}, programs or {}
     lines = []
     for voice, bars in voice_bars(body).items():
-        lines.append(f"V:{voice}" + (f" clef={clefs[voice]}" if voice in clefs else ""))
+        lines.append(f"V:{voice}" + (f" clef={clefs[voice]}" if voice in clefs else "")
+                     + (f' nm="{names[voice]}"' if voice in names else ""))
+        if voice in programs:
+            lines.append(f"%%MIDI program {programs[voice]}")
         lines += [" ".join(bars[i:i + bars_per_line]) for i in range(0, len(bars), bars_per_line)]
     return "\n".join(lines)
 

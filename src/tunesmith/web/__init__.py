@@ -1,5 +1,5 @@
 """The browser front end: ``tunesmith serve``."""
 
-from .app import GenerateRequest, Settings, create_app
+from .app import LOOPBACK_HOSTS, GenerateRequest, Settings, create_app
 
-__all__ = ["GenerateRequest", "Settings", "create_app"]
+__all__ = ["LOOPBACK_HOSTS", "GenerateRequest", "Settings", "create_app"]

@@ -21,13 +21,17 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from swagger_ui_bundle import swagger_ui_path
 
+from .. import limits
 from ..composer import Composer
-from ..render import render
-from ..styles import MAX_VOICES
+from ..render import RenderError, render
 from ..tools import ToolError
 
 log = logging.getLogger("tunesmith.web")
@@ -45,18 +49,30 @@ class GenerateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     prompt: str = Field("", max_length=500, description="the style, in English or Chinese")
-    bars: int = Field(32, ge=1, le=256)
-    num: int = Field(1, ge=1, le=8, description="candidates")
+    bars: int = Field(limits.DEFAULT_BARS, ge=1, le=limits.MAX_BARS)
+    num: int = Field(1, ge=1, le=limits.MAX_NUM, description="pieces")
     seed: int | None = Field(None, ge=0, le=2**31 - 1, description="none: a random seed")
-    key: str | None = Field(None, pattern=r"^[A-G][#b]?(m|min|maj|dor|mix|phr|lyd|loc)?$")
-    meter: str | None = Field(None, pattern=r"^\d{1,2}/(1|2|4|8|16)$")
-    tempo: int | None = Field(None, ge=20, le=300)
-    voices: int | None = Field(None, ge=1, le=MAX_VOICES,
+    key: str | None = Field(None, max_length=40, description="e.g. D, F#m, Ador, Bb mixolydian")
+    meter: str | None = Field(None, max_length=20, description="e.g. 4/4, 6/8, 3/2, C")
+    tempo: int | None = Field(None, ge=limits.TEMPO[0], le=limits.TEMPO[1])
+    voices: int | None = Field(None, ge=1, le=limits.MAX_VOICES,
                                description="none: as the style is usually written")
-    temperature: float = Field(1.0, gt=0, le=2)
-    top_p: float = Field(0.95, gt=0, le=1)
+    temperature: float = Field(1.0, gt=0, le=limits.MAX_TEMPERATURE, allow_inf_nan=False)
+    top_p: float = Field(0.95, gt=0, le=1, allow_inf_nan=False)
+    guidance: float = Field(1.0, ge=0, le=limits.MAX_GUIDANCE, allow_inf_nan=False,
+                            description="pull toward the asked style; 1 = off")
     formats: list[Literal["mid", "wav", "mp3", "svg", "musicxml"]] = Field(
         default_factory=lambda: ["mid", "wav", "svg"], max_length=5)
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, value: str | None) -> str | None:
+        return None if value is None else limits.checked_key(value)
+
+    @field_validator("meter")
+    @classmethod
+    def _meter(cls, value: str | None) -> str | None:
+        return None if value is None else limits.checked_meter(value)
 
 
 @dataclass
@@ -68,6 +84,12 @@ class Settings:
     time_limit: float = 60.0  # seconds per request, generation and rendering
     keep_minutes: float = 60.0
     max_body: int = 16_384  # bytes
+    # Host headers answered; None answers any. A server bound to loopback answers only
+    # loopback names, so a web page elsewhere cannot reach it by DNS rebinding.
+    hosts: tuple[str, ...] | None = None
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class BodyLimit:
@@ -115,7 +137,7 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
     running = asyncio.Semaphore(settings.workers)
     load = {"running": 0, "waiting": 0, "served": 0, "rejected": 0}
 
-    app = FastAPI(title="tunesmith", version="0.1.0",
+    app = FastAPI(title="tunesmith", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Style-conditioned music in ABC notation: a prompt in, "
                               "a score, MIDI and audio out.")
 
@@ -128,10 +150,22 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
         return response
 
     app.add_middleware(BodyLimit, limit=settings.max_body)
+    if settings.hosts is not None:
+        app.add_middleware(TrustedHostMiddleware,
+                           allowed_hosts=[f"[{h}]" if ":" in h else h for h in settings.hosts])
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """422 naming each bad field. The input is not echoed: NaN or a lone surrogate in it
+        cannot be written as JSON, which made the default handler fail with a 500."""
+        return JSONResponse({"detail": [
+            {"loc": [_text(str(part)) for part in e.get("loc", ())],
+             "msg": _text(str(e.get("msg", ""))), "type": e.get("type", "")}
+            for e in exc.errors()]}, 422)
 
     @app.get("/api/health")
     async def health() -> dict:
-        return {"status": "ok", "model": str(composer.checkpoint.path), **load}
+        return {"status": "ok", "model": composer.checkpoint.path.name, **load}
 
     @app.get("/api/styles")
     async def styles() -> list[dict]:
@@ -177,7 +211,18 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
     async def page() -> str:
         return (STATIC / "index.html").read_text(encoding="utf-8")
 
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        """Swagger UI from the swagger-ui-bundle package: FastAPI's default loads it from a
+        CDN, which leaves the page blank offline."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="tunesmith API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png")
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
     app.state.out, app.state.settings = out, settings
     return app
 
@@ -193,20 +238,26 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path,
                                    seed=seed, key=request.key, meter=request.meter,
                                    tempo=request.tempo, temperature=request.temperature,
                                    top_p=request.top_p, voices=request.voices,
-                                   time_limit=settings.time_limit)
+                                   guidance=request.guidance, time_limit=settings.time_limit)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     run = secrets.token_hex(8)
     results = []
     for n, piece in enumerate(pieces, 1):
+        failed: dict[str, str] = {}
         try:
             written = render(piece.abc, out / run / f"piece-{n}", ["abc", *request.formats])
-        except ToolError as exc:
-            raise HTTPException(500, f"rendering failed: {exc}") from None
+        except RenderError as exc:  # the music is never lost to a renderer
+            written, failed = exc.written, exc.failed
+        except ToolError as exc:  # the tools name their files: no server path goes out
+            raise HTTPException(500, "rendering failed: " + str(exc).replace(str(out), "…")
+                                ) from None
         results.append({"abc": piece.abc, "title": piece.tune.get("T") or "", "seed": seed,
                         "log_likelihood": piece.log_likelihood, "notes": piece.notes,
                         "files": {fmt: f"/files/{run}/{path.name}"
-                                  for fmt, path in written.items()}})
+                                  for fmt, path in written.items()},
+                        "failed": {fmt: why.replace(str(out), "…")
+                                   for fmt, why in failed.items()}})
     controls = pieces[0].controls
     return {"id": run, "seed": seed, "controls": {"labels": controls.labels,
                                                   "key": controls.key,
@@ -214,6 +265,11 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path,
                                                   "tempo": controls.tempo,
                                                   "bars": controls.bars},
             "pieces": results, "seconds": round(time.monotonic() - start, 3)}
+
+
+def _text(value: str) -> str:
+    """``value`` with anything JSON-as-UTF-8 cannot carry (lone surrogates) replaced."""
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _clean(out: Path, keep_minutes: float) -> None:

@@ -32,7 +32,7 @@ async function loadStyles() {
 }
 
 function request() {
-  const body = { prompt: $("prompt").value, bars: Number($("bars").value || 16),
+  const body = { prompt: $("prompt").value, bars: Number($("bars").value || 32),
                  formats: ["mid", "wav", "svg", "musicxml"] };
   for (const name of ["key", "meter"]) if ($(name).value.trim()) body[name] = $(name).value.trim();
   for (const name of ["tempo", "voices", "seed"]) if ($(name).value !== "") body[name] = Number($(name).value);
@@ -43,14 +43,16 @@ function show(answer, piece) {
   $("result").hidden = false;
   $("title").textContent = piece.title;
   const labels = Object.entries(answer.controls.labels).map(([d, v]) => `${d}=${v}`);
+  const failed = Object.entries(piece.failed || {}).map(([f, why]) => `no ${f}: ${why}`);
   $("read-as").textContent = `seed ${piece.seed} · ${labels.join(", ")}` +
-    (piece.notes.length ? ` · ${piece.notes.join("; ")}` : "");
+    [...piece.notes, ...failed].map((n) => ` · ${n}`).join("");
   const score = document.createElement("img");
   score.className = "score";
   score.alt = `score of ${piece.title}`;
   score.src = piece.files.svg;
-  $("score").replaceChildren(score);
-  $("player").src = piece.files.wav;
+  $("score").replaceChildren(...(piece.files.svg ? [score] : []));
+  if (piece.files.wav) $("player").src = piece.files.wav;
+  else $("player").removeAttribute("src");
   $("downloads").replaceChildren(...Object.entries(piece.files).map(([format, url]) => {
     const link = document.createElement("a");
     link.href = url;
