@@ -44,6 +44,14 @@ def test_the_issue_prompts_give_valid_pieces_in_the_asked_style(default, prompt,
         assert (tune.key, tune.meter) == ("D", "4/4")
 
 
+def test_open_controls_are_chosen_to_fit_the_ones_given(default):
+    # Irish reels have no period in the corpus: choosing one from the first token's prior
+    # alone gave "an Irish reel" Palestrina's period (renaissance) and music to match
+    for seed in range(6):
+        labels = default.generate("a lively Irish reel in D", bars=2, seed=seed)[0].controls.labels
+        assert "period" not in labels, labels
+
+
 def test_guidance_moves_its_music_toward_the_asked_style(default):
     plain = default.generate("a lively Irish reel in D", bars=8, seed=3)[0]
     guided = default.generate("a lively Irish reel in D", bars=8, seed=3, guidance=3.0)[0]

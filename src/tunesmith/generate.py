@@ -385,7 +385,10 @@ def complete_controls(model: torch.nn.Module, tokenizer: Tokenizer, labels: dict
     Every training tune's prefix names its form, mode and meter, so a prefix with gaps is
     one the model never saw. Walking the dimensions in training order, the model picks a
     label for each open one, or skips ahead to a later dimension's token (folk tunes have
-    no period), but never past a label the prompt gave.
+    no period), but never past a label the prompt gave. A choice made before a given label
+    is weighed by how likely the model finds that label after it: the period of "an Irish
+    reel" is chosen as P(period) P(irish | period), so it is almost always none, where the
+    next-token prior alone would often pick Palestrina's.
     """
     chosen = dict(labels)
     ids = [tokenizer.bos_id]
@@ -398,19 +401,25 @@ def complete_controls(model: torch.nn.Module, tokenizer: Tokenizer, labels: dict
             pos += 1
             continue
         candidates: dict[int, tuple[int, str]] = {}  # token id → (dimension index, label)
+        then = None  # the next label the prompt gave, as a token id
         for j in range(pos, len(DIMENSIONS)):
             given = chosen.get(DIMENSIONS[j])
             for style in TAXONOMY:
                 if style.dimension == DIMENSIONS[j] and given in (None, style.name) \
                         and style.token in tokenizer.ids:
                     candidates[tokenizer.ids[style.token]] = (j, style.name)
+                    then = tokenizer.ids[style.token] if given is not None else then
             if given is not None:
                 break
         if not candidates:
             break
         allowed = torch.zeros(len(tokenizer), dtype=torch.bool)
         allowed[list(candidates)] = True
-        logits = Decoder(model, ids, 1).start()
+        logits = torch.log_softmax(Decoder(model, ids, 1).start().float(), dim=-1)
+        for tid in candidates:  # P(candidate) P(the given label next | candidate)
+            if then is not None and tid != then:
+                after = torch.log_softmax(Decoder(model, ids + [tid], 1).start().float(), -1)
+                logits[0, tid] += after[0, then]
         tid = int(sample(logits, allowed, options, generator)[0][0])
         j, name = candidates[tid]
         chosen[DIMENSIONS[j]] = name
