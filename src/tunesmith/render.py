@@ -72,6 +72,7 @@ def _svg(abc: str, out: Path) -> None:
         title = re.search(r"^T:(.*)$", abc, re.MULTILINE)
         svg = re.sub(r"<title>.*?</title>", lambda _: "<title>" + escape(
             title.group(1).strip() if title else "score") + "</title>", svg, count=1)
+        svg = re.sub(r"<!-- CommandLine:.*?-->\n?", "", svg)  # names a temporary folder
         out.write_text(svg, encoding="utf-8")
 
 
