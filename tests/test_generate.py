@@ -244,6 +244,7 @@ def test_cli_errors_are_clear(tmp_path, capsys):
 
 @pytest.mark.parametrize("option, value, named", [
     ("--meter", "7/0", "meter"), ("--meter", "0/4", "meter"), ("--meter", "abc", "meter"),
+    ("--meter", "1/8", "meter"),  # a bar of one eighth: too short to write a tune in
     ("--temperature", "nan", "temperature"), ("--bars", "0", "bars"),
     ("--bars", "100000", "bars"), ("--key", "H", "key"), ("--tempo", "-5", "tempo"),
     ("--top-k", "-5", "top_k"), ("--guidance", "inf", "guidance"), ("--num", "0", "num"),

@@ -40,9 +40,11 @@ def checked_meter(value: str) -> str:
     if text in ("C", "C|"):
         return text
     m = _METER.fullmatch(text)
-    if not m or not 1 <= int(m[1]) <= METER_BEATS or int(m[2]) not in METER_NOTES:
+    if not m or not 1 <= int(m[1]) <= METER_BEATS or int(m[2]) not in METER_NOTES \
+            or int(m[1]) * 4 < int(m[2]):
         raise ValueError(f"meter {value[:20]!r}: write beats/note with 1-{METER_BEATS} beats of "
-                         f"{', '.join(map(str, METER_NOTES))}, e.g. 4/4, 6/8, 3/2, or C")
+                         f"{', '.join(map(str, METER_NOTES))} and at least a quarter note a "
+                         "bar, e.g. 4/4, 6/8, 3/2, or C")
     return f"{int(m[1])}/{int(m[2])}"
 
 
