@@ -148,6 +148,7 @@ def test_render_writes_real_files(composer, tmp_path):
     assert music21.converter.parse(paths["musicxml"]).flatten().notes
     assert paths["mp3"].stat().st_size > 10_000
     # the path asked is the path written, whichever spelling of the suffix
+    assert "Music21" not in paths["musicxml"].read_text()  # the ABC's C:, not music21's
     assert piece.save(tmp_path / "jig2.xml") == tmp_path / "jig2.xml"
     assert music21.converter.parse(tmp_path / "jig2.xml").flatten().notes
     assert piece.save(tmp_path / "jig2.midi").read_bytes()[:4] == b"MThd"

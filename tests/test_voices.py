@@ -112,6 +112,8 @@ def test_each_voice_is_named_and_played_by_its_instrument_in_the_midi(default, t
     heard = [next(iter(part.recurse().getElementsByClass("Instrument"))).midiProgram
              for part in midi.parts if part.recurse().notes]
     assert heard == programs, piece.abc
+    xml = music21.converter.parse(piece.save(tmp_path / "piece.musicxml"))
+    assert [part.partName for part in xml.parts] == names
 
 
 @pytest.mark.parametrize("prompt, form", [("a Bach chorale in G", "chorale"),

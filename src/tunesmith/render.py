@@ -99,11 +99,23 @@ def _stack(pages: list[str]) -> str:
             + "\n".join(parts) + "\n</svg>\n")
 
 
+_VOICE_NAME = re.compile(r'^V:\S+[^\n]*?\bnm="([^"]*)"', re.MULTILINE)
+
+
 def _musicxml(abc: str, out: Path) -> None:
     import music21
 
     try:
         score = music21.converter.parse(abc, format="abc")
+        # music21 reads no V: names and signs a score without C: "Music21": name each part
+        # as its V: line does, and leave the composer to the ABC
+        names = _VOICE_NAME.findall(abc)
+        parts = list(getattr(score, "parts", []))
+        if len(names) == len(parts):
+            for part, name in zip(parts, names, strict=True):
+                part.partName = name
+        if score.metadata is not None and not re.search(r"^C:", abc, re.MULTILINE):
+            score.metadata.composer = ""
         score.write("musicxml", fp=str(out))
     except Exception as exc:  # music21 raises many types for notation it cannot read
         raise ToolError(f"music21 could not convert the tune to MusicXML: {exc}") from None
