@@ -355,3 +355,9 @@ def test_a_style_the_model_never_saw_is_said_and_left_to_the_model(composer):
     piece = composer.generate(f"a {unseen}", bars=2)[0]
     assert any(f"saw no training tunes of form={unseen}" in n for n in piece.notes)
     assert piece.controls.labels.get("form") != unseen and validate(parse(piece.abc)) == []
+
+
+def test_a_list_of_prompts_gives_each_prompts_pieces_in_turn(composer):
+    pieces = composer.generate(["an air", "a slip jig"], bars=2, num=2, seed=4)
+    assert [p.controls.labels["form"] for p in pieces] == ["air", "air", "slip jig", "slip jig"]
+    assert pieces[2].abc == composer.generate("a slip jig", bars=2, num=2, seed=4)[0].abc

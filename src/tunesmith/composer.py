@@ -98,7 +98,7 @@ class Composer:
                                   "installation; pass a checkpoint from `tunesmith train`")
         return cls(load_checkpoint(path, device))
 
-    def generate(self, prompt: str = "", bars: int | None = None, *, num: int = 1,
+    def generate(self, prompt: str | list[str] = "", bars: int | None = None, *, num: int = 1,
                  seed: int = 0, key: str | None = None, meter: str | None = None,
                  tempo: int | None = None, temperature: float = 1.0, top_k: int = 0,
                  top_p: float = 0.95, title: str | None = None,
@@ -112,7 +112,12 @@ class Composer:
         from its logits without them; 1 = off, costs a second decoder). With ``rerank`` > 1,
         ``num * rerank`` candidates are sampled in one batch and the best ``num`` kept (see
         ``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError`` (a server's
-        guard)."""
+        guard). A list of prompts gives each prompt's pieces in turn."""
+        if not isinstance(prompt, str):
+            return [piece for text in prompt for piece in self.generate(
+                text, bars, num=num, seed=seed, key=key, meter=meter, tempo=tempo,
+                temperature=temperature, top_k=top_k, top_p=top_p, title=title,
+                time_limit=time_limit, rerank=rerank, voices=voices, guidance=guidance)]
         key, meter = check_request(bars=bars, num=num, key=key, meter=meter, tempo=tempo,
                                    voices=voices, temperature=temperature, top_k=top_k,
                                    top_p=top_p, guidance=guidance, rerank=rerank)
