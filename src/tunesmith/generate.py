@@ -401,25 +401,26 @@ def complete_controls(model: torch.nn.Module, tokenizer: Tokenizer, labels: dict
             pos += 1
             continue
         candidates: dict[int, tuple[int, str]] = {}  # token id → (dimension index, label)
-        then = None  # the next label the prompt gave, as a token id
         for j in range(pos, len(DIMENSIONS)):
             given = chosen.get(DIMENSIONS[j])
             for style in TAXONOMY:
                 if style.dimension == DIMENSIONS[j] and given in (None, style.name) \
                         and style.token in tokenizer.ids:
                     candidates[tokenizer.ids[style.token]] = (j, style.name)
-                    then = tokenizer.ids[style.token] if given is not None else then
             if given is not None:
                 break
         if not candidates:
             break
         allowed = torch.zeros(len(tokenizer), dtype=torch.bool)
         allowed[list(candidates)] = True
-        logits = torch.log_softmax(Decoder(model, ids, 1).start().float(), dim=-1)
-        for tid in candidates:  # P(candidate) P(the given label next | candidate)
-            if then is not None and tid != then:
-                after = torch.log_softmax(Decoder(model, ids + [tid], 1).start().float(), -1)
-                logits[0, tid] += after[0, then]
+        # the next label the prompt gave, if any: the last candidate, from a given dimension
+        then = next((tid for tid, (j, _) in candidates.items() if DIMENSIONS[j] in chosen), None)
+        rows = torch.tensor(list(candidates))
+        decoder = Decoder(model, ids, len(rows))  # one row per candidate
+        logits = torch.log_softmax(decoder.start(), dim=-1)[:1]
+        if then is not None:  # P(candidate) P(the given label next | candidate), one batch
+            after = torch.log_softmax(decoder.step(rows), dim=-1)[:, then]
+            logits[0, rows] += torch.where(rows == then, 0.0, after)
         tid = int(sample(logits, allowed, options, generator)[0][0])
         j, name = candidates[tid]
         chosen[DIMENSIONS[j]] = name

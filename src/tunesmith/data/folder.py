@@ -27,11 +27,12 @@ def folder_files(folder: Path, unread: list[Skip] | None = None) -> list[Path]:
 
     for root, dirs, names in os.walk(folder, onerror=not_listed, followlinks=True):
         here = Path(root)
-        if here.resolve() in seen:
+        real = here.resolve()
+        if real in seen:
             unread.append(Skip(str(here), "link loop: a link back to a folder already read"))
             dirs[:] = []
             continue
-        seen.add(here.resolve())
+        seen.add(real)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in names:
             path = here / name
