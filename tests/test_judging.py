@@ -179,6 +179,23 @@ def test_the_style_classifier_learns_two_styles():
     assert "period" not in verdicts[0]  # no tune was labelled with one
 
 
+def test_the_style_classifier_hears_music_not_spelling():
+    """The same tune in another key, unit length or common-time sign reads the same."""
+    from tunesmith.abc.canonical import relength
+    from tunesmith.abc.transpose import transpose
+    from tunesmith.models.style_classifier import features
+
+    head, body = D_MAJOR.split("K:D\n")
+    heard = features(parse(D_MAJOR))
+    respelt = [transpose(parse(D_MAJOR), 3),
+               parse(D_MAJOR.replace("M:4/4", "M:C|")),
+               parse(head.replace("L:1/8", "L:1/16") + "K:D\n"
+                     + relength(body, Fraction(1, 8), Fraction(1, 16)))]
+    assert "D8" in respelt[2].body  # the four-beat D, now in sixteenths
+    assert all(features(t) == heard for t in respelt)
+    assert features(parse(D_MAJOR.replace("d2 f2", "d2 g2"))) != heard  # other music is not
+
+
 def test_real_tunes_alike_fall_back_to_all():
     real = [tune("A") for _ in range(12)]
     for i, t in enumerate(real):

@@ -1,8 +1,11 @@
 """Style classifier: tradition, form and period of a tune from its ABC alone.
 
-A judge independent of the generator: it reads the written music (meter, unit length, key
-mode, and n-grams of 1–3 notation atoms with their lengths), never the generator's control
-tokens or vocabulary. The n-grams are hashed into a fixed table (fastText's trick), averaged,
+A judge independent of the generator: it reads the written music (meter, key mode, and n-grams
+of 1–3 notation atoms with their lengths), never the generator's control tokens or vocabulary.
+It reads every tune in one spelling (``canonical``: tonic C, ``L:1/8``, common time as 4/4), so
+it hears the music and not the transcriber: the corpora write Chinese songs in ``L:1/16`` and
+O'Neill's reels in ``M:C|``, and a judge that learnt those habits would call the same song in
+``L:1/8`` Scottish. The n-grams are hashed into a fixed table (fastText's trick), averaged,
 and each style dimension gets its own linear head; a tune without a label in a dimension
 is left out of that head's loss. Small, fast on a CPU, and good at what style mostly is:
 recurring figures and rhythms.
@@ -11,17 +14,20 @@ recurring figures and rhythms.
 from __future__ import annotations
 
 import zlib
+from contextlib import suppress
 
 import torch
 import torch.nn as nn
 
 from ..abc import Tune, music_atoms, parse_key
+from ..abc.canonical import canonical
 from ..abc.tune import AbcError
 from ..abc.voices import interleaved
 
 DIMENSIONS = ("tradition", "form", "period")
 BUCKETS = 1 << 15
 MAX_ATOMS = 1500  # long scores: the opening 1,500 atoms say enough about the style
+COMMON_TIME = {"C", "C|", "2/2", "4/4"}  # one bar of four quarter notes, however it is written
 
 
 def features(tune: Tune) -> list[int]:
@@ -30,7 +36,10 @@ def features(tune: Tune) -> list[int]:
         mode = parse_key(tune.key).mode
     except AbcError:
         mode = "none"
-    words = [f"M:{tune.meter}", f"L:{tune.unit_length}", f"mode:{mode}"]
+    with suppress(AbcError):  # no key, or a length L:1/8 cannot write: read it as written
+        tune = canonical(tune)
+    meter = "4/4" if tune.meter in COMMON_TIME else tune.meter
+    words = [f"M:{meter}", f"mode:{mode}"]
     # voices as the corpus writes them, bar by bar, whichever layout the tune has
     atoms = [a.text for a in music_atoms(interleaved(tune.body))][:MAX_ATOMS]
     for n in (1, 2, 3):
