@@ -24,6 +24,7 @@ from .generate import (
     Voices,
     choose_header,
     complete_controls,
+    explicit_repeats,
     header_values,
     sample,
 )
@@ -208,7 +209,8 @@ class Composer:
                 plain_logits = plain.step(ids)
         pieces, name = [], _one_line(title, 200) if title else _title(prompt)
         for t, lp in zip(trackers, logp.tolist(), strict=True):
-            body, written = tok.decode(t.log).strip(), header
+            tags = t.tags if isinstance(t, Voices) else []
+            body, written = tok.decode(explicit_repeats(t.log, self.table, tags)).strip(), header
             if canonical:
                 moved = to_key(Tune([("M", header["M"]), ("L", header["L"]),
                                      ("K", header["K"])], body), out_key)

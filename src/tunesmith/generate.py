@@ -79,6 +79,8 @@ class TokenTable:
             self.by_length.setdefault(value, torch.zeros(n, dtype=torch.bool))[i] = True
         ids = tokenizer.ids
         self.bar = {b: ids[b] for b in _BARLINES if b in ids}
+        # a bare :| can be given its |: afterwards (``explicit_repeats``)
+        self.implicit_repeats = all(b in self.bar for b in ("|:", ":|", "::"))
         if "|" not in self.bar or not any(v == GRID for v in self.by_length):
             raise ValueError("vocabulary lacks '|' or half-unit notes; cannot constrain bars")
         self.space, self.newline = ids.get(" "), ids.get("\n")
@@ -206,13 +208,18 @@ class BarTracker:
                 mask = t.notes_up_to(rem, pitched_only=True, exactly=self.last)
             return mask
         if rem == 0:
+            # a repeat may close that no |: opened, as most of the corpus writes it: "from the
+            # start" or "from the last section's end" (``explicit_repeats`` writes the |:)
+            close = self.repeat_open or t.implicit_repeats
             mask = torch.zeros(t.n, dtype=torch.bool)
             if self.final_bar:
-                mask[t.bar[":|"] if self.repeat_open and ":|" in t.bar else t.bar["|]"]] = True
+                mask[t.bar["|]"]] = not self.repeat_open
+                if ":|" in t.bar:
+                    mask[t.bar[":|"]] = close
                 return mask
             for text, tid in t.bar.items():
                 ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
-                      ":|": self.repeat_open, "::": self.repeat_open, "|]": False}[text]
+                      ":|": close, "::": close, "|]": False}[text]
                 mask[tid] = ok
             return mask
         if self.final_bar and self.tonic is not None and t.tonic_lengths(self.tonic):
@@ -320,6 +327,40 @@ class Voices:
             self.current = (self.current + 1) % len(self.parts)
             newline = self.current == 0 and self.table.newline is not None
             self.need = "newline" if newline else "tag"
+
+
+def explicit_repeats(log: list[int], table: TokenTable, tags: list[int] = ()) -> list[int]:
+    """``log`` with an opening sign for every repeat the sampler closed without one.
+
+    The corpus mostly writes ``A :| B :|``: repeat from the start, then from the end of the
+    last section. abc2midi plays that, but abc2abc warns and music21 repeats the second part
+    from the very start, so each bare close gets its opening written: ``|:`` at the start of
+    the piece (of each voice, after its ``tags`` token), the previous ``:|`` as ``::``, a
+    previous ``||`` as ``|:``. In a piece of several voices every voice writes the same
+    barline in turn, so barlines are read in groups of one per voice."""
+    text_of = {tid: text for text, tid in table.bar.items()}
+    out = list(log)
+    where = [i for i, tid in enumerate(out) if tid in text_of]
+    voices = max(1, len(tags))
+    is_open, boundary, from_start = False, None, False
+    for k in range(0, len(where), voices):
+        group = where[k:k + voices]
+        text = text_of[out[group[0]]]
+        if text in (":|", "::") and not is_open:
+            if boundary is None:
+                from_start = True
+            else:
+                opening = table.bar["::" if text_of[out[boundary[0]]] == ":|" else "|:"]
+                for i in boundary:
+                    out[i] = opening
+        is_open = text in ("|:", "::") or (is_open and text == "|")
+        if text in (":|", "::", "||"):
+            boundary = group
+    if from_start:
+        starts = [out.index(tag) + 1 for tag in tags if tag in out] or [0]
+        for i in sorted(starts, reverse=True):
+            out.insert(i, table.bar["|:"])
+    return out
 
 
 class Decoder:

@@ -1,0 +1,55 @@
+"""Repeats as the corpus writes them: a ``:|`` that no ``|:`` opened, given its opening."""
+
+from fractions import Fraction
+
+import music21
+import pytest
+
+from tunesmith.abc import Tokenizer, parse, validate
+from tunesmith.generate import BarTracker, TokenTable, explicit_repeats
+from tunesmith.tools import run
+
+VOCAB = Tokenizer.build(["[V:1]C/D/EF|:GABc:|cdef::cdef||cdef|]\n[V:2]"] * 10)  # each atom common
+TABLE = TokenTable(VOCAB)
+
+
+def written(body: str, voices: int = 1) -> str:
+    tags = [VOCAB.ids[f"[V:{v + 1}]"] for v in range(voices)] if voices > 1 else []
+    return VOCAB.decode(explicit_repeats(VOCAB.encode(body), TABLE, tags))
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("CDEF|GABc:|cdef|cBAG:|", "|:CDEF|GABc::cdef|cBAG:|"),  # from the start, then from :|
+    ("CDEF|GABc||cdef|cBAG:|", "CDEF|GABc|:cdef|cBAG:|"),  # from the double bar
+    ("|:CDEF|GABc:|cdef|cBAG|]", "|:CDEF|GABc:|cdef|cBAG|]"),  # opened already: as written
+    ("CDEF|GABc::cdef|cBAG:|", "|:CDEF|GABc::cdef|cBAG:|"),
+    ("CDEF|GABc|]", "CDEF|GABc|]"),
+])
+def test_every_repeat_says_where_it_starts(body, expected):
+    assert written(body) == expected
+
+
+def test_voices_open_their_repeats_together():
+    body = "[V:1]CDEF:|[V:2]cdef:|\n[V:1]GABc:|[V:2]gabc:|"
+    assert written(body, voices=2) == ("[V:1]|:CDEF::[V:2]|:cdef::\n"
+                                       "[V:1]GABc:|[V:2]gabc:|")
+
+
+def test_a_full_bar_may_close_a_repeat_nobody_opened():
+    tracker = BarTracker(TABLE, bar_length=Fraction(4), bars=4, tonic=None)
+    for token in ("C", "D", "E", "F"):
+        tracker.advance(VOCAB.ids[token])
+    closes = {text for text, tid in TABLE.bar.items() if tracker.allowed()[tid]}
+    assert closes == {"|", "||", "|:", ":|", "::"}
+
+
+@pytest.mark.parametrize("body, played", [("CDEF|GABc:|cdef|cBAG:|", 16 + 16),
+                                           ("CDEF|GABc||cdef|cBAG:|", 8 + 16)])
+def test_the_written_repeats_play_as_meant_everywhere(body, played, tmp_path):
+    abc = f"X:1\nT:t\nM:4/4\nL:1/8\nK:C\n{written(body)}\n"
+    assert not validate(parse(abc))
+    (tmp_path / "tune.abc").write_text(abc, encoding="utf-8")
+    said = run("abc2abc", [str(tmp_path / "tune.abc")])
+    assert "Warning" not in said.stdout + said.stderr  # e.g. "Missing repeat at start ?"
+    score = music21.converter.parse(abc, format="abc").expandRepeats()
+    assert len(score.flatten().notes) == played  # the second repeat from its own start
