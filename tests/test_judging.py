@@ -213,6 +213,22 @@ def test_prompt_files_skip_comments_and_refuse_empty(tmp_path):
         read_prompts(path)
 
 
+def test_saved_pieces_are_reused_only_for_the_same_model_and_options(tmp_path):
+    from tunesmith.evaluation.generated import generate_all
+
+    calls = []
+
+    def generate(prompt, n):
+        calls.append(prompt)
+        return [f"X:1\nK:C\nC|]\n{len(calls)}"] * n
+
+    first = generate_all(generate, ["a", "b"], 1, tmp_path, False, {"weights_sha1": "v1"})
+    assert generate_all(generate, ["a", "b"], 1, tmp_path, False,
+                        {"weights_sha1": "v1"}) == first and len(calls) == 2  # resumed
+    other = generate_all(generate, ["a", "b"], 1, tmp_path, False, {"weights_sha1": "v2"})
+    assert len(calls) == 4 and other != first  # another model's pieces are made again
+
+
 def test_judges_and_generation_report_end_to_end(tiny_model, tiny_dataset, tmp_path, capsys):
     judges_dir = tmp_path / "judges"
     report = build(tiny_dataset, judges_dir, seconds=2)

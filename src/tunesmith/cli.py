@@ -6,6 +6,7 @@ Heavy libraries are imported inside each command, so ``tunesmith --help`` answer
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -210,6 +211,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
+    from .checkpoint import WEIGHTS
     from .composer import Composer
     from .evaluation.generated import evaluate_generation, read_prompts
     from .evaluation.judges import JUDGES, Judges
@@ -233,9 +235,13 @@ def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
             top_k=args.top_k, top_p=args.top_p, rerank=args.rerank, guidance=args.guidance)]
 
     out = Path(args.report)
+    weights = hashlib.sha1((checkpoint.path / WEIGHTS).read_bytes()).hexdigest()
+    settings = {"weights_sha1": weights, **{k: getattr(args, k) for k in (
+        "bars", "seed", "temperature", "top_k", "top_p", "rerank", "guidance")}}
     result = evaluate_generation(generate, prompts, args.samples, Path(args.data), judges, out,
-                                 progress=not args.quiet)
+                                 progress=not args.quiet, settings=settings)
     result["model"] = str(checkpoint.path)
+    result["settings"] = settings
     page = write_report(result, judges, out, "tunesmith " + " ".join(sys.argv[1:]))
     print(page.read_text(encoding="utf-8").split("## Per prompt")[0])
     print(f"report: {page}")

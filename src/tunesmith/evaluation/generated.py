@@ -1,7 +1,8 @@
 """Generation mode of ``tunesmith evaluate``: write pieces for a prompt suite and judge them.
 
 For every prompt, ``samples`` pieces (seeds 0…n-1) are generated and kept under
-``OUT/samples/`` as they finish, so a run that is stopped resumes where it was. Each piece is
+``OUT/samples/`` as they finish, so a run that is stopped resumes where it was (pieces made by
+another model or other sampling options are made again, never judged as this run's). Each piece is
 then judged: valid (our bar validator, music21, abc2abc), in the asked style (the style
 classifier, whose accuracy on real test tunes is the ceiling), in the key its header writes
 (the tone CNN) and the asked key and meter, new (bars copied from the training split,
@@ -60,9 +61,11 @@ class Asked:
 
 
 def generate_all(generate: Callable[[str, int], list[str]], prompts: list[str], samples: int,
-                 out: Path, progress: bool = True) -> list[list[str]]:
+                 out: Path, progress: bool = True, settings: dict | None = None
+                 ) -> list[list[str]]:
     """ABC of ``samples`` pieces per prompt; each prompt's pieces are saved when done and
-    reused by a later run with the same prompt and sample count."""
+    reused by a later run with the same prompt, sample count and ``settings`` (what made
+    them: the model's weights, the sampling options)."""
     folder = out / "samples"
     folder.mkdir(parents=True, exist_ok=True)
     results = []
@@ -70,8 +73,9 @@ def generate_all(generate: Callable[[str, int], list[str]], prompts: list[str], 
                                     disable=not progress)):
         path = folder / f"{i:03d}.json"
         saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        if saved.get("prompt") != prompt or len(saved.get("abc", [])) != samples:
-            saved = {"prompt": prompt, "abc": generate(prompt, samples)}
+        if (saved.get("prompt"), len(saved.get("abc", [])), saved.get("settings")) != \
+                (prompt, samples, settings):
+            saved = {"prompt": prompt, "settings": settings, "abc": generate(prompt, samples)}
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
             tmp.replace(path)
@@ -143,10 +147,10 @@ def alike(real: list[Tune], asked: Asked) -> list[Tune]:
 
 def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list[str],
                         samples: int, data_dir: Path, judges: Judges, out: Path,
-                        progress: bool = True) -> dict:
+                        progress: bool = True, settings: dict | None = None) -> dict:
     """Generate for every prompt, judge every piece; the report as a dict (also the per-piece
     details and the pooled histograms, for plotting)."""
-    texts = generate_all(generate, prompts, samples, out, progress)
+    texts = generate_all(generate, prompts, samples, out, progress, settings)
     training = TrainingSet(tqdm(dataset_split(data_dir, "train"), desc="indexing training bars",
                                 unit="tune", disable=not progress))
     real = dataset_split(data_dir, "test")
