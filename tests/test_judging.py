@@ -202,6 +202,10 @@ def test_real_tunes_alike_fall_back_to_all():
         t.labels = {"form": "jig" if i < 11 else "reel"}
     assert len(alike(real, Asked({"form": "jig"}, None, None))) == 11
     assert len(alike(real, Asked({"form": "reel"}, None, None))) == 12
+    for t in real:
+        t.labels["mode"] = "dorian"
+    jigs = alike(real, Asked({"form": "jig", "mode": "major"}, None, None))
+    assert len(jigs) == 11  # no major jigs: jigs in any mode, not every tune
 
 
 def test_prompt_files_skip_comments_and_refuse_empty(tmp_path):

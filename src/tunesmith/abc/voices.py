@@ -14,7 +14,8 @@ from .lexer import Kind, lex
 
 def voice_bars(body: str) -> dict[str, list[str]]:
     """Each voice's bars, barline included, in order of first appearance, from either
-    layout; line breaks, comments and the voice switches themselves are dropped."""
+    layout; line breaks, comments and the voice switches themselves are dropped. A barline
+    with no music before it (the ``|:`` that opens a piece) belongs to the bar it opens."""
     bars: dict[str, list[str]] = {}
     voice, pending = "1", ""
     for atom in lex(body):
@@ -22,6 +23,8 @@ def voice_bars(body: str) -> dict[str, list[str]]:
             if pending.strip():
                 bars.setdefault(voice, []).append(pending.strip())
             voice, pending = atom.voice, ""
+        elif atom.kind is Kind.BAR and not pending.strip():  # an opening |: starts a bar
+            pending += atom.text
         elif atom.kind is Kind.BAR:
             bars.setdefault(voice, []).append((pending + atom.text).strip())
             pending = ""

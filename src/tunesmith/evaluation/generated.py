@@ -33,8 +33,9 @@ from .judges import Judges, dataset_split, key_label
 from .novelty import TrainingSet
 from .structure import DANCE_FORMS, structure
 
-MATCH_DIMENSIONS = (*DIMENSIONS, "mode")  # labels a real tune must share to count as alike
-MIN_MATCHED = 10  # fewer alike real tunes than this: compare with the whole test split
+# labels a real tune must share to count as alike, in the order they are let go when too few do
+MATCH_DIMENSIONS = ("mode", "period", "tradition", "form")
+MIN_MATCHED = 10  # fewer alike real tunes than this: let the next label go
 
 
 def read_prompts(path: Path) -> list[str]:
@@ -139,10 +140,17 @@ def _mean(values: list) -> float:
 
 
 def alike(real: list[Tune], asked: Asked) -> list[Tune]:
-    """Real tunes sharing every label the prompt asked for (or all, if too few do)."""
+    """Real tunes sharing the labels the prompt asked for. While fewer than ``MIN_MATCHED``
+    do, the label that says least about the music is let go (mode, then period, tradition,
+    form), so "an Irish reel in D major" is compared with Irish reels, not with every test
+    tune; with none left, all tunes."""
     wanted = {d: v for d, v in asked.labels.items() if d in MATCH_DIMENSIONS}
-    matched = [t for t in real if all(t.labels.get(d) == v for d, v in wanted.items())]
-    return matched if len(matched) >= MIN_MATCHED else real
+    for let_go in range(len(MATCH_DIMENSIONS)):
+        kept = {d: v for d, v in wanted.items() if d not in MATCH_DIMENSIONS[:let_go]}
+        matched = [t for t in real if all(t.labels.get(d) == v for d, v in kept.items())]
+        if kept and len(matched) >= MIN_MATCHED:
+            return matched
+    return real
 
 
 def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list[str],
