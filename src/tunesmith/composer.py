@@ -26,6 +26,7 @@ from .generate import (
     complete_controls,
     explicit_repeats,
     header_values,
+    plain_when_unsure,
     sample,
 )
 from .limits import DEFAULT_BARS, check_request, checked_meter
@@ -194,6 +195,7 @@ class Composer:
             allowed = torch.stack([t.allowed() for t in trackers])
             if plain is not None:
                 logits = plain_logits + guidance * (logits - plain_logits)
+            allowed = plain_when_unsure(logits, allowed, self.table)
             ids, lp = sample(logits, allowed, options, generator)
             live = torch.tensor([not t.finished for t in trackers])
             logp += torch.where(live, lp, torch.zeros_like(lp))

@@ -84,6 +84,10 @@ class TokenTable:
         if "|" not in self.bar or not any(v == GRID for v in self.by_length):
             raise ValueError("vocabulary lacks '|' or half-unit notes; cannot constrain bars")
         self.space, self.newline = ids.get(" "), ids.get("\n")
+        self.plain_bars = torch.zeros(n, dtype=torch.bool)  # | and |]: a bar and nothing more
+        self.plain_bars[[self.bar[b] for b in ("|", "|]") if b in self.bar]] = True
+        self.bar_or_space = torch.zeros(n, dtype=torch.bool)
+        self.bar_or_space[list(self.bar.values()) + ([self.space] if self.space else [])] = True
         self.broken, self.triplet, self.roll = ids.get(">"), ids.get("(3"), ids.get("~")
         self.n = n
         self._masks: dict[tuple, torch.Tensor] = {}
@@ -212,6 +216,8 @@ class BarTracker:
             # start" or "from the last section's end" (``explicit_repeats`` writes the |:)
             close = self.repeat_open or t.implicit_repeats
             mask = torch.zeros(t.n, dtype=torch.bool)
+            if self.phase in ("free", "note") and t.space is not None:
+                mask[t.space] = True  # "G2 d2 c4 |": much of the corpus spaces a barline
             if self.final_bar:
                 mask[t.bar["|]"]] = not self.repeat_open
                 if ":|" in t.bar:
@@ -417,6 +423,20 @@ def sample(logits: torch.Tensor, allowed: torch.Tensor, options: Sampling,
         scores = scores.scatter(-1, order, sorted_scores.masked_fill(drop, float("-inf")))
     ids = torch.multinomial(torch.softmax(scores, dim=-1), 1, generator=generator)[:, 0]
     return ids, logp.gather(-1, ids[:, None])[:, 0]
+
+
+def plain_when_unsure(logits: torch.Tensor, allowed: torch.Tensor, table: TokenTable,
+                      confidence: float = 0.5) -> torch.Tensor:
+    """``allowed`` with only ``|`` (``|]`` at the end) where the tracker ends a bar that the
+    model does not expect to end: less than ``confidence`` of its probability on the barlines
+    (and a space) allowed there. It counted the bar otherwise, so its choice among barlines
+    is noise, and a repeat sign is a choice the model must make itself (otherwise it closed
+    repeats every other bar of Chinese songs, whose corpus has none)."""
+    only_bars = ~(allowed & ~table.bar_or_space).any(dim=-1)
+    mass = torch.softmax(logits, dim=-1).masked_fill(~allowed, 0).sum(dim=-1)
+    plain = allowed & table.plain_bars
+    unsure = only_bars & (mass < confidence) & plain.any(dim=-1)
+    return torch.where(unsure[:, None], plain, allowed)
 
 
 def complete_controls(model: torch.nn.Module, tokenizer: Tokenizer, labels: dict[str, str],

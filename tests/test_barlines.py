@@ -1,15 +1,17 @@
-"""Repeats as the corpus writes them: a ``:|`` that no ``|:`` opened, given its opening."""
+"""Barlines as the corpus writes them: spaced or not, and repeats closed with a ``:|`` that
+no ``|:`` opened, given their opening; a repeat only where the model means one."""
 
 from fractions import Fraction
 
 import music21
 import pytest
+import torch
 
 from tunesmith.abc import Tokenizer, parse, validate
-from tunesmith.generate import BarTracker, TokenTable, explicit_repeats
+from tunesmith.generate import BarTracker, TokenTable, explicit_repeats, plain_when_unsure
 from tunesmith.tools import run
 
-VOCAB = Tokenizer.build(["[V:1]C/D/EF|:GABc:|cdef::cdef||cdef|]\n[V:2]"] * 10)  # each atom common
+VOCAB = Tokenizer.build(["[V:1]C/D/EF|:GABc:|cdef::cdef||cdef |]\n[V:2]"] * 10)  # each atom common
 TABLE = TokenTable(VOCAB)
 
 
@@ -41,6 +43,32 @@ def test_a_full_bar_may_close_a_repeat_nobody_opened():
         tracker.advance(VOCAB.ids[token])
     closes = {text for text, tid in TABLE.bar.items() if tracker.allowed()[tid]}
     assert closes == {"|", "||", "|:", ":|", "::"}
+
+
+def test_a_full_bar_may_be_spaced_once_before_its_barline():
+    tracker = BarTracker(TABLE, bar_length=Fraction(4), bars=4, tonic=None)
+    for token in ("C", "D", "E", "F"):
+        tracker.advance(VOCAB.ids[token])
+    space = VOCAB.ids[" "]
+    assert tracker.allowed()[space]
+    tracker.advance(space)
+    allowed = tracker.allowed()
+    assert not allowed[space] and allowed[VOCAB.ids["|"]] and not allowed[VOCAB.ids["C"]]
+
+
+def test_a_barline_the_model_did_not_expect_is_plain():
+    allowed = torch.zeros(2, len(VOCAB), dtype=torch.bool)
+    allowed[:, list(TABLE.bar.values())] = True
+    allowed[:, TABLE.bar["|]"]] = False  # inside the piece
+    logits = torch.zeros(2, len(VOCAB))
+    logits[0, VOCAB.ids["C"]] = 20.0  # row 0: the model wants another note, not a barline
+    logits[1, TABLE.bar[":|"]] = 20.0  # row 1: it closes a repeat on purpose
+    kept = plain_when_unsure(logits, allowed, TABLE)
+    assert kept[0].nonzero().flatten().tolist() == [TABLE.bar["|"]]
+    assert torch.equal(kept[1], allowed[1])
+    note_allowed = allowed.clone()
+    note_allowed[:, VOCAB.ids["C"]] = True  # not at a bar's end: nothing to decide
+    assert torch.equal(plain_when_unsure(logits, note_allowed, TABLE), note_allowed)
 
 
 @pytest.mark.parametrize("body, played", [("CDEF|GABc:|cdef|cBAG:|", 16 + 16),
