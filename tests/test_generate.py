@@ -85,7 +85,7 @@ def test_the_model_fills_in_what_the_prompt_leaves_open(composer):
         piece = composer.generate("an air", bars=4, seed=seed)[0]  # a form the model knows
         labels = piece.controls.labels
         assert labels["form"] == "air" and "meter" in labels
-        assert any(note.startswith("the model chose") for note in piece.controls.notes)
+        assert any(note.startswith("the model chose") for note in piece.controls.remarks)
         if labels["meter"] != "other":
             assert parse(piece.abc).meter == labels["meter"]
     given = composer.generate("a slip jig", bars=4, seed=0)[0].controls.labels
@@ -135,7 +135,7 @@ def test_prompts_are_read_in_english_and_chinese():
     assert interpret("A dorian jig").key == "Ador"
     assert interpret("a lively tune").key is None  # the article is not the key of A
     for nonsense in ("", "   ", "🎵" * 600, "qwerty"):
-        assert "no style recognised" in interpret(nonsense).notes[0]
+        assert "no style recognised" in interpret(nonsense).remarks[0]
 
 
 def test_render_writes_real_files(composer, tmp_path):
@@ -266,7 +266,7 @@ def test_every_interface_shares_one_set_of_limits(composer, tmp_path, capsys):
         composer.generate("a reel", bars=257)
     assert parse(composer.generate("a reel", bars=2, key="D major")[0].abc).key == "D"
     piece = composer.generate("a reel in 7/3 time", bars=2)[0]  # read, said, not obeyed
-    assert any("meter '7/3'" in n for n in piece.notes) and validate(parse(piece.abc)) == []
+    assert any("meter '7/3'" in n for n in piece.remarks) and validate(parse(piece.abc)) == []
     (tmp_path / "file.txt").touch()  # --out under a regular file cannot be made
     assert main(["generate", "reel", "--bars", "2", "--model", str(composer.checkpoint.path),
                  "--out", str(tmp_path / "file.txt" / "sub")]) == 2
@@ -312,8 +312,8 @@ def test_rerank_keeps_the_candidates_the_judges_like_best(composer):
 
     assert [p.abc for p in best] == [p.abc for p in sorted(
         all_six, key=lambda p: (-fit(p), -p.log_likelihood / p.tokens))][:2]
-    assert all(p.notes[-1].startswith("chosen from 6 candidates; the judges hear")
-               for p in best), best[0].notes
+    assert all(p.remarks[-1].startswith("chosen from 6 candidates; the judges hear")
+               for p in best), best[0].remarks
     with pytest.raises(ValueError, match="rerank"):
         composer.generate("a reel", rerank=0)
 
@@ -353,7 +353,7 @@ def test_a_style_the_model_never_saw_is_said_and_left_to_the_model(composer):
     unseen = next(s["name"] for s in composer.checkpoint.styles
                   if s["dimension"] == "form" and s.get("train_tunes") == 0)
     piece = composer.generate(f"a {unseen}", bars=2)[0]
-    assert any(f"saw no training tunes of form={unseen}" in n for n in piece.notes)
+    assert any(f"saw no training tunes of form={unseen}" in n for n in piece.remarks)
     assert piece.controls.labels.get("form") != unseen and validate(parse(piece.abc)) == []
 
 

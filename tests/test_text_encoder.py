@@ -25,7 +25,7 @@ def test_prompts_without_an_alias_get_the_nearest_style(prompt, dimension, style
     assert (found.dimension, found.name) == (dimension, style)
     c = interpret(prompt)
     assert c.labels[dimension] == style
-    assert "nearest in meaning" in c.notes[0] and f"{score:.2f}" in c.notes[0]
+    assert "nearest in meaning" in c.remarks[0] and f"{score:.2f}" in c.remarks[0]
 
 
 @pytest.mark.parametrize("prompt", ["the", "qwerty", "music", "hello world", "asdf jkl"])
@@ -37,4 +37,4 @@ def test_words_that_mean_no_style_get_none(prompt):
 def test_an_alias_wins_without_the_encoder():
     c = interpret("a German march")
     assert (c.labels["tradition"], c.labels["form"]) == ("german", "march")
-    assert not any("nearest in meaning" in n for n in c.notes)
+    assert not any("nearest in meaning" in n for n in c.remarks)

@@ -41,7 +41,7 @@ def test_prompts_say_how_many_voices(prompt, voices):
 
 def test_more_voices_than_we_write_are_capped_with_a_note():
     controls = interpret("a motet in 12 voices")
-    assert controls.voices == 8 and any("at most 8" in n for n in controls.notes)
+    assert controls.voices == 8 and any("at most 8" in n for n in controls.remarks)
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_the_same_seed_writes_the_same_chorale(default):
 def test_a_model_without_voice_tags_writes_one_voice_and_says_so(tiny_model):
     piece = Composer.load(tiny_model).generate("a chorale", bars=4, seed=0, voices=4)[0]
     assert piece.controls.voices == 1 and "V:" not in piece.abc
-    assert any("never saw 4 voices" in n for n in piece.notes)
+    assert any("never saw 4 voices" in n for n in piece.remarks)
     assert validate(parse(piece.abc)) == []
 
 

@@ -113,8 +113,8 @@ def _generate(args: argparse.Namespace) -> int:
     except (CheckpointError, ValueError) as exc:
         print(f"tunesmith generate: {exc}", file=sys.stderr)
         return 2
-    for note in pieces[0].notes:
-        print(f"% {note}", file=sys.stderr)
+    for remark in pieces[0].remarks:
+        print(f"% {remark}", file=sys.stderr)
     for n, piece in enumerate(pieces, 1):
         abc = piece.abc.replace("X:1", f"X:{n}", 1)
         print(abc)

@@ -53,7 +53,7 @@ class Piece:
     seed: int
     log_likelihood: float  # natural log, summed over the music tokens
     tokens: int
-    notes: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)  # how the prompt was read, what was chosen
 
     @property
     def tune(self) -> Tune:
@@ -129,12 +129,12 @@ class Composer:
             try:
                 controls.meter = checked_meter(controls.meter)
             except ValueError as exc:
-                controls.notes.append(f"{exc}; the model chooses the meter")
+                controls.remarks.append(f"{exc}; the model chooses the meter")
                 controls.meter = None
         unseen = {d: v for d, v in controls.labels.items()
                   if self._train_tunes.get((d, v), 1) == 0}
         if unseen:  # an untrained control token steers nowhere: let the model choose instead
-            controls.notes.append("this model saw no training tunes of " + ", ".join(
+            controls.remarks.append("this model saw no training tunes of " + ", ".join(
                 f"{d}={v}" for d, v in unseen.items()) + "; the model chooses instead")
             controls.labels = {d: v for d, v in controls.labels.items() if d not in unseen}
         controls.key = key or controls.key
@@ -152,14 +152,14 @@ class Composer:
         asked = {d: v for d, v in controls.labels.items() if d in ("tradition", "form", "period")}
         added = {d: v for d, v in labels.items() if d not in controls.labels}
         if added:
-            controls.notes.append("the model chose " + ", ".join(f"{d}={v}"
+            controls.remarks.append("the model chose " + ", ".join(f"{d}={v}"
                                                                  for d, v in added.items()))
         controls.labels = labels
         if controls.meter is None and labels.get("meter", "other") != "other":
             controls.meter = labels["meter"]
         controls.voices = voices or controls.voices or FORM_VOICES.get(labels.get("form"), 1)
         if any(f"[V:{v}]" not in tok.ids for v in range(1, controls.voices + 1)):
-            controls.notes.append(f"this model never saw {controls.voices} voices; "
+            controls.remarks.append(f"this model never saw {controls.voices} voices; "
                                   "writing one")
             controls.voices = 1
         prefix = [tok.bos_id] + [tok.ids[t] for t in controls.tokens() if t in tok.ids]
@@ -221,13 +221,13 @@ class Composer:
                 body, written = moved.body.strip(), {**header, "K": moved.key}
             abc = _abc(name, written, controls.tempo, body, controls.voices,
                        labels.get("form"))
-            notes = list(controls.notes)
+            remarks = list(controls.remarks)
             if not t.finished:
-                notes.append(f"stopped after {budget} tokens before {controls.bars} bars")
+                remarks.append(f"stopped after {budget} tokens before {controls.bars} bars")
             problems = validate(parse(abc))
             if problems:  # the tracker should make this impossible; say so if it did not
-                notes.append("bar problems: " + "; ".join(map(str, problems[:3])))
-            pieces.append(Piece(abc, controls, seed, lp, len(t.log), notes))
+                remarks.append("bar problems: " + "; ".join(map(str, problems[:3])))
+            pieces.append(Piece(abc, controls, seed, lp, len(t.log), remarks))
         return self._rank(pieces, asked)[:num] if rerank > 1 else pieces
 
     def _typical_key(self, written: str, generator: torch.Generator) -> str:
@@ -263,7 +263,7 @@ class Composer:
         for i in order:
             heard_as = ", ".join(["its written key"] * keyed[i] + [
                 f"{d}={v}" for d, v in asked.items() if styles[i].get(d) == v]) or "no check met"
-            pieces[i].notes.append(f"chosen from {len(pieces)} candidates; the judges hear "
+            pieces[i].remarks.append(f"chosen from {len(pieces)} candidates; the judges hear "
                                    f"{heard_as} ({fits[i]:g} of {1 + len(asked)} checks)")
         return [pieces[i] for i in order]
 

@@ -157,7 +157,7 @@ class Controls:
     tempo: int | None = None  # quarter notes per minute
     bars: int | None = None
     voices: int | None = None  # None: as the form is usually written (FORM_VOICES), else 1
-    notes: list[str] = field(default_factory=list)  # how the prompt was read
+    remarks: list[str] = field(default_factory=list)  # how the prompt was read
 
     def tokens(self) -> list[str]:
         return tokens_for(self.labels)
@@ -209,12 +209,12 @@ def interpret(prompt: str) -> Controls:
     if m := _BARS.search(text):
         c.bars = max(1, min(int(m.group(1)), MAX_BARS))
         if int(m.group(1)) > MAX_BARS:
-            c.notes.append(f"{m.group(1)} bars asked; tunesmith writes at most {MAX_BARS}")
+            c.remarks.append(f"{m.group(1)} bars asked; tunesmith writes at most {MAX_BARS}")
     if m := _VOICES.search(text):
         count = (m.group(1) or "4").lower()
         c.voices = _NUMBER_WORDS.get(count) or max(1, int(count))
         if c.voices > MAX_VOICES:
-            c.notes.append(f"{c.voices} voices asked; tunesmith writes at most {MAX_VOICES}")
+            c.remarks.append(f"{c.voices} voices asked; tunesmith writes at most {MAX_VOICES}")
             c.voices = MAX_VOICES
     if m := _TEMPO.search(text):
         c.tempo = max(TEMPO[0], min(int(m.group(1)), TEMPO[1]))
@@ -229,13 +229,13 @@ def interpret(prompt: str) -> Controls:
         if near := nearest_style(text):
             style, score = near
             c.labels[style.dimension] = style.name
-            c.notes.append(f"no style named; nearest in meaning: {style.dimension}="
+            c.remarks.append(f"no style named; nearest in meaning: {style.dimension}="
                            f"{style.name} (cosine {score:.2f}, multilingual sentence encoder)")
     if not c.labels and not c.key and not c.meter and not c.voices:
-        c.notes.append(f"no style recognised in {prompt[:60]!r}: the model chooses freely "
+        c.remarks.append(f"no style recognised in {prompt[:60]!r}: the model chooses freely "
                        "(see `tunesmith styles` for what it knows)")
     else:
-        c.notes.append("read as " + ", ".join(
+        c.remarks.append("read as " + ", ".join(
             [f"{d}={n}" for d, n in c.labels.items()]
             + [f"K:{c.key}"] * bool(c.key) + [f"M:{c.meter}"] * bool(c.meter)
             + [f"{c.voices} voices"] * bool(c.voices)))

@@ -253,7 +253,7 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path,
             raise HTTPException(500, "rendering failed: " + str(exc).replace(str(out), "…")
                                 ) from None
         results.append({"abc": piece.abc, "title": piece.tune.get("T") or "", "seed": seed,
-                        "log_likelihood": piece.log_likelihood, "notes": piece.notes,
+                        "log_likelihood": piece.log_likelihood, "remarks": piece.remarks,
                         "files": {fmt: f"/files/{run}/{path.name}"
                                   for fmt, path in written.items()},
                         "failed": {fmt: why.replace(str(out), "…")

@@ -45,7 +45,7 @@ function show(answer, piece) {
   const labels = Object.entries(answer.controls.labels).map(([d, v]) => `${d}=${v}`);
   const failed = Object.entries(piece.failed || {}).map(([f, why]) => `no ${f}: ${why}`);
   $("read-as").textContent = `seed ${piece.seed} · ${labels.join(", ")}` +
-    [...piece.notes, ...failed].map((n) => ` · ${n}`).join("");
+    [...piece.remarks, ...failed].map((n) => ` · ${n}`).join("");
   const score = document.createElement("img");
   score.className = "score";
   score.alt = `score of ${piece.title}`;
