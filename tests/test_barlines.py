@@ -1,5 +1,5 @@
-"""Barlines as the corpus writes them: spaced or not, and repeats closed with a ``:|`` that
-no ``|:`` opened, given their opening; a repeat only where the model means one."""
+"""Barlines as the corpus writes them: repeats closed with a ``:|`` that no ``|:`` opened,
+given their opening; a repeat only where the model means one."""
 
 from fractions import Fraction
 
@@ -43,17 +43,6 @@ def test_a_full_bar_may_close_a_repeat_nobody_opened():
         tracker.advance(VOCAB.ids[token])
     closes = {text for text, tid in TABLE.bar.items() if tracker.allowed()[tid]}
     assert closes == {"|", "||", "|:", ":|", "::"}
-
-
-def test_a_full_bar_may_be_spaced_once_before_its_barline():
-    tracker = BarTracker(TABLE, bar_length=Fraction(4), bars=4, tonic=None)
-    for token in ("C", "D", "E", "F"):
-        tracker.advance(VOCAB.ids[token])
-    space = VOCAB.ids[" "]
-    assert tracker.allowed()[space]
-    tracker.advance(space)
-    allowed = tracker.allowed()
-    assert not allowed[space] and allowed[VOCAB.ids["|"]] and not allowed[VOCAB.ids["C"]]
 
 
 def test_a_barline_the_model_did_not_expect_is_plain():
