@@ -70,3 +70,10 @@ def test_the_written_repeats_play_as_meant_everywhere(body, played, tmp_path):
     assert "Warning" not in said.stdout + said.stderr  # e.g. "Missing repeat at start ?"
     score = music21.converter.parse(abc, format="abc").expandRepeats()
     assert len(score.flatten().notes) == played  # the second repeat from its own start
+
+
+def test_an_opening_repeat_belongs_to_the_bar_it_opens():
+    from tunesmith.abc.voices import voice_bars
+
+    bars = voice_bars("[V:1]|:CDEF|GABc::\n[V:2]|:cdef|gabc::\n")
+    assert bars == {"1": ["|:CDEF|", "GABc::"], "2": ["|:cdef|", "gabc::"]}

@@ -4,7 +4,7 @@
 # Each line is also the command that made that sample.
 set -euo pipefail
 cd "$(dirname "$0")"
-gen() { tunesmith generate "$@" --formats abc,mid,svg --out . > /dev/null; }
+gen() { tunesmith generate "$@" --formats abc,mid,svg --out . 2>&1 >/dev/null | sed "s|^|$* -> |"; }
 gen "a lively Irish reel in D" --bars 16 --seed 1
 gen "a jig in A dorian" --bars 16 --seed 2
 gen "古典主义" --bars 16 --seed 3
