@@ -67,6 +67,19 @@ def test_humdrum_and_midi_go_through_music21(corpus_dir, tmp_path):
     assert tunes[0].title == "reel"
 
 
+def test_a_truncated_musicxml_file_is_skipped_as_cut_short(corpus_dir, tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(corpus_dir / "bach" / "bwv66.6.mxl") as archive:
+        xml = next(n for n in archive.namelist() if n.endswith(".xml") and "META" not in n)
+        whole = archive.read(xml)
+    cut = tmp_path / "cut.musicxml"
+    cut.write_bytes(whole[: len(whole) // 2])
+    tunes, skips = read_score_file(cut, "x", {}, tmp_path / "cache")
+    assert not tunes and "not readable MusicXML" in skips[0].reason
+    assert "cut short" in skips[0].reason and "K:" not in skips[0].reason
+
+
 def test_misaligned_voices_are_skipped_with_a_reason():
     from tunesmith.abc import AbcError, parse
 

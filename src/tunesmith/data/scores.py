@@ -99,6 +99,9 @@ def _to_musicxml(path: Path, out: Path) -> None:
         signal.signal(signal.SIGALRM, old)
 
 
+_XML2ABC_FAILURE = re.compile(r"<class '([\w.]+)'> occurred: ([^\n]*)")
+
+
 def _xml2abc(path: Path, workdir: Path) -> str:
     cmd = [sys.executable, "-m", "abctoolkit.xml2abc", "-o", str(workdir), str(path)]
     try:
@@ -106,10 +109,17 @@ def _xml2abc(path: Path, workdir: Path) -> str:
     except subprocess.TimeoutExpired:
         raise SourceError(f"{path}: xml2abc took over {CONVERT_TIMEOUT} s") from None
     produced = sorted(workdir.glob("*.abc"))
+    text = produced[0].read_text(encoding="utf-8", errors="replace") if produced else ""
+    failure = _XML2ABC_FAILURE.search(result.stdout + result.stderr)
+    if failure and not re.search(r"^K:", text, re.M):  # it wrote a header-less .abc
+        kind, message = failure.group(1).rsplit(".", 1)[-1], failure.group(2).strip()
+        cut = ("no element found", "unclosed token")  # expat at the end of a truncated file
+        hint = " (the file is cut short)" if message.startswith(cut) else ""
+        raise SourceError(f"{path}: not readable MusicXML: {kind}: {message}{hint}")
     if not produced:
         message = (result.stderr or result.stdout).strip().splitlines()
         raise SourceError(f"{path}: xml2abc wrote no ABC ({message[-1] if message else '?'})")
-    return produced[0].read_text(encoding="utf-8", errors="replace")
+    return text
 
 
 def score_to_abc(path: Path, cache_dir: Path | None = None) -> str:
