@@ -179,6 +179,47 @@ def test_a_full_queue_answers_503_and_a_slow_request_504(composer, tmp_path):
         assert answer.status_code == 504 and "fewer bars" in answer.json()["detail"]
 
 
+def test_a_client_that_leaves_stops_its_generation(composer, tmp_path):
+    """Through the ASGI app itself: the client sends a long request and hangs up 0.3 s
+    later; the worker stops decoding instead of writing 8 pieces of 256 bars for no one."""
+    import asyncio
+    import time
+
+    app = create_app(Settings(out=tmp_path / "o", time_limit=120), composer)
+    body = json.dumps({"bars": 256, "num": 8}).encode()
+    sent, asked = [], []
+
+    async def call() -> float:
+        leaves = time.monotonic() + 0.3
+
+        async def receive():
+            if not asked:
+                asked.append(True)
+                return {"type": "http.request", "body": body, "more_body": False}
+            if time.monotonic() < leaves:  # a server's receive waits until the client acts
+                await asyncio.sleep(leaves - time.monotonic())
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "POST", "scheme": "http", "path": "/api/generate",
+                 "raw_path": b"/api/generate", "query_string": b"", "root_path": "",
+                 "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                             (b"content-length", str(len(body)).encode())],
+                 "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
+        start = time.monotonic()
+        await app(scope, receive, send)
+        return time.monotonic() - start
+
+    seconds = asyncio.run(call())
+    assert sent[0]["status"] == 499 and seconds < 10
+    with TestClient(app) as client:
+        health = client.get("/api/health").json()
+    assert health["cancelled"] == 1 and health["running"] == 0 and health["served"] == 0
+
+
 def test_old_outputs_are_removed(composer, tmp_path):
     out = tmp_path / "out"
     app = create_app(Settings(out=out, keep_minutes=1), composer)

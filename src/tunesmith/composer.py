@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -42,6 +43,10 @@ _PENTATONIC_DEGREE = {"gong": 0, "shang": 1, "jue": 2, "zhi": 4, "yu": 5}
 
 _SUFFIX_FORMATS = {".abc": "abc", ".mid": "mid", ".midi": "mid", ".wav": "wav", ".mp3": "mp3",
                    ".svg": "svg", ".musicxml": "musicxml", ".xml": "musicxml"}
+
+
+class Cancelled(RuntimeError):
+    """``generate`` stopped because its caller set ``cancel``."""
 
 
 @dataclass
@@ -105,7 +110,8 @@ class Composer:
                  tempo: int | None = None, temperature: float = 1.0, top_k: int = 0,
                  top_p: float = 0.95, title: str | None = None,
                  time_limit: float | None = None, rerank: int = 1,
-                 voices: int | None = None, guidance: float = 1.0) -> list[Piece]:
+                 voices: int | None = None, guidance: float = 1.0,
+                 cancel: threading.Event | None = None) -> list[Piece]:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
         ``tempo``, ``bars`` and ``voices`` win over what the prompt says; a chorale, quartet,
         mass or madrigal gets its usual number of voices, aligned bar by bar. The same seed
@@ -113,13 +119,15 @@ class Composer:
         (classifier-free guidance: the model's logits with the style controls, moved away
         from its logits without them; 1 = off, costs a second decoder). With ``rerank`` > 1,
         ``num * rerank`` candidates are sampled in one batch and the best ``num`` kept (see
-        ``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError`` (a server's
-        guard). A list of prompts gives each prompt's pieces in turn."""
+        ``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError``, and once ``cancel``
+        is set ``Cancelled`` (a server's guards: a request too slow, a client gone). A list
+        of prompts gives each prompt's pieces in turn."""
         if not isinstance(prompt, str):
             return [piece for text in prompt for piece in self.generate(
                 text, bars, num=num, seed=seed, key=key, meter=meter, tempo=tempo,
                 temperature=temperature, top_k=top_k, top_p=top_p, title=title,
-                time_limit=time_limit, rerank=rerank, voices=voices, guidance=guidance)]
+                time_limit=time_limit, rerank=rerank, voices=voices, guidance=guidance,
+                cancel=cancel)]
         key, meter = check_request(bars=bars, num=num, key=key, meter=meter, tempo=tempo,
                                    voices=voices, temperature=temperature, top_k=top_k,
                                    top_p=top_p, guidance=guidance, rerank=rerank)
@@ -206,6 +214,8 @@ class Composer:
             if deadline and time.monotonic() > deadline:
                 raise TimeoutError(f"generation stopped after {time_limit:g} s; ask for "
                                    "fewer bars or candidates")
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("generation cancelled by its caller")
             logits = decoder.step(ids)
             if plain is not None:
                 plain_logits = plain.step(ids)

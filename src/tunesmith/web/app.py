@@ -15,6 +15,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +31,13 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
 from .. import limits
-from ..composer import Composer
+from ..composer import Cancelled, Composer
 from ..render import RenderError, render
 from ..tools import ToolError
 
 log = logging.getLogger("tunesmith.web")
 STATIC = Path(__file__).parent / "static"
+DISCONNECT_POLL = 0.25  # seconds between checks that the client still waits
 MEDIA_TYPES = {"abc": "text/vnd.abc; charset=utf-8", "mid": "audio/midi", "wav": "audio/wav",
                "mp3": "audio/mpeg", "svg": "image/svg+xml",
                "musicxml": "application/vnd.recordare.musicxml+xml"}
@@ -129,26 +131,44 @@ class BodyLimit:
         await self.app(scope, limited, watch)
 
 
+class AccessLog:
+    """One log line a request: method, path, status, milliseconds. Plain ASGI, not
+    ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware reads the client's messages
+    in a task of its own, which hid a client's disconnect from ``Request.is_disconnected``."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start, status = time.perf_counter(), [0]
+
+        async def noted(message):
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noted)
+        finally:
+            log.info("%s %s %d %.0f ms", scope["method"], scope["path"], status[0],
+                     (time.perf_counter() - start) * 1000)
+
+
 def create_app(settings: Settings | None = None, composer: Composer | None = None) -> FastAPI:
     settings = settings or Settings()
     composer = composer or Composer.load(settings.model)
     out = (settings.out or Path(tempfile.mkdtemp(prefix="tunesmith-serve-"))).resolve()
     out.mkdir(parents=True, exist_ok=True)
     running = asyncio.Semaphore(settings.workers)
-    load = {"running": 0, "waiting": 0, "served": 0, "rejected": 0}
+    load = {"running": 0, "waiting": 0, "served": 0, "rejected": 0, "cancelled": 0}
 
     app = FastAPI(title="tunesmith", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Style-conditioned music in ABC notation: a prompt in, "
                               "a score, MIDI and audio out.")
 
-    @app.middleware("http")
-    async def access_log(request: Request, call_next):
-        start = time.perf_counter()
-        response = await call_next(request)
-        log.info("%s %s %d %.0f ms", request.method, request.url.path, response.status_code,
-                 (time.perf_counter() - start) * 1000)
-        return response
-
+    app.add_middleware(AccessLog)
     app.add_middleware(BodyLimit, limit=settings.max_body)
     if settings.hosts is not None:
         app.add_middleware(TrustedHostMiddleware,
@@ -173,7 +193,7 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
         return composer.checkpoint.styles
 
     @app.post("/api/generate")
-    async def generate(request: GenerateRequest) -> dict:
+    async def generate(request: GenerateRequest, http: Request) -> dict:
         """Pieces for a prompt: their ABC and links to the rendered files."""
         if load["waiting"] >= settings.queue:
             load["rejected"] += 1
@@ -185,14 +205,23 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
         finally:  # also when the client left while queued
             load["waiting"] -= 1
         load["running"] += 1
+        cancel = threading.Event()  # set when the client leaves: the worker stops decoding
+        work = asyncio.ensure_future(asyncio.to_thread(_compose, composer, request, out,
+                                                       settings, cancel))
         try:
-            answer = await asyncio.wait_for(
-                asyncio.to_thread(_compose, composer, request, out, settings),
-                timeout=settings.time_limit + 5)
+            async with asyncio.timeout(settings.time_limit + 5):
+                while not (await asyncio.wait({work}, timeout=DISCONNECT_POLL))[0]:
+                    if not cancel.is_set() and await http.is_disconnected():
+                        cancel.set()
+                        load["cancelled"] += 1
+                answer = work.result()
             load["served"] += 1
             return answer
         except TimeoutError as exc:
+            cancel.set()
             raise HTTPException(504, str(exc) or "generation took too long") from None
+        except Cancelled:
+            raise HTTPException(499, "the client closed the request") from None
         finally:
             load["running"] -= 1
             running.release()
@@ -228,7 +257,7 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
 
 
 def _compose(composer: Composer, request: GenerateRequest, out: Path,
-             settings: Settings) -> dict:
+             settings: Settings, cancel: threading.Event | None = None) -> dict:
     """Generate and render one request (in a worker thread)."""
     start = time.monotonic()
     _clean(out, settings.keep_minutes)
@@ -238,7 +267,8 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path,
                                    seed=seed, key=request.key, meter=request.meter,
                                    tempo=request.tempo, temperature=request.temperature,
                                    top_p=request.top_p, voices=request.voices,
-                                   guidance=request.guidance, time_limit=settings.time_limit)
+                                   guidance=request.guidance, time_limit=settings.time_limit,
+                                   cancel=cancel)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     run = secrets.token_hex(8)
