@@ -14,6 +14,7 @@ length while the tracker carries on across the seam.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -217,7 +218,7 @@ class BarTracker:
             close = self.repeat_open or t.implicit_repeats
             mask = torch.zeros(t.n, dtype=torch.bool)
             if self.final_bar:
-                mask[t.bar["|]"]] = not self.repeat_open
+                mask[t.bar["|]"]] = not (self.repeat_open and ":|" in t.bar)
                 if ":|" in t.bar:
                     mask[t.bar[":|"]] = close
                 return mask
@@ -333,7 +334,7 @@ class Voices:
             self.need = "newline" if newline else "tag"
 
 
-def explicit_repeats(log: list[int], table: TokenTable, tags: list[int] = ()) -> list[int]:
+def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = ()) -> list[int]:
     """``log`` with an opening sign for every repeat the sampler closed without one.
 
     The corpus mostly writes ``A :| B :|``: repeat from the start, then from the end of the

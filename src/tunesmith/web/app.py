@@ -218,7 +218,8 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
             load["served"] += 1
             return answer
         except TimeoutError as exc:
-            cancel.set()
+            cancel.set()  # the worker stops at its next token; its outcome is not wanted
+            work.add_done_callback(lambda done: done.cancelled() or done.exception())
             raise HTTPException(504, str(exc) or "generation took too long") from None
         except Cancelled:
             raise HTTPException(499, "the client closed the request") from None
