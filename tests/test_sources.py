@@ -126,6 +126,33 @@ def test_folder_reads_every_kind(tmp_path, corpus_dir):
     assert sum(len(read_file(p, "folder")[0]) for p in files) == 3
 
 
+def test_a_folder_that_cannot_be_listed_is_reported_not_lost(tmp_path):
+    """A real unreadable folder (mode 000). Root reads any folder, so as root the listing runs
+    in a process without the two capabilities that let it (setpriv, util-linux)."""
+    import os
+    import sys
+
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "a.abc").write_text(REEL)
+    (tmp_path / "shut").mkdir()
+    (tmp_path / "shut" / "b.abc").write_text(REEL)
+    code = ("import json, sys; from pathlib import Path; "
+            "from tunesmith.data.folder import folder_files; unread = []; "
+            "files = folder_files(Path(sys.argv[1]), unread); "
+            "print(json.dumps([[p.name for p in files], [[u.origin, u.reason] for u in unread]]))")
+    command = [sys.executable, "-c", code, str(tmp_path)]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    (tmp_path / "shut").chmod(0)
+    try:
+        listed = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        (tmp_path / "shut").chmod(0o755)
+    files, unread = json.loads(listed)
+    assert files == ["a.abc"]
+    assert unread == [[str(tmp_path / "shut"), "folder not read: Permission denied"]]
+
+
 def test_lyrics_lines_do_not_count_as_bars_when_interleaving():
     from tunesmith.abc import parse
 
