@@ -434,6 +434,8 @@ def plain_when_unsure(logits: torch.Tensor, allowed: torch.Tensor, table: TokenT
     whose corpus has none). Letting it write that space instead was measured and dropped:
     the key heard as written fell by 6 to 13 points (docs/model-card.md)."""
     only_bars = ~(allowed & ~table.barlines).any(dim=-1)
+    if not only_bars.any():  # mid-bar, the usual case: nothing to decide, no softmax
+        return allowed
     mass = torch.softmax(logits, dim=-1).masked_fill(~allowed, 0).sum(dim=-1)
     plain = allowed & table.plain_bars
     unsure = only_bars & (mass < confidence) & plain.any(dim=-1)
