@@ -3,11 +3,12 @@ single-line training tune, as a histogram in 3-semitone bins.
 
     python benchmarks/canonical_register.py --dataset datasets/default
 
-``canonical`` moves a tune by the smaller shift to C (G up 5, F down 5), so tunes that sat in
-one register in their own keys land in two registers an octave-ish apart on C: a model that
-reads them learns two registers for the same style and may leap between them in one piece.
-Prints the histogram for the tunes as written (median minus tonic, the register relative to
-the tonic) and on C, and the share of tunes in each half.
+Moved by the smaller shift to C (G up 5, F down 5), tunes that sat in one register in their
+own keys land in two registers an octave-ish apart on C: a model that reads them learns two
+registers for the same style and may leap between them in one piece. Moved down to the C of
+their tonic's octave (``same_octave``), they keep one. Prints the histogram for the tunes as
+written (median minus the tonic in C4..B4, the register relative to the tonic) and on C by
+either rule, and the share of tunes in the upper half of each.
 """
 
 from __future__ import annotations
@@ -38,28 +39,31 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, required=True)
     parser.add_argument("--split", default="train")
     args = parser.parse_args()
-    on_c, written = Counter(), Counter()
+    nearest, same, written = Counter(), Counter(), Counter()
     for tune in load_tunes(args.dataset, args.split):
         if "V:" in tune.body or not tune.labels.get("tradition"):
             continue  # folk melodies: one line each
         try:
-            moved, key = canonical(tune), parse_key(tune.key)
-            low, high = median_pitch(tune), median_pitch(moved)
+            key, own = parse_key(tune.key), median_pitch(tune)
+            medians = [median_pitch(canonical(tune, rule)) for rule in (False, True)]
         except (AbcError, ValueError):
             continue
-        if low is None or key.pitch_class is None:
+        if own is None or key.pitch_class is None:
             continue
-        written[(low - 60 - key.pitch_class) // 3 * 3] += 1
-        on_c[(high - 60) // 3 * 3] += 1
-    total = sum(on_c.values())
+        written[(own - 60 - key.pitch_class) // 3 * 3] += 1
+        for counts, median in zip((nearest, same), medians, strict=True):
+            counts[(median - 60) // 3 * 3] += 1
+    total = sum(written.values())
     print(f"{total} single-line folk tunes of the {args.split} split; median pitch in "
           "semitones above middle C (bins of 3)\n")
-    print("| bin | on their own tonic (median − tonic) | on C (canonical) |\n|---:|---:|---:|")
-    for b in sorted(set(on_c) | set(written)):
-        print(f"| {b:+d} | {written[b]} | {on_c[b]} |")
-    upper = sum(n for b, n in on_c.items() if b >= 9)
-    print(f"\non C: {upper / total:.1%} of tunes have their median at A4 or above, "
-          f"{1 - upper / total:.1%} below")
+    print("| bin | on their own tonic (median − tonic) | on C, smaller shift | "
+          "on C, same octave |\n|---:|---:|---:|---:|")
+    for b in sorted(set(nearest) | set(same) | set(written)):
+        print(f"| {b:+d} | {written[b]} | {nearest[b]} | {same[b]} |")
+    for name, counts in (("smaller shift", nearest), ("same octave", same)):
+        upper = sum(n for b, n in counts.items() if b >= 9)
+        print(f"\non C by the {name}: {upper / total:.1%} of tunes have their median at A4 "
+              f"or above, {1 - upper / total:.1%} below")
     print(f"\nreproduce: python {' '.join(sys.argv)}")
 
 

@@ -35,6 +35,27 @@ def test_shift_to_c_is_the_smaller_move(key, shift):
     assert shift_to_c(parse_key(key)) == shift
 
 
+@pytest.mark.parametrize(("key", "shift"), [("C", 0), ("D", -2), ("G", -7), ("A", -9),
+                                             ("F#m", -6), ("Bb", -10), ("Ador", -9), ("none", 0)])
+def test_shift_to_c_in_the_same_octave_always_goes_down(key, shift):
+    assert shift_to_c(parse_key(key), same_octave=True) == shift
+
+
+def test_same_octave_keeps_tunes_of_every_key_in_one_register_on_c():
+    """A G reel and a D reel that sit just above their tonics both sit just above C4 on C;
+    by the smaller shift the G reel lands a fifth higher than the D reel."""
+    def median(tune) -> int:
+        return sorted(n.pitch for n in notes(tune))[len(notes(tune)) // 2]
+    in_d = parse(REEL)
+    in_g = to_key(canonical(in_d), "G", same_octave=True)  # the same reel a fourth higher
+    assert median(in_g) - median(in_d) == 5
+    same = [median(canonical(t, same_octave=True)) for t in (in_d, in_g)]
+    nearest = [median(canonical(t)) for t in (in_d, in_g)]
+    assert same[0] == same[1] and nearest[1] - nearest[0] == 12
+    back = to_key(canonical(in_g, same_octave=True), "G", same_octave=True)
+    assert _played(back) == _played(in_g)
+
+
 def test_relength_rewrites_units_and_keeps_every_bar():
     body = "|:d2fd A2FA [df]4 z4|(3ABc d>e {g}f2 x2 Z2|[L:1/4] A2 B|]\n"
     tune = parse("X:1\nM:4/4\nL:1/16\nK:D\n" + body)
@@ -80,7 +101,7 @@ def test_canonical_on_real_tunes_keeps_every_bar(corpus_tunes):
 
 def test_prepared_dataset_is_canonical_and_rows_start_with_their_controls(tiny_dataset):
     tokenizer = Tokenizer.load(tiny_dataset / "vocab.json")
-    assert tokenizer.config.canonical
+    assert tokenizer.config.canonical and tokenizer.config.same_octave
     assert not [t for t in tokenizer.tokens if t.startswith("K:") and not t.startswith("K:C")]
     meta = [json.loads(line) for line in (tiny_dataset / "metadata.jsonl").open()]
     report = json.loads((tiny_dataset / "report.json").read_text())

@@ -185,7 +185,8 @@ class Composer:
             out_key = self._typical_key(header["K"], generator)
         count = num * rerank
         # a canonical model writes on C: the compass of each voice moves with the piece
-        shift = shift_to_c(parse_key(out_key)) if canonical else 0
+        same_octave = tok.config.same_octave
+        shift = shift_to_c(parse_key(out_key), same_octave) if canonical else 0
         compasses = [(low + shift, high + shift)
                      for low, high in voice_compasses(controls.voices, labels.get("form"))]
         trackers = [self._tracker(header, controls.bars, labels.get("mode"), compasses)
@@ -225,7 +226,7 @@ class Composer:
             body, written = tok.decode(explicit_repeats(t.log, self.table, tags)).strip(), header
             if canonical:
                 moved = to_key(Tune([("M", header["M"]), ("L", header["L"]),
-                                     ("K", header["K"])], body), out_key)
+                                     ("K", header["K"])], body), out_key, same_octave)
                 if controls.voices == 1:  # voices keep their compasses instead
                     moved = _in_register(moved)
                 body, written = moved.body.strip(), {**header, "K": moved.key}

@@ -2,9 +2,15 @@
 
 The corpus writes the same reel in D and in G, in ``L:1/8`` and in ``L:1/16``; to a model these
 are different token sequences. ``canonical`` moves a tune to the tonic C (the mode is kept:
-``K:Ador`` becomes ``K:Cdor``) by the smaller shift, as folk-rnn does, and rewrites every note
-length in one unit, ``L:1/8``. Both steps keep the music: ``to_key`` moves a piece written in C
-to any asked key by the inverse shift, so it lands in the register the training tunes had.
+``K:Ador`` becomes ``K:Cdor``) and rewrites every note length in one unit, ``L:1/8``. Both steps
+keep the music: ``to_key`` moves a piece written in C to any asked key by the inverse shift, so
+it lands in the register the training tunes had.
+
+Which C: folk tunes sit just above their tonic's C4..B4 octave whatever the key (80% have their
+median pitch 0-8 semitones above it; ``benchmarks/canonical_register.py``), so ``same_octave``
+moves every tonic of that octave down to C4 and the tunes keep one register on C. The smaller
+shift (G up a fourth, A down a third, as folk-rnn does; older models) splits them into two
+registers an octave apart, which a model then learns as two ways to write the same style.
 """
 
 from __future__ import annotations
@@ -21,10 +27,13 @@ from .tune import Tune, parse_fraction
 UNIT = Fraction(1, 8)
 
 
-def shift_to_c(key: Key) -> int:
-    """Semitones (-5..6) that move ``key``'s tonic to C; 0 for keys without a tonic."""
+def shift_to_c(key: Key, same_octave: bool = False) -> int:
+    """Semitones that move ``key``'s tonic to C: down to the C of its own octave (-11..0)
+    with ``same_octave``, else the smaller shift (-5..6); 0 for keys without a tonic."""
     if key.pitch_class is None:
         return 0
+    if same_octave:
+        return -key.pitch_class
     up = -key.pitch_class % 12
     return up - 12 if up > 6 else up
 
@@ -63,11 +72,11 @@ def relength(body: str, unit: Fraction, target: Fraction = UNIT) -> str:
     return "".join(out)
 
 
-def canonical(tune: Tune) -> Tune:
-    """``tune`` moved to the tonic C with note lengths in ``L:1/8``.
+def canonical(tune: Tune, same_octave: bool = False) -> Tune:
+    """``tune`` moved to the tonic C (see ``shift_to_c``) with note lengths in ``L:1/8``.
 
     Raises ``AbcError`` for a key or length the notation does not allow."""
-    moved = transpose(tune, shift_to_c(parse_key(tune.key)))
+    moved = transpose(tune, shift_to_c(parse_key(tune.key), same_octave))
     body = relength(moved.body, moved.unit_length)
     return replace(moved, body=body).with_field("L", f"{UNIT.numerator}/{UNIT.denominator}")
 
@@ -79,7 +88,8 @@ def on_c(key: str) -> str:
     return Key("C", parsed.mode).abc() if parsed.tonic else key
 
 
-def to_key(tune: Tune, key: str) -> Tune:
-    """A tune written on the tonic C moved to ``key``'s tonic: the inverse of ``canonical``,
-    so the piece sits where tunes in that key sat in the training data."""
-    return transpose(tune, -shift_to_c(parse_key(key)))
+def to_key(tune: Tune, key: str, same_octave: bool = False) -> Tune:
+    """A tune written on the tonic C moved to ``key``'s tonic: the inverse of ``canonical``
+    with the same ``same_octave``, so the piece sits where tunes in that key sat in the
+    training data."""
+    return transpose(tune, -shift_to_c(parse_key(key), same_octave))

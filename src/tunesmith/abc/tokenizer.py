@@ -39,12 +39,13 @@ class TokenizerConfig:
     split_lengths: bool = False  # separate pitch and length tokens
     min_count: int = 3  # atoms seen fewer times in the training data are spelled out
     canonical: bool = False  # tunes on the tonic C in L:1/8 (False: as written, older models)
+    same_octave: bool = False  # canonical tonics go down to C4 (False: smaller shift, v2)
 
 
 def model_text(tune: Tune, config: TokenizerConfig) -> str:
     """The text a model reads for ``tune``: its musical header and body, moved to the
     canonical key and unit when ``config`` says so (may raise ``AbcError``)."""
-    return (canonical(tune) if config.canonical else tune).music_text()
+    return (canonical(tune, config.same_octave) if config.canonical else tune).music_text()
 
 
 class Tokenizer:
