@@ -19,13 +19,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _dataset import load_tunes  # noqa: E402
-
-from tunesmith.abc import parse_key  # noqa: E402
-from tunesmith.abc.canonical import canonical  # noqa: E402
-from tunesmith.abc.notes import notes  # noqa: E402
-from tunesmith.abc.tune import AbcError  # noqa: E402
+from tunesmith.abc import parse_key
+from tunesmith.abc.canonical import canonical
+from tunesmith.abc.notes import notes
+from tunesmith.abc.tune import AbcError
+from tunesmith.data.dataset import Dataset
 
 
 def median_pitch(tune) -> int | None:
@@ -40,7 +38,7 @@ def main() -> None:
     parser.add_argument("--split", default="train")
     args = parser.parse_args()
     nearest, same, written = Counter(), Counter(), Counter()
-    for tune in load_tunes(args.dataset, args.split):
+    for tune in Dataset(args.dataset).tunes(args.split):
         if "V:" in tune.body or not tune.labels.get("tradition"):
             continue  # folk melodies: one line each
         try:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ and benchmarks/
 
-from benchmarks._dataset import load_tunes  # noqa: E402
 from tests.test_properties import _check, _mutate  # noqa: E402
+from tunesmith.data.dataset import Dataset  # noqa: E402
 
 
 def main() -> None:
@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    tunes = load_tunes(args.data)
+    tunes = Dataset(args.data).tunes()
     crashes: list[str] = []
     start = time.perf_counter()
     for _ in range(args.tunes):

@@ -10,13 +10,10 @@ training), and characters per token.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _dataset import load_tunes  # noqa: E402
-
-from tunesmith.abc import Tokenizer, TokenizerConfig  # noqa: E402
+from tunesmith.abc import Tokenizer, TokenizerConfig
+from tunesmith.data.dataset import Dataset
 
 
 def main() -> None:
@@ -24,8 +21,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", type=Path, required=True)
     args = parser.parse_args()
-    train = [t.music_text() for t in load_tunes(args.dataset, "train")]
-    valid = [t.music_text() for t in load_tunes(args.dataset, "valid")]
+    train = [t.music_text() for t in Dataset(args.dataset).tunes("train")]
+    valid = [t.music_text() for t in Dataset(args.dataset).tunes("valid")]
     print(f"{len(train)} train tunes, {len(valid)} valid tunes\n")
     print("| tokens | vocab | tokens/tune (valid) | fallback share (valid) | chars/token |")
     print("|---|---:|---:|---:|---:|")

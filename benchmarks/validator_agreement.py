@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from _dataset import load_tunes  # noqa: E402
-
-from tunesmith.abc import validate  # noqa: E402
-from tunesmith.tools import abc2abc_check  # noqa: E402
+from tunesmith.abc import validate
+from tunesmith.data.dataset import Dataset
+from tunesmith.tools import abc2abc_check
 
 
 def main() -> None:
@@ -30,7 +27,7 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=0, help="random sample of N tunes")
     args = parser.parse_args()
-    tunes = load_tunes(args.dataset)
+    tunes = Dataset(args.dataset).tunes()
     if args.limit:
         tunes = random.Random(0).sample(tunes, min(args.limit, len(tunes)))
     start = time.time()

@@ -15,9 +15,9 @@ VOCAB = Tokenizer.build(["[V:1]C/D/EF|:GABc:|cdef::cdef||cdef |]\n[V:2]"] * 10) 
 TABLE = TokenTable(VOCAB)
 
 
-def written(body: str, voices: int = 1) -> str:
+def written(body: str, voices: int = 1, opened: bool = False) -> str:
     tags = [VOCAB.ids[f"[V:{v + 1}]"] for v in range(voices)] if voices > 1 else []
-    return VOCAB.decode(explicit_repeats(VOCAB.encode(body), TABLE, tags))
+    return VOCAB.decode(explicit_repeats(VOCAB.encode(body), TABLE, tags, opened))
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -29,6 +29,11 @@ def written(body: str, voices: int = 1) -> str:
 ])
 def test_every_repeat_says_where_it_starts(body, expected):
     assert written(body) == expected
+
+
+def test_a_repeat_an_opening_left_open_is_closed_without_a_second_start():
+    assert written("CDEF|GABc:|cdef|cBAG:|", opened=True) == "CDEF|GABc::cdef|cBAG:|"
+    assert written("CDEF|GABc:|") == "|:CDEF|GABc:|"  # nothing open: from the start
 
 
 def test_voices_open_their_repeats_together():

@@ -13,7 +13,8 @@ from tunesmith.abc import bars, parse, validate
 from tunesmith.checkpoint import CheckpointError
 from tunesmith.cli import main
 from tunesmith.composer import Composer
-from tunesmith.styles import interpret
+from tunesmith.generate import tracker
+from tunesmith.prompt import interpret
 from tunesmith.tools import abc2abc_check
 
 PROMPTS = ["a lively Irish reel in D", "古典主义", "中国民歌", "A dorian jig",
@@ -76,8 +77,8 @@ PENTATONIC_FINAL = {"gong": 0, "shang": 2, "jue": 4, "zhi": 7, "yu": 9}
 def test_chinese_modes_end_on_their_own_degree(composer):
     for mode, final in [("gong", "G"), ("shang", "A"), ("jue", "B"), ("zhi", "D"),
                         ("yu", "E")]:
-        tracker = composer._tracker({"M": "2/4", "L": "1/16", "K": "G"}, 4, mode, [(0, 127)])
-        assert tracker.tonic == (final, "")
+        t = tracker(composer.table, {"M": "2/4", "L": "1/16", "K": "G"}, 4, mode, [(0, 127)])
+        assert t.tonic == (final, "")
 
 
 def test_the_model_fills_in_what_the_prompt_leaves_open(composer):
@@ -154,8 +155,11 @@ def test_render_writes_real_files(composer, tmp_path):
     assert piece.save(tmp_path / "jig2.midi").read_bytes()[:4] == b"MThd"
     with pytest.raises(ValueError, match="jig.pdf"):
         piece.save(tmp_path / "jig.pdf")
-    assert len(piece.to_music21().flatten().notes) == len(music21.converter.parse(
-        paths["musicxml"]).flatten().notes)
+    def struck(score) -> list:  # a duration MusicXML cannot write is split and tied
+        return [(n.pitches, n.offset) for n in score.flatten().notes
+                if not (n.tie is not None and n.tie.type in ("stop", "continue"))]
+
+    assert struck(piece.to_music21()) == struck(music21.converter.parse(paths["musicxml"]))
     with wave.open(str(paths["wav"])) as w:
         frames = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
         seconds = w.getnframes() / w.getframerate()
@@ -296,7 +300,7 @@ def test_bar_lengths_are_fractions_of_the_meter(fifty):
 
 
 def test_rerank_keeps_the_candidates_the_judges_like_best(composer):
-    from tunesmith.evaluation.judges import Judges, key_label
+    from tunesmith.models.judges import Judges, key_label
     from tunesmith.models.tone_cnn import decode
 
     # the tiny model knows O'Neill's first 200 tunes: airs and slip jigs, no tradition

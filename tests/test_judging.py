@@ -21,16 +21,10 @@ from tunesmith.evaluation.distributions import (
     overlap,
     pooled,
 )
-from tunesmith.evaluation.generated import Asked, alike, judge_piece, read_prompts
-from tunesmith.evaluation.judges import (
-    Judges,
-    build,
-    confusion,
-    key_label,
-    krumhansl,
-    train_style_classifier,
-)
+from tunesmith.evaluation.generated import Asked, alike, judge_piece, read_prompts, recall
+from tunesmith.evaluation.judges import build, confusion, krumhansl, train_style_classifier
 from tunesmith.evaluation.novelty import TrainingSet, bar_texts
+from tunesmith.models.judges import Judges, key_label
 from tunesmith.models.tone_cnn import (
     COLUMNS,
     ROWS,
@@ -285,3 +279,12 @@ def test_form_and_scale_measures_on_hand_made_tunes():
     assert scale_fit(pentatonic, "zhi") == pytest.approx(12 / 13)  # e is not in F-G-A-C-D
     assert scale_fit(pentatonic) == 1.0
     assert structure([aabb, plain])["repeats"] == 0.5
+
+
+def test_the_ceiling_for_a_label_is_the_judges_recall_on_real_tunes_of_it():
+    confusion = {"labels": ["jig", "reel", "waltz"], "accuracy": 0.8,
+                 "matrix": [[3, 1, 0], [0, 4, 0], [0, 0, 0]]}
+    assert recall(confusion, "jig") == 0.75 and recall(confusion, "reel") == 1.0
+    assert recall(confusion, "waltz") == 0.8  # no real test tunes: the overall accuracy
+    assert recall(confusion, "polka") == 0.0  # no class at all: the judge never says it
+

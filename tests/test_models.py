@@ -1,5 +1,7 @@
 """The generator models: they learn, their KV cache is exact, and they save and load whole."""
 
+import json
+
 import pytest
 import torch
 
@@ -65,9 +67,11 @@ def test_rnn_state_carries_across_chunks():
     model = build_model(CONFIGS["lstm"]).eval()
     idx = torch.randint(0, VOCAB, (2, 15))
     full = model(idx)[0]
-    a, _, state = model(idx[:, :9])
-    b, _, _ = model(idx[:, 9:], state=state)
+    cache = model.new_cache(2)
+    a, _ = model(idx[:, :9], cache=cache)
+    b, _ = model(idx[:, 9:], cache=cache)
     assert torch.allclose(torch.cat((a, b), dim=1), full, atol=1e-5)
+    assert cache.pos == 15
 
 
 def test_text_prefix_conditions_the_logits():
@@ -163,6 +167,16 @@ def test_vocab_of_another_model_names_the_file(tmp_path, tokenizer):
     Tokenizer.build(["CDEF GABc| abc def"], extra_tokens=["<a=b>", "<c=d>"]).save(
         tmp_path / "ck" / "vocab.json")
     with pytest.raises(CheckpointError, match="vocab.json: .* different checkpoints"):
+        load_checkpoint(tmp_path / "ck")
+
+
+def test_a_checkpoint_from_a_newer_tunesmith_is_refused_by_name(tmp_path, tokenizer):
+    _save(tmp_path / "ck", "transformer", tokenizer)
+    config = tmp_path / "ck" / "config.json"
+    spec = json.loads(config.read_text())
+    assert spec["format"] == 1
+    config.write_text(json.dumps({**spec, "format": 7}))
+    with pytest.raises(CheckpointError, match="config.json: checkpoint format 7 is newer"):
         load_checkpoint(tmp_path / "ck")
 
 

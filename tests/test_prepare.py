@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from tunesmith.abc import Tokenizer, parse
+from tunesmith.abc import Tokenizer, TokenizerConfig, parse
 from tunesmith.data.prepare import PrepareConfig, prepare
 
 from .conftest import REEL
@@ -77,6 +77,14 @@ def test_prepare_is_idempotent_and_rereads_only_changed_files(corpus, tmp_path):
     after = {p.name: p.stat().st_mtime_ns for p in (out / "cache").glob("*.json")}
     assert all(after[name] == t for name, t in cached.items())  # old readings reused
     assert len(after) == len(cached) + 1
+
+
+def test_a_vocabulary_the_sampler_cannot_drive_is_refused(corpus, tmp_path):
+    config = PrepareConfig(out=tmp_path / "ds", sources=[str(corpus)],
+                           tokenizer=TokenizerConfig(split_lengths=True))
+    with pytest.raises(ValueError, match="split_lengths"):
+        prepare(config, progress=False)
+    assert not (tmp_path / "ds").exists()
 
 
 def test_unknown_source_is_a_clear_error(tmp_path):

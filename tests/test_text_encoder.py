@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tunesmith.models.text_encoder import embed, nearest_style
-from tunesmith.styles import interpret
+from tunesmith.prompt import interpret
 
 
 def test_the_same_meaning_in_two_languages_is_near():

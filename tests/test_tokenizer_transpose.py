@@ -1,3 +1,4 @@
+import json
 from fractions import Fraction
 
 import music21
@@ -53,6 +54,20 @@ def test_save_load_and_bad_ids(tmp_path):
     (tmp_path / "broken.json").write_text("{not json")
     with pytest.raises(TokenizerError, match="broken.json"):
         Tokenizer.load(tmp_path / "broken.json")
+
+
+def test_vocabulary_format_older_is_read_newer_is_refused(tmp_path):
+    tok = Tokenizer.build([REEL])
+    tok.save(tmp_path / "vocab.json")
+    data = json.loads((tmp_path / "vocab.json").read_text())
+    assert data["format"] == 1
+    del data["format"], data["config"]["same_octave"]  # as tunesmith wrote it before both
+    (tmp_path / "old.json").write_text(json.dumps(data))
+    old = Tokenizer.load(tmp_path / "old.json")
+    assert old.tokens == tok.tokens and not old.config.same_octave
+    (tmp_path / "new.json").write_text(json.dumps({**data, "format": 2}))
+    with pytest.raises(TokenizerError, match="new.json: vocabulary format 2 is newer"):
+        Tokenizer.load(tmp_path / "new.json")
 
 
 def test_parse_key():

@@ -9,7 +9,7 @@ from tunesmith import Composer
 from tunesmith.abc import bars, lex, parse, parse_key, validate
 from tunesmith.abc.voices import interleaved, voice_bars, voice_blocks
 from tunesmith.cli import main
-from tunesmith.styles import interpret
+from tunesmith.prompt import interpret
 from tunesmith.tools import abc2abc_check
 
 INTERLEAVED = ("[V:1]c2 e2|[V:2]C,4|\n"
@@ -120,7 +120,7 @@ def test_each_voice_is_named_and_played_by_its_instrument_in_the_midi(default, t
                                           ("a string quartet in D", "quartet")])
 def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, form):
     from tunesmith.abc.notes import notes
-    from tunesmith.composer import voice_compasses
+    from tunesmith.abc.voices import voice_compasses
 
     piece = default.generate(prompt, bars=8, seed=2)[0]
     tune = parse(piece.abc)

@@ -33,6 +33,11 @@ WEIGHTS, CONFIG, VOCAB, STYLES, DATA, METRICS, TRAINER = (
     "metrics.json", "trainer.pt")
 
 
+# config.json's layout; files older than the field are format 1. A newer one is refused
+# rather than misread.
+FORMAT = 1
+
+
 class CheckpointError(RuntimeError):
     """A checkpoint that is missing, corrupt or does not fit; the message names the file."""
 
@@ -59,7 +64,8 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: ModelConfig,
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     save_model(model, str(tmp / WEIGHTS))
-    _write_json(tmp / CONFIG, {"model": config_to_dict(config), "train": train or {}})
+    _write_json(tmp / CONFIG, {"format": FORMAT, "model": config_to_dict(config),
+                               "train": train or {}})
     tokenizer.save(tmp / VOCAB)
     _write_json(tmp / STYLES, styles)
     _write_json(tmp / DATA, data)
@@ -106,6 +112,10 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
 
     path = resolve(path)
     spec = _read_json(path / CONFIG)
+    version = spec.get("format", 1) if isinstance(spec, dict) else None
+    if not isinstance(version, int) or version > FORMAT:
+        raise CheckpointError(f"{path / CONFIG}: checkpoint format {version!r} is newer than "
+                              f"this tunesmith reads ({FORMAT}); upgrade tunesmith")
     try:
         tokenizer = Tokenizer.load(path / VOCAB)
     except TokenizerError as exc:

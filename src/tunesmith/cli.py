@@ -34,7 +34,7 @@ def _prepare(args: argparse.Namespace) -> int:
     config = PrepareConfig(
         out=Path(args.out), sources=args.source or list(BUILTIN_SOURCES),
         workers=args.workers,
-        tokenizer=TokenizerConfig(split_lengths=args.split_lengths, min_count=args.min_count,
+        tokenizer=TokenizerConfig(min_count=args.min_count,
                                   canonical=not args.as_written,
                                   same_octave=not args.nearest_tonic),
         score_cache=Path(args.score_cache) if args.score_cache else None)
@@ -105,22 +105,35 @@ def _generate(args: argparse.Namespace) -> int:
     from .tools import ToolError
 
     try:
+        start = _opening_text(args.start) if args.start else None
+        words = _words(args.lyrics) if args.lyrics else None
+        songs = _songs(args.song) if args.song else [
+            {"prompt": args.prompt, "key": args.key, "title": None, "lyrics": words}]
         composer = Composer.load(args.model)
-        pieces = composer.generate(args.prompt, bars=args.bars, num=args.num, seed=args.seed,
-                                   key=args.key, meter=args.meter, tempo=args.tempo,
-                                   temperature=args.temperature, top_k=args.top_k,
-                                   top_p=args.top_p, rerank=args.rerank, voices=args.voices,
-                                   guidance=args.guidance)
-    except (CheckpointError, ValueError) as exc:
+        pieces = []
+        for song in songs:
+            made = composer.generate(
+                song["prompt"], bars=args.bars, num=args.num, seed=args.seed,
+                key=args.key or song["key"], meter=args.meter, tempo=args.tempo,
+                temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
+                rerank=args.rerank, voices=args.voices, guidance=args.guidance,
+                title=song["title"], start=start, lyrics=song["lyrics"])
+            for remark in made[0].remarks:
+                print(f"% {remark}", file=sys.stderr)
+            pieces += [(song, piece) for piece in made]
+    except (CheckpointError, ValueError) as exc:  # a bad opening, lyric or file too
         print(f"tunesmith generate: {exc}", file=sys.stderr)
         return 2
-    for remark in pieces[0].remarks:
-        print(f"% {remark}", file=sys.stderr)
-    for n, piece in enumerate(pieces, 1):
-        abc = piece.abc.replace("X:1", f"X:{n}", 1)
+    for n, (song, piece) in enumerate(pieces, 1):
+        tune = piece.tune.with_field("X", str(n))  # numbered as one collection
+        if song.get("singer"):
+            tune = tune.with_field("N", f"sung by {song['singer']}")
+        abc = tune.abc
         print(abc)
         if args.out:
-            stem = Path(args.out) / f"{_slug(args.prompt)}-seed{args.seed}-{n}"
+            name = _slug(song["title"] or song["prompt"])
+            stem = Path(args.out) / (f"{name}-{n}" if song["title"] else
+                                     f"{name}-seed{args.seed}-{n}")
             try:
                 written = render(abc, stem, args.formats)
             except ToolError as exc:
@@ -132,6 +145,56 @@ def _generate(args: argparse.Namespace) -> int:
                 return 2
             print(f"% wrote {', '.join(str(p) for p in written.values())}", file=sys.stderr)
     return 0
+
+
+def _words(value: str) -> str:
+    """``--lyrics``: the text of a file, or the words themselves."""
+    from .data.records import read_text
+
+    path = Path(value)
+    if "\n" not in value and len(value) < 4096 and path.is_file():
+        return read_text(path)
+    return value
+
+
+def _songs(value: str) -> list[dict]:
+    """``--song``: one request per song record of a JSON file (name as the title and the
+    prompt, tone profile as the key, lyric as the words, singer as the performer)."""
+    import json
+
+    from .data.records import read_text
+    from .data.songs import tune_from_record
+
+    try:
+        data = json.loads(read_text(Path(value)))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{value}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    records = data if isinstance(data, list) else [data]
+    songs = []
+    for i, record in enumerate(records):
+        where = f"{value}[{i}]"
+        tune = tune_from_record(record, where)  # ValueError naming the field
+        if not tune.meta.get("lyrics"):
+            print(f"% skipped {where}: no lyric to set", file=sys.stderr)
+            continue
+        songs.append({"prompt": tune.title, "key": tune.key, "title": tune.title,
+                      "lyrics": tune.meta["lyrics"], "singer": tune.meta.get("artist", "")})
+    if not songs:
+        raise ValueError(f"{value}: no song record with a lyric to set")
+    return songs
+
+
+def _opening_text(value: str) -> str:
+    """``--start``: the text of a file, or the ABC itself."""
+    from .data.records import read_text
+
+    path = Path(value)
+    if "\n" not in value and path.is_file():
+        return read_text(path)
+    if "K:" not in value:
+        raise ValueError(f"--start {value}: no such file, and not ABC with its M: and K: "
+                         "lines")
+    return value
 
 
 def _slug(text: str) -> str:
@@ -172,6 +235,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     from .checkpoint import CheckpointError, load_checkpoint
     from .evaluation import dataset_tunes, file_tunes, score
+    from .evaluation.likelihood import likelihood_table
     from .pretrained import DEFAULT_MODEL
 
     try:
@@ -200,11 +264,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         print("tunesmith evaluate: nothing to score; give --data DIR and/or --abc FILE",
               file=sys.stderr)
         return 2
-    print(f"model {checkpoint.path}\n\n| scored | tunes | scored tokens | bits/token | "
-          "bits/char | bits/tune |\n|---|---:|---:|---:|---:|---:|")
-    for r in results:
-        print(f"| {r.name} | {r.tunes:,} | {r.tokens:,} | {r.bits_per_token:.3f} | "
-              f"{r.bits_per_char:.3f} | {r.bits_per_tune:.1f} |")
+    print(f"model {checkpoint.path}\n\n{likelihood_table(results)}")
     if args.json:
         Path(args.json).write_text(json.dumps({"model": str(checkpoint.path), "results":
                                                [r.as_dict() for r in results]}, indent=1))
@@ -214,11 +274,12 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
     from .checkpoint import WEIGHTS
     from .composer import Composer
+    from .data.dataset import Dataset
     from .evaluation.generated import evaluate_generation, read_prompts
-    from .evaluation.judges import JUDGES, Judges
     from .evaluation.report import write_report
+    from .models.judges import JUDGES, Judges
 
-    if not args.data or not (Path(args.data) / "metadata.jsonl").is_file():
+    if not args.data or not Dataset(args.data).exists():
         print("tunesmith evaluate: generation mode compares with real tunes: give --data "
               "DATASET (from tunesmith prepare)", file=sys.stderr)
         return 2
@@ -250,11 +311,13 @@ def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
 
 
 def _judges(args: argparse.Namespace) -> int:
-    from .evaluation.judges import build
+    from .data.dataset import Dataset
+    from .evaluation.judges import build, report_tables
 
     heldout = [Path(f) for f in args.abc or []]
+    dataset = Dataset(args.data)
     missing = [str(f) for f in heldout if not f.is_file()] + (
-        [] if (Path(args.data) / "metadata.jsonl").is_file() else [f"{args.data}/metadata.jsonl"])
+        [] if dataset.exists() else [str(dataset.metadata_path)])
     if missing:
         print(f"tunesmith judges: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
@@ -263,18 +326,7 @@ def _judges(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"tunesmith judges: {exc}", file=sys.stderr)
         return 2
-    print("\nkey finding (written K: as the truth)\n\n| tunes | model | key | tonic | "
-          "key, major/minor tunes | mode |\n|---|---|---:|---:|---:|---:|")
-    for name, r in report["keys"].items():
-        for model in ("tone_cnn", "krumhansl_schmuckler"):
-            m = r[model]
-            print(f"| {name} ({r['tunes']}) | {model} | {m['key']:.1%} | {m['tonic']:.1%} | "
-                  f"{m['key_major_minor']:.1%} | {m['mode']['accuracy']:.1%} |")
-    print("\nstyle classifier on the test split\n\n| dimension | tunes | accuracy |\n"
-          "|---|---:|---:|")
-    for dim, r in report["styles"].items():
-        print(f"| {dim} | {r['total']} | {r['accuracy']:.1%} |")
-    print(f"\nsaved to {args.out}")
+    print(f"\n{report_tables(report)}\nsaved to {args.out}")
     return 0
 
 
@@ -368,14 +420,7 @@ def _sampling_arguments(p) -> None:
                    "writes and the style asked (by the judges), then the most likely")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tunesmith", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Learn musical styles from scores and write new pieces in ABC notation.",
-        epilog=EPILOG)
-    parser.add_argument("--version", action="version", version="tunesmith 0.1.0")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def _add_prepare(sub) -> None:
     p = sub.add_parser("prepare", help="build a tokenized, split dataset from corpora",
                        description="Read corpora, normalise, label, dedupe, split and tokenize "
                        "them into a dataset directory. Reruns read only files that changed.")
@@ -384,8 +429,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="music21-abc, music21-scores, a folder (ABC, MusicXML, Humdrum, MIDI, "
                         "JSON songs) or one file; repeat for several (default: both music21)")
     p.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
-    p.add_argument("--split-lengths", action="store_true",
-                   help="separate pitch and length tokens instead of one token per note")
     p.add_argument("--as-written", action="store_true",
                    help="keep each tune's key and L: unit instead of writing every tune on the "
                    "tonic C in L:1/8 (the default, which models learn from far faster)")
@@ -400,6 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_prepare)
 
+
+def _add_train(sub) -> None:
     p = sub.add_parser(
         "train", help="train a model on a prepared dataset",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -431,6 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_train)
 
+
+def _add_generate(sub) -> None:
     p = sub.add_parser(
         "generate", help="write new pieces from a style prompt",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -453,6 +500,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tempo", type=int, help="quarter notes per minute")
     p.add_argument("--voices", type=int, help="voices written together, bar by bar (1-8; "
                    "default: as the style is usually written)")
+    p.add_argument("--lyrics", metavar="FILE|TEXT",
+                   help="words to set, English or Chinese, one line a phrase: one note per "
+                   "syllable, printed under the notes (the words set the length)")
+    p.add_argument("--song", metavar="FILE.json",
+                   help="song records (name, singer, lyric, tone.profile): a song for each, "
+                   "titled by its name, in the key of its tone profile")
+    p.add_argument("--start", metavar="FILE|ABC",
+                   help="an opening to continue: an .abc file (its first tune) or ABC text "
+                   "with its M: and K: lines and whole bars; kept as written and continued "
+                   "to --bars in all (a B part for an A part; --num N: N continuations)")
     _sampling_arguments(p)
     p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
     p.add_argument("--out", help="folder to write files into")
@@ -460,6 +517,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated: abc,mid,wav,mp3,svg,musicxml (default abc,mid)")
     p.set_defaults(func=_generate)
 
+
+def _add_render(sub) -> None:
     p = sub.add_parser("render", help="turn an ABC file into MIDI, audio and sheet music")
     p.add_argument("file", help="an .abc file (several tunes give several outputs)")
     p.add_argument("--formats", type=_formats, default=["mid", "wav", "svg"],
@@ -467,6 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="folder (default: next to the file)")
     p.set_defaults(func=_render)
 
+
+def _add_evaluate(sub) -> None:
     p = sub.add_parser(
         "evaluate", help="score a model: likelihood of real music, or judge its own pieces",
         description="Model mode: score a model on a prepared dataset's splits and on any ABC "
@@ -498,6 +559,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_evaluate)
 
+
+def _add_judges(sub) -> None:
     p = sub.add_parser(
         "judges", help="train the tone CNN and style classifier that judge generated music",
         description="Train the tone CNN (tonic and mode) and the style classifier (tradition, "
@@ -515,6 +578,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=_judges)
 
+
+def _add_serve(sub) -> None:
     p = sub.add_parser(
         "serve", help="compose in the browser: a web page and an HTTP API",
         description="Serve a page (prompt, score, audio player, downloads) and a JSON API "
@@ -535,16 +600,32 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remove rendered files older than this (default 60)")
     p.set_defaults(func=_serve)
 
+
+def _add_styles(sub) -> None:
     p = sub.add_parser("styles", help="list every style label with its aliases and how many "
                                       "training tunes a model saw of it")
     p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
     p.set_defaults(func=_styles)
 
+
+def _add_validate(sub) -> None:
     p = sub.add_parser("validate", help="check each bar of ABC files against the meter")
     p.add_argument("files", nargs="+")
     p.add_argument("--strict", action="store_true",
                    help="also flag short bars at repeats and section ends")
     p.set_defaults(func=_validate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tunesmith", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Learn musical styles from scores and write new pieces in ABC notation.",
+        epilog=EPILOG)
+    parser.add_argument("--version", action="version", version="tunesmith 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_add_prepare, _add_train, _add_generate, _add_render, _add_evaluate,
+                _add_judges, _add_serve, _add_styles, _add_validate):
+        add(sub)  # one function per command, in the order --help lists them
     return parser
 
 

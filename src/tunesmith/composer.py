@@ -5,41 +5,40 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
 
 from .abc import Tune, parse, transpose, validate
-from .abc.canonical import on_c, shift_to_c, to_key
+from .abc.canonical import canonical, on_c, relength, shift_to_c, to_key
 from .abc.keys import Key, parse_key
 from .abc.notes import notes as sounding_notes
-from .abc.tune import meter_length, parse_fraction
-from .abc.voices import voice_blocks
+from .abc.opening import Opening, OpeningError, read_opening
+from .abc.tune import AbcError, parse_fraction
+from .abc.voices import voice_blocks, voice_compasses, voice_parts
 from .checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from .generate import (
-    BarTracker,
-    Decoder,
     Sampling,
     TokenTable,
     Voices,
     choose_header,
     complete_controls,
     explicit_repeats,
+    generate,
     header_values,
-    plain_when_unsure,
-    sample,
+    sung_tracker,
+    tracker,
 )
-from .limits import DEFAULT_BARS, check_request, checked_meter
+from .limits import DEFAULT_BARS, MAX_BARS, check_request, checked_meter
+from .lyrics import LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
-from .styles import FORM_VOICES, Controls, guided_tokens, interpret
+from .prompt import FORM_VOICES, Controls, interpret
+from .styles import STYLE_DIMENSIONS, guided_tokens
 
 if TYPE_CHECKING:
-    from .evaluation.judges import Judges
-
-# scale steps from the gong (the major key's tonic) to each Chinese mode's final note
-_PENTATONIC_DEGREE = {"gong": 0, "shang": 1, "jue": 2, "zhi": 4, "yu": 5}
-
+    from .models.judges import Judges
 
 _SUFFIX_FORMATS = {".abc": "abc", ".mid": "mid", ".midi": "mid", ".wav": "wav", ".mp3": "mp3",
                    ".svg": "svg", ".musicxml": "musicxml", ".xml": "musicxml"}
@@ -78,10 +77,14 @@ class Piece:
         return written if written == path else written.replace(path)
 
     def to_music21(self):
-        """The piece as a music21 Score (one Part per voice)."""
+        """The piece as a music21 Score (one Part per voice; a song's words on its notes)."""
         import music21
 
-        return music21.converter.parse(self.abc, format="abc")
+        from .lyrics import attach_words
+
+        score = music21.converter.parse(self.abc, format="abc")
+        attach_words(score, self.abc)  # a song's words, which music21's ABC reader drops
+        return score
 
 
 class Composer:
@@ -111,7 +114,8 @@ class Composer:
                  top_p: float = 0.95, title: str | None = None,
                  time_limit: float | None = None, rerank: int = 1,
                  voices: int | None = None, guidance: float = 1.0,
-                 cancel: threading.Event | None = None) -> list[Piece]:
+                 cancel: threading.Event | None = None,
+                 start: str | None = None, lyrics: str | None = None) -> list[Piece]:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
         ``tempo``, ``bars`` and ``voices`` win over what the prompt says; a chorale, quartet,
         mass or madrigal gets its usual number of voices, aligned bar by bar. The same seed
@@ -121,16 +125,31 @@ class Composer:
         ``num * rerank`` candidates are sampled in one batch and the best ``num`` kept (see
         ``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError``, and once ``cancel``
         is set ``Cancelled`` (a server's guards: a request too slow, a client gone). A list
-        of prompts gives each prompt's pieces in turn."""
+        of prompts gives each prompt's pieces in turn.
+
+        ``start`` is an opening to continue: ABC with its header (M: and K: at least) and
+        whole bars of one voice. It is kept byte for byte, its key and meter are the piece's,
+        and the model writes on from it to ``bars`` bars in all: a B part for an A part, or
+        with ``num`` > 1 several continuations of one opening. A bad opening raises
+        ``OpeningError`` naming what to change.
+
+        ``lyrics`` are words to set (English or Chinese, one line a phrase): the melody has
+        exactly one note per syllable, each line ends at a bar end, stressed syllables fall
+        on strong beats, and the words print under the notes (``w:`` lines). The words set
+        the length; ``LyricsError`` says what cannot be sung."""
         if not isinstance(prompt, str):
             return [piece for text in prompt for piece in self.generate(
                 text, bars, num=num, seed=seed, key=key, meter=meter, tempo=tempo,
                 temperature=temperature, top_k=top_k, top_p=top_p, title=title,
                 time_limit=time_limit, rerank=rerank, voices=voices, guidance=guidance,
-                cancel=cancel)]
+                cancel=cancel, start=start, lyrics=lyrics)]
         key, meter = check_request(bars=bars, num=num, key=key, meter=meter, tempo=tempo,
                                    voices=voices, temperature=temperature, top_k=top_k,
                                    top_p=top_p, guidance=guidance, rerank=rerank)
+        if start is not None and lyrics is not None:
+            raise ValueError("give an opening (start) or lyrics, not both")
+        opening = read_opening(start) if start is not None else None
+        words = read_lyrics(lyrics) if lyrics is not None else None
         deadline = time.monotonic() + time_limit if time_limit else None
         controls = interpret(prompt)
         if meter is None and controls.meter:  # a prompt's "in 7/3" is read, not obeyed
@@ -149,6 +168,13 @@ class Composer:
         controls.meter = meter or controls.meter
         controls.tempo = tempo or controls.tempo
         controls.bars = bars or controls.bars or DEFAULT_BARS
+        if opening is not None:  # the opening's key and meter are the piece's
+            parsed = parse_key(opening.tune.key)
+            controls.key = parsed.abc() if parsed.tonic else None
+            controls.meter = opening.tune.meter
+            if opening.bars >= controls.bars:
+                raise OpeningError(f"opening: it has {opening.bars} bars already; ask for "
+                                   "more bars in all than that")
         options = Sampling(temperature, top_k, top_p)
         # controls and header are one choice each that shapes the whole piece: sharpen them
         # toward what is typical for the style
@@ -157,7 +183,7 @@ class Composer:
         tok = self.tokenizer
         with torch.inference_mode():
             labels = complete_controls(self.model, tok, controls.labels, choices, generator)
-        asked = {d: v for d, v in controls.labels.items() if d in ("tradition", "form", "period")}
+        asked = {d: v for d, v in controls.labels.items() if d in STYLE_DIMENSIONS}
         added = {d: v for d, v in labels.items() if d not in controls.labels}
         if added:
             controls.remarks.append("the model chose " + ", ".join(f"{d}={v}"
@@ -166,6 +192,11 @@ class Composer:
         if controls.meter is None and labels.get("meter", "other") != "other":
             controls.meter = labels["meter"]
         controls.voices = voices or controls.voices or FORM_VOICES.get(labels.get("form"), 1)
+        if (opening is not None or words is not None) and controls.voices > 1:
+            controls.remarks.append("an opening or a song is written in one voice")
+            controls.voices = 1
+        if words is not None:
+            controls.remarks += words.remarks
         if any(f"[V:{v}]" not in tok.ids for v in range(1, controls.voices + 1)):
             controls.remarks.append(f"this model never saw {controls.voices} voices; "
                                   "writing one")
@@ -175,11 +206,15 @@ class Composer:
         written_key = controls.key  # a canonical model writes on C; the piece moves after
         if canonical and controls.key:
             written_key = on_c(controls.key)
+        fixed = {"M": controls.meter, "K": written_key}
+        if opening is not None:  # the opening's unit, or the one every canonical tune has
+            unit = Fraction(1, 8) if canonical else opening.tune.unit_length
+            fixed["L"] = f"{unit.numerator}/{unit.denominator}"
         with torch.inference_mode():
-            prefix = choose_header(self.model, self.table, prefix,
-                                   {"M": controls.meter, "K": written_key},
-                                   choices, generator)
+            prefix = choose_header(self.model, self.table, prefix, fixed, choices, generator)
         header = header_values(tok.decode(prefix))
+        if opening is not None:
+            prefix = prefix + self._opening_ids(opening, prefix)
         out_key = controls.key or header["K"]
         if canonical and not controls.key:
             out_key = self._typical_key(header["K"], generator)
@@ -189,49 +224,53 @@ class Composer:
         shift = shift_to_c(parse_key(out_key), same_octave) if canonical else 0
         compasses = [(low + shift, high + shift)
                      for low, high in voice_compasses(controls.voices, labels.get("form"))]
-        trackers = [self._tracker(header, controls.bars, labels.get("mode"), compasses)
-                    for _ in range(count)]
-        logp = torch.zeros(count)
-        decoder = Decoder(self.model, prefix, count)
-        logits = decoder.start()
-        plain = None  # the same decoding without the style controls, for guidance
-        if guidance != 1.0:
-            guided = {tok.ids[t] for t in guided_tokens() if t in tok.ids}
-            plain = Decoder(self.model, [i for i in prefix if i not in guided], count)
-            plain_logits = plain.start()
-        budget = controls.bars * 64 * controls.voices + 64
-        for _ in range(budget):
-            allowed = torch.stack([t.allowed() for t in trackers])
-            if plain is not None:
-                logits = plain_logits + guidance * (logits - plain_logits)
-            allowed = plain_when_unsure(logits, allowed, self.table)
-            ids, lp = sample(logits, allowed, options, generator)
-            live = torch.tensor([not t.finished for t in trackers])
-            logp += torch.where(live, lp, torch.zeros_like(lp))
-            for t, i in zip(trackers, ids.tolist(), strict=True):
-                t.advance(i)
-            if all(t.finished for t in trackers):
-                break
+        if words is not None:  # the words set the length
+            phrases = plan(words, header["M"])
+            controls.bars = sum(b for _, b in phrases)
+            if controls.bars > MAX_BARS:
+                raise LyricsError(f"lyrics: {controls.bars} bars to sing them; at most "
+                                  f"{MAX_BARS}: give fewer lines")
+            stresses = [s.stressed for s in words.syllables]
+            voice = (SUNG_COMPASS[0] + shift, SUNG_COMPASS[1] + shift)
+            trackers = [sung_tracker(self.table, header, labels.get("mode"), phrases, stresses,
+                                     voice) for _ in range(count)]
+        else:
+            trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
+                                compasses) for _ in range(count)]
+        if opening is not None:
+            for t in trackers:
+                t.follow(opening)
+        opened = opening is not None and trackers[0].repeat_open  # a |: still to close
+
+        def check() -> None:
             if deadline and time.monotonic() > deadline:
                 raise TimeoutError(f"generation stopped after {time_limit:g} s; ask for "
                                    "fewer bars or candidates")
             if cancel is not None and cancel.is_set():
                 raise Cancelled("generation cancelled by its caller")
-            logits = decoder.step(ids)
-            if plain is not None:
-                plain_logits = plain.step(ids)
+
+        guided = {tok.ids[t] for t in guided_tokens() if t in tok.ids}
+        budget = controls.bars * 64 * controls.voices + 64
+        logp = generate(self.model, self.table, prefix, trackers, options, generator, budget,
+                        guidance, [i for i in prefix if i not in guided], check)
         pieces, name = [], _one_line(title, 200) if title else _title(prompt)
         for t, lp in zip(trackers, logp.tolist(), strict=True):
             tags = t.tags if isinstance(t, Voices) else []
-            body, written = tok.decode(explicit_repeats(t.log, self.table, tags)).strip(), header
+            body = tok.decode(explicit_repeats(t.log, self.table, tags, opened)).strip()
+            written = header
             if canonical:
                 moved = to_key(Tune([("M", header["M"]), ("L", header["L"]),
                                      ("K", header["K"])], body), out_key, same_octave)
-                if controls.voices == 1:  # voices keep their compasses instead
-                    moved = _in_register(moved)
+                if controls.voices == 1 and opening is None and words is None:
+                    moved = _in_register(moved)  # the others keep their compass or opening
                 body, written = moved.body.strip(), {**header, "K": moved.key}
-            abc = _abc(name, written, controls.tempo, body, controls.voices,
-                       labels.get("form"))
+            if words is not None:
+                body = with_words(body, words.lines)
+            if opening is None:
+                abc = _abc(name, written, controls.tempo, body, controls.voices,
+                           labels.get("form"))
+            else:
+                abc = _continued(opening, body, parse_fraction(header["L"], "L"), name)
             remarks = list(controls.remarks)
             if not t.finished:
                 remarks.append(f"stopped after {budget} tokens before {controls.bars} bars")
@@ -240,6 +279,23 @@ class Composer:
                 remarks.append("bar problems: " + "; ".join(map(str, problems[:3])))
             pieces.append(Piece(abc, controls, seed, lp, len(t.log), remarks))
         return self._rank(pieces, asked)[:num] if rerank > 1 else pieces
+
+    def _opening_ids(self, opening: Opening, prefix: list[int]) -> list[int]:
+        """The opening's bars as the model reads them, after the controls and header in
+        ``prefix``: a canonical model reads them on C in L:1/8."""
+        tok = self.tokenizer
+        body = opening.tune.body
+        if tok.config.canonical:
+            try:
+                body = canonical(opening.tune, tok.config.same_octave).body
+            except AbcError as exc:
+                raise OpeningError(f"opening: {exc}") from None
+        ids = tok.encode(body.rstrip())
+        room = self.model.config.context // 2 - len(prefix)  # the rest is for what it writes
+        if len(ids) > room:
+            raise OpeningError(f"opening: {len(ids)} tokens, more than this model keeps in "
+                               f"view beside what it writes ({room}); shorten it")
+        return ids
 
     def _typical_key(self, written: str, generator: torch.Generator) -> str:
         """A key for a piece the prompt gave none: a tonic drawn by how often the training
@@ -256,7 +312,7 @@ class Composer:
     def _rank(self, pieces: list[Piece], asked: dict[str, str]) -> list[Piece]:
         """Best first: the pieces the independent judges find in their written key and in
         the asked tradition, form and period, then by the model's mean log-likelihood."""
-        from .evaluation.judges import Judges, key_label
+        from .models.judges import Judges, key_label
         from .models.tone_cnn import decode
 
         if self._judges is None:
@@ -278,67 +334,10 @@ class Composer:
                                    f"{heard_as} ({fits[i]:g} of {1 + len(asked)} checks)")
         return [pieces[i] for i in order]
 
-    def _tracker(self, header: dict[str, str], bars: int, mode: str | None,
-                 compasses: list[tuple[int, int]]) -> BarTracker | Voices:
-        """Bars of the header's meter; one voice per compass (a single voice has no
-        compass); the top and bottom voices end on the tonic, the inner ones on the third
-        and fifth above it, so the last chord is the tonic triad."""
-        bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
-        key = parse_key(header["K"])
-        tonic = None
-        if key.tonic and mode in _PENTATONIC_DEGREE and key.mode == "major":
-            # Chinese modes are written with the major key signature of their gong; the
-            # final note is the mode's own degree, which the key signature then spells
-            letters = "CDEFGAB"
-            step = letters.index(key.tonic[0]) + _PENTATONIC_DEGREE[mode]
-            tonic = (letters[step % 7], "")
-        elif key.tonic and key.mode in ("major", "minor", "dorian", "mixolydian"):
-            tonic = (key.tonic[0], {"#": "^", "b": "_"}.get(key.tonic[1:], ""))
-        voices = len(compasses)
-        if voices == 1:
-            return BarTracker(self.table, bar, bars, tonic)
-        tags = [self.tokenizer.ids[f"[V:{v}]"] for v in range(1, voices + 1)]
-        finals = [tonic if v in (0, voices - 1) else _above(tonic, 2 if v % 2 else 4)
-                  for v in range(voices)]
-        parts = [BarTracker(self.table, bar, bars, final, compass=compass)
-                 for final, compass in zip(finals, compasses, strict=True)]
-        return Voices(self.table, parts, tags)
 
-
-@dataclass(frozen=True)
-class _Part:
-    name: str
-    compass: tuple[int, int]  # MIDI, in the key the piece is printed in
-    program: int  # General MIDI instrument
-
-
-# where each voice may go: singers' ranges, and the strings' comfortable ranges for a quartet
-_SATB = (_Part("Soprano", (60, 79), 52), _Part("Alto", (55, 74), 52),
-         _Part("Tenor", (48, 67), 52), _Part("Bass", (40, 62), 52))  # 52: choir aahs
-_STRINGS = (_Part("Violin I", (55, 86), 40), _Part("Violin II", (55, 81), 40),
-            _Part("Viola", (48, 74), 41), _Part("Cello", (36, 64), 42))
-_SUNG = ("chorale", "mass", "madrigal")
-
-
-def voice_parts(voices: int, form: str | None) -> list[_Part]:
-    """Each voice's part, top down: a quartet's strings, or soprano, alto, tenor and bass
-    spread over the voices (2: S B, 3: S T B, 5: S A T T B …); one voice is free. Sung
-    forms are sung (choir), other pieces in several voices are played on the piano."""
-    if voices == 1:
-        return [_Part("", (0, 127), 0)]
-    ranges = _STRINGS if form == "quartet" else _SATB
-    parts = [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
-    if form not in _SUNG and form != "quartet":
-        parts = [replace(p, name=f"Voice {v}", program=0) for v, p in enumerate(parts, 1)]
-    names = [p.name for p in parts]
-    return [replace(p, name=f"{p.name} {names[:v].count(p.name) + 1}")
-            if names.count(p.name) > 1 else p for v, p in enumerate(parts)]
-
-
-def voice_compasses(voices: int, form: str | None) -> list[tuple[int, int]]:
-    """The compass of each voice, top down (see ``voice_parts``)."""
-    return [part.compass for part in voice_parts(voices, form)]
-
+# where a song's melody may go: middle C to the G an octave and a fifth above, the range
+# most untrained voices and a soprano or tenor share (as SATB's soprano in abc/voices.py)
+SUNG_COMPASS = (60, 79)
 
 # the median pitch of a melody: half of the folk tunes of the test split have theirs in
 # MIDI 69-72 (A4-C5), the middle one at 71
@@ -347,19 +346,12 @@ MELODY_MEDIAN = 71
 
 def _in_register(tune: Tune) -> Tune:
     """A single line moved by whole octaves so that its median pitch is nearest
-    ``MELODY_MEDIAN``. A canonical model's register on C mixes the keys its training tunes
-    came from, so the inverse shift alone can leave a G jig on ``G,-D`` an octave low."""
+    ``MELODY_MEDIAN``. A model trained by the smaller shift to C (``same_octave`` off) mixes
+    two registers on C, so the inverse shift alone can leave a G jig on ``G,-D`` an octave
+    low; for a model trained in one register it is a guard."""
     pitches = sorted(n.pitch for n in sounding_notes(tune))
     octaves = round((MELODY_MEDIAN - pitches[len(pitches) // 2]) / 12) if pitches else 0
     return transpose(tune, 12 * octaves) if octaves else tune
-
-
-def _above(tonic: tuple[str, str] | None, steps: int) -> tuple[str, str] | None:
-    """The note ``steps`` letters above the tonic, as the key signature spells it."""
-    if tonic is None:
-        return None
-    letters = "CDEFGAB"
-    return letters[(letters.index(tonic[0]) + steps) % 7], ""
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -373,20 +365,30 @@ def _title(prompt: str) -> str:
     return words[:1].upper() + words[1:] if words else "Untitled"
 
 
+def _continued(opening: Opening, body: str, unit: Fraction, title: str) -> str:
+    """The opening as it was written, then ``body`` (written in units of ``unit``) in the
+    opening's unit; the opening's header is kept, given a title if it had none."""
+    tune = opening.tune
+    if unit != tune.unit_length:
+        body = relength(body, unit, tune.unit_length)
+    head = tune if tune.get("T") else tune.with_field("T", title)
+    return replace(head, body=tune.body.rstrip("\n") + "\n" + body).abc
+
+
 def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
          voices: int = 1, form: str | None = None) -> str:
-    lines = ["X:1", f"T:{title}", "C:tunesmith", f"M:{header['M']}", f"L:{header['L']}"]
-    if tempo:
-        lines.append(f"Q:1/4={tempo}")
-    lines.append(f"K:{header['K']}")
+    fields = [("X", "1"), ("T", title), ("C", "tunesmith"), ("M", header["M"]),
+              ("L", header["L"])] + [("Q", f"1/4={tempo}")] * bool(tempo)
+    tune = Tune(fields + [("K", header["K"])], body)
     if voices > 1:  # one block per voice, in bass clef where it lies low
         pitches: dict[str, list[int]] = {}
-        for note in sounding_notes(parse("\n".join(lines + [body]))):
+        for note in sounding_notes(tune):
             pitches.setdefault(note.voice, []).append(note.pitch)
         # name every clef: abcm2ps switches an unnamed one mid-piece as the notes move
         clefs = {v: "bass" if sorted(p)[len(p) // 2] < 60 else "treble"
                  for v, p in pitches.items()}
         parts = {str(v): part for v, part in enumerate(voice_parts(voices, form), 1)}
-        body = voice_blocks(body, clefs, names={v: p.name for v, p in parts.items()},
-                            programs={v: p.program for v, p in parts.items()})
-    return "\n".join(lines + [body]) + "\n"
+        tune = replace(tune, body=voice_blocks(body, clefs,
+                                               names={v: p.name for v, p in parts.items()},
+                                               programs={v: p.program for v, p in parts.items()}))
+    return tune.abc

@@ -14,17 +14,19 @@ length while the tracker carries on across the seam.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import torch
 
 from .abc import Kind, Tokenizer, lex, parse_key
-from .abc.durations import length_multiplier
-from .abc.lexer import NOTE_RE, REST_RE
+from .abc.durations import length_multiplier, tuplet
+from .abc.keys import final_notes
+from .abc.lexer import NOTE_RE
+from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
-from .models import KVCache, Transformer
+from .lyrics import strong_beats
 from .styles import BY_NAME, DIMENSIONS, TAXONOMY
 
 GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
@@ -57,17 +59,16 @@ class TokenTable:
         self.pitched: set[int] = set()
         self.letter: dict[int, tuple[str, str]] = {}  # id → (letter upper, accidental)
         self.pitch: dict[int, int] = {}  # id → MIDI pitch before the key signature
-        for i, tok in enumerate(tokenizer.tokens):
-            if i in tokenizer.special_ids:
-                continue
-            if m := NOTE_RE.fullmatch(tok):
+        sounds = tokenizer.sounds()
+        if not sounds:
+            raise ValueError("this vocabulary spells pitch and length as separate tokens "
+                             "(split_lengths); the sampler needs one token per note")
+        for i, (pitch, length) in sounds.items():
+            if m := NOTE_RE.fullmatch(pitch):
                 self.pitched.add(i)
                 self.letter[i] = (m.group(2).upper(), m.group(1) or "")
                 self.pitch[i] = _nominal_pitch(m)
-                length = m.group(4)
-            elif (m := REST_RE.fullmatch(tok)) and m.group(1) == "z":
-                length = m.group(2)
-            else:
+            elif pitch != "z":  # x, Z and X are not counted by the tracker
                 continue
             try:
                 value = length_multiplier(length)
@@ -90,8 +91,30 @@ class TokenTable:
         self.barlines = torch.zeros(n, dtype=torch.bool)
         self.barlines[list(self.bar.values())] = True
         self.broken, self.triplet, self.roll = ids.get(">"), ids.get("(3"), ids.get("~")
+        # a triplet's notes each last this share of their written length (2/3 of 3 notes)
+        self.triplet_factor, self.triplet_notes = tuplet("(3", compound=False)
+        self.triplet_span = self.triplet_factor * self.triplet_notes  # their lengths to one
         self.n = n
         self._masks: dict[tuple, torch.Tensor] = {}
+        self._counts: dict[Fraction, dict[Fraction, set[int]]] = {}
+
+    @property
+    def sung_lengths(self) -> list[Fraction]:
+        """The lengths a pitched note token can have, shortest first."""
+        return sorted({self.lengths[i] for i in self.pitched if i in self.lengths})
+
+    def note_counts(self, bar: Fraction) -> dict[Fraction, set[int]]:
+        """For every remainder of a bar (multiples of ``GRID`` up to ``bar``), how many
+        pitched notes of this vocabulary's lengths can fill it exactly."""
+        if bar not in self._counts:
+            counts: dict[Fraction, set[int]] = {Fraction(0): {0}}
+            step = GRID
+            while step <= bar:
+                counts[step] = {c + 1 for v in self.sung_lengths if v <= step
+                                for c in counts.get(step - v, ())}
+                step += GRID
+            self._counts[bar] = counts
+        return self._counts[bar]
 
     def header_choices(self, field_name: str) -> list[int]:
         """Header-line tokens (``M:6/8\\n``) that parse; the model may choose among them."""
@@ -207,8 +230,8 @@ class BarTracker:
         if self.phase == "broken":  # the second note of a pair: the same length
             return t.notes_up_to(rem, pitched_only=True, exactly=self.last)
         if self.phase == "triplet":
-            if self.triplet_left == 3:  # first note: three of them fill twice its length
-                mask = t.notes_up_to(rem / 2, pitched_only=True).clone()
+            if self.triplet_left == t.triplet_notes:  # the first: all of them must fit
+                mask = t.notes_up_to(rem / t.triplet_span, pitched_only=True).clone()
             else:
                 mask = t.notes_up_to(rem, pitched_only=True, exactly=self.last)
             return mask
@@ -241,7 +264,7 @@ class BarTracker:
                 and self.last <= rem:
             mask[t.broken] = True
         if self.phase in ("free", "note", "barred", "space") and not self.final_bar:
-            if t.triplet is not None and rem >= 2 * GRID:
+            if t.triplet is not None and rem >= t.triplet_span * GRID:
                 mask[t.triplet] = True
             if t.roll is not None:
                 mask[t.roll] = True
@@ -260,7 +283,7 @@ class BarTracker:
             value = t.lengths[tid]
             self.rested = Fraction(0) if tid in t.pitched else self.rested + value
             if self.phase == "triplet":
-                self.filled += value * Fraction(2, 3)
+                self.filled += value * t.triplet_factor
                 self.last, self.triplet_left = value, self.triplet_left - 1
                 self.phase = "triplet" if self.triplet_left else "free"
             else:
@@ -270,17 +293,131 @@ class BarTracker:
         elif tid == t.broken:
             self.phase = "broken"
         elif tid == t.triplet:
-            self.phase, self.triplet_left = "triplet", 3
+            self.phase, self.triplet_left = "triplet", t.triplet_notes
         elif tid == t.roll:
             self.phase = "roll"
         elif tid in t.bar.values():
-            text = t.tokenizer.tokens[tid]
-            self.repeat_open = text in ("|:", "::") or (self.repeat_open and text == "|")
-            self.done_bars += 1
-            self.filled, self.phase = Fraction(0), "barred"
-            self.finished = self.done_bars >= self.bars
+            self.bar_done(t.tokenizer.tokens[tid])
         elif tid in (t.space, t.newline):
             self.phase = "space"
+
+    def follow(self, opening: Opening) -> None:
+        """Carry on after an opening: its bars count as written, a repeat it left open
+        stays open."""
+        for barline in opening.barlines:
+            self.bar_done(barline)
+        self.done_bars = opening.bars  # a barline before any note closed no bar
+        self.finished = self.done_bars >= self.bars
+
+    def bar_done(self, barline: str) -> None:
+        """A bar closed with ``barline``: written by the sampler, or given in an opening."""
+        self.repeat_open = barline in ("|:", "::") or (self.repeat_open and barline == "|")
+        self.done_bars += 1
+        self.filled, self.phase = Fraction(0), "barred"
+        self.finished = self.done_bars >= self.bars
+
+
+@dataclass
+class SungTracker(BarTracker):
+    """A ``BarTracker`` that sets words: exactly one note per syllable, no rest, tuplet or
+    broken rhythm inside a phrase, each lyric line a phrase of whole bars (``phrases``:
+    syllables and bars of each), so every phrase ends at a bar end. A stressed syllable
+    starts on a strong beat (``strong``: positions in the bar, in units) and a phrase's last
+    note is at least a quarter of a bar long wherever a choice allows it."""
+
+    phrases: list[tuple[int, int]] = field(default_factory=list)  # (syllables, bars) each
+    stresses: list[bool] = field(default_factory=list)  # one per syllable, in order
+    strong: frozenset[Fraction] = frozenset({Fraction(0)})
+    sung: int = 0  # notes written so far, one per syllable
+
+    def __post_init__(self) -> None:
+        self._phrase: list[tuple[int, int]] = []  # per syllable: its phrase's end, bar end
+        syllable = bar = 0
+        for count, bars in self.phrases:
+            syllable, bar = syllable + count, bar + bars
+            self._phrase += [(syllable, bar)] * count
+        self._counts = self.table.note_counts(self.bar_length)
+        self._full: dict[int, set[int]] = {0: {0}}
+        self._reach: dict[tuple[int, Fraction], bool] = {}
+
+    def _whole_bars(self, bars: int) -> set[int]:
+        """The note counts that fill ``bars`` whole bars exactly."""
+        if bars not in self._full:
+            one = self._counts[self.bar_length]
+            self._full[bars] = {a + b for a in self._whole_bars(bars - 1) for b in one}
+        return self._full[bars]
+
+    def _feasible(self, notes: int, left: Fraction, bars: int) -> bool:
+        """Whether ``notes`` notes can fill what is ``left`` of this bar and ``bars`` more."""
+        if notes < 0 or bars < 0:
+            return False
+        return any(notes - c in self._whole_bars(bars) for c in self._counts.get(left, ()))
+
+    def _reaches_strong(self, notes: int, pos: Fraction) -> bool:
+        """Whether ``notes`` notes from ``pos`` can end exactly on a strong beat: in this
+        bar, at its end, or in a later one after whole bars."""
+        key = (notes, pos)
+        if key not in self._reach:
+            bar, counts = self.bar_length, self._counts
+            ahead = [p for p in self.strong if p >= pos] + [bar]
+            found = any(notes in counts.get(p - pos, ()) for p in ahead)
+            for first in counts.get(bar - pos, ()) if not found else ():
+                rest, bars = notes - first, 0
+                while not found and rest >= 0 and bars <= rest:
+                    found = any(rest - w in counts.get(p, ()) for w in self._whole_bars(bars)
+                                for p in self.strong)
+                    bars += 1
+            self._reach[key] = found
+        return self._reach[key]
+
+    def _allowed(self) -> torch.Tensor:
+        mask = super()._allowed()
+        rem = self.remaining
+        if self.finished or self.sung >= len(self._phrase):
+            return mask  # the end
+        if rem == 0:  # a plain barline: a repeat would sing the words twice
+            return mask & self.table.plain_bars
+        t = self.table
+        phrase_end, bar_end = self._phrase[self.sung]
+        left, after = phrase_end - self.sung, bar_end - self.done_bars - 1
+        lengths = [v for v in t.sung_lengths if v <= rem and self._feasible(left - 1, rem - v,
+                                                                           after)]
+        # the notes before the phrase's next stressed syllable must end on a strong beat
+        stressed = next((i for i in range(self.sung + 1, phrase_end) if self.stresses[i]), None)
+        if stressed is not None:
+            lengths = [v for v in lengths
+                       if self._reaches_strong(stressed - self.sung - 1, self.filled + v)
+                       ] or lengths
+        liked = [v for v in lengths  # and the phrase's last note is a long one
+                 if left != 2 or after > 0 or rem - v >= self.bar_length / 4]
+        notes = torch.zeros(t.n, dtype=torch.bool)
+        for v in liked or lengths:
+            notes |= t.notes_up_to(v, pitched_only=True, exactly=v)
+        kept = mask & notes
+        if not kept.any():  # the final tonic does not fit the words: the words win
+            kept = notes
+        if t.space is not None and mask[t.space]:
+            kept[t.space] = True
+        return kept
+
+    def advance(self, tid: int) -> None:
+        if not self.finished and tid in self.table.pitched:
+            self.sung += 1
+        super().advance(tid)
+
+
+def sung_tracker(table: TokenTable, header: dict[str, str], mode: str | None,
+                 phrases: list[tuple[int, int]], stresses: list[bool],
+                 compass: tuple[int, int]) -> SungTracker:
+    """The tracker for a song within a singer's ``compass``: the phrases' bars in the
+    header's meter, its strong beats (``lyrics.strong_beats``) evenly through the bar, the
+    last note on the final."""
+    bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
+    count = strong_beats(header["M"])
+    strong = {bar * k / count for k in range(count)}
+    return SungTracker(table, bar, sum(b for _, b in phrases),
+                       final_notes(parse_key(header["K"]), 1, mode)[0], compass=compass,
+                       phrases=phrases, stresses=stresses, strong=frozenset(strong))
 
 
 @dataclass
@@ -334,7 +471,23 @@ class Voices:
             self.need = "newline" if newline else "tag"
 
 
-def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = ()) -> list[int]:
+def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
+            compasses: list[tuple[int, int]]) -> BarTracker | Voices:
+    """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
+    compass (a single voice has no compass), each ending on its note of the tonic triad
+    (``final_notes``; ``mode`` names a Chinese mode's final)."""
+    bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
+    finals = final_notes(parse_key(header["K"]), len(compasses), mode)
+    if len(compasses) == 1:
+        return BarTracker(table, bar, bars, finals[0])
+    tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
+    parts = [BarTracker(table, bar, bars, final, compass=compass)
+             for final, compass in zip(finals, compasses, strict=True)]
+    return Voices(table, parts, tags)
+
+
+def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = (),
+                     opened: bool = False) -> list[int]:
     """``log`` with an opening sign for every repeat the sampler closed without one.
 
     The corpus mostly writes ``A :| B :|``: repeat from the start, then from the end of the
@@ -342,12 +495,13 @@ def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = ()
     from the very start, so each bare close gets its opening written: ``|:`` at the start of
     the piece (of each voice, after its ``tags`` token), the previous ``:|`` as ``::``, a
     previous ``||`` as ``|:``. In a piece of several voices every voice writes the same
-    barline in turn, so barlines are read in groups of one per voice."""
+    barline in turn, so barlines are read in groups of one per voice. ``opened``: a repeat
+    is already open where ``log`` starts (an opening's ``|:``)."""
     text_of = {tid: text for text, tid in table.bar.items()}
     out = list(log)
     where = [i for i, tid in enumerate(out) if tid in text_of]
     voices = max(1, len(tags))
-    is_open, boundary, from_start = False, None, False
+    is_open, boundary, from_start = opened, None, False
     for k in range(0, len(where), voices):
         group = where[k:k + voices]
         text = text_of[out[group[0]]]
@@ -369,15 +523,13 @@ def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = ()
 
 
 class Decoder:
-    """Feeds a model one token at a time; a transformer restarts from the prefix and the
-    latest tokens when its context is full (the fragment seam)."""
+    """Feeds a model one token at a time; when its cache is full (a transformer's context)
+    it restarts from the prefix and the latest tokens (the fragment seam)."""
 
     def __init__(self, model: torch.nn.Module, prefix: list[int], batch: int):
         self.model, self.prefix, self.batch = model, prefix, batch
-        self.is_transformer = isinstance(model, Transformer)
         self.history: list[torch.Tensor] = []  # generated ids, (batch,) each
-        self.state = None
-        self.cache: KVCache | None = None
+        self.cache = None
 
     @torch.inference_mode()
     def start(self) -> torch.Tensor:
@@ -387,7 +539,7 @@ class Decoder:
     @torch.inference_mode()
     def step(self, ids: torch.Tensor) -> torch.Tensor:
         self.history.append(ids)
-        if self.is_transformer and self.cache.pos >= self.cache.capacity:
+        if self.cache.pos >= self.cache.capacity:
             keep = self.model.config.context // 2
             body = torch.stack(self.history[-keep:], dim=1) if self.history else None
             start = torch.tensor([self.prefix] * self.batch)
@@ -395,13 +547,9 @@ class Decoder:
         return self._run(ids[:, None], fresh=False)
 
     def _run(self, ids: torch.Tensor, fresh: bool) -> torch.Tensor:
-        if self.is_transformer:
-            if fresh:
-                self.cache = KVCache(self.model.config, self.batch, ids.device)
-            logits = self.model(ids, cache=self.cache, last_only=True)[0]
-        else:
-            logits, _, self.state = self.model(ids, state=None if fresh else self.state,
-                                               last_only=True)
+        if fresh:
+            self.cache = self.model.new_cache(self.batch, ids.device)
+        logits = self.model(ids, cache=self.cache, last_only=True)[0]
         return logits[:, -1].float()
 
 
@@ -440,6 +588,44 @@ def plain_when_unsure(logits: torch.Tensor, allowed: torch.Tensor, table: TokenT
     plain = allowed & table.plain_bars
     unsure = only_bars & (mass < confidence) & plain.any(dim=-1)
     return torch.where(unsure[:, None], plain, allowed)
+
+
+def generate(model: torch.nn.Module, table: TokenTable, prefix: list[int],
+             trackers: Sequence[BarTracker | Voices], options: Sampling,
+             generator: torch.Generator, budget: int, guidance: float = 1.0,
+             unguided: list[int] | None = None,
+             check: Callable[[], None] | None = None) -> torch.Tensor:
+    """One row of tokens after ``prefix`` for each tracker, every token sampled among those
+    its tracker allows, until all trackers are finished or ``budget`` steps have passed. The
+    tokens are in each tracker's ``log``; the return value is each row's log-likelihood
+    (natural log, over its tokens up to its end, under the model restricted to what was
+    allowed). With ``guidance`` != 1 the logits move away from the model's after the
+    ``unguided`` prefix, the same without style controls (classifier-free guidance).
+    ``check`` runs after every step: raise in it to stop (a deadline, a client gone)."""
+    count = len(trackers)
+    logp = torch.zeros(count)
+    decoder = Decoder(model, prefix, count)
+    logits = decoder.start()
+    plain = Decoder(model, unguided or prefix, count) if guidance != 1.0 else None
+    plain_logits = plain.start() if plain is not None else None
+    for _ in range(budget):
+        allowed = torch.stack([t.allowed() for t in trackers])
+        if plain is not None:
+            logits = plain_logits + guidance * (logits - plain_logits)
+        allowed = plain_when_unsure(logits, allowed, table)
+        ids, lp = sample(logits, allowed, options, generator)
+        live = torch.tensor([not t.finished for t in trackers])
+        logp += torch.where(live, lp, torch.zeros_like(lp))
+        for t, i in zip(trackers, ids.tolist(), strict=True):
+            t.advance(i)
+        if all(t.finished for t in trackers):
+            break
+        if check is not None:
+            check()
+        logits = decoder.step(ids)
+        if plain is not None:
+            plain_logits = plain.step(ids)
+    return logp
 
 
 def complete_controls(model: torch.nn.Module, tokenizer: Tokenizer, labels: dict[str, str],

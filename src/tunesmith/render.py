@@ -105,8 +105,11 @@ _VOICE_NAME = re.compile(r'^V:\S+[^\n]*?\bnm="([^"]*)"', re.MULTILINE)
 def _musicxml(abc: str, out: Path) -> None:
     import music21
 
+    from .lyrics import attach_words
+
     try:
         score = music21.converter.parse(abc, format="abc")
+        attach_words(score, abc)  # a song's w: lines, which music21's ABC reader drops
         # music21 reads no V: names and signs a score without C: "Music21": name each part
         # as its V: line does, and leave the composer to the ABC
         names = _VOICE_NAME.findall(abc)

@@ -21,7 +21,6 @@ import torch
 import yaml
 from torch import nn
 
-from .abc.tokenizer import Tokenizer
 from .checkpoint import (
     CheckpointError,
     load_checkpoint,
@@ -29,6 +28,7 @@ from .checkpoint import (
     resolve,
     save_checkpoint,
 )
+from .data.dataset import Dataset
 from .data.windows import TuneWindows
 from .models import build_model, config_from_dict, config_to_dict
 from .styles import TAXONOMY
@@ -105,13 +105,8 @@ def clip_gradients(params: list[nn.Parameter], max_norm: float) -> float:
                                                        for g in grads]))) if grads else 0.0
 
 
-def _report(data_dir: Path) -> dict:
-    report_file = data_dir / "report.json"
-    return json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else {}
-
-
-def _style_counts(data_dir: Path) -> list[dict]:
-    per_label = _report(data_dir).get("per_label", {})
+def _style_counts(dataset: Dataset) -> list[dict]:
+    per_label = dataset.report().get("per_label", {})
     return [{"dimension": s.dimension, "name": s.name, "token": s.token,
              "aliases": list(s.aliases[1:]),
              "train_tunes": per_label.get(s.dimension, {}).get(s.name, {}).get("tunes", 0)}
@@ -142,10 +137,9 @@ class Trainer:
                 self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
         self.progress = progress and self.rank == 0
 
-        self.tokenizer = Tokenizer.load(self.data_dir / "vocab.json")
-        manifest = self.data_dir / "manifest.json"
-        self.fingerprint = (json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
-                            if manifest.exists() else "")
+        self.dataset = Dataset(self.data_dir)
+        self.tokenizer = self.dataset.tokenizer()
+        self.fingerprint = self.dataset.fingerprint()
         self.model_config = config_from_dict(model_spec, vocab_size=len(self.tokenizer))
         context = self.model_config.context
         self.train_data = TuneWindows(self.data_dir, "train", context, self.tokenizer,
@@ -250,10 +244,10 @@ class Trainer:
             state["cuda_rng"] = torch.cuda.get_rng_state(self.device)
         data = {"fingerprint": self.fingerprint, "dir": str(self.data_dir),
                 "train_tokens": len(self.train_data), "valid_tokens": len(self.valid_data),
-                "tonics": _report(self.data_dir).get("tonics", {}),
+                "tonics": self.dataset.report().get("tonics", {}),
                 "shares": self.train_data.shares}
         save_checkpoint(self.out / name, self.model, self.model_config, self.tokenizer,
-                        styles=_style_counts(self.data_dir), data=data, metrics=metrics,
+                        styles=_style_counts(self.dataset), data=data, metrics=metrics,
                         train=asdict(self.config), trainer_state=state)
 
     # -- the loop -------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 Durations are fractions of a whole note, so ``3/4`` means a full bar of 3/4 time. The walk
 understands unit length ``L:``, broken rhythm (``>``, ``<``), tuplets (``(p:q:r``), chords,
 grace notes (no time), inline ``M:``/``L:`` changes and voices (each voice counts its own bars).
+``length_multiplier``, ``tuplet`` and ``broken`` are the one place these rules live: the note
+reader (``notes.py``), the canonical spelling and the sampler's bar tracker use them too.
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ def length_multiplier(text: str) -> Fraction:
     return Fraction(whole_number(num, what) if num else 1, den)
 
 
-def _tuplet(text: str, compound: bool) -> tuple[Fraction, int]:
+def tuplet(text: str, compound: bool) -> tuple[Fraction, int]:
+    """The factor on each note's length and how many notes it applies to, for a tuplet mark
+    ``(p:q:r`` (``(3`` → 2/3 on three notes; q's default follows the meter: ``compound``)."""
     parts = [whole_number(part, "tuplet") if part else None for part in text[1:].split(":")]
     p = parts[0]
     if p == 0:
@@ -70,7 +74,7 @@ def _tuplet(text: str, compound: bool) -> tuple[Fraction, int]:
     return Fraction(q, p), r
 
 
-def _broken(text: str) -> tuple[Fraction, Fraction]:
+def broken(text: str) -> tuple[Fraction, Fraction]:
     """Factors for the notes before and after ``>``/``<`` (``>>`` dots twice)."""
     short = Fraction(1, 2 ** len(text))
     long = 2 - short
@@ -81,7 +85,7 @@ def _is_section_bar(text: str) -> bool:
     return ":" in text or "||" in text or "]" in text or "[" in text
 
 
-def _is_compound(meter: str) -> bool:
+def is_compound(meter: str) -> bool:
     """6/8, 9/8, 12/8 …: a tuplet of 5, 7 or 9 then fills the time of three."""
     m = re.match(r"\s*(\d{1,6})/", meter)
     return bool(m) and int(m.group(1)) % 3 == 0 and int(m.group(1)) > 3
@@ -100,7 +104,7 @@ class _Voice:
 
     def set_meter(self, meter: str) -> None:
         self.meter = meter_length(meter)
-        self.compound = _is_compound(meter)
+        self.compound = is_compound(meter)
 
 
 def bars(tune: Tune) -> list[Bar]:
@@ -171,9 +175,9 @@ def bars(tune: Tune) -> list[Bar]:
         elif kind is Kind.GRACE_END:
             in_grace = False
         elif kind is Kind.TUPLET:
-            tuplet_factor, tuplet_left = _tuplet(text, voice.compound)
+            tuplet_factor, tuplet_left = tuplet(text, voice.compound)
         elif kind is Kind.BROKEN:
-            before, after = _broken(text)
+            before, after = broken(text)
             if not overlay:
                 voice.duration += last * (before - 1)
             pending = after

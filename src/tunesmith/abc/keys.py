@@ -83,3 +83,26 @@ def parse_key(value: str) -> Key:
     signature = signature_for(tonic, mode)
     signature.update(explicit)
     return Key(tonic, mode, {k: v for k, v in signature.items() if v})
+
+
+# scale steps from the gong (the major key's tonic) to each Chinese mode's final note
+PENTATONIC_DEGREE = {"gong": 0, "shang": 1, "jue": 2, "zhi": 4, "yu": 5}
+
+
+def final_notes(key: Key, voices: int = 1, mode: str | None = None) -> list[tuple[str, str] | None]:
+    """The (letter, accidental) each voice's last note should sound, top voice first: the
+    top and bottom voices end on the final, the inner ones on the third and fifth above it,
+    so the last chord is the tonic triad. Chinese ``mode``s (``yu``, ``zhi``…) are written
+    with the major key signature of their gong, so their final is the mode's own degree,
+    which the signature then spells. None where the key has no clear final (no tonic,
+    phrygian, lydian, locrian)."""
+    final = None
+    if key.tonic and mode in PENTATONIC_DEGREE and key.mode == "major":
+        final = (LETTERS[(LETTERS.index(key.tonic[0]) + PENTATONIC_DEGREE[mode]) % 7], "")
+    elif key.tonic and key.mode in ("major", "minor", "dorian", "mixolydian"):
+        final = (key.tonic[0], {"#": "^", "b": "_"}.get(key.tonic[1:], ""))
+    if final is None:
+        return [None] * voices
+    return [final if v in (0, voices - 1)
+            else (LETTERS[(LETTERS.index(final[0]) + (2 if v % 2 else 4)) % 7], "")
+            for v in range(voices)]

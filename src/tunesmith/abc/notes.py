@@ -12,7 +12,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .durations import _broken, _is_compound, _tuplet, length_multiplier
+from .durations import broken, is_compound, length_multiplier, tuplet
 from .keys import ACCIDENTAL_VALUE, NATURAL_PC, Key, parse_key
 from .lexer import NOTE_RE, REST_RE, Kind, lex
 from .tune import AbcError, Tune, parse_fraction
@@ -42,7 +42,7 @@ def notes(tune: Tune) -> list[Note]:
         key = parse_key(tune.key)
     except AbcError:
         key = Key(None, "major")
-    compound = _is_compound(tune.meter)
+    compound = is_compound(tune.meter)
     unit = tune.unit_length
     cursors: dict[str, Fraction] = {}
     voice = "1"
@@ -103,11 +103,11 @@ def notes(tune: Tune) -> list[Note]:
         elif kind is Kind.GRACE_END:
             in_grace = False
         elif kind is Kind.TUPLET:
-            tuplet_factor, tuplet_left = _tuplet(text, compound)
+            tuplet_factor, tuplet_left = tuplet(text, compound)
         elif kind is Kind.TIE:
             carry = {n.pitch: n for n in last}
         elif kind is Kind.BROKEN and last:
-            before, after = _broken(text)
+            before, after = broken(text)
             extra = last_length * (before - 1)
             for note in last:
                 note.length += extra
@@ -123,7 +123,7 @@ def notes(tune: Tune) -> list[Note]:
             elif name == "L":
                 unit = parse_fraction(value, "L")
             elif name == "M":
-                compound = _is_compound(value)
+                compound = is_compound(value)
             elif atom.voice:
                 voice = atom.voice
     return out

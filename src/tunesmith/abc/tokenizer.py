@@ -28,6 +28,9 @@ PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 SPECIALS = (PAD, BOS, EOS)
 _BYTE_TOKENS = tuple(f"<0x{b:02X}>" for b in range(256))
 _BASE_CHARS = tuple(c for c in string.printable if c not in "\x0b\x0c\r")
+# vocab.json's layout; files older than the field are format 1. A newer format is refused
+# rather than misread.
+FORMAT = 1
 
 
 class TokenizerError(ValueError):
@@ -142,6 +145,21 @@ class Tokenizer:
             out.append(pending.decode("utf-8", errors="replace"))
         return "".join(out)
 
+    def sounds(self) -> dict[int, tuple[str, str]]:
+        """Every token that is one whole note or rest, as the pitch and length ABC writes
+        (``^F,3/2`` -> ``("^F,", "3/2")``, ``z2`` -> ``("z", "2")``). A ``split_lengths``
+        vocabulary has none: each of its notes is two tokens."""
+        if self.config.split_lengths:
+            return {}
+        out = {}
+        for i, token in enumerate(self.tokens):
+            if i not in self.special_ids and i not in self._byte_of:
+                try:
+                    out[i] = split_length(token)
+                except ValueError:
+                    continue
+        return out
+
     def token_id(self, token: str) -> int:
         try:
             return self.ids[token]
@@ -150,13 +168,18 @@ class Tokenizer:
 
     # -- saving ---------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
-        data = {"config": asdict(self.config), "tokens": self.tokens}
+        data = {"format": FORMAT, "config": asdict(self.config), "tokens": self.tokens}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> Tokenizer:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            return cls(list(data["tokens"]), TokenizerConfig(**data["config"]))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            version = data.get("format", 1)
+            tokens, config = list(data["tokens"]), TokenizerConfig(**data["config"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise TokenizerError(f"{path}: not a tunesmith vocabulary ({exc})") from exc
+        if not isinstance(version, int) or version > FORMAT:
+            raise TokenizerError(f"{path}: vocabulary format {version!r} is newer than this "
+                                 f"tunesmith reads ({FORMAT}); upgrade tunesmith")
+        return cls(tokens, config)

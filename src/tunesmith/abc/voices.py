@@ -4,10 +4,13 @@ The corpus and the model write voices interleaved, one bar of every voice per li
 (``[V:1] bar |[V:2] bar |``), so the bars that sound together sit together in the context.
 Readers, engravers and music21 (which ignores inline voice switches) want each voice as one
 block after its own ``V:`` line; ``voice_blocks`` turns the first layout into the second and
-``interleaved`` the second into the first.
+``interleaved`` the second into the first. ``voice_parts`` says who plays or sings each voice
+and where it may go.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 from .lexer import Kind, lex
 
@@ -62,3 +65,40 @@ def interleaved(body: str) -> str:
     for i in range(max(len(bars) for bars in voices.values())):
         lines.append("".join(f"[V:{v}]{bars[i]}" for v, bars in voices.items() if i < len(bars)))
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A voice of a piece as it is printed and played."""
+
+    name: str
+    compass: tuple[int, int]  # MIDI, in the key the piece is printed in
+    program: int  # General MIDI instrument
+
+
+# where each voice may go: singers' ranges, and the strings' comfortable ranges for a quartet
+SATB = (Part("Soprano", (60, 79), 52), Part("Alto", (55, 74), 52),
+        Part("Tenor", (48, 67), 52), Part("Bass", (40, 62), 52))  # 52: choir aahs
+STRINGS = (Part("Violin I", (55, 86), 40), Part("Violin II", (55, 81), 40),
+           Part("Viola", (48, 74), 41), Part("Cello", (36, 64), 42))
+SUNG = ("chorale", "mass", "madrigal")
+
+
+def voice_parts(voices: int, form: str | None) -> list[Part]:
+    """Each voice's part, top down: a quartet's strings, or soprano, alto, tenor and bass
+    spread over the voices (2: S B, 3: S T B, 5: S A T T B …); one voice is free. Sung
+    forms are sung (choir), other pieces in several voices are played on the piano."""
+    if voices == 1:
+        return [Part("", (0, 127), 0)]
+    ranges = STRINGS if form == "quartet" else SATB
+    parts = [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
+    if form not in SUNG and form != "quartet":
+        parts = [replace(p, name=f"Voice {v}", program=0) for v, p in enumerate(parts, 1)]
+    names = [p.name for p in parts]
+    return [replace(p, name=f"{p.name} {names[:v].count(p.name) + 1}")
+            if names.count(p.name) > 1 else p for v, p in enumerate(parts)]
+
+
+def voice_compasses(voices: int, form: str | None) -> list[tuple[int, int]]:
+    """The compass of each voice, top down (see ``voice_parts``)."""
+    return [part.compass for part in voice_parts(voices, form)]

@@ -1,14 +1,8 @@
-"""``tunesmith prepare``: corpora → a tokenized, split, reported dataset directory.
-
-Layout of the output directory::
-
-    vocab.json            the tokenizer (vocabulary + config), saved with every model
-    {train,valid,test}.bin  uint16 token ids, tune after tune: <bos> controls music <eos>
-    metadata.jsonl        one line per tune: id, split, offset, length, labels, ABC, validity
-    splits/{split}.txt    tune ids per split
-    report.json, report.md  counts per source and label, every skipped input with its reason
-    manifest.json         the fingerprint of inputs and settings (reruns skip when unchanged)
-    cache/                one file per input file read; a killed run resumes from here
+"""``tunesmith prepare``: corpora → a tokenized, split, reported dataset directory
+(its files: ``data/dataset.py``). Each tune's tokens are ``<bos> controls music <eos>``;
+``splits/{split}.txt`` lists the tune ids of each split; ``cache/`` keeps one file per input
+file read, so a killed run resumes from there; the manifest's fingerprint of inputs and
+settings lets a rerun skip when nothing changed.
 
 Reading files is the slow part, so it runs on every core and is cached per file; dedupe,
 split and tokenization run over the whole corpus and take seconds.
@@ -34,6 +28,7 @@ from ..abc.keys import parse_key
 from ..abc.tokenizer import model_text
 from ..styles import control_tokens, tokens_for
 from .abc_source import Collection, music21_abc_collections
+from .dataset import TOKEN_DTYPE, Dataset
 from .dedupe import SPLITS, dedupe, split, tune_id
 from .folder import folder_files, read_file
 from .records import Skip
@@ -123,7 +118,7 @@ def _read_all(items: list[_Item], config: PrepareConfig, progress: bool) -> list
     """Each item's cached reading, reading (in parallel) only the items not cached yet."""
     from tqdm import tqdm
 
-    cache = config.out / "cache"
+    cache = Dataset(config.out).cache_dir
     cache.mkdir(parents=True, exist_ok=True)
     keys = [item.cache_key() for item in items]
     todo = [i for i, k in enumerate(keys) if not (cache / f"{k}.json").exists()]
@@ -162,6 +157,11 @@ def prefix_length(tokenizer: Tokenizer, tune: Tune, text: str) -> int:
 
 def prepare(config: PrepareConfig, progress: bool = True) -> dict:
     """Build (or bring up to date) the dataset directory; returns the report."""
+    if config.tokenizer.split_lengths:
+        raise ValueError("a dataset with separate pitch and length tokens (split_lengths) "
+                         "gives models the bar-constrained sampler cannot drive, which needs "
+                         "one token per note with its length; benchmarks/tokenizer_choice.py "
+                         "compares the two spellings without a dataset")
     start = time.time()
     config.out.mkdir(parents=True, exist_ok=True)
     collections = [c for source in config.sources for c in collections_for(source)]
@@ -171,13 +171,9 @@ def prepare(config: PrepareConfig, progress: bool = True) -> dict:
         [sorted(i.cache_key() for i in items), [asdict(s) for s in unread],
          asdict(config.tokenizer),
          config.valid_fraction, config.test_fraction]).encode()).hexdigest()
-    manifest_path = config.out / "manifest.json"
-    if manifest_path.exists() and (config.out / "report.json").exists():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("fingerprint") == fingerprint:
-            report = json.loads((config.out / "report.json").read_text(encoding="utf-8"))
-            report["up_to_date"] = True
-            return report
+    out = Dataset(config.out)
+    if out.fingerprint() == fingerprint and out.report_path.exists():
+        return {**out.report(), "up_to_date": True}
 
     results = _read_all(items, config, progress)
     tunes: list[Tune] = []
@@ -206,13 +202,13 @@ def prepare(config: PrepareConfig, progress: bool = True) -> dict:
     tokenizer = Tokenizer.build(
         (text for text, s in zip(texts, splits, strict=True) if s == "train"),
         config.tokenizer, extra_tokens=control_tokens())
-    tokenizer.save(config.out / "vocab.json")
+    tokenizer.save(out.vocab_path)
 
     arrays: dict[str, list[np.ndarray]] = {s: [] for s in SPLITS}
     offsets = dict.fromkeys(SPLITS, 0)
     meta_lines, split_ids, lengths = [], defaultdict(list), []
     for tune, part, text in zip(kept, splits, texts, strict=True):
-        ids = np.asarray(encode_tune(tokenizer, tune, text), dtype=np.uint16)
+        ids = np.asarray(encode_tune(tokenizer, tune, text), dtype=TOKEN_DTYPE)
         arrays[part].append(ids)
         lengths.append(len(ids))
         lenient, strict = problems[index[id(tune)]]
@@ -226,20 +222,20 @@ def prepare(config: PrepareConfig, progress: bool = True) -> dict:
             "strict_bar_problems": strict, "abc": tune.abc}, ensure_ascii=False))
         offsets[part] += len(ids)
     for part in SPLITS:
-        data = np.concatenate(arrays[part]) if arrays[part] else np.zeros(0, np.uint16)
-        tmp = config.out / f"{part}.bin.tmp"
+        data = np.concatenate(arrays[part]) if arrays[part] else np.zeros(0, TOKEN_DTYPE)
+        tmp = out.tokens_path(part).with_suffix(".bin.tmp")
         data.tofile(tmp)
-        tmp.replace(config.out / f"{part}.bin")
-        (config.out / "splits").mkdir(exist_ok=True)
-        _write_atomic(config.out / "splits" / f"{part}.txt", "\n".join(split_ids[part]) + "\n")
-    _write_atomic(config.out / "metadata.jsonl", "\n".join(meta_lines) + "\n")
+        tmp.replace(out.tokens_path(part))
+        out.splits_dir.mkdir(exist_ok=True)
+        _write_atomic(out.splits_dir / f"{part}.txt", "\n".join(split_ids[part]) + "\n")
+    _write_atomic(out.metadata_path, "\n".join(meta_lines) + "\n")
 
     report = _report(kept, splits, lengths, problems,
                      index, skips, duplicates, files_per_source, read_per_source, tokenizer,
                      time.time() - start)
-    _write_atomic(config.out / "report.json", json.dumps(report, indent=1, ensure_ascii=False))
-    _write_atomic(config.out / "report.md", report_markdown(report))
-    _write_atomic(manifest_path, json.dumps({"fingerprint": fingerprint,
+    _write_atomic(out.report_path, json.dumps(report, indent=1, ensure_ascii=False))
+    _write_atomic(out.report_page, report_markdown(report))
+    _write_atomic(out.manifest_path, json.dumps({"fingerprint": fingerprint,
                                              "sources": config.sources}, indent=1))
     return report
 

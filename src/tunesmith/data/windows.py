@@ -13,7 +13,6 @@ also learns the music without them: what classifier-free guidance compares again
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import torch
 
 from ..abc import Tokenizer
 from ..styles import guided_tokens
+from .dataset import Dataset
 
 
 def style_group(labels: dict[str, str], source: str) -> str:
@@ -35,24 +35,18 @@ class TuneWindows:
 
     def __init__(self, data_dir: Path, split: str, context: int, tokenizer: Tokenizer,
                  balance: float = 0.5, control_dropout: float = 0.0):
-        file = data_dir / f"{split}.bin"
-        if not file.exists():
-            raise FileNotFoundError(f"{file}: missing; run `tunesmith prepare` first")
-        self.data = np.memmap(file, dtype=np.uint16, mode="r")
+        dataset = Dataset(data_dir)
+        self.data = dataset.tokens(split)
         rows = []
-        with open(data_dir / "metadata.jsonl", encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                rec = json.loads(line)
-                if rec["split"] != split:
-                    continue
-                if "prefix" not in rec:
-                    raise ValueError(f"{data_dir / 'metadata.jsonl'}:{n}: no 'prefix' length; "
-                                     "the dataset was made by an older tunesmith: run "
-                                     "`tunesmith prepare` again")
-                rows.append((rec["offset"], rec["length"], rec["prefix"],
-                             style_group(rec.get("labels", {}), rec.get("source", ""))))
+        for n, rec in dataset.records(split):
+            if "prefix" not in rec:
+                raise ValueError(f"{dataset.metadata_path}:{n}: no 'prefix' length; the "
+                                 "dataset was made by an older tunesmith: run `tunesmith "
+                                 "prepare` again")
+            rows.append((rec["offset"], rec["length"], rec["prefix"],
+                         style_group(rec.get("labels", {}), rec.get("source", ""))))
         if not rows or len(self.data) < 2:
-            raise ValueError(f"{file}: no {split} tunes to train on")
+            raise ValueError(f"{dataset.tokens_path(split)}: no {split} tunes to train on")
         self.offsets = np.array([r[0] for r in rows], dtype=np.int64)
         self.lengths = np.array([r[1] for r in rows], dtype=np.int64)
         self.prefixes = np.array([r[2] for r in rows], dtype=np.int64)

@@ -24,12 +24,13 @@ from tqdm import tqdm
 from ..abc import Tune, parse, parse_key, validate
 from ..abc.durations import bars
 from ..abc.tune import AbcError
-from ..models.style_classifier import DIMENSIONS
+from ..data.dataset import Dataset
+from ..models.judges import Judges, key_label
 from ..models.tone_cnn import decode
-from ..styles import interpret
+from ..prompt import interpret
+from ..styles import STYLE_DIMENSIONS
 from ..tools import ToolError, abc2abc_check
 from .distributions import FEATURES, distinct_ngrams, overlap, pooled
-from .judges import Judges, dataset_split, key_label
 from .novelty import TrainingSet
 from .structure import DANCE_FORMS, structure
 
@@ -121,7 +122,7 @@ def judge_piece(tune: Tune, asked: Asked, style: dict[str, str], heard: tuple[in
         "valid_music21": music21_reads(tune.abc),
         "valid_abc2abc": abc2abc_clean(tune.abc),
         "style": {d: {"asked": asked.labels[d], "heard": style.get(d, "")}
-                  for d in DIMENSIONS if d in asked.labels},
+                  for d in STYLE_DIMENSIONS if d in asked.labels},
         "key_written": tune.key, "key_heard": list(heard),
         "key_heard_is_written": written is not None and heard == decode(written),
         "asked_key_kept": _same_key(asked.key, tune.key) if asked.key else None,
@@ -159,9 +160,9 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
     """Generate for every prompt, judge every piece; the report as a dict (also the per-piece
     details and the pooled histograms, for plotting)."""
     texts = generate_all(generate, prompts, samples, out, progress, settings)
-    training = TrainingSet(tqdm(dataset_split(data_dir, "train"), desc="indexing training bars",
+    training = TrainingSet(tqdm(Dataset(data_dir).tunes("train"), desc="indexing training bars",
                                 unit="tune", disable=not progress))
-    real = dataset_split(data_dir, "test")
+    real = Dataset(data_dir).tunes("test")
     pieces, groups, all_tunes = [], [], []
     for prompt, abcs in zip(tqdm(prompts, desc="judging", unit="prompt", disable=not progress),
                             texts, strict=True):
@@ -186,14 +187,29 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
             "summary": summarise(pieces, groups, all_tunes, judges)}
 
 
+def recall(confusion: dict, label: str) -> float:
+    """How often the judge hears ``label`` in real test tunes of that label: the most a
+    generated piece asked for it can score. 0 for a label the judge has no class for (no
+    training tunes: it can never say it); the judge's overall accuracy for a class it has but
+    the test split holds no tunes of."""
+    labels, matrix = confusion.get("labels", []), confusion.get("matrix", [])
+    if label not in labels:
+        return 0.0
+    row = matrix[labels.index(label)]
+    return row[labels.index(label)] / sum(row) if sum(row) else confusion["accuracy"]
+
+
 def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges: Judges) -> dict:
     ceiling = judges.report  # the judges' own scores on real test tunes
     style = {}
-    for d in DIMENSIONS:
+    for d in STYLE_DIMENSIONS:
         asked = [p["style"][d] for p in pieces if d in p["style"]]
+        real = ceiling.get("styles", {}).get(d, {})
         style[d] = {"pieces": len(asked),
                     "accuracy": _mean([a["asked"] == a["heard"] for a in asked]),
-                    "ceiling_on_real_tunes": ceiling.get("styles", {}).get(d, {}).get("accuracy")}
+                    "ceiling_on_real_tunes": real.get("accuracy"),
+                    "ceiling_for_these_prompts": _mean([recall(real, a["asked"])
+                                                        for a in asked]) if real else None}
     valid = ("valid_validator", "valid_music21", "valid_abc2abc")
     return {
         "prompts": len(groups), "pieces": len(pieces),

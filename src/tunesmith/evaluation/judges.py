@@ -1,7 +1,5 @@
-"""The judges: a tone CNN (tonic and mode) and a style classifier, trained, saved and scored.
+"""The judges (``models/judges.py``) trained, saved and scored on real tunes.
 
-Both are independent of the generator — they read only the written notes — so they can say
-whether a generated tune is in the key its header claims and in the style that was asked for.
 Their accuracy on real held-out tunes is the ceiling generated tunes are judged against; the
 tone CNN is also compared with music21's Krumhansl-Schmuckler key finding on the same notes.
 
@@ -10,104 +8,25 @@ tone CNN is also compared with music21's Krumhansl-Schmuckler key finding on the
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
-from ..abc import Tune, parse, parse_key
+from ..abc import Tune
 from ..abc.notes import notes
-from ..abc.tune import AbcError
+from ..data.dataset import Dataset
 from ..data.folder import read_file
-from ..models.style_classifier import DIMENSIONS, StyleClassifier, features
-from ..models.tone_cnn import MODES, ToneCNN, decode, encode, note_arrays, piano_roll
-
-PITCH_NAMES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-JUDGES = Path(__file__).resolve().parent.parent / "pretrained" / "judges"
-
-
-def key_label(tune: Tune) -> int | None:
-    """The tune's written key (``K:``) as a tone-CNN class, or None if it names no tonic."""
-    try:
-        key = parse_key(tune.key)
-    except AbcError:
-        return None
-    if key.tonic is None or key.mode not in MODES:
-        return None
-    return encode(key.pitch_class, key.mode)
-
-
-def dataset_split(data_dir: Path, split: str) -> list[Tune]:
-    """The tunes of one split of a prepared dataset, with their style labels."""
-    tunes = []
-    with open(data_dir / "metadata.jsonl", encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            if record["split"] == split:
-                tune = parse(record["abc"])
-                tune.labels = record["labels"]
-                tune.source = record["source"]
-                tunes.append(tune)
-    return tunes
-
-
-@dataclass
-class Judges:
-    tone: ToneCNN
-    style: StyleClassifier
-    report: dict = field(default_factory=dict)  # their scores on real tunes, from `build`
-
-    @classmethod
-    def load(cls, directory: Path = JUDGES) -> Judges:
-        directory = Path(directory)
-        try:
-            spec = json.loads((directory / "judges.json").read_text(encoding="utf-8"))
-            tone, style = ToneCNN(), StyleClassifier(spec["style_classes"])
-            tone.load_state_dict(load_file(directory / "tone_cnn.safetensors"))
-            style.load_state_dict(load_file(directory / "style_classifier.safetensors"))
-        except (OSError, KeyError, ValueError, RuntimeError) as e:
-            raise ValueError(f"{directory}: not a judges directory ({e}); make one with "
-                             "`tunesmith judges --data DATASET --out DIR`") from e
-        return cls(tone.eval(), style.eval(), spec.get("report", {}))
-
-    def save(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        save_file(self.tone.state_dict(), directory / "tone_cnn.safetensors")
-        save_file(self.style.state_dict(), directory / "style_classifier.safetensors")
-        spec = {"style_classes": self.style.classes, "report": self.report}
-        (directory / "judges.json").write_text(json.dumps(spec, indent=1, ensure_ascii=False),
-                                               encoding="utf-8")
-
-    @torch.no_grad()
-    def keys(self, tunes: list[Tune]) -> list[tuple[int, str]]:
-        """(tonic pitch class, mode) the tone CNN hears in each tune."""
-        if not tunes:
-            return []
-        rolls = torch.from_numpy(np.stack([piano_roll(*note_arrays(notes(t))) for t in tunes]))
-        return [decode(int(i)) for i in self.tone(rolls).argmax(dim=1)]
-
-    @torch.no_grad()
-    def styles(self, tunes: list[Tune]) -> list[dict[str, str]]:
-        """The most likely label of every style dimension for each tune."""
-        if not tunes:
-            return []
-        ids, offsets = _bag([features(t) for t in tunes])
-        logits = self.style(ids, offsets)
-        return [{d: self.style.classes[d][int(logits[d][i].argmax())] for d in logits}
-                for i in range(len(tunes))]
-
-
-def _bag(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    offsets = torch.tensor([0] + [len(r) for r in rows[:-1]]).cumsum(0)
-    return torch.tensor([i for r in rows for i in r]), offsets
+from ..models.judges import PITCH_NAMES, Judges, bag, key_label
+from ..models.style_classifier import StyleClassifier, features
+from ..models.tone_cnn import ToneCNN, decode, encode, note_arrays, piano_roll
+from ..styles import STYLE_DIMENSIONS
 
 
 def krumhansl(tune: Tune) -> tuple[int, str] | None:
@@ -169,18 +88,18 @@ def train_style_classifier(tunes: list[Tune], seconds: float, seed: int = 0,
                            batch: int = 64) -> StyleClassifier:
     rng = random.Random(seed)
     torch.manual_seed(seed)
-    classes = {d: sorted({t.labels[d] for t in tunes if t.labels.get(d)}) for d in DIMENSIONS}
+    classes = {d: sorted({t.labels[d] for t in tunes if t.labels.get(d)}) for d in STYLE_DIMENSIONS}
     examples = [(features(t), {d: classes[d].index(t.labels[d]) if t.labels.get(d) else -100
-                               for d in DIMENSIONS})
+                               for d in STYLE_DIMENSIONS})
                 for t in tqdm(tunes, desc="reading styles", unit="tune")]
     model = StyleClassifier(classes)
     optimiser = torch.optim.Adam(model.parameters(), lr=1e-2)
 
     def batch_loss() -> torch.Tensor | None:
         chosen = rng.sample(examples, min(batch, len(examples)))
-        logits = model(*_bag([ids for ids, _ in chosen]))
+        logits = model(*bag([ids for ids, _ in chosen]))
         losses = [F.cross_entropy(logits[d], torch.tensor([y[d] for _, y in chosen]),
-                                  ignore_index=-100) for d in DIMENSIONS
+                                  ignore_index=-100) for d in STYLE_DIMENSIONS
                   if any(y[d] >= 0 for _, y in chosen)]
         return torch.stack(losses).sum() if losses else None  # None: no labels in this batch
 
@@ -257,14 +176,15 @@ def assess_styles(judges: Judges, tunes: list[Tune]) -> dict[str, dict]:
     pairs = list(zip(tunes, predicted, strict=True))
     return {d: confusion(((t.labels[d], p.get(d, "none")) for t, p in pairs if t.labels.get(d)),
                          judges.style.classes[d]).as_dict()
-            for d in DIMENSIONS}
+            for d in STYLE_DIMENSIONS}
 
 
 def build(data_dir: Path, out: Path, seconds: float, heldout: list[Path] = (),
           seed: int = 0) -> dict:
     """Train both judges on the train split, score them on the test split (and held-out
     files, for keys), save them to ``out`` with the report, and return the report."""
-    train, test = dataset_split(data_dir, "train"), dataset_split(data_dir, "test")
+    dataset = Dataset(data_dir)
+    train, test = dataset.tunes("train"), dataset.tunes("test")
     if not train or not test:
         raise ValueError(f"{data_dir}: needs tunes in both the train and test splits")
     judges = Judges(train_tone_cnn(train, seconds, seed), train_style_classifier(train, seconds,
@@ -276,3 +196,22 @@ def build(data_dir: Path, out: Path, seconds: float, heldout: list[Path] = (),
     judges.report = report
     judges.save(out)
     return report
+
+
+def report_tables(report: dict) -> str:
+    """``build``'s report as Markdown: key finding per tune set, style accuracy per
+    dimension."""
+    lines = ["key finding (written K: as the truth)", "",
+             "| tunes | model | key | tonic | key, major/minor tunes | mode |",
+             "|---|---|---:|---:|---:|---:|"]
+    for name, r in report["keys"].items():
+        for model in ("tone_cnn", "krumhansl_schmuckler"):
+            m = r[model]
+            lines.append(f"| {name} ({r['tunes']}) | {model} | {m['key']:.1%} | "
+                         f"{m['tonic']:.1%} | {m['key_major_minor']:.1%} | "
+                         f"{m['mode']['accuracy']:.1%} |")
+    lines += ["", "style classifier on the test split", "", "| dimension | tunes | accuracy |",
+              "|---|---:|---:|"]
+    lines += [f"| {dim} | {r['total']} | {r['accuracy']:.1%} |"
+              for dim, r in report["styles"].items()]
+    return "\n".join(lines) + "\n"

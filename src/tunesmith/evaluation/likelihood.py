@@ -15,18 +15,17 @@ is scored once, with at least half a context of history. Recurrent models read w
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from ..abc import AbcError, Tokenizer
 from ..checkpoint import Checkpoint
+from ..data.dataset import Dataset
 from ..data.folder import read_file
 from ..data.prepare import encode_tune
 from ..models import Transformer
@@ -72,19 +71,15 @@ class Scored:
 
 def dataset_tunes(data_dir: Path, split: str, tokenizer: Tokenizer) -> Iterator[Scored]:
     """The tunes of one split of a prepared dataset, read from its token file."""
-    vocab = json.loads((data_dir / "vocab.json").read_text(encoding="utf-8"))
-    if vocab.get("tokens") != tokenizer.tokens:
-        raise ValueError(f"{data_dir / 'vocab.json'}: the dataset's vocabulary is not the "
+    dataset = Dataset(data_dir)
+    if dataset.tokenizer().tokens != tokenizer.tokens:
+        raise ValueError(f"{dataset.vocab_path}: the dataset's vocabulary is not the "
                          "model's; score its tunes as ABC files instead")
-    stream = np.memmap(data_dir / f"{split}.bin", dtype=np.uint16, mode="r")
-    with open(data_dir / "metadata.jsonl", encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            if record["split"] != split:
-                continue
-            ids = stream[record["offset"]:record["offset"] + record["length"]].tolist()
-            first = 1 + len(tokens_for(record["labels"]))
-            yield Scored(ids, first, len(tokenizer.decode(ids[first:-1])))
+    stream = dataset.tokens(split)
+    for _, record in dataset.records(split):
+        ids = stream[record["offset"]:record["offset"] + record["length"]].tolist()
+        first = 1 + len(tokens_for(record["labels"]))
+        yield Scored(ids, first, len(tokenizer.decode(ids[first:-1])))
 
 
 def file_tunes(path: Path, tokenizer: Tokenizer) -> tuple[list[Scored], list[str]]:
@@ -155,3 +150,12 @@ def score(checkpoint: Checkpoint, tunes: Iterable[Scored], name: str,
     tonic_bits = math.log2(12) if checkpoint.tokenizer.config.canonical else 0.0
     return Likelihood(name, len(tunes), tokens, sum(t.characters for t in tunes), nats,
                       tonic_bits)
+
+
+def likelihood_table(results: Iterable[Likelihood]) -> str:
+    """The scores as a Markdown table, one row per scored set."""
+    rows = ["| scored | tunes | scored tokens | bits/token | bits/char | bits/tune |",
+            "|---|---:|---:|---:|---:|---:|"]
+    rows += [f"| {r.name} | {r.tunes:,} | {r.tokens:,} | {r.bits_per_token:.3f} | "
+             f"{r.bits_per_char:.3f} | {r.bits_per_tune:.1f} |" for r in results]
+    return "\n".join(rows) + "\n"

@@ -1,5 +1,7 @@
 """The generator models. ``build_model`` turns a config dict (as stored in a checkpoint's
-``config.json``) into a module; both kinds share ``forward(idx, targets) -> (logits, loss, ...)``.
+``config.json``) into a module. Both kinds share one contract: ``forward(idx, targets=None,
+cache=None, last_only=False) -> (logits, loss)``, with ``new_cache(batch)`` making the memory
+(keys and values, or the recurrent state) that decoding one token at a time carries along.
 """
 
 from __future__ import annotations
@@ -8,13 +10,13 @@ from dataclasses import asdict, fields
 
 from torch import nn
 
-from .rnn import RNNConfig, RNNLanguageModel
+from .rnn import RNNCache, RNNConfig, RNNLanguageModel
 from .transformer import KVCache, Transformer, TransformerConfig
 
 ModelConfig = TransformerConfig | RNNConfig
 _KINDS: dict[str, type] = {"transformer": TransformerConfig, "rnn": RNNConfig}
 
-__all__ = ["KVCache", "ModelConfig", "RNNConfig", "RNNLanguageModel", "Transformer",
+__all__ = ["KVCache", "ModelConfig", "RNNCache", "RNNConfig", "RNNLanguageModel", "Transformer",
            "TransformerConfig", "build_model", "config_from_dict", "config_to_dict"]
 
 

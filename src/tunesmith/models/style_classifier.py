@@ -24,7 +24,6 @@ from ..abc.canonical import canonical
 from ..abc.tune import AbcError
 from ..abc.voices import interleaved
 
-DIMENSIONS = ("tradition", "form", "period")
 BUCKETS = 1 << 15
 MAX_ATOMS = 1500  # long scores: the opening 1,500 atoms say enough about the style
 COMMON_TIME = {"C", "C|", "2/2", "4/4"}  # one bar of four quarter notes, however it is written

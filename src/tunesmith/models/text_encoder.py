@@ -15,9 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..styles import TAXONOMY, Style
+from ..styles import STYLE_DIMENSIONS, TAXONOMY, Style
 
-DIMENSIONS = ("period", "tradition", "form")  # what a style word in a prompt usually means
 THRESHOLD = 0.45
 MARGIN = 0.1
 NEUTRAL = ("the", "a", "and", "hello", "please", "write", "something", "music", "a tune",
@@ -39,8 +38,8 @@ def embed(texts: list[str]) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _aliases() -> tuple[list[Style], np.ndarray, np.ndarray]:
-    owners = [s for s in TAXONOMY if s.dimension in DIMENSIONS for _ in s.aliases]
-    texts = [a for s in TAXONOMY if s.dimension in DIMENSIONS for a in s.aliases]
+    owners = [s for s in TAXONOMY if s.dimension in STYLE_DIMENSIONS for _ in s.aliases]
+    texts = [a for s in TAXONOMY if s.dimension in STYLE_DIMENSIONS for a in s.aliases]
     vectors = embed(texts + list(NEUTRAL))
     return owners, vectors[:len(texts)], vectors[len(texts):]
 

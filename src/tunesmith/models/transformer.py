@@ -56,11 +56,6 @@ class KVCache:
     def capacity(self) -> int:
         return self.k[0].shape[2]
 
-    def keep(self, rows: torch.Tensor) -> None:
-        """Keep only the given batch rows (e.g. drop finished candidates)."""
-        self.k = [k[rows] for k in self.k]
-        self.v = [v[rows] for v in self.v]
-
 
 def _rope_tables(config: TransformerConfig) -> tuple[torch.Tensor, torch.Tensor]:
     head = config.d_model // config.n_head
@@ -158,6 +153,9 @@ class Transformer(nn.Module):
 
     def num_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())
+
+    def new_cache(self, batch: int, device: torch.device | str = "cpu") -> KVCache:
+        return KVCache(self.config, batch, device)
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
                 cache: KVCache | None = None, text: torch.Tensor | None = None,

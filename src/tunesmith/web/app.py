@@ -31,7 +31,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
 from .. import limits
+from ..abc.opening import MAX_OPENING
 from ..composer import Cancelled, Composer
+from ..lyrics import MAX_CHARS as LYRICS_CHARS
 from ..render import RenderError, render
 from ..tools import ToolError
 
@@ -63,6 +65,12 @@ class GenerateRequest(BaseModel):
     top_p: float = Field(0.95, gt=0, le=1, allow_inf_nan=False)
     guidance: float = Field(1.0, ge=0, le=limits.MAX_GUIDANCE, allow_inf_nan=False,
                             description="pull toward the asked style; 1 = off")
+    start: str | None = Field(None, max_length=MAX_OPENING,
+                              description="an opening to continue: ABC with its M: and K: "
+                              "lines and whole bars of one voice, kept as written")
+    lyrics: str | None = Field(None, max_length=LYRICS_CHARS,
+                               description="words to set, English or Chinese, one line a "
+                               "phrase: one note per syllable (the words set the length)")
     formats: list[Literal["mid", "wav", "mp3", "svg", "musicxml"]] = Field(
         default_factory=lambda: ["mid", "wav", "svg"], max_length=5)
 
@@ -269,7 +277,8 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path,
                                    tempo=request.tempo, temperature=request.temperature,
                                    top_p=request.top_p, voices=request.voices,
                                    guidance=request.guidance, time_limit=settings.time_limit,
-                                   cancel=cancel)
+                                   cancel=cancel, start=request.start,
+                                   lyrics=request.lyrics)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     run = secrets.token_hex(8)

@@ -36,6 +36,8 @@ function request() {
                  formats: ["mid", "wav", "svg", "musicxml"] };
   for (const name of ["key", "meter"]) if ($(name).value.trim()) body[name] = $(name).value.trim();
   for (const name of ["tempo", "voices", "seed"]) if ($(name).value !== "") body[name] = Number($(name).value);
+  if ($("start").value.trim()) body.start = $("start").value;
+  if ($("lyrics").value.trim()) body.lyrics = $("lyrics").value;
   return body;
 }
 

@@ -1,0 +1,85 @@
+"""The prepared dataset folder: the one place that knows its files.
+
+``tunesmith prepare`` writes, and everything else reads through ``Dataset``:
+
+    vocab.json       the tokenizer (tokens and their config)
+    metadata.jsonl   one record per tune: split, offset/length/prefix of its tokens, labels,
+                     source, the tune's ABC
+    train.bin …      the token ids of each split, uint16, tune after tune
+    report.json/.md  counts per source and label, skips, tonics
+    manifest.json    the fingerprint of the inputs and settings it was made from
+    splits/ cache/   prepare's own bookkeeping (split assignments, parsed files)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from ..abc import Tokenizer, Tune, parse
+
+TOKEN_DTYPE = np.uint16
+
+
+class Dataset:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.vocab_path = self.root / "vocab.json"
+        self.metadata_path = self.root / "metadata.jsonl"
+        self.report_path = self.root / "report.json"
+        self.report_page = self.root / "report.md"
+        self.manifest_path = self.root / "manifest.json"
+        self.splits_dir = self.root / "splits"
+        self.cache_dir = self.root / "cache"
+
+    def __repr__(self) -> str:
+        return f"Dataset({str(self.root)!r})"
+
+    def exists(self) -> bool:
+        """Whether ``prepare`` has written this folder (its metadata is there)."""
+        return self.metadata_path.is_file()
+
+    def tokens_path(self, split: str) -> Path:
+        return self.root / f"{split}.bin"
+
+    def tokens(self, split: str) -> np.ndarray:
+        """The token ids of one split, memory-mapped."""
+        path = self.tokens_path(split)
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: missing; run `tunesmith prepare` first")
+        return np.memmap(path, dtype=TOKEN_DTYPE, mode="r")
+
+    def tokenizer(self) -> Tokenizer:
+        return Tokenizer.load(self.vocab_path)
+
+    def records(self, split: str | None = None) -> Iterator[tuple[int, dict]]:
+        """(line number, record) of every tune in ``split`` (all splits if None)."""
+        with open(self.metadata_path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                record = json.loads(line)
+                if split is None or record["split"] == split:
+                    yield n, record
+
+    def tunes(self, split: str | None = None) -> list[Tune]:
+        """The tunes of one split (all if None) with their style labels and source."""
+        tunes = []
+        for _, record in self.records(split):
+            tune = parse(record["abc"])
+            tune.labels, tune.source = record["labels"], record["source"]
+            tunes.append(tune)
+        return tunes
+
+    def report(self) -> dict:
+        """``report.json``, or an empty dict for a folder without one."""
+        if not self.report_path.exists():
+            return {}
+        return json.loads(self.report_path.read_text(encoding="utf-8"))
+
+    def fingerprint(self) -> str:
+        """The inputs' fingerprint from ``manifest.json``; empty if there is none."""
+        if not self.manifest_path.exists():
+            return ""
+        return json.loads(self.manifest_path.read_text(encoding="utf-8")).get("fingerprint", "")

@@ -1,0 +1,135 @@
+"""The bar trackers and the decode loop on a small hand-made vocabulary: no trained model."""
+
+from fractions import Fraction
+
+import pytest
+import torch
+
+from tunesmith.abc import Tokenizer, TokenizerConfig, parse, validate
+from tunesmith.abc.durations import bars
+from tunesmith.abc.keys import final_notes, parse_key
+from tunesmith.generate import (
+    BarTracker,
+    Sampling,
+    TokenTable,
+    Voices,
+    explicit_repeats,
+    generate,
+    tracker,
+)
+from tunesmith.models import RNNConfig, TransformerConfig, build_model
+
+# every atom three times or more, so each is one token
+VOCAB = Tokenizer.build(["[V:1]C/D/E F2 G4 A8 c z z2 (3ABc d>e ~f |:g|a:|b::c||d|]\n[V:2]"] * 3,
+                        TokenizerConfig())
+TABLE = TokenTable(VOCAB)
+HEADER = {"M": "4/4", "L": "1/8", "K": "C"}
+
+
+def allowed_texts(t: BarTracker | Voices) -> set[str]:
+    return {VOCAB.tokens[i] for i in t.allowed().nonzero().flatten().tolist()}
+
+
+def feed(t: BarTracker | Voices, text: str) -> None:
+    for i in VOCAB.encode(text):
+        assert t.allowed()[i], f"{VOCAB.tokens[i]!r} refused after {VOCAB.decode(t.log)!r}"
+        t.advance(i)
+
+
+def test_a_barline_comes_only_when_the_bar_is_full():
+    t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
+    assert "|" not in allowed_texts(t) and "A8" in allowed_texts(t)
+    feed(t, "G4 F2")
+    assert {"A8", "G4"}.isdisjoint(allowed_texts(t)) and "F2" in allowed_texts(t)
+    feed(t, "F2")
+    assert allowed_texts(t) <= {"|", "||", "|:", ":|", "::"}  # a full bar: only a barline
+
+
+def test_the_last_bar_ends_on_the_final_and_then_only_eos():
+    t = tracker(TABLE, HEADER, bars=1, mode=None, compasses=[(0, 127)])
+    feed(t, "G4 F2")
+    left = allowed_texts(t)
+    assert "C/" in left and {"F2", "z2", "G4"}.isdisjoint(left)  # room for a C must stay
+    feed(t, "C/ D/")
+    assert "c" in allowed_texts(t) and "z" not in allowed_texts(t)  # only the final fills it
+    feed(t, "c")
+    assert allowed_texts(t) == {"|]", ":|"}
+    feed(t, "|]")
+    assert t.finished and allowed_texts(t) == {"<eos>"}
+
+
+def test_a_triplet_counts_two_thirds_and_a_broken_pair_keeps_its_length():
+    t = BarTracker(TABLE, Fraction(8), bars=2, tonic=None)
+    feed(t, "(3ABc")
+    assert t.filled == 2
+    feed(t, "d>e")
+    assert t.filled == 4 and t.phase == "free"  # no second > on the pair
+    assert TABLE.triplet_span == 2 and TABLE.triplet_notes == 3
+
+
+def test_voices_share_the_first_voice_s_barline():
+    compasses = [(55, 90), (36, 70)]
+    t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=compasses)
+    assert isinstance(t, Voices) and allowed_texts(t) == {"[V:1]"}
+    feed(t, "[V:1]A8|:")
+    assert allowed_texts(t) == {"[V:2]"}
+    feed(t, "[V:2]")
+    assert "A8" in allowed_texts(t)
+    feed(t, "A8")
+    assert allowed_texts(t) == {"|:"}  # voice 2 repeats voice 1's barline
+
+
+@pytest.mark.parametrize(("key", "mode", "voices", "expected"), [
+    ("D", None, 1, [("D", "")]),
+    ("Bb", None, 4, [("B", "_"), ("D", ""), ("F", ""), ("B", "_")]),  # the tonic triad
+    ("G", "yu", 1, [("E", "")]),  # yu on the sixth degree of its gong
+    ("Dphr", None, 2, [None, None]),
+])
+def test_final_notes(key, mode, voices, expected):
+    assert final_notes(parse_key(key), voices, mode) == expected
+
+
+@pytest.mark.parametrize("config", [
+    TransformerConfig(len(VOCAB), context=16, n_layer=1, n_head=2, d_model=16),
+    RNNConfig(len(VOCAB), embed=16, hidden=16, n_layer=1, dropout=0.0),
+])
+def test_an_untrained_model_still_writes_valid_bars(config):
+    """Validity comes from the tracker, not the model: random weights, a context shorter
+    than the piece (the fragment seam), every row a valid tune of the asked bars."""
+    torch.manual_seed(0)
+    model = build_model(config).eval()
+    prefix = [VOCAB.bos_id]
+    trackers = [tracker(TABLE, HEADER, 6, None, [(0, 127)]) for _ in range(3)]
+    logp = generate(model, TABLE, prefix, trackers, Sampling(), torch.Generator().manual_seed(1),
+                    budget=6 * 64 + 64)
+    assert logp.shape == (3,) and (logp < 0).all()
+    for t in trackers:
+        assert t.finished
+        body = VOCAB.decode(explicit_repeats(t.log, TABLE))
+        tune = parse(f"X:1\nM:4/4\nL:1/8\nK:C\n{body}\n")
+        assert validate(tune) == [], body
+        assert len(bars(tune)) == 6, body
+
+
+def test_a_check_that_raises_stops_the_loop():
+    model = build_model(TransformerConfig(len(VOCAB), context=32, n_layer=1, n_head=2,
+                                          d_model=16)).eval()
+    trackers = [tracker(TABLE, HEADER, 4, None, [(0, 127)])]
+    steps = []
+
+    def check() -> None:
+        steps.append(1)
+        if len(steps) == 3:
+            raise TimeoutError("enough")
+
+    with pytest.raises(TimeoutError):
+        generate(model, TABLE, [VOCAB.bos_id], trackers, Sampling(), torch.Generator(),
+                 budget=100, check=check)
+    assert len(trackers[0].log) == 3
+
+
+def test_a_split_lengths_vocabulary_is_refused_with_the_reason():
+    split = Tokenizer.build(["C/D/E F2 G4|"] * 3, TokenizerConfig(split_lengths=True))
+    assert split.sounds() == {}
+    with pytest.raises(ValueError, match="split_lengths"):
+        TokenTable(split)
