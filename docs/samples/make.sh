@@ -4,7 +4,11 @@
 # Each line is also the command that made that sample.
 set -euo pipefail
 cd "$(dirname "$0")"
-gen() { tunesmith generate "$@" --formats abc,mid,svg --out . 2>&1 >/dev/null | sed "s|^|$* -> |"; }
+gen() {  # prints what tunesmith said on stderr, after the command's first 60 characters
+  local label; label=$(printf '%s ' "$@" | tr '\n' ' ' | cut -c1-60)
+  tunesmith generate "$@" --formats abc,mid,svg --out . 2>&1 >/dev/null \
+    | while IFS= read -r line; do printf '%s-> %s\n' "$label" "$line"; done
+}
 gen "a lively Irish reel in D" --bars 16 --seed 1
 gen "a jig in A dorian" --bars 16 --seed 2
 gen "古典主义" --bars 16 --seed 3
@@ -13,3 +17,8 @@ gen "巴洛克 圣咏" --bars 16 --seed 5
 gen "slow air in G minor" --bars 16 --seed 6
 gen "D大调 华尔兹" --bars 16 --seed 7
 gen "a string quartet in D" --bars 16 --seed 8
+# songs from lyrics (public-domain words: Ben Jonson, 1616; Li Bai, 8th century)
+gen "an English folk song" --seed 1 --lyrics $'Drink to me only with thine eyes,\nAnd I will pledge with mine;\nOr leave a kiss but in the cup,\nAnd I\'ll not look for wine.'
+gen "中国民歌" --seed 2 --lyrics $'床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。'
+# a B part for a given A part (the first 8 bars are kept as written)
+gen "a jig" --bars 16 --seed 3 --start $'X:1\nT:A part given\nM:6/8\nL:1/8\nK:D\n|:DFA dAF|GBd gdB|AFD DFA|B2A AFE|DFA dAF|GBd gdB|AFA Bcd|e2d d3:|'

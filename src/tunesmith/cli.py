@@ -36,7 +36,7 @@ def _prepare(args: argparse.Namespace) -> int:
         workers=args.workers,
         tokenizer=TokenizerConfig(min_count=args.min_count,
                                   canonical=not args.as_written,
-                                  same_octave=not args.nearest_tonic),
+                                  same_octave=args.same_octave),
         score_cache=Path(args.score_cache) if args.score_cache else None)
     try:
         report = prepare(config, progress=not args.quiet)
@@ -432,10 +432,11 @@ def _add_prepare(sub) -> None:
     p.add_argument("--as-written", action="store_true",
                    help="keep each tune's key and L: unit instead of writing every tune on the "
                    "tonic C in L:1/8 (the default, which models learn from far faster)")
-    p.add_argument("--nearest-tonic", action="store_true",
-                   help="move each tonic to C by the smaller shift (G up a fourth, as folk-rnn "
-                   "and the v2 model did) instead of down to the C of its octave (the default, "
-                   "which keeps tunes of every key in one register)")
+    p.add_argument("--same-octave", action="store_true",
+                   help="move each tonic down to the C of its own octave, so tunes of every "
+                   "key keep one register on C, instead of by the smaller shift as folk-rnn "
+                   "and the bundled model do (measured at equal budget: no better; "
+                   "docs/model-card.md)")
     p.add_argument("--min-count", type=int, default=3,
                    help="atoms rarer than this are spelled with character tokens (default 3)")
     p.add_argument("--score-cache", help="where converted scores are cached "

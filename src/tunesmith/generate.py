@@ -332,10 +332,12 @@ class SungTracker(BarTracker):
 
     def __post_init__(self) -> None:
         self._phrase: list[tuple[int, int]] = []  # per syllable: its phrase's end, bar end
+        self._index: list[int] = []  # per syllable: its phrase
         syllable = bar = 0
-        for count, bars in self.phrases:
+        for i, (count, bars) in enumerate(self.phrases):
             syllable, bar = syllable + count, bar + bars
             self._phrase += [(syllable, bar)] * count
+            self._index += [i] * count
         self._counts = self.table.note_counts(self.bar_length)
         self._full: dict[int, set[int]] = {0: {0}}
         self._reach: dict[tuple[int, Fraction], bool] = {}
@@ -388,6 +390,12 @@ class SungTracker(BarTracker):
             lengths = [v for v in lengths
                        if self._reaches_strong(stressed - self.sung - 1, self.filled + v)
                        ] or lengths
+        # an even pace: what is left of the phrase no more than twice as dense or sparse as
+        # the phrase on the whole (not five syllables in a bar, then one a bar)
+        count, bars = self.phrases[self._index[self.sung]]
+        pace = Fraction(count) / (bars * self.bar_length)
+        lengths = [v for v in lengths if left == 1 or pace / 2 <= Fraction(left - 1) / (
+            rem - v + after * self.bar_length) <= 2 * pace] or lengths
         liked = [v for v in lengths  # and the phrase's last note is a long one
                  if left != 2 or after > 0 or rem - v >= self.bar_length / 4]
         notes = torch.zeros(t.n, dtype=torch.bool)

@@ -5,9 +5,10 @@ syllables as the CMU pronouncing dictionary (``pronouncing``) hears, with its st
 word it does not know is counted by its vowel groups and stressed on its first syllable.
 Short function words (``the``, ``and``, ``of`` …) are sung unstressed whatever the
 dictionary says of them alone. Chinese is one syllable per character, marked unstressed:
-its tones are not stresses, so its phrases are paced by beats alone. Punctuation stays on the syllable it follows; numbers are sung
-as written, one syllable per digit group; anything else (emoji, other scripts) is dropped
-with a note. Each lyric line becomes a phrase of the melody.
+its tones are not stresses, so its phrases are paced by beats alone. Punctuation stays on
+the syllable it follows; numbers are sung as written, one syllable per digit group;
+anything else (emoji, other scripts) is dropped with a note. Each lyric line becomes a
+phrase of the melody.
 """
 
 from __future__ import annotations

@@ -6,11 +6,12 @@ are different token sequences. ``canonical`` moves a tune to the tonic C (the mo
 keep the music: ``to_key`` moves a piece written in C to any asked key by the inverse shift, so
 it lands in the register the training tunes had.
 
-Which C: folk tunes sit just above their tonic's C4..B4 octave whatever the key (80% have their
-median pitch 0-8 semitones above it; ``benchmarks/canonical_register.py``), so ``same_octave``
-moves every tonic of that octave down to C4 and the tunes keep one register on C. The smaller
-shift (G up a fourth, A down a third, as folk-rnn does; older models) splits them into two
-registers an octave apart, which a model then learns as two ways to write the same style.
+Which C: by default the smaller shift (G up a fourth, A down a third), as folk-rnn does. Folk
+tunes sit just above their tonic's C4..B4 octave whatever the key (80% have their median
+pitch 0-8 semitones above it; ``benchmarks/canonical_register.py``), so the smaller shift
+splits them into two registers an octave apart on C; ``same_octave`` moves every tonic of
+that octave down to C4 instead and keeps one. A model trained that way at the same budget was
+no better (docs/model-card.md, "Tried and not shipped"), so it is an option, not the default.
 """
 
 from __future__ import annotations

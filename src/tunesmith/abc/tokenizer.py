@@ -42,7 +42,7 @@ class TokenizerConfig:
     split_lengths: bool = False  # separate pitch and length tokens
     min_count: int = 3  # atoms seen fewer times in the training data are spelled out
     canonical: bool = False  # tunes on the tonic C in L:1/8 (False: as written, older models)
-    same_octave: bool = False  # canonical tonics go down to C4 (False: smaller shift, v2)
+    same_octave: bool = False  # canonical tonics go down to C4 (False: the smaller shift)
 
 
 def model_text(tune: Tune, config: TokenizerConfig) -> str:

@@ -43,8 +43,7 @@ class PrepareConfig:
     out: Path
     sources: list[str] = field(default_factory=lambda: list(BUILTIN_SOURCES))
     workers: int = max(1, os.cpu_count() or 1)
-    tokenizer: TokenizerConfig = field(
-        default_factory=lambda: TokenizerConfig(canonical=True, same_octave=True))
+    tokenizer: TokenizerConfig = field(default_factory=lambda: TokenizerConfig(canonical=True))
     valid_fraction: float = 0.05
     test_fraction: float = 0.05
     score_cache: Path | None = None  # converted scores; default ~/.cache/tunesmith/scores

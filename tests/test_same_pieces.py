@@ -1,0 +1,26 @@
+"""The bundled model still writes, seed for seed, the pieces it wrote before the sampler,
+tracker and decode loop were moved into their own modules (issue #15): one voice and four,
+guidance, rerank, sampling options, an asked key, meter and tempo. A change that alters a
+piece fails here; after a deliberate one (a new default model, a new sampling rule), write
+the new pieces into tests/data/default_pieces.json and say why in the commit."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tunesmith import Composer
+
+CASES = json.loads((Path(__file__).parent / "data" / "default_pieces.json").read_text(
+    encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def composer():
+    return Composer.load()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["prompt"] for c in CASES])
+def test_same_seed_same_piece_as_before(composer, case):
+    pieces = composer.generate(case["prompt"], **case["options"])
+    assert [p.abc for p in pieces] == case["abc"]
