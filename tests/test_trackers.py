@@ -8,6 +8,7 @@ import torch
 from tunesmith.abc import Tokenizer, TokenizerConfig, parse, validate
 from tunesmith.abc.durations import bars
 from tunesmith.abc.keys import final_notes, parse_key
+from tunesmith.abc.notes import notes
 from tunesmith.generate import (
     BarTracker,
     Sampling,
@@ -15,8 +16,10 @@ from tunesmith.generate import (
     Voices,
     explicit_repeats,
     generate,
+    sung_tracker,
     tracker,
 )
+from tunesmith.lyrics import LyricsError
 from tunesmith.models import RNNConfig, TransformerConfig, build_model
 
 # every atom three times or more, so each is one token
@@ -126,6 +129,23 @@ def test_a_check_that_raises_stops_the_loop():
         generate(model, TABLE, [VOCAB.bos_id], trackers, Sampling(), torch.Generator(),
                  budget=100, check=check)
     assert len(trackers[0].log) == 3
+
+
+def test_a_song_is_fitted_to_the_note_lengths_there_are_and_sung_one_note_a_syllable():
+    header = {"M": "9/8", "L": "1/8", "K": "C"}  # no note of this vocabulary fills 9 units
+    with pytest.raises(LyricsError, match="a line of 1 syllables cannot fill"):
+        sung_tracker(TABLE, header, None, [(1, 1)], [True], (0, 127))
+    t = sung_tracker(TABLE, header, None, [(3, 2), (2, 1)], [True, False, True, False, True],
+                     (0, 127))
+    assert t.phrases == [(3, 1), (2, 1)] and t.bars == 2  # 3 notes cannot fill 2 bars of 9
+    model = build_model(TransformerConfig(len(VOCAB), context=16, n_layer=1, n_head=2,
+                                          d_model=16)).eval()
+    generate(model, TABLE, [VOCAB.bos_id], [t], Sampling(), torch.Generator().manual_seed(3),
+             budget=200)
+    body = VOCAB.decode(t.log)
+    tune = parse(f"X:1\nM:9/8\nL:1/8\nK:C\n{body}\n")
+    assert validate(tune) == [] and len(notes(tune)) == 5 and body.count("|") == 2, body
+    assert "z" not in body and "(3" not in body and ">" not in body
 
 
 def test_a_split_lengths_vocabulary_is_refused_with_the_reason():

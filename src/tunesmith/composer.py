@@ -225,15 +225,15 @@ class Composer:
         compasses = [(low + shift, high + shift)
                      for low, high in voice_compasses(controls.voices, labels.get("form"))]
         if words is not None:  # the words set the length
-            phrases = plan(words, header["M"])
-            controls.bars = sum(b for _, b in phrases)
+            stresses = [s.stressed for s in words.syllables]
+            voice = (SUNG_COMPASS[0] + shift, SUNG_COMPASS[1] + shift)
+            trackers = [sung_tracker(self.table, header, labels.get("mode"),
+                                     plan(words, header["M"]), stresses, voice)
+                        for _ in range(count)]
+            controls.bars = trackers[0].bars
             if controls.bars > MAX_BARS:
                 raise LyricsError(f"lyrics: {controls.bars} bars to sing them; at most "
                                   f"{MAX_BARS}: give fewer lines")
-            stresses = [s.stressed for s in words.syllables]
-            voice = (SUNG_COMPASS[0] + shift, SUNG_COMPASS[1] + shift)
-            trackers = [sung_tracker(self.table, header, labels.get("mode"), phrases, stresses,
-                                     voice) for _ in range(count)]
         else:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
                                 compasses) for _ in range(count)]

@@ -26,7 +26,7 @@ from .abc.keys import final_notes
 from .abc.lexer import NOTE_RE
 from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
-from .lyrics import strong_beats
+from .lyrics import LyricsError, strong_beats
 from .styles import BY_NAME, DIMENSIONS, TAXONOMY
 
 GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
@@ -384,6 +384,8 @@ class SungTracker(BarTracker):
         left, after = phrase_end - self.sung, bar_end - self.done_bars - 1
         lengths = [v for v in t.sung_lengths if v <= rem and self._feasible(left - 1, rem - v,
                                                                            after)]
+        if not lengths:  # cannot happen for phrases sung_tracker fitted; never a dead end
+            return mask
         # the notes before the phrase's next stressed syllable must end on a strong beat
         stressed = next((i for i in range(self.sung + 1, phrase_end) if self.stresses[i]), None)
         if stressed is not None:
@@ -423,9 +425,25 @@ def sung_tracker(table: TokenTable, header: dict[str, str], mode: str | None,
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
     count = strong_beats(header["M"])
     strong = {bar * k / count for k in range(count)}
+    phrases = [_fitted(table, bar, n, bars) for n, bars in phrases]
     return SungTracker(table, bar, sum(b for _, b in phrases),
                        final_notes(parse_key(header["K"]), 1, mode)[0], compass=compass,
                        phrases=phrases, stresses=stresses, strong=frozenset(strong))
+
+
+def _fitted(table: TokenTable, bar: Fraction, syllables: int, bars: int) -> tuple[int, int]:
+    """(syllables, bars) with the bars nearest the plan that this vocabulary's note lengths
+    can fill with exactly that many notes (one syllable cannot fill a bar of 9/8 if no note
+    is 9 units long); ``LyricsError`` if none can."""
+    one = table.note_counts(bar).get(bar, set())
+    fills = [{0}]  # fills[b]: the note counts that fill b whole bars exactly
+    for _ in range(syllables):
+        fills.append({a + c for a in fills[-1] for c in one if a + c <= syllables})
+    for b in sorted(range(1, syllables + 1), key=lambda b: (abs(b - bars), -b)):
+        if syllables in fills[b]:
+            return syllables, b
+    raise LyricsError(f"lyrics: a line of {syllables} syllables cannot fill whole bars of "
+                      "this meter with this model's note lengths; join it to the next line")
 
 
 @dataclass
