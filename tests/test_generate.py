@@ -365,3 +365,11 @@ def test_a_list_of_prompts_gives_each_prompts_pieces_in_turn(composer):
     pieces = composer.generate(["an air", "a slip jig"], bars=2, num=2, seed=4)
     assert [p.controls.labels["form"] for p in pieces] == ["air", "air", "slip jig", "slip jig"]
     assert pieces[2].abc == composer.generate("a slip jig", bars=2, num=2, seed=4)[0].abc
+
+
+def test_progress_is_told_bar_by_bar_up_to_the_end(composer):
+    seen = []
+    composer.generate("a reel", bars=6, seed=2, num=2, progress=lambda d, t: seen.append((d, t)))
+    done = [d for d, _ in seen]
+    assert {t for _, t in seen} == {6} and done == sorted(done) and done[0] == 0
+    assert done[-1] >= 5  # the last bar closes on the final step, after which it stops

@@ -274,8 +274,20 @@ def test_a_real_browser_composes_shows_the_score_and_plays_it(composer, tmp_path
             assert "K:D" in page.text_content("#abc")
             assert page.locator("#history li").count() == 1
             assert page.locator("#downloads a").count() == 5
+            names = page.eval_on_selector_all("#downloads a", "as => as.map(a => a.download)")
+            assert "a-lively-irish-reel-in-d-seed3.mid" in names
             shot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shot), full_page=True)
+            abc, link = page.text_content("#abc"), page.url
+            assert "seed=3" in link and "prompt=a+lively" in link
+            page.goto(f"http://127.0.0.1:{port}/")  # a reload keeps the history
+            page.wait_for_selector("#history li")
+            assert page.locator("#history li").count() == 1
+            shared = browser.new_page()  # the piece's link writes the same piece again
+            shared.goto(link)
+            shared.wait_for_function("document.querySelector('#abc').textContent.length > 0",
+                                     timeout=60_000)
+            assert shared.text_content("#abc") == abc
             browser.close()
     finally:
         server.should_exit = True

@@ -99,6 +99,8 @@ def _formats(text: str) -> list[str]:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from .checkpoint import CheckpointError
     from .composer import Composer
     from .render import render
@@ -112,12 +114,15 @@ def _generate(args: argparse.Namespace) -> int:
         composer = Composer.load(args.model)
         pieces = []
         for song in songs:
-            made = composer.generate(
-                song["prompt"], bars=args.bars, num=args.num, seed=args.seed,
-                key=args.key or song["key"], meter=args.meter, tempo=args.tempo,
-                temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
-                rerank=args.rerank, voices=args.voices, guidance=args.guidance,
-                title=song["title"], start=start, lyrics=song["lyrics"])
+            with tqdm(unit="bar", desc="writing", delay=2, leave=False,
+                      file=sys.stderr) as shown:  # only for pieces that take a while
+                made = composer.generate(
+                    song["prompt"], bars=args.bars, num=args.num, seed=args.seed,
+                    key=args.key or song["key"], meter=args.meter, tempo=args.tempo,
+                    temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
+                    rerank=args.rerank, voices=args.voices, guidance=args.guidance,
+                    title=song["title"], start=start, lyrics=song["lyrics"],
+                    progress=_shown_on(shown))
             for remark in made[0].remarks:
                 print(f"% {remark}", file=sys.stderr)
             pieces += [(song, piece) for piece in made]
@@ -145,6 +150,14 @@ def _generate(args: argparse.Namespace) -> int:
                 return 2
             print(f"% wrote {', '.join(str(p) for p in written.values())}", file=sys.stderr)
     return 0
+
+
+def _shown_on(bar):
+    """A ``progress`` callback that moves a tqdm bar to the bars written."""
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+    return progress
 
 
 def _words(value: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -20,6 +21,7 @@ from .abc.tune import AbcError, parse_fraction
 from .abc.voices import voice_blocks, voice_compasses, voice_parts
 from .checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from .generate import (
+    BarTracker,
     Sampling,
     TokenTable,
     Voices,
@@ -115,7 +117,8 @@ class Composer:
                  time_limit: float | None = None, rerank: int = 1,
                  voices: int | None = None, guidance: float = 1.0,
                  cancel: threading.Event | None = None,
-                 start: str | None = None, lyrics: str | None = None) -> list[Piece]:
+                 start: str | None = None, lyrics: str | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[Piece]:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
         ``tempo``, ``bars`` and ``voices`` win over what the prompt says; a chorale, quartet,
         mass or madrigal gets its usual number of voices, aligned bar by bar. The same seed
@@ -136,13 +139,14 @@ class Composer:
         ``lyrics`` are words to set (English or Chinese, one line a phrase): the melody has
         exactly one note per syllable, each line ends at a bar end, stressed syllables fall
         on strong beats, and the words print under the notes (``w:`` lines). The words set
-        the length; ``LyricsError`` says what cannot be sung."""
+        the length; ``LyricsError`` says what cannot be sung. ``progress(done, bars)`` is
+        called as the bars are written (the slowest candidate's), for a progress bar."""
         if not isinstance(prompt, str):
             return [piece for text in prompt for piece in self.generate(
                 text, bars, num=num, seed=seed, key=key, meter=meter, tempo=tempo,
                 temperature=temperature, top_k=top_k, top_p=top_p, title=title,
                 time_limit=time_limit, rerank=rerank, voices=voices, guidance=guidance,
-                cancel=cancel, start=start, lyrics=lyrics)]
+                cancel=cancel, start=start, lyrics=lyrics, progress=progress)]
         key, meter = check_request(bars=bars, num=num, key=key, meter=meter, tempo=tempo,
                                    voices=voices, temperature=temperature, top_k=top_k,
                                    top_p=top_p, guidance=guidance, rerank=rerank)
@@ -248,6 +252,8 @@ class Composer:
                                    "fewer bars or candidates")
             if cancel is not None and cancel.is_set():
                 raise Cancelled("generation cancelled by its caller")
+            if progress is not None:
+                progress(min(_bars_written(t) for t in trackers), controls.bars)
 
         guided = {tok.ids[t] for t in guided_tokens() if t in tok.ids}
         budget = controls.bars * 64 * controls.voices + 64
@@ -363,6 +369,10 @@ def _one_line(text: str, limit: int) -> str:
 def _title(prompt: str) -> str:
     words = _one_line(prompt, 60)
     return words[:1].upper() + words[1:] if words else "Untitled"
+
+
+def _bars_written(t: BarTracker | Voices) -> int:
+    return t.parts[-1].done_bars if isinstance(t, Voices) else t.done_bars
 
 
 def _continued(opening: Opening, body: str, unit: Fraction, title: str) -> str:

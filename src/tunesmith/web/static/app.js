@@ -3,7 +3,18 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const made = [];
+const HISTORY = "tunesmith-history";  // the pieces made in this browser, kept across reloads
+const KEPT = 50;
+const FIELDS = ["prompt", "key", "meter", "bars", "tempo", "voices", "seed", "lyrics", "start"];
+
+function slug(text) {
+  return (text || "piece").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-")
+    .replace(/^-+|-+$/g, "").slice(0, 40) || "piece";
+}
+
+function stored() {
+  try { return JSON.parse(localStorage.getItem(HISTORY) || "[]"); } catch { return []; }
+}
 
 async function loadStyles() {
   const response = await fetch("/api/styles");
@@ -58,15 +69,14 @@ function show(answer, piece) {
   $("downloads").replaceChildren(...Object.entries(piece.files).map(([format, url]) => {
     const link = document.createElement("a");
     link.href = url;
-    link.download = "";
+    link.download = `${slug(piece.title)}-seed${piece.seed}.${url.split(".").pop()}`;
     link.textContent = format.toUpperCase();
     return link;
   }));
   $("abc").textContent = piece.abc;
 }
 
-function remember(answer, piece) {
-  made.push({ answer, piece });
+function listed(answer, piece) {
   const item = document.createElement("li");
   const link = document.createElement("a");
   link.href = "#";
@@ -76,15 +86,31 @@ function remember(answer, piece) {
   $("history").prepend(item);
 }
 
+function remember(answer, piece, asked) {
+  listed(answer, piece);
+  const kept = [...stored(), { answer: { controls: answer.controls }, piece, asked }];
+  try { localStorage.setItem(HISTORY, JSON.stringify(kept.slice(-KEPT))); } catch { /* full */ }
+}
+
+// a piece's link: the request that made it, with the seed it got, in the URL's query
+function share(asked, seed) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries({ ...asked, seed })) {
+    if (FIELDS.includes(name) && value !== undefined && value !== "") query.set(name, value);
+  }
+  history.replaceState(null, "", `?${query}`);
+}
+
 $("compose").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("generate").disabled = true;
   $("status").textContent = "composing…";
   $("status").className = "";
   try {
+    const asked = request();
     const response = await fetch("/api/generate", {
       method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(request()),
+      body: JSON.stringify(asked),
     });
     const answer = await response.json();
     if (!response.ok) {
@@ -95,7 +121,8 @@ $("compose").addEventListener("submit", async (event) => {
       return;
     }
     $("status").textContent = `done in ${answer.seconds.toFixed(1)} s`;
-    for (const piece of answer.pieces) remember(answer, piece);
+    for (const piece of answer.pieces) remember(answer, piece, asked);
+    share(asked, answer.seed);
     show(answer, answer.pieces[0]);
   } catch (error) {
     $("status").textContent = `could not reach the server: ${error}`;
@@ -106,3 +133,12 @@ $("compose").addEventListener("submit", async (event) => {
 });
 
 loadStyles();
+for (const { answer, piece } of stored()) listed(answer, piece);
+// opened from a piece's link: the same request and seed, so the same piece
+const linked = new URLSearchParams(location.search);
+if (FIELDS.some((name) => linked.has(name))) {
+  for (const name of FIELDS) if (linked.has(name)) $(name).value = linked.get(name);
+  if (linked.has("lyrics")) $("lyrics-box").open = true;
+  if (linked.has("start")) $("opening-box").open = true;
+  $("compose").requestSubmit();
+}
