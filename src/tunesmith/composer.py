@@ -341,8 +341,8 @@ class Composer:
         return [pieces[i] for i in order]
 
 
-# where a song's melody may go: middle C to the G an octave and a fifth above, the range
-# most untrained voices and a soprano or tenor share (as SATB's soprano in abc/voices.py)
+# where a song's melody may go, as written: middle C to the G an octave and a fifth above,
+# SATB's soprano compass in abc/voices.py (a tenor sings treble-clef parts an octave lower)
 SUNG_COMPASS = (60, 79)
 
 # the median pitch of a melody: half of the folk tunes of the test split have theirs in
