@@ -288,6 +288,16 @@ def test_a_real_browser_composes_shows_the_score_and_plays_it(composer, tmp_path
             shared.wait_for_function("document.querySelector('#abc').textContent.length > 0",
                                      timeout=60_000)
             assert shared.text_content("#abc") == abc
+            phone = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+            phone.goto(link)
+            phone.wait_for_function("document.querySelector('#score img')?.naturalWidth > 0",
+                                    timeout=60_000)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+            assert phone.eval_on_selector("#score img", "i => i.getBoundingClientRect().right"
+                                          ) <= 390
+            assert phone.eval_on_selector("#generate", "b => b.getBoundingClientRect().right"
+                                          ) <= 390
+            phone.screenshot(path=str(shot.with_name(shot.stem + "-phone.png")), full_page=True)
             browser.close()
     finally:
         server.should_exit = True

@@ -201,7 +201,8 @@ class Composer:
             controls.voices = 1
         if words is not None:
             controls.remarks += words.remarks
-        if any(f"[V:{v}]" not in tok.ids for v in range(1, controls.voices + 1)):
+        if controls.voices > 1 and any(f"[V:{v}]" not in tok.ids
+                                       for v in range(1, controls.voices + 1)):
             controls.remarks.append(f"this model never saw {controls.voices} voices; "
                                   "writing one")
             controls.voices = 1
