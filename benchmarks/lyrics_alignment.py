@@ -19,7 +19,6 @@ import argparse
 import json
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 
 from tunesmith import Composer
@@ -27,16 +26,10 @@ from tunesmith.abc import parse, validate
 from tunesmith.abc.notes import notes
 from tunesmith.abc.tune import meter_length
 from tunesmith.evaluation.generated import abc2abc_clean, music21_reads
-from tunesmith.lyrics import read_lyrics, strong_beats
+from tunesmith.lyrics import read_lyrics, strong_positions
 
 TEXTS = Path(__file__).with_name("lyrics.json")
 PROMPTS = {"en": "an English folk song", "zh": "中国民歌"}
-
-
-def strong_positions(meter: str) -> set[Fraction]:
-    """Positions in the bar (whole notes) that carry a strong beat."""
-    bar, count = meter_length(meter), strong_beats(meter)
-    return {bar * k / count for k in range(count)}
 
 
 def measure(abc: str, text: str, musicxml: Path) -> dict:
@@ -49,7 +42,7 @@ def measure(abc: str, text: str, musicxml: Path) -> dict:
     sung = [n for n in score.recurse().notes if n.lyrics]
     played = notes(tune)
     bar = meter_length(tune.meter)
-    strong = strong_positions(tune.meter)
+    strong = strong_positions(tune.meter, bar)
     stressed = [i for i, s in enumerate(syllables) if s.stressed and s.text.isascii()]
     ends, total = [], 0
     for line in lyrics.lines:

@@ -108,7 +108,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     try:
         start = _opening_text(args.start) if args.start else None
-        words = _words(args.lyrics) if args.lyrics else None
+        words = _file_or_text(args.lyrics) if args.lyrics else None
         songs = _songs(args.song) if args.song else [
             {"prompt": args.prompt, "key": args.key, "title": None, "lyrics": words}]
         composer = Composer.load(args.model)
@@ -160,8 +160,8 @@ def _shown_on(bar):
     return progress
 
 
-def _words(value: str) -> str:
-    """``--lyrics``: the text of a file, or the words themselves."""
+def _file_or_text(value: str) -> str:
+    """``--lyrics`` and ``--start``: the text of a file, or the text itself."""
     from .data.records import read_text
 
     path = Path(value)
@@ -199,15 +199,11 @@ def _songs(value: str) -> list[dict]:
 
 def _opening_text(value: str) -> str:
     """``--start``: the text of a file, or the ABC itself."""
-    from .data.records import read_text
-
-    path = Path(value)
-    if "\n" not in value and path.is_file():
-        return read_text(path)
-    if "K:" not in value:
+    text = _file_or_text(value)
+    if text == value and "K:" not in text:  # neither a file nor ABC (read_opening says why not)
         raise ValueError(f"--start {value}: no such file, and not ABC with its M: and K: "
                          "lines")
-    return value
+    return text
 
 
 def _slug(text: str) -> str:

@@ -26,7 +26,7 @@ from .abc.keys import final_notes
 from .abc.lexer import NOTE_RE
 from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
-from .lyrics import LyricsError, strong_beats
+from .lyrics import LyricsError, strong_positions
 from .styles import BY_NAME, DIMENSIONS, TAXONOMY
 
 GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
@@ -97,6 +97,7 @@ class TokenTable:
         self.n = n
         self._masks: dict[tuple, torch.Tensor] = {}
         self._counts: dict[Fraction, dict[Fraction, set[int]]] = {}
+        self._fills: dict[tuple[Fraction, int], set[int]] = {}
 
     @property
     def sung_lengths(self) -> list[Fraction]:
@@ -115,6 +116,15 @@ class TokenTable:
                 step += GRID
             self._counts[bar] = counts
         return self._counts[bar]
+
+    def bar_fills(self, bar: Fraction, bars: int) -> set[int]:
+        """The note counts that fill ``bars`` whole bars of length ``bar`` exactly."""
+        key = (bar, bars)
+        if key not in self._fills:
+            one = self.note_counts(bar).get(bar, set())
+            self._fills[key] = ({0} if bars == 0 else
+                                {a + c for a in self.bar_fills(bar, bars - 1) for c in one})
+        return self._fills[key]
 
     def header_choices(self, field_name: str) -> list[int]:
         """Header-line tokens (``M:6/8\\n``) that parse; the model may choose among them."""
@@ -339,21 +349,14 @@ class SungTracker(BarTracker):
             self._phrase += [(syllable, bar)] * count
             self._index += [i] * count
         self._counts = self.table.note_counts(self.bar_length)
-        self._full: dict[int, set[int]] = {0: {0}}
         self._reach: dict[tuple[int, Fraction], bool] = {}
-
-    def _whole_bars(self, bars: int) -> set[int]:
-        """The note counts that fill ``bars`` whole bars exactly."""
-        if bars not in self._full:
-            one = self._counts[self.bar_length]
-            self._full[bars] = {a + b for a in self._whole_bars(bars - 1) for b in one}
-        return self._full[bars]
 
     def _feasible(self, notes: int, left: Fraction, bars: int) -> bool:
         """Whether ``notes`` notes can fill what is ``left`` of this bar and ``bars`` more."""
         if notes < 0 or bars < 0:
             return False
-        return any(notes - c in self._whole_bars(bars) for c in self._counts.get(left, ()))
+        return any(notes - c in self.table.bar_fills(self.bar_length, bars)
+                   for c in self._counts.get(left, ()))
 
     def _reaches_strong(self, notes: int, pos: Fraction) -> bool:
         """Whether ``notes`` notes from ``pos`` can end exactly on a strong beat: in this
@@ -366,8 +369,8 @@ class SungTracker(BarTracker):
             for first in counts.get(bar - pos, ()) if not found else ():
                 rest, bars = notes - first, 0
                 while not found and rest >= 0 and bars <= rest:
-                    found = any(rest - w in counts.get(p, ()) for w in self._whole_bars(bars)
-                                for p in self.strong)
+                    found = any(rest - w in counts.get(p, ())
+                                for w in self.table.bar_fills(bar, bars) for p in self.strong)
                     bars += 1
             self._reach[key] = found
         return self._reach[key]
@@ -420,27 +423,22 @@ def sung_tracker(table: TokenTable, header: dict[str, str], mode: str | None,
                  phrases: list[tuple[int, int]], stresses: list[bool],
                  compass: tuple[int, int]) -> SungTracker:
     """The tracker for a song within a singer's ``compass``: the phrases' bars in the
-    header's meter, its strong beats (``lyrics.strong_beats``) evenly through the bar, the
+    header's meter, its strong beats (``lyrics.strong_positions``), the
     last note on the final."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
-    count = strong_beats(header["M"])
-    strong = {bar * k / count for k in range(count)}
     phrases = [_fitted(table, bar, n, bars) for n, bars in phrases]
     return SungTracker(table, bar, sum(b for _, b in phrases),
                        final_notes(parse_key(header["K"]), 1, mode)[0], compass=compass,
-                       phrases=phrases, stresses=stresses, strong=frozenset(strong))
+                       phrases=phrases, stresses=stresses,
+                       strong=strong_positions(header["M"], bar))
 
 
 def _fitted(table: TokenTable, bar: Fraction, syllables: int, bars: int) -> tuple[int, int]:
     """(syllables, bars) with the bars nearest the plan that this vocabulary's note lengths
     can fill with exactly that many notes (one syllable cannot fill a bar of 9/8 if no note
     is 9 units long); ``LyricsError`` if none can."""
-    one = table.note_counts(bar).get(bar, set())
-    fills = [{0}]  # fills[b]: the note counts that fill b whole bars exactly
-    for _ in range(syllables):
-        fills.append({a + c for a in fills[-1] for c in one if a + c <= syllables})
     for b in sorted(range(1, syllables + 1), key=lambda b: (abs(b - bars), -b)):
-        if syllables in fills[b]:
+        if syllables in table.bar_fills(bar, b):
             return syllables, b
     raise LyricsError(f"lyrics: a line of {syllables} syllables cannot fill whole bars of "
                       "this meter with this model's note lengths; join it to the next line")

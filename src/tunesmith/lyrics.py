@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 
 MAX_LINES = 64  # phrases in one song
@@ -103,6 +104,14 @@ def english_word(word: str) -> list[tuple[str, bool]]:
     return [(p, s in "12") for p, s in zip(pieces, stresses, strict=True)]
 
 
+def _between(gap: str, line: list[Syllable], dropped: set[str]) -> None:
+    """What stands between two words (or after the last): punctuation joins the syllable
+    before it, anything else unreadable is noted in ``dropped``."""
+    dropped |= {c for c in gap if not c.isspace() and c not in _SUNG_PUNCTUATION}
+    if line and (sung := "".join(c for c in gap if c in _SUNG_PUNCTUATION)):
+        line[-1] = Syllable(line[-1].text + sung, line[-1].stressed, line[-1].ends_word)
+
+
 def read_lyrics(text: str) -> Lyrics:
     """Lines of syllables from lyrics text; ``LyricsError`` if nothing can be sung."""
     if len(text) > MAX_CHARS:
@@ -115,20 +124,14 @@ def read_lyrics(text: str) -> Lyrics:
         raw = raw.replace("\u2019", "'")  # I’ll is I'll: one word
         pos = 0
         for m in _WORD.finditer(raw):
-            gap = raw[pos:m.start()]
-            dropped |= {c for c in gap if not c.isspace() and c not in _SUNG_PUNCTUATION}
-            if line and (sung := "".join(c for c in gap if c in _SUNG_PUNCTUATION)):
-                line[-1] = Syllable(line[-1].text + sung, line[-1].stressed, line[-1].ends_word)
+            _between(raw[pos:m.start()], line, dropped)
             pos = m.end()
             word = m.group(0)
             whole = _CJK.fullmatch(word) or word.isdigit()  # one syllable
             parts = [(word, False)] if whole else english_word(word)
             for i, (piece, stressed) in enumerate(parts):
                 line.append(Syllable(piece, stressed, i == len(parts) - 1))
-        tail = raw[pos:]
-        dropped |= {c for c in tail if not c.isspace() and c not in _SUNG_PUNCTUATION}
-        if line and (sung := "".join(c for c in tail if c in _SUNG_PUNCTUATION)):
-            line[-1] = Syllable(line[-1].text + sung, line[-1].stressed, line[-1].ends_word)
+        _between(raw[pos:], line, dropped)
         if len(line) > MAX_SYLLABLES:
             lyrics.remarks.append(f"a line of {len(line)} syllables was cut into lines of "
                                   f"at most {MAX_SYLLABLES}")
@@ -170,6 +173,12 @@ def beats(meter: str) -> int:
 def strong_beats(meter: str) -> int:
     """Strong beats in a bar: the downbeat, and the middle of a bar of two or four beats."""
     return 2 if beats(meter) in (2, 4) else 1
+
+
+def strong_positions(meter: str, bar: Fraction) -> frozenset[Fraction]:
+    """Where the strong beats fall in a bar ``bar`` long (in any unit), evenly from 0."""
+    count = strong_beats(meter)
+    return frozenset(bar * k / count for k in range(count))
 
 
 def plan(lyrics: Lyrics, meter: str) -> list[tuple[int, int]]:
