@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -47,6 +48,26 @@ def test_generate_returns_valid_abc_and_working_file_links(served):
     assert again.json()["pieces"][0]["abc"] == piece["abc"]  # the seed reproduces it
 
 
+def test_the_stream_tells_the_bars_written_then_gives_the_same_answer(served):
+    client, _ = served
+    body = {"prompt": "a reel", "bars": 8, "seed": 5, "formats": []}
+    with client.stream("POST", "/api/generate/stream", json=body) as answer:
+        assert answer.headers["content-type"] == "application/x-ndjson"
+        lines = [json.loads(line) for line in answer.iter_lines() if line]
+    *updates, last = lines
+    assert updates and all(u["of"] == 8 for u in updates)
+    counts = [u["bars"] for u in updates]
+    assert counts == sorted(set(counts)) and counts[-1] <= 8  # each count once, rising
+    plain = client.post("/api/generate", json=body).json()
+    assert last["done"]["pieces"][0]["abc"] == plain["pieces"][0]["abc"]
+    with client.stream("POST", "/api/generate/stream",
+                       json={"start": "M:6/8\nK:D\nDFA dAF|GB dAF|", "bars": 8}) as bad:
+        error = json.loads(list(bad.iter_lines())[-1])
+    assert error["status"] == 422 and "bar 2 is 5/8 not 6/8" in error["error"]
+    refused = client.post("/api/generate/stream", json={"bars": 0})
+    assert refused.status_code == 422  # a bad field is refused before any line
+
+
 def test_health_styles_openapi_and_page(served):
     client, _ = served
     assert client.get("/api/health").json()["status"] == "ok"
@@ -58,7 +79,9 @@ def test_health_styles_openapi_and_page(served):
     # the page's limits and default are the API's (tunesmith.limits)
     assert f'min="1" max="{limits.MAX_BARS}" value="{limits.DEFAULT_BARS}"' in page.text
     assert f'max="{limits.TEMPO[1]}"' in page.text and f'max="{limits.MAX_VOICES}"' in page.text
-    assert "http" not in client.get("/static/app.js").text  # nothing fetched from the web
+    script = client.get("/static/app.js").text  # nothing fetched from the web
+    assert "http" not in script.replace('"http://www.w3.org/2000/svg"', "")  # a name, no URL
+    assert client.get("/static/vendor/abcjs-basic-min.js").text.startswith("/*! abcjs_basic")
     docs = client.get("/docs").text  # Swagger UI from the package: it works offline
     assert "cdn" not in docs and "/docs-assets/swagger-ui-bundle.js" in docs
     bundle = client.get("/docs-assets/swagger-ui-bundle.js")
@@ -237,12 +260,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_a_real_browser_composes_shows_the_score_and_plays_it(composer, tmp_path):
-    """Debian's chromium, headless, driven by Playwright: type, click, see, hear."""
+OPENING = "X:1\nT:My reel\nM:4/4\nL:1/8\nK:D\n|:DFAF dFAF|GBdB gBdB|\n"
+
+
+DRAWN = "document.querySelector('#score svg').innerHTML"
+
+
+def _changes(page, script: str, *action) -> None:
+    """Do ``action`` (a page method's name and its arguments), then wait until ``script``
+    (an expression) gives another value than it gave before."""
+    before = page.evaluate(script)
+    if action:
+        getattr(page, action[0])(*action[1:])
+    page.wait_for_function(f"({script}) !== {json.dumps(before)}", timeout=30_000)
+
+
+def test_a_real_browser_continues_an_opening_edits_plays_and_transposes(composer, tmp_path):
+    """Debian's chromium, headless, driven by Playwright, as a musician uses the page."""
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
-    app = create_app(Settings(out=tmp_path / "out"), composer)
+    app = create_app(Settings(out=tmp_path / "out", samples=tmp_path / "notes"), composer)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -250,54 +288,85 @@ def test_a_real_browser_composes_shows_the_score_and_plays_it(composer, tmp_path
     while not server.started:
         time.sleep(0.05)
     shot = Path(os.environ.get("TUNESMITH_SCREENSHOT", tmp_path / "web.png"))
+    notes = "#score svg .abcjs-note"
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path="/usr/bin/chromium",
                 args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                       "--disable-background-networking", "--disable-component-update",
-                      "--disable-sync"])
-            page = browser.new_page()
+                      "--disable-sync", "--autoplay-policy=no-user-gesture-required"])
             outside = []
-            page.on("request", lambda r: outside.append(r.url)
-                    if not r.url.startswith(f"http://127.0.0.1:{port}") else None)
-            page.goto(f"http://127.0.0.1:{port}/")
-            page.wait_for_selector("#suggestions button")  # styles arrived
-            page.fill("#prompt", "a lively Irish reel in D")
-            page.fill("#bars", "8")
-            page.fill("#seed", "3")
-            page.click("#generate")
-            page.wait_for_selector("#score img.score", timeout=60_000)
-            page.wait_for_function("document.querySelector('#score img').naturalWidth > 0")
-            page.wait_for_function("document.querySelector('#player').readyState >= 1")
-            assert page.eval_on_selector("#player", "a => a.duration") > 1
-            assert "K:D" in page.text_content("#abc")
-            assert page.locator("#history li").count() == 1
-            assert page.locator("#downloads a").count() == 5
-            names = page.eval_on_selector_all("#downloads a", "as => as.map(a => a.download)")
-            assert "a-lively-irish-reel-in-d-seed3.mid" in names
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-            abc, link = page.text_content("#abc"), page.url
-            assert "seed=3" in link and "prompt=a+lively" in link
-            page.goto(f"http://127.0.0.1:{port}/")  # a reload keeps the history
-            page.wait_for_selector("#history li")
-            assert page.locator("#history li").count() == 1
-            shared = browser.new_page()  # the piece's link writes the same piece again
-            shared.goto(link)
-            shared.wait_for_function("document.querySelector('#abc').textContent.length > 0",
-                                     timeout=60_000)
-            assert shared.text_content("#abc") == abc
-            phone = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-            phone.goto(link)
-            phone.wait_for_function("document.querySelector('#score img')?.naturalWidth > 0",
-                                    timeout=60_000)
-            assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-            assert phone.eval_on_selector("#score img", "i => i.getBoundingClientRect().right"
-                                          ) <= 390
-            assert phone.eval_on_selector("#generate", "b => b.getBoundingClientRect().right"
-                                          ) <= 390
-            phone.screenshot(path=str(shot.with_name(shot.stem + "-phone.png")), full_page=True)
+            for size in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
+                page = browser.new_page(viewport=size)
+                page.on("request", lambda r: outside.append(r.url)
+                        if not r.url.startswith(f"http://127.0.0.1:{port}") else None)
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.wait_for_selector("#suggestions button")  # styles arrived
+                page.fill("#prompt", "a lively Irish reel in D")
+                page.fill("#bars", "8")
+                page.fill("#seed", "3")
+                page.click("#opening-box summary")
+                page.fill("#start", OPENING)  # typed opening, continued to 8 bars
+                page.click("#generate")
+                page.wait_for_selector(notes, timeout=60_000)
+                abc = page.input_value("#abc")
+                assert abc.startswith(OPENING.rstrip("\n")) and "K:D" in abc
+                assert page.locator("#downloads a").count() == 5
+                names = page.eval_on_selector_all("#downloads a", "as => as.map(a => a.download)")
+                assert "my-reel-seed3.mid" in names  # named after the piece's title
+
+                # edit one note in the text: the score is drawn again, the downloads follow
+                _changes(page, DRAWN, "fill", "#abc", abc.replace("|:DFAF", "|:EFAF", 1))
+                warnings = "document.querySelector('#abc-warnings').className"
+                edited = page.input_value("#abc")
+                _changes(page, warnings, "fill", "#abc", edited.replace("|:", '|:"Dm', 1))
+                assert "closing quote" in page.text_content("#abc-warnings")  # said inline
+                _changes(page, warnings, "fill", "#abc", edited)
+                page.click("#refresh")
+                page.wait_for_selector("#downloads a")
+                mid = page.get_attribute("#downloads a[href$='.mid']", "href")
+                assert page.request.get(f"http://127.0.0.1:{port}{mid}").body()[:4] == b"MThd"
+
+                # play: the cursor moves over the notes, the sounding ones are marked
+                page.click("#play")
+                page.wait_for_selector("#score .cursor", state="attached", timeout=60_000)
+                _changes(page, "document.querySelector('#score .cursor')?.getAttribute('x1')")
+                assert page.locator("#score .playing").count() >= 1
+                page.click("#stop")
+                assert page.locator("#score .cursor").count() == 0
+
+                # transpose up a semitone: the text, and so the score, is in E flat
+                _changes(page, DRAWN, "click", "#up")
+                assert "K:Eb" in page.input_value("#abc")
+                page.fill("#play-tempo", "90")
+                _changes(page, DRAWN, "dispatch_event", "#play-tempo", "change")
+                assert "Q:1/4=90" in page.input_value("#abc")
+                page.click(notes, force=True)  # abcjs hears clicks on the whole score
+                chosen = page.evaluate("(a => a.value.slice(a.selectionStart, a.selectionEnd))"
+                                       "(document.activeElement)")
+                assert re.search(r"[A-Ga-g]", chosen), chosen  # the note's text, selected
+
+                assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+                for part in ("#score svg", "#play", "#up", "#abc", "#generate"):
+                    right = page.eval_on_selector(part, "e => e.getBoundingClientRect().right")
+                    assert right <= size["width"], part
+                name = shot if size["width"] > 390 else shot.with_name(shot.stem + "-phone.png")
+                shot.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(name), full_page=True)
+
+                # a reload keeps the piece as edited; its link writes the first version again
+                edited, link = page.input_value("#abc"), page.url
+                assert "seed=3" in link and "prompt=a+lively" in link
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.wait_for_selector("#history li")
+                page.click("#history li:first-child a")
+                assert page.input_value("#abc") == edited
+                shared = browser.new_page(viewport=size)
+                shared.goto(link)
+                shared.wait_for_selector(notes, timeout=60_000)
+                assert shared.input_value("#abc") == abc
+                page.evaluate("localStorage.clear()")
             browser.close()
     finally:
         server.should_exit = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -22,6 +23,13 @@ PACKAGES = {
 
 class ToolError(RuntimeError):
     """An external program is missing, failed or ran past its time limit."""
+
+
+def user_cache(name: str) -> Path:
+    """``~/.cache/tunesmith/<name>`` (or under ``$XDG_CACHE_HOME``): work done once a machine,
+    such as converted scores and the synth's note samples."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tunesmith" / name
 
 
 def require(program: str) -> str:

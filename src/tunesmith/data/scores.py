@@ -8,7 +8,6 @@ file's content hash, so a corpus is converted once.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import signal
 import subprocess
@@ -18,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..abc import AbcError, Kind, Tune, lex, normalise, parse_tune, validate
+from ..tools import user_cache
 from .abc_source import Collection, music21_corpus_dir
 from .labels import label
 from .records import Skip, SourceError
@@ -63,11 +63,6 @@ def music21_score_collections() -> list[Collection]:
         if files:
             out.append(Collection(f"music21/{dirname}", tuple(files), licence, defaults))
     return out
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "tunesmith" / "scores"
 
 
 class _Timeout(Exception):
@@ -124,7 +119,7 @@ def _xml2abc(path: Path, workdir: Path) -> str:
 
 def score_to_abc(path: Path, cache_dir: Path | None = None) -> str:
     """The ABC that xml2abc makes of a score, from the cache when the file is unchanged."""
-    cache_dir = cache_dir or default_cache_dir()
+    cache_dir = cache_dir or user_cache("scores")
     try:
         digest = hashlib.sha1(path.read_bytes()).hexdigest()
     except OSError as exc:

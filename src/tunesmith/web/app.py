@@ -4,12 +4,15 @@ One ``Composer`` serves every request. Generation is CPU-bound, so at most ``wor
 once and at most ``queue`` wait; past that the answer is 503 with ``Retry-After``, not a pile
 of threads. Each request has a time limit (504 when it is passed). Files are written to a
 fresh folder per request under ``out`` and served only by names this server made; folders
-older than ``keep_minutes`` are removed.
+older than ``keep_minutes`` are removed. ``/api/generate/stream`` tells the bars written as
+they come; the page's editor sends its ABC back to ``/api/render`` for downloads and plays it
+with note samples from ``/soundfont/`` (``soundfont.py``), so the page needs no other site.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import secrets
@@ -17,6 +20,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,18 +28,20 @@ from typing import Literal
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from swagger_ui_bundle import swagger_ui_path
 
 from .. import limits
+from ..abc import AbcError, parse_tune
 from ..abc.opening import MAX_OPENING
 from ..composer import Cancelled, Composer
 from ..lyrics import MAX_CHARS as LYRICS_CHARS
 from ..render import RenderError, render
-from ..tools import ToolError
+from ..tools import ToolError, user_cache
+from . import soundfont
 
 log = logging.getLogger("tunesmith.web")
 STATIC = Path(__file__).parent / "static"
@@ -45,6 +51,8 @@ MEDIA_TYPES = {"abc": "text/vnd.abc; charset=utf-8", "mid": "audio/midi", "wav":
                "musicxml": "application/vnd.recordare.musicxml+xml"}
 _RUN_ID = re.compile(r"[0-9a-f]{16}")
 _FILE_NAME = re.compile(r"piece-[1-8]\.(abc|mid|wav|mp3|svg|musicxml)")
+MAX_ABC = 48_000  # characters of ABC sent back to render: a 256-bar piece in 6 voices
+Format = Literal["mid", "wav", "mp3", "svg", "musicxml"]
 
 
 class GenerateRequest(BaseModel):
@@ -71,8 +79,7 @@ class GenerateRequest(BaseModel):
     lyrics: str | None = Field(None, max_length=LYRICS_CHARS,
                                description="words to set, English or Chinese, one line a "
                                "phrase: one note per syllable (the words set the length)")
-    formats: list[Literal["mid", "wav", "mp3", "svg", "musicxml"]] = Field(
-        default_factory=lambda: ["mid", "wav", "svg"], max_length=5)
+    formats: list[Format] = Field(default_factory=lambda: ["mid", "wav", "svg"], max_length=5)
 
     @field_validator("key")
     @classmethod
@@ -85,6 +92,16 @@ class GenerateRequest(BaseModel):
         return None if value is None else limits.checked_meter(value)
 
 
+class RenderRequest(BaseModel):
+    """ABC edited in the page, to be written as files."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    abc: str = Field(..., min_length=1, max_length=MAX_ABC, description="a whole tune, X: to "
+                     "the last bar")
+    formats: list[Format] = Field(default_factory=lambda: ["mid", "wav", "svg"], max_length=5)
+
+
 @dataclass
 class Settings:
     model: Path | None = None  # checkpoint; None = the bundled default
@@ -93,7 +110,8 @@ class Settings:
     queue: int = 16  # generations waiting
     time_limit: float = 60.0  # seconds per request, generation and rendering
     keep_minutes: float = 60.0
-    max_body: int = 16_384  # bytes
+    max_body: int = 65_536  # bytes
+    samples: Path | None = None  # the synth's note samples; None = ~/.cache/tunesmith/notes
     # Host headers answered; None answers any. A server bound to loopback answers only
     # loopback names, so a web page elsewhere cannot reach it by DNS rebinding.
     hosts: tuple[str, ...] | None = None
@@ -170,6 +188,7 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
     out = (settings.out or Path(tempfile.mkdtemp(prefix="tunesmith-serve-"))).resolve()
     out.mkdir(parents=True, exist_ok=True)
     running = asyncio.Semaphore(settings.workers)
+    samples = settings.samples or user_cache("notes")
     load = {"running": 0, "waiting": 0, "served": 0, "rejected": 0, "cancelled": 0}
 
     app = FastAPI(title="tunesmith", version="0.1.0", docs_url=None, redoc_url=None,
@@ -200,13 +219,17 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
         """Every style label with its English and Chinese aliases and training tunes."""
         return composer.checkpoint.styles
 
-    @app.post("/api/generate")
-    async def generate(request: GenerateRequest, http: Request) -> dict:
-        """Pieces for a prompt: their ABC and links to the rendered files."""
+    def refuse_when_full() -> None:
         if load["waiting"] >= settings.queue:
             load["rejected"] += 1
             raise HTTPException(503, "busy: too many requests waiting; try again shortly",
                                 headers={"Retry-After": "5"})
+
+    async def compose(request: GenerateRequest, http: Request,
+                      progress: Callable[[int, int], None] | None = None) -> dict:
+        """The answer to a request, in a worker once one is free; 503 when too many wait,
+        504 past the time limit, 499 when the client left (its worker stops decoding)."""
+        refuse_when_full()
         load["waiting"] += 1
         try:
             await running.acquire()
@@ -215,7 +238,7 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
         load["running"] += 1
         cancel = threading.Event()  # set when the client leaves: the worker stops decoding
         work = asyncio.ensure_future(asyncio.to_thread(_compose, composer, request, out,
-                                                       settings, cancel))
+                                                       settings, cancel, progress))
         try:
             async with asyncio.timeout(settings.time_limit + 5):
                 while not (await asyncio.wait({work}, timeout=DISCONNECT_POLL))[0]:
@@ -229,11 +252,78 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
             cancel.set()  # the worker stops at its next token; its outcome is not wanted
             work.add_done_callback(lambda done: done.cancelled() or done.exception())
             raise HTTPException(504, str(exc) or "generation took too long") from None
+        except asyncio.CancelledError:  # a stream whose client left
+            cancel.set()
+            load["cancelled"] += 1
+            raise
         except Cancelled:
             raise HTTPException(499, "the client closed the request") from None
         finally:
             load["running"] -= 1
             running.release()
+
+    @app.post("/api/generate")
+    async def generate(request: GenerateRequest, http: Request) -> dict:
+        """Pieces for a prompt: their ABC and links to the rendered files."""
+        return await compose(request, http)
+
+    @app.post("/api/generate/stream", response_class=StreamingResponse,
+              responses={200: {"content": {"application/x-ndjson": {}}}})
+    async def generate_stream(request: GenerateRequest, http: Request) -> StreamingResponse:
+        """As ``/api/generate``, answered in lines of JSON as the work goes:
+        ``{"bars": 5, "of": 32}`` while bars are written, then ``{"done": <the answer>}`` or
+        ``{"error": "why", "status": 504}``. A full queue is still a 503 before any line."""
+        refuse_when_full()
+        loop = asyncio.get_running_loop()
+        updates: asyncio.Queue[dict] = asyncio.Queue()
+        said = [-1]
+
+        def progress(done: int, bars: int) -> None:  # in the worker, once a token
+            if done != said[0]:
+                said[0] = done
+                loop.call_soon_threadsafe(updates.put_nowait, {"bars": done, "of": bars})
+
+        async def lines() -> AsyncIterator[str]:
+            work = asyncio.ensure_future(compose(request, http, progress))
+            try:
+                while not work.done():
+                    update = asyncio.ensure_future(updates.get())
+                    await asyncio.wait({update, work}, return_when=asyncio.FIRST_COMPLETED)
+                    if update.done():
+                        yield json.dumps(update.result()) + "\n"
+                    else:
+                        update.cancel()
+                try:
+                    yield json.dumps({"done": work.result()}) + "\n"
+                except HTTPException as exc:
+                    yield json.dumps({"error": exc.detail, "status": exc.status_code}) + "\n"
+            finally:  # the client left mid-stream: its worker stops at the next token
+                work.cancel()
+
+        return StreamingResponse(lines(), media_type="application/x-ndjson")
+
+    @app.post("/api/render")
+    async def render_edited(request: RenderRequest) -> dict:
+        """Files (MIDI, audio, score …) of ABC edited in the page: the downloads follow the
+        editor."""
+        async with running:
+            return await asyncio.to_thread(_render, request.abc, request.formats, out, settings)
+
+    @app.get("/soundfont/{folder}/{name}")
+    def note_sample(folder: str, name: str) -> FileResponse:
+        """One note for the page's synth (abcjs asks ``<instrument>-mp3/<note>.mp3``),
+        played by fluidsynth from the GM soundfont on first use, then from the cache."""
+        instrument, mp3 = folder.removesuffix("-mp3"), folder.endswith("-mp3")
+        note, ext = name.rsplit(".", 1) if "." in name else (name, "")
+        try:
+            path = soundfont.sample(samples, instrument, note) if mp3 and ext == "mp3" else None
+        except ToolError as exc:
+            raise HTTPException(500, f"no note sample: {exc}") from None
+        if path is None:
+            raise HTTPException(404, "no such note: ask <instrument>-mp3/<note>.mp3, an abcjs "
+                                "instrument and a note from A0 to C8 such as Bb4")
+        return FileResponse(path, media_type="audio/mpeg",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/files/{run}/{name}")
     async def files(run: str, name: str) -> FileResponse:
@@ -265,8 +355,9 @@ def create_app(settings: Settings | None = None, composer: Composer | None = Non
     return app
 
 
-def _compose(composer: Composer, request: GenerateRequest, out: Path,
-             settings: Settings, cancel: threading.Event | None = None) -> dict:
+def _compose(composer: Composer, request: GenerateRequest, out: Path, settings: Settings,
+             cancel: threading.Event | None = None,
+             progress: Callable[[int, int], None] | None = None) -> dict:
     """Generate and render one request (in a worker thread)."""
     start = time.monotonic()
     _clean(out, settings.keep_minutes)
@@ -278,26 +369,14 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path,
                                    top_p=request.top_p, voices=request.voices,
                                    guidance=request.guidance, time_limit=settings.time_limit,
                                    cancel=cancel, start=request.start,
-                                   lyrics=request.lyrics)
+                                   lyrics=request.lyrics, progress=progress)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     run = secrets.token_hex(8)
-    results = []
-    for n, piece in enumerate(pieces, 1):
-        failed: dict[str, str] = {}
-        try:
-            written = render(piece.abc, out / run / f"piece-{n}", ["abc", *request.formats])
-        except RenderError as exc:  # the music is never lost to a renderer
-            written, failed = exc.written, exc.failed
-        except ToolError as exc:  # the tools name their files: no server path goes out
-            raise HTTPException(500, "rendering failed: " + str(exc).replace(str(out), "…")
-                                ) from None
-        results.append({"abc": piece.abc, "title": piece.tune.get("T") or "", "seed": seed,
-                        "log_likelihood": piece.log_likelihood, "remarks": piece.remarks,
-                        "files": {fmt: f"/files/{run}/{path.name}"
-                                  for fmt, path in written.items()},
-                        "failed": {fmt: why.replace(str(out), "…")
-                                   for fmt, why in failed.items()}})
+    results = [{"abc": piece.abc, "title": piece.tune.get("T") or "", "seed": seed,
+                "log_likelihood": piece.log_likelihood, "remarks": piece.remarks,
+                **_files(piece.abc, out, run, n, request.formats)}
+               for n, piece in enumerate(pieces, 1)]
     controls = pieces[0].controls
     return {"id": run, "seed": seed, "controls": {"labels": controls.labels,
                                                   "key": controls.key,
@@ -305,6 +384,32 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path,
                                                   "tempo": controls.tempo,
                                                   "bars": controls.bars},
             "pieces": results, "seconds": round(time.monotonic() - start, 3)}
+
+
+def _render(abc: str, formats: list[str], out: Path, settings: Settings) -> dict:
+    """Files of ABC edited in the page (in a worker thread)."""
+    _clean(out, settings.keep_minutes)
+    try:
+        parse_tune(abc)
+    except AbcError as exc:
+        raise HTTPException(422, f"abc: {exc}") from None
+    run = secrets.token_hex(8)
+    return {"id": run, **_files(abc, out, run, 1, formats)}
+
+
+def _files(abc: str, out: Path, run: str, n: int, formats: list[str]) -> dict:
+    """Piece ``n``'s files under ``out/run`` as links; a renderer that fails is named and the
+    others' files are still given."""
+    failed: dict[str, str] = {}
+    try:
+        written = render(abc, out / run / f"piece-{n}", ["abc", *formats])
+    except RenderError as exc:  # the music is never lost to a renderer
+        written, failed = exc.written, exc.failed
+    except ToolError as exc:  # the tools name their files: no server path goes out
+        raise HTTPException(500, "rendering failed: " + str(exc).replace(str(out), "…")
+                            ) from None
+    return {"files": {fmt: f"/files/{run}/{path.name}" for fmt, path in written.items()},
+            "failed": {fmt: why.replace(str(out), "…") for fmt, why in failed.items()}}
 
 
 def _text(value: str) -> str:
