@@ -10,6 +10,7 @@ from tunesmith.abc.durations import bars
 from tunesmith.abc.keys import final_notes, parse_key
 from tunesmith.abc.notes import notes
 from tunesmith.generate import (
+    MELODY_SPAN,
     BarTracker,
     Sampling,
     TokenTable,
@@ -68,6 +69,16 @@ def test_a_triplet_counts_two_thirds_and_a_broken_pair_keeps_its_length():
     feed(t, "d>e")
     assert t.filled == 4 and t.phase == "free"  # no second > on the pair
     assert TABLE.triplet_span == 2 and TABLE.triplet_notes == 3
+
+
+def test_a_melody_keeps_within_its_span():
+    assert tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)]).span == MELODY_SPAN
+    t = BarTracker(TABLE, Fraction(8), bars=2, tonic=None, span=12)
+    assert {"C/", "b"} <= allowed_texts(t)  # the first note may be any
+    feed(t, "C/ D/")  # C4 and D4: nothing above C5 now
+    assert "c" in allowed_texts(t) and {"d", "e", "b"}.isdisjoint(allowed_texts(t))
+    feed(t, "c")  # C4..C5 is the whole span: only notes inside it
+    assert {"C/", "D/", "c"} <= allowed_texts(t) and "d" not in allowed_texts(t)
 
 
 def test_voices_share_the_first_voice_s_barline():

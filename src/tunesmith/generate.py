@@ -30,6 +30,9 @@ from .lyrics import LyricsError, strong_positions
 from .styles import BY_NAME, DIMENSIONS, TAXONOMY
 
 GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
+# the widest a single melody may go, in semitones: 95% of the training split's one-voice tunes
+# span at most this (`python benchmarks/melody_span.py`); the model alone wanders wider
+MELODY_SPAN = 21
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2, "": 0}
@@ -214,6 +217,10 @@ class BarTracker:
     # a bar at a time (``rested``: the rests since its last note)
     compass: tuple[int, int] | None = None
     rested: Fraction = Fraction(0)
+    # a melody: its notes within ``span`` semitones of each other (``low``..``high`` so far)
+    span: int | None = None
+    low: int | None = None
+    high: int | None = None
 
     @property
     def remaining(self) -> Fraction:
@@ -225,11 +232,15 @@ class BarTracker:
 
     def allowed(self) -> torch.Tensor:
         mask = self._allowed()
-        if self.compass is None or self.finished:
+        if self.finished:
             return mask
-        t = self.table
-        kept = mask & t.within(*self.compass) & ~t.rests_over(self.bar_length / 2 - self.rested)
-        return kept if kept.any() else mask  # a dead end inside the compass: any fitting note
+        t, kept = self.table, mask
+        if self.compass is not None:
+            kept = kept & t.within(*self.compass) & ~t.rests_over(
+                self.bar_length / 2 - self.rested)
+        if self.span is not None and self.low is not None:
+            kept = kept & t.within(self.high - self.span, self.low + self.span)
+        return kept if kept.any() else mask  # a dead end inside the range: any fitting note
 
     def _allowed(self) -> torch.Tensor:
         t, rem = self.table, self.remaining
@@ -289,6 +300,10 @@ class BarTracker:
         self.log.append(tid)
         if self.finished:
             return
+        if tid in t.pitch:
+            pitch = t.pitch[tid]
+            self.low = pitch if self.low is None else min(self.low, pitch)
+            self.high = pitch if self.high is None else max(self.high, pitch)
         if tid in t.lengths:
             value = t.lengths[tid]
             self.rested = Fraction(0) if tid in t.pitched else self.rested + value
@@ -498,12 +513,12 @@ class Voices:
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
             compasses: list[tuple[int, int]]) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
-    compass (a single voice has no compass), each ending on its note of the tonic triad
-    (``final_notes``; ``mode`` names a Chinese mode's final)."""
+    compass (a single voice has no compass but keeps within ``MELODY_SPAN``), each ending on
+    its note of the tonic triad (``final_notes``; ``mode`` names a Chinese mode's final)."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
     finals = final_notes(parse_key(header["K"]), len(compasses), mode)
     if len(compasses) == 1:
-        return BarTracker(table, bar, bars, finals[0])
+        return BarTracker(table, bar, bars, finals[0], span=MELODY_SPAN)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     parts = [BarTracker(table, bar, bars, final, compass=compass)
              for final, compass in zip(finals, compasses, strict=True)]

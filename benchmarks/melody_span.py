@@ -1,0 +1,51 @@
+"""How wide a real melody goes: the span (highest minus lowest note, in semitones) of each
+one-voice tune, as percentiles, beside the sampler's limit ``MELODY_SPAN``.
+
+    python benchmarks/melody_span.py --dataset datasets/default
+
+The limit is the 95th percentile of the training split's one-voice tunes: left alone, the
+model's 32-bar melodies wander wider than real ones (docs/evaluation: pitch range).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from tunesmith.abc.notes import notes
+from tunesmith.abc.tune import AbcError
+from tunesmith.data.dataset import Dataset
+from tunesmith.generate import MELODY_SPAN
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", type=Path, required=True)
+    parser.add_argument("--split", default="train")
+    args = parser.parse_args()
+    spans = []
+    for tune in Dataset(args.dataset).tunes(args.split):
+        if "V:" in tune.body:
+            continue  # one voice: a melody
+        try:
+            pitches = [n.pitch for n in notes(tune)]
+        except (AbcError, ValueError):
+            continue
+        if pitches:
+            spans.append(max(pitches) - min(pitches))
+    spans = np.array(spans)
+    print(f"{len(spans)} one-voice tunes of the {args.split} split: span in semitones\n")
+    print("| percentile | span |\n|---:|---:|")
+    for q in (50, 75, 90, 95, 98, 99):
+        print(f"| {q} | {np.percentile(spans, q):.0f} |")
+    print(f"\nMELODY_SPAN = {MELODY_SPAN}: {np.mean(spans <= MELODY_SPAN):.1%} of these tunes "
+          "span at most that")
+    print(f"\nreproduce: python {' '.join(sys.argv)}")
+
+
+if __name__ == "__main__":
+    main()
