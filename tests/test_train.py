@@ -120,6 +120,23 @@ def test_two_process_torchrun_matches_one_process(tiny_dataset, tmp_path):
         "processes"] == 2
 
 
+def test_resume_with_more_steps_carries_a_finished_run_on(tiny_dataset, tmp_path):
+    Trainer(tiny_dataset, tmp_path / "r", TINY, replace(FAST, steps=10), progress=False).run()
+    longer = replace(FAST, steps=20)
+    more = Trainer(tiny_dataset, tmp_path / "r", TINY, longer, resume=True, progress=False)
+    assert more.step == 10
+    more.run()
+    lr = {r["step"]: r["lr"] for r in map(json.loads, (tmp_path / "r" / "metrics.jsonl").open())}
+    assert sorted(lr) == list(range(1, 21))
+    assert lr[10] == pytest.approx(FAST.min_lr)  # the first run had ended its schedule
+    assert lr[11] == pytest.approx(FAST.lr * lr_factor(11, longer))  # the schedule ends at 20
+    assert lr[11] > 2 * lr[10]
+    assert lr[20] == pytest.approx(FAST.min_lr)
+    with pytest.raises(CheckpointError, match="peak learning rate is 0.003, not 0.001"):
+        Trainer(tiny_dataset, tmp_path / "r", TINY, replace(longer, lr=1e-3), resume=True,
+                progress=False)
+
+
 def test_resume_with_another_model_names_the_checkpoint_file(tiny_dataset, tmp_path):
     Trainer(tiny_dataset, tmp_path / "x", TINY, replace(FAST, steps=5), progress=False).run()
     other = {**TINY, "n_layer": 3}

@@ -473,7 +473,9 @@ def _add_train(sub) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue OUT/last exactly where it stopped (weights, optimizer, "
                         "schedule, RNG, data position)")
-    p.add_argument("--steps", type=int, help="optimizer steps in all")
+    p.add_argument("--steps", type=int,
+                   help="optimizer steps in all; with --resume, more steps than the run had "
+                        "carry a finished run on, its cosine schedule stretched to the new end")
     p.add_argument("--batch-size", type=int, help="windows per micro-step, all processes")
     p.add_argument("--grad-accum", type=int, help="micro-steps per optimizer step")
     p.add_argument("--lr", type=float, help="peak learning rate")

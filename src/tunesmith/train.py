@@ -187,6 +187,11 @@ class Trainer:
                                   f"(fingerprint {ckpt.data.get('fingerprint')!r}, now "
                                   f"{self.fingerprint!r}); resume on the same --data")
         state = load_trainer_state(last)
+        peak = state["scheduler"]["base_lrs"][0]
+        if not math.isclose(peak, self.config.lr):  # the restored schedule would ignore it
+            raise CheckpointError(f"{last / 'trainer.pt'}: this run's peak learning rate is "
+                                  f"{peak:g}, not {self.config.lr:g}; resume without --lr "
+                                  "or train into a new --out")
         self.model.load_state_dict(ckpt.model.state_dict())
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])

@@ -119,8 +119,7 @@ async function renderEdited() {
       body: JSON.stringify({ abc: piece.abc, formats: FORMATS }),
     });
     const answer = await response.json();
-    if (!response.ok) throw new Error(typeof answer.detail === "string" ? answer.detail
-      : JSON.stringify(answer.detail));
+    if (!response.ok) throw new Error(problem(answer.detail));
     piece.files = answer.files;
     keep(shown);
     if (piece.abc === $("abc").value) downloads(answer.files, piece);
