@@ -17,6 +17,7 @@ from tunesmith.generate import (
     Voices,
     explicit_repeats,
     generate,
+    sample,
     sung_tracker,
     tracker,
 )
@@ -164,3 +165,18 @@ def test_a_split_lengths_vocabulary_is_refused_with_the_reason():
     assert split.sounds() == {}
     with pytest.raises(ValueError, match="split_lengths"):
         TokenTable(split)
+
+
+def test_a_bias_moves_the_draw_but_not_the_likelihood_reported():
+    logits = torch.zeros(2, 4)  # four tokens the model finds equally likely
+    allowed = torch.tensor([[True, True, True, False]] * 2)
+    bias = torch.tensor([0.0, -50.0, -50.0, 0.0])  # the sampler all but refuses 1 and 2
+    ids, logp = sample(logits, allowed, Sampling(), torch.Generator().manual_seed(0), bias)
+    assert ids.tolist() == [0, 0]
+    assert torch.allclose(logp, torch.log(torch.tensor(1 / 3)))  # the model's: 1 of 3 allowed
+
+
+def test_the_notes_outside_the_scale_are_those_written_with_an_accidental():
+    table = TokenTable(Tokenizer.build(["K:C\nC/ ^C _D =F G|"] * 3, TokenizerConfig()))
+    marked = {table.tokenizer.tokens[i] for i in table.accidental.nonzero().flatten().tolist()}
+    assert marked == {"^C", "_D", "=F"}
