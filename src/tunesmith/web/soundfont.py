@@ -3,12 +3,14 @@
 abcjs plays a tune by fetching one MP3 a note, ``<url><instrument>-mp3/<note>.mp3`` (its
 default URL is a CDN). The server answers those URLs itself, so the page plays offline with
 the same General MIDI soundfont as the WAV downloads. The first note of an instrument costs one
-fluidsynth run over its whole compass (every note, a few seconds); the notes are then cut out,
-encoded with lame and cached on disk, so later requests are file reads.
+fluidsynth run over its whole compass (every note in turn, about 1.5 s), kept on disk as raw
+samples; each note is cut out and encoded with lame when it is first asked for (tens of ms)
+and cached, so later requests are file reads.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import tempfile
@@ -80,11 +82,13 @@ def sample(cache: Path, instrument: str, note: str) -> Path | None:
     path = folder / f"{note}.mp3"
     if path.exists():
         return path
+    raw = folder / "notes.raw"
     with _locks_lock:
         lock = _locks.setdefault(instrument, threading.Lock())
     with lock:  # one fluidsynth run an instrument, however many notes are asked at once
-        if not path.exists():
-            _render_instrument(INSTRUMENTS.index(instrument), folder)
+        if not raw.exists():
+            _render_instrument(INSTRUMENTS.index(instrument), raw)
+    _encode(raw, midi_pitch(note), path)
     return path
 
 
@@ -109,31 +113,44 @@ def _midi_file(program: int) -> bytes:
             + b"MTrk" + struct.pack(">I", len(events)) + events)
 
 
-def _render_instrument(program: int, folder: Path) -> None:
+def _render_instrument(program: int, raw: Path) -> None:
+    """Every note of ``program`` in turn, as mono 16-bit samples at ``RATE`` in ``raw``."""
     with tempfile.TemporaryDirectory(prefix="tunesmith-notes-") as tmp:
-        midi, raw = Path(tmp) / "notes.mid", Path(tmp) / "notes.wav"
+        midi, played = Path(tmp) / "notes.mid", Path(tmp) / "notes.wav"
         midi.write_bytes(_midi_file(program))
-        result = run("fluidsynth", ["-ni", "-g", "1.0", "-r", str(RATE), "-F", str(raw),
+        result = run("fluidsynth", ["-ni", "-g", "1.0", "-r", str(RATE), "-F", str(played),
                                     soundfont(), str(midi)], timeout=300)
-        if not raw.exists():
+        if not played.exists():
             raise ToolError(f"fluidsynth wrote no audio: {result.stderr[-500:]}")
-        with wave.open(str(raw)) as w:
+        with wave.open(str(played)) as w:
             channels = w.getnchannels()
             audio = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-        mono = audio.reshape(-1, channels).mean(axis=1)
-        mono *= 0.9 * 32767 / max(1.0, float(np.abs(mono).max()))  # one gain for all notes
-        folder.mkdir(parents=True, exist_ok=True)
-        step = round((HOLD + GAP) * RATE)
-        for i, pitch in enumerate(range(LOWEST, HIGHEST + 1)):
-            clip = Path(tmp) / "note.wav"
-            with wave.open(str(clip), "wb") as w:
-                w.setnchannels(1)
-                w.setsampwidth(2)
-                w.setframerate(RATE)
-                w.writeframes(mono[i * step:(i + 1) * step].astype("<i2").tobytes())
-            target = folder / f"{note_name(pitch)}.mp3"
-            partial = target.with_suffix(".part")
-            result = run("lame", ["--quiet", "-V", "4", str(clip), str(partial)], timeout=60)
-            if not partial.exists():
-                raise ToolError(f"lame wrote no MP3: {result.stderr[-500:]}")
-            partial.replace(target)  # never a half-written note in the cache
+    mono = audio.reshape(-1, channels).mean(axis=1)
+    mono *= 0.9 * 32767 / max(1.0, float(np.abs(mono).max()))  # one gain for all notes
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    partial = raw.with_suffix(".part")
+    partial.write_bytes(mono.astype("<i2").tobytes())
+    partial.replace(raw)  # never half an instrument in the cache
+
+
+def _encode(raw: Path, pitch: int, out: Path) -> None:
+    """Note ``pitch`` cut from the instrument's samples, as an MP3 at ``out``."""
+    step = round((HOLD + GAP) * RATE)
+    start = (pitch - LOWEST) * step
+    samples = np.fromfile(raw, dtype="<i2", count=step, offset=2 * start)
+    fd, name = tempfile.mkstemp(prefix=".note-", suffix=".wav", dir=out.parent)
+    os.close(fd)
+    clip, partial = Path(name), Path(name).with_suffix(".mp3")
+    try:
+        with wave.open(str(clip), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(RATE)
+            w.writeframes(samples.tobytes())
+        result = run("lame", ["--quiet", "-V", "4", str(clip), str(partial)], timeout=60)
+        if not partial.exists():
+            raise ToolError(f"lame wrote no MP3: {result.stderr[-500:]}")
+        partial.replace(out)  # atomic: two requests for one note both get a whole file
+    finally:
+        clip.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
