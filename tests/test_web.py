@@ -295,7 +295,8 @@ def test_a_real_browser_continues_an_opening_edits_plays_and_transposes(composer
                 executable_path="/usr/bin/chromium",
                 args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                       "--disable-background-networking", "--disable-component-update",
-                      "--disable-sync", "--autoplay-policy=no-user-gesture-required"])
+                      "--disable-sync", "--autoplay-policy=no-user-gesture-required",
+                      "--mute-audio"])  # the synth still runs and times the cursor
             outside = []
             for size in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
                 page = browser.new_page(viewport=size)
@@ -367,6 +368,8 @@ def test_a_real_browser_continues_an_opening_edits_plays_and_transposes(composer
                 shared.wait_for_selector(notes, timeout=60_000)
                 assert shared.input_value("#abc") == abc
                 page.evaluate("localStorage.clear()")
+                shared.close()
+                page.close()
             browser.close()
     finally:
         server.should_exit = True
