@@ -32,19 +32,25 @@ def _midi(abc_file: Path, out: Path) -> None:
         raise ToolError(f"abc2midi wrote no MIDI for {abc_file}: {result.stdout[-500:]}")
 
 
+def play(midi: Path, out: Path, timeout: float = 120) -> None:
+    """MIDI → WAV (44.1 kHz) by fluidsynth with the GM soundfont, at fluidsynth's own level."""
+    result = run("fluidsynth", ["-ni", "-g", "1.0", "-r", "44100", "-F", str(out),
+                                soundfont(), str(midi)], timeout=timeout)
+    if not out.exists():
+        raise ToolError(f"fluidsynth wrote no audio: {result.stderr[-500:]}")
+
+
 def _wav(midi: Path, out: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="tunesmith-") as tmp:
         raw = Path(tmp) / "raw.wav"
-        result = run("fluidsynth", ["-ni", "-g", "1.0", "-r", "44100", "-F", str(raw),
-                                    soundfont(), str(midi)], timeout=120)
-        if not raw.exists():
-            raise ToolError(f"fluidsynth wrote no audio: {result.stderr[-500:]}")
+        play(midi, raw)
         result = run("sox", [str(raw), str(out), "norm", "-1"], timeout=120)
         if not out.exists():
             raise ToolError(f"sox could not normalise the audio: {result.stderr[-500:]}")
 
 
-def _mp3(wav: Path, out: Path) -> None:
+def mp3(wav: Path, out: Path) -> None:
+    """WAV → MP3 by lame (VBR quality 4)."""
     result = run("lame", ["--quiet", "-V", "4", str(wav), str(out)], timeout=120)
     if not out.exists():
         raise ToolError(f"lame wrote no MP3: {result.stderr[-500:]}")
@@ -161,7 +167,7 @@ def _make(abc: str, source: Path, stem: Path, formats: list[str] | tuple[str, ..
     paths, failed = {"abc": source}, {}
     steps = [("mid", ("mid", "wav", "mp3"), lambda p: _midi(source, p)),
              ("wav", ("wav", "mp3"), lambda p: _wav(paths["mid"], p)),
-             ("mp3", ("mp3",), lambda p: _mp3(paths["wav"], p)),
+             ("mp3", ("mp3",), lambda p: mp3(paths["wav"], p)),
              ("svg", ("svg",), lambda p: _svg(abc, p)),
              ("musicxml", ("musicxml",), lambda p: _musicxml(abc, p))]
     needs = {"wav": "mid", "mp3": "wav"}

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..render import soundfont
-from ..tools import ToolError, run
+from ..render import mp3, play
 
 # abcjs's instrument names (MIDI.js soundfont names), in General MIDI program order
 INSTRUMENTS = (
@@ -52,7 +51,7 @@ INSTRUMENTS = (
 )
 LOWEST, HIGHEST = 21, 108  # A0..C8, the piano's compass
 HOLD, GAP = 3.0, 1.0  # seconds each note sounds, then dies away before the next
-RATE = 44100
+RATE = 44100  # what render.play writes
 _NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
 _NOTE = re.compile(r"([A-G]b?)(\d)")
 _locks: dict[str, threading.Lock] = {}
@@ -118,10 +117,7 @@ def _render_instrument(program: int, raw: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="tunesmith-notes-") as tmp:
         midi, played = Path(tmp) / "notes.mid", Path(tmp) / "notes.wav"
         midi.write_bytes(_midi_file(program))
-        result = run("fluidsynth", ["-ni", "-g", "1.0", "-r", str(RATE), "-F", str(played),
-                                    soundfont(), str(midi)], timeout=300)
-        if not played.exists():
-            raise ToolError(f"fluidsynth wrote no audio: {result.stderr[-500:]}")
+        play(midi, played, timeout=300)
         with wave.open(str(played)) as w:
             channels = w.getnchannels()
             audio = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
@@ -147,9 +143,7 @@ def _encode(raw: Path, pitch: int, out: Path) -> None:
             w.setsampwidth(2)
             w.setframerate(RATE)
             w.writeframes(samples.tobytes())
-        result = run("lame", ["--quiet", "-V", "4", str(clip), str(partial)], timeout=60)
-        if not partial.exists():
-            raise ToolError(f"lame wrote no MP3: {result.stderr[-500:]}")
+        mp3(clip, partial)
         partial.replace(out)  # atomic: two requests for one note both get a whole file
     finally:
         clip.unlink(missing_ok=True)

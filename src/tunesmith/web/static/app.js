@@ -128,16 +128,13 @@ async function renderEdited() {
   }
 }
 
-function tunes() {  // the text as abcjs reads it now (the drawing waits for typing to pause)
-  return ABCJS.renderAbc("*", $("abc").value);
-}
-
 function setText(text) {
   editor.editarea.setString(text);
 }
 
 function transpose(steps) {
-  setText(ABCJS.strTranspose($("abc").value, tunes(), steps));
+  const text = $("abc").value;  // read afresh: the drawing waits for typing to pause
+  setText(ABCJS.strTranspose(text, ABCJS.renderAbc("*", text), steps));
 }
 
 function setTempo() {
@@ -151,11 +148,10 @@ function setTempo() {
   }
 }
 
-function hear(element) {  // a click on a note plays it
+function hear(element) {  // a click on a note plays it, at the tempo of the score clicked
   if (!element.midiPitches) return;
-  const tune = tunes()[0];
   ABCJS.synth.playEvent(element.midiPitches, element.midiGraceNotePitches,
-                        tune.millisecondsPerMeasure(), SOUNDS).catch(() => {});
+                        editor.tunes[0].millisecondsPerMeasure(), SOUNDS).catch(() => {});
 }
 
 async function play() {
