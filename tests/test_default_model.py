@@ -8,6 +8,7 @@ import pytest
 
 from tunesmith import Composer
 from tunesmith.abc import bars, parse, validate
+from tunesmith.checkpoint import load_checkpoint
 from tunesmith.cli import main
 from tunesmith.composer import DEFAULT_MODEL
 from tunesmith.tools import abc2abc_check
@@ -66,5 +67,5 @@ def test_cli_uses_it_by_default(capsys):
 
 def test_its_card_gives_its_real_size_and_validation_loss(default):
     card = (Path(__file__).parents[1] / "docs" / "model-card.md").read_text(encoding="utf-8")
-    assert f"{default.model.num_parameters():,}" in card
+    assert f"{load_checkpoint(default.checkpoint.path).model.num_parameters():,}" in card
     assert f"{default.checkpoint.metrics['valid_loss']:.4f}" in card

@@ -114,7 +114,7 @@ def test_same_seed_same_tune_other_seed_other_tune(composer):
 def test_long_form_goes_far_past_the_context(composer):
     piece = composer.generate("a reel", bars=128, seed=2)[0]
     tune = parse(piece.abc)
-    assert piece.tokens > 2 * composer.model.config.context
+    assert piece.tokens > 2 * composer.checkpoint.config.context
     assert validate(tune) == [] and len(bars(tune)) == 128
     assert not abc2abc_check(piece.abc).errors
 

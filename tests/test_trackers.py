@@ -2,6 +2,7 @@
 
 from fractions import Fraction
 
+import numpy as np
 import pytest
 import torch
 
@@ -9,6 +10,7 @@ from tunesmith.abc import Tokenizer, TokenizerConfig, parse, validate
 from tunesmith.abc.durations import bars
 from tunesmith.abc.keys import final_notes, parse_key
 from tunesmith.abc.notes import notes
+from tunesmith.engine import TorchEngine
 from tunesmith.generate import (
     MELODY_SPAN,
     BarTracker,
@@ -32,7 +34,7 @@ HEADER = {"M": "4/4", "L": "1/8", "K": "C"}
 
 
 def allowed_texts(t: BarTracker | Voices) -> set[str]:
-    return {VOCAB.tokens[i] for i in t.allowed().nonzero().flatten().tolist()}
+    return {VOCAB.tokens[i] for i in np.flatnonzero(t.allowed()).tolist()}
 
 
 def feed(t: BarTracker | Voices, text: str) -> None:
@@ -115,8 +117,8 @@ def test_an_untrained_model_still_writes_valid_bars(config):
     model = build_model(config).eval()
     prefix = [VOCAB.bos_id]
     trackers = [tracker(TABLE, HEADER, 6, None, [(0, 127)]) for _ in range(3)]
-    logp = generate(model, TABLE, prefix, trackers, Sampling(), torch.Generator().manual_seed(1),
-                    budget=6 * 64 + 64)
+    logp = generate(TorchEngine(model), TABLE, prefix, trackers, Sampling(),
+                    np.random.default_rng(1), budget=6 * 64 + 64)
     assert logp.shape == (3,) and (logp < 0).all()
     for t in trackers:
         assert t.finished
@@ -138,8 +140,8 @@ def test_a_check_that_raises_stops_the_loop():
             raise TimeoutError("enough")
 
     with pytest.raises(TimeoutError):
-        generate(model, TABLE, [VOCAB.bos_id], trackers, Sampling(), torch.Generator(),
-                 budget=100, check=check)
+        generate(TorchEngine(model), TABLE, [VOCAB.bos_id], trackers, Sampling(),
+                 np.random.default_rng(), budget=100, check=check)
     assert len(trackers[0].log) == 3
 
 
@@ -152,8 +154,8 @@ def test_a_song_is_fitted_to_the_note_lengths_there_are_and_sung_one_note_a_syll
     assert t.phrases == [(3, 1), (2, 1)] and t.bars == 2  # 3 notes cannot fill 2 bars of 9
     model = build_model(TransformerConfig(len(VOCAB), context=16, n_layer=1, n_head=2,
                                           d_model=16)).eval()
-    generate(model, TABLE, [VOCAB.bos_id], [t], Sampling(), torch.Generator().manual_seed(3),
-             budget=200)
+    generate(TorchEngine(model), TABLE, [VOCAB.bos_id], [t], Sampling(),
+             np.random.default_rng(3), budget=200)
     body = VOCAB.decode(t.log)
     tune = parse(f"X:1\nM:9/8\nL:1/8\nK:C\n{body}\n")
     assert validate(tune) == [] and len(notes(tune)) == 5 and body.count("|") == 2, body
@@ -168,15 +170,15 @@ def test_a_split_lengths_vocabulary_is_refused_with_the_reason():
 
 
 def test_a_bias_moves_the_draw_but_not_the_likelihood_reported():
-    logits = torch.zeros(2, 4)  # four tokens the model finds equally likely
-    allowed = torch.tensor([[True, True, True, False]] * 2)
-    bias = torch.tensor([0.0, -50.0, -50.0, 0.0])  # the sampler all but refuses 1 and 2
-    ids, logp = sample(logits, allowed, Sampling(), torch.Generator().manual_seed(0), bias)
+    logits = np.zeros((2, 4), np.float32)  # four tokens the model finds equally likely
+    allowed = np.array([[True, True, True, False]] * 2)
+    bias = np.array([0.0, -50.0, -50.0, 0.0])  # the sampler all but refuses 1 and 2
+    ids, logp = sample(logits, allowed, Sampling(), np.random.default_rng(0), bias)
     assert ids.tolist() == [0, 0]
-    assert torch.allclose(logp, torch.log(torch.tensor(1 / 3)))  # the model's: 1 of 3 allowed
+    assert np.allclose(logp, np.log(1 / 3))  # the model's: 1 of 3 allowed
 
 
 def test_the_notes_outside_the_scale_are_those_written_with_an_accidental():
     table = TokenTable(Tokenizer.build(["K:C\nC/ ^C _D =F G|"] * 3, TokenizerConfig()))
-    marked = {table.tokenizer.tokens[i] for i in table.accidental.nonzero().flatten().tolist()}
+    marked = {table.tokenizer.tokens[i] for i in np.flatnonzero(table.accidental).tolist()}
     assert marked == {"^C", "_D", "=F"}

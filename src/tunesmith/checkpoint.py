@@ -8,6 +8,8 @@
     styles.json         the style controls known at training time, with training tune counts
     data.json           fingerprint and summary of the training data
     metrics.json        step, losses, tokens seen, wall time
+    model.onnx          a transformer's decode step for ONNX Runtime, its weights read from
+                        model.safetensors (``models/decoder_graph.py``)
     trainer.pt          optimizer, schedule, RNG and step, for ``--resume`` (optional)
 
 Writes are atomic: a new directory is filled beside the old and swapped in, so a run killed
@@ -20,13 +22,13 @@ import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import torch
-from torch import nn
+from typing import TYPE_CHECKING, Any
 
 from .abc.tokenizer import Tokenizer, TokenizerError
-from .models import ModelConfig, build_model, config_from_dict, config_to_dict
+from .models.config import ModelConfig, TransformerConfig, config_from_dict, config_to_dict
+
+if TYPE_CHECKING:
+    from torch import nn
 
 WEIGHTS, CONFIG, VOCAB, STYLES, DATA, METRICS, TRAINER = (
     "model.safetensors", "config.json", "vocab.json", "styles.json", "data.json",
@@ -44,7 +46,7 @@ class CheckpointError(RuntimeError):
 
 @dataclass
 class Checkpoint:
-    model: nn.Module
+    model: nn.Module | None  # None when loaded without weights (decoding with ONNX Runtime)
     config: ModelConfig
     tokenizer: Tokenizer
     path: Path
@@ -57,7 +59,10 @@ class Checkpoint:
 def save_checkpoint(path: str | Path, model: nn.Module, config: ModelConfig,
                     tokenizer: Tokenizer, *, styles: list[dict], data: dict, metrics: dict,
                     train: dict | None = None, trainer_state: dict | None = None) -> Path:
+    import torch
     from safetensors.torch import save_model
+
+    from .models.decoder_graph import write_graph
 
     path = Path(path)
     tmp, old = path.with_name(path.name + ".tmp"), path.with_name(path.name + ".old")
@@ -70,6 +75,8 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: ModelConfig,
     _write_json(tmp / STYLES, styles)
     _write_json(tmp / DATA, data)
     _write_json(tmp / METRICS, metrics)
+    if isinstance(config, TransformerConfig) and not config.text_dim:
+        write_graph(config, tmp)
     if trainer_state is not None:
         torch.save(trainer_state, tmp / TRAINER)
     if path.exists():
@@ -105,11 +112,9 @@ def resolve(path: str | Path) -> Path:
     return path
 
 
-def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Checkpoint:
-    """Load a checkpoint directory; every failure is a ``CheckpointError`` naming the file."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_model
-
+def load_checkpoint(path: str | Path, device: str = "cpu", weights: bool = True) -> Checkpoint:
+    """Load a checkpoint directory; every failure is a ``CheckpointError`` naming the file.
+    ``weights=False`` reads everything but the weights (no torch): ``model`` is None."""
     path = resolve(path)
     spec = _read_json(path / CONFIG)
     version = spec.get("format", 1) if isinstance(spec, dict) else None
@@ -128,8 +133,20 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
         raise CheckpointError(f"{path / VOCAB}: {len(tokenizer)} tokens, but {path / CONFIG} "
                               f"says the model has {config.vocab_size}; they are from "
                               "different checkpoints")
+    optional = {name: _read_json(path / name) if (path / name).exists() else default
+                for name, default in ((STYLES, []), (DATA, {}), (METRICS, {}))}
+    model = _load_model(path / WEIGHTS, config, device) if weights else None
+    return Checkpoint(model, config, tokenizer, path, optional[STYLES], optional[DATA],
+                      optional[METRICS], spec.get("train", {}))
+
+
+def _load_model(weights: Path, config: ModelConfig, device: str) -> nn.Module:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_model
+
+    from .models import build_model
+
     model = build_model(config)
-    weights = path / WEIGHTS
     try:
         missing, unexpected = load_model(model, str(weights), strict=False, device=str(device))
     except FileNotFoundError:
@@ -144,14 +161,12 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
         raise CheckpointError(f"{weights}: does not fit the model in {CONFIG} "
                               f"(missing {sorted(missing)[:5]}, unexpected "
                               f"{sorted(unexpected)[:5]})")
-    model.to(device).eval()
-    optional = {name: _read_json(path / name) if (path / name).exists() else default
-                for name, default in ((STYLES, []), (DATA, {}), (METRICS, {}))}
-    return Checkpoint(model, config, tokenizer, path, optional[STYLES], optional[DATA],
-                      optional[METRICS], spec.get("train", {}))
+    return model.to(device).eval()
 
 
 def load_trainer_state(path: str | Path) -> dict:
+    import torch
+
     file = resolve(path) / TRAINER
     try:
         return torch.load(file, map_location="cpu", weights_only=True)

@@ -111,7 +111,7 @@ def _generate(args: argparse.Namespace) -> int:
         words = _file_or_text(args.lyrics) if args.lyrics else None
         songs = _songs(args.song) if args.song else [
             {"prompt": args.prompt, "key": args.key, "title": None, "lyrics": words}]
-        composer = Composer.load(args.model)
+        composer = Composer.load(args.model, engine=args.engine)
         pieces = []
         for song in songs:
             with tqdm(unit="bar", desc="writing", delay=2, leave=False,
@@ -298,7 +298,7 @@ def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
     except (OSError, ValueError) as exc:
         print(f"tunesmith evaluate: {exc}", file=sys.stderr)
         return 2
-    composer = Composer(checkpoint)
+    composer = Composer.load(checkpoint.path)  # ONNX Runtime where the checkpoint can
 
     def generate(prompt: str, n: int) -> list[str]:
         return [p.abc for p in composer.generate(
@@ -348,7 +348,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .web import LOOPBACK_HOSTS, Settings, create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = Settings(model=Path(args.model) if args.model else None,
+    settings = Settings(model=Path(args.model) if args.model else None, engine=args.engine,
                         out=Path(args.out) if args.out else None, workers=args.workers,
                         queue=args.queue, time_limit=args.time_limit,
                         keep_minutes=args.keep_minutes,
@@ -524,6 +524,7 @@ def _add_generate(sub) -> None:
                    "to --bars in all (a B part for an A part; --num N: N continuations)")
     _sampling_arguments(p)
     p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
+    _engine_argument(p)
     p.add_argument("--out", help="folder to write files into")
     p.add_argument("--formats", type=_formats, default=["abc", "mid"],
                    help="comma-separated: abc,mid,wav,mp3,svg,musicxml (default abc,mid)")
@@ -601,6 +602,7 @@ def _add_serve(sub) -> None:
                    help="address to listen on (default 127.0.0.1; 0.0.0.0 for every one)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--model", help="checkpoint directory (default: the bundled model)")
+    _engine_argument(p)
     p.add_argument("--out", help="folder for rendered files (default: a temporary folder)")
     p.add_argument("--workers", type=int, default=1,
                    help="generations at once (default 1: one uses both cores of a small CPU)")
@@ -611,6 +613,38 @@ def _add_serve(sub) -> None:
     p.add_argument("--keep-minutes", type=float, default=60.0,
                    help="remove rendered files older than this (default 60)")
     p.set_defaults(func=_serve)
+
+
+def _engine_argument(p) -> None:
+    p.add_argument("--engine", choices=("auto", "onnx", "torch"), default="auto",
+                   help="what runs the model: ONNX Runtime (fast; needs the checkpoint's "
+                   "model.onnx, see `tunesmith export`) or PyTorch; auto: ONNX Runtime where "
+                   "it can (default). The same seed writes the same piece on either")
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .checkpoint import CheckpointError
+    from .engine import export
+
+    try:
+        graph, worst = export(args.model)
+    except CheckpointError as exc:
+        print(f"tunesmith export: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {graph}: logits within {worst:.1e} of PyTorch's")
+    return 0
+
+
+def _add_export(sub) -> None:
+    p = sub.add_parser(
+        "export", help="write a checkpoint's decode step for ONNX Runtime (model.onnx)",
+        description="Write model.onnx into a transformer checkpoint: its decode step with a "
+        "KV cache, reading the weights from model.safetensors (nothing is copied), and check "
+        "its logits against PyTorch's. Checkpoints saved by `tunesmith train` have it "
+        "already; this is for older ones.",
+        epilog="example: tunesmith export runs/small/best")
+    p.add_argument("model", help="checkpoint directory")
+    p.set_defaults(func=_export)
 
 
 def _add_styles(sub) -> None:
@@ -636,7 +670,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version="tunesmith 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (_add_prepare, _add_train, _add_generate, _add_render, _add_evaluate,
-                _add_judges, _add_serve, _add_styles, _add_validate):
+                _add_judges, _add_serve, _add_export, _add_styles, _add_validate):
         add(sub)  # one function per command, in the order --help lists them
     return parser
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import torch
+import numpy as np
 
 from .abc import Tune, parse, transpose, validate
 from .abc.canonical import canonical, on_c, relength, shift_to_c, to_key
@@ -19,7 +19,8 @@ from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
 from .abc.tune import AbcError, parse_fraction
 from .abc.voices import voice_blocks, voice_compasses, voice_parts
-from .checkpoint import Checkpoint, CheckpointError, load_checkpoint
+from .checkpoint import Checkpoint, CheckpointError
+from .engine import Engine, TorchEngine, load_engine
 from .generate import (
     BarTracker,
     Sampling,
@@ -92,9 +93,11 @@ class Piece:
 class Composer:
     """A trained model ready to write music; see ``generate``."""
 
-    def __init__(self, checkpoint: Checkpoint):
+    def __init__(self, checkpoint: Checkpoint, engine: Engine | None = None):
+        """``engine``: what runs the model (``tunesmith.engine``); by default PyTorch on the
+        checkpoint's weights. ``Composer.load`` chooses ONNX Runtime where it can."""
         self.checkpoint = checkpoint
-        self.model = checkpoint.model.eval()
+        self.engine = engine or TorchEngine(checkpoint.model.eval())
         self.tokenizer = checkpoint.tokenizer
         self.table = TokenTable(self.tokenizer)
         self._judges: Judges | None = None  # loaded on the first rerank
@@ -102,13 +105,16 @@ class Composer:
                              for s in checkpoint.styles}
 
     @classmethod
-    def load(cls, path: str | Path | None = None, device: str = "cpu") -> Composer:
-        """A checkpoint directory; by default the model that ships with tunesmith."""
+    def load(cls, path: str | Path | None = None, device: str = "cpu",
+             engine: str = "auto") -> Composer:
+        """A checkpoint directory; by default the model that ships with tunesmith.
+        ``engine``: ``auto`` (ONNX Runtime where the checkpoint has its graph, else PyTorch),
+        ``onnx`` or ``torch``; the pieces are the same either way."""
         path = Path(path) if path else DEFAULT_MODEL
         if path == DEFAULT_MODEL and not path.exists():
             raise CheckpointError(f"{path}: the bundled default model is missing from this "
                                   "installation; pass a checkpoint from `tunesmith train`")
-        return cls(load_checkpoint(path, device))
+        return cls(*load_engine(path, engine, device))
 
     def generate(self, prompt: str | list[str] = "", bars: int | None = None, *, num: int = 1,
                  seed: int = 0, key: str | None = None, meter: str | None = None,
@@ -183,10 +189,9 @@ class Composer:
         # controls and header are one choice each that shapes the whole piece: sharpen them
         # toward what is typical for the style
         choices = Sampling(temperature / 2, top_k, top_p)
-        generator = torch.Generator().manual_seed(seed)
+        rng = np.random.default_rng(seed)
         tok = self.tokenizer
-        with torch.inference_mode():
-            labels = complete_controls(self.model, tok, controls.labels, choices, generator)
+        labels = complete_controls(self.engine, tok, controls.labels, choices, rng)
         asked = {d: v for d, v in controls.labels.items() if d in STYLE_DIMENSIONS}
         added = {d: v for d, v in labels.items() if d not in controls.labels}
         if added:
@@ -215,14 +220,13 @@ class Composer:
         if opening is not None:  # the opening's unit, or the one every canonical tune has
             unit = Fraction(1, 8) if canonical else opening.tune.unit_length
             fixed["L"] = f"{unit.numerator}/{unit.denominator}"
-        with torch.inference_mode():
-            prefix = choose_header(self.model, self.table, prefix, fixed, choices, generator)
+        prefix = choose_header(self.engine, self.table, prefix, fixed, choices, rng)
         header = header_values(tok.decode(prefix))
         if opening is not None:
             prefix = prefix + self._opening_ids(opening, prefix)
         out_key = controls.key or header["K"]
         if canonical and not controls.key:
-            out_key = self._typical_key(header["K"], generator)
+            out_key = self._typical_key(header["K"], rng)
         count = num * rerank
         # a canonical model writes on C: the compass of each voice moves with the piece
         same_octave = tok.config.same_octave
@@ -258,7 +262,7 @@ class Composer:
 
         guided = {tok.ids[t] for t in guided_tokens() if t in tok.ids}
         budget = controls.bars * 64 * controls.voices + 64
-        logp = generate(self.model, self.table, prefix, trackers, options, generator, budget,
+        logp = generate(self.engine, self.table, prefix, trackers, options, rng, budget,
                         guidance, [i for i in prefix if i not in guided], check)
         pieces, name = [], _one_line(title, 200) if title else _title(prompt)
         for t, lp in zip(trackers, logp.tolist(), strict=True):
@@ -298,13 +302,13 @@ class Composer:
             except AbcError as exc:
                 raise OpeningError(f"opening: {exc}") from None
         ids = tok.encode(body.rstrip())
-        room = self.model.config.context // 2 - len(prefix)  # the rest is for what it writes
+        room = self.checkpoint.config.context // 2 - len(prefix)  # the rest is for what it writes
         if len(ids) > room:
             raise OpeningError(f"opening: {len(ids)} tokens, more than this model keeps in "
                                f"view beside what it writes ({room}); shorten it")
         return ids
 
-    def _typical_key(self, written: str, generator: torch.Generator) -> str:
+    def _typical_key(self, written: str, rng: np.random.Generator) -> str:
         """A key for a piece the prompt gave none: a tonic drawn by how often the training
         tunes of the same mode were written on it (``data.json``), else the written one."""
         key = parse_key(written)
@@ -312,8 +316,8 @@ class Composer:
         if not counts:
             return written
         tonics = list(counts)
-        weights = torch.tensor([float(counts[t]) for t in tonics])
-        pick = tonics[int(torch.multinomial(weights, 1, generator=generator))]
+        weights = np.array([float(counts[t]) for t in tonics])
+        pick = tonics[int(rng.choice(len(tonics), p=weights / weights.sum()))]
         return Key(pick, key.mode).abc()
 
     def _rank(self, pieces: list[Piece], asked: dict[str, str]) -> list[Piece]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import torch
+import numpy as np
 
 from .abc import Kind, Tokenizer, lex, parse_key
 from .abc.durations import length_multiplier, tuplet
@@ -26,6 +26,7 @@ from .abc.keys import final_notes
 from .abc.lexer import NOTE_RE
 from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
+from .engine import Engine
 from .lyrics import LyricsError, strong_positions
 from .styles import BY_NAME, DIMENSIONS, TAXONOMY
 
@@ -83,9 +84,9 @@ class TokenTable:
                 continue
             if value > 0 and value % GRID == 0 and value <= 16:
                 self.lengths[i] = value
-        self.by_length: dict[Fraction, torch.Tensor] = {}
+        self.by_length: dict[Fraction, np.ndarray] = {}
         for i, value in self.lengths.items():
-            self.by_length.setdefault(value, torch.zeros(n, dtype=torch.bool))[i] = True
+            self.by_length.setdefault(value, np.zeros(n, dtype=bool))[i] = True
         ids = tokenizer.ids
         self.bar = {b: ids[b] for b in _BARLINES if b in ids}
         # a bare :| can be given its |: afterwards (``explicit_repeats``)
@@ -93,18 +94,18 @@ class TokenTable:
         if "|" not in self.bar or not any(v == GRID for v in self.by_length):
             raise ValueError("vocabulary lacks '|' or half-unit notes; cannot constrain bars")
         self.space, self.newline = ids.get(" "), ids.get("\n")
-        self.accidental = torch.zeros(n)  # 1 for a note with ^, _ or = before it
+        self.accidental = np.zeros(n, dtype=np.float32)  # 1 for a note with ^, _ or = before it
         self.accidental[[i for i in self.pitched if self.letter[i][1]]] = 1.0
-        self.plain_bars = torch.zeros(n, dtype=torch.bool)  # | and |]: a bar and nothing more
+        self.plain_bars = np.zeros(n, dtype=bool)  # | and |]: a bar and nothing more
         self.plain_bars[[self.bar[b] for b in ("|", "|]") if b in self.bar]] = True
-        self.barlines = torch.zeros(n, dtype=torch.bool)
+        self.barlines = np.zeros(n, dtype=bool)
         self.barlines[list(self.bar.values())] = True
         self.broken, self.triplet, self.roll = ids.get(">"), ids.get("(3"), ids.get("~")
         # a triplet's notes each last this share of their written length (2/3 of 3 notes)
         self.triplet_factor, self.triplet_notes = tuplet("(3", compound=False)
         self.triplet_span = self.triplet_factor * self.triplet_notes  # their lengths to one
         self.n = n
-        self._masks: dict[tuple, torch.Tensor] = {}
+        self._masks: dict[tuple, np.ndarray] = {}
         self._counts: dict[Fraction, dict[Fraction, set[int]]] = {}
         self._fills: dict[tuple[Fraction, int], set[int]] = {}
 
@@ -152,30 +153,30 @@ class TokenTable:
                 out.append(i)
         return out
 
-    def within(self, low: int, high: int) -> torch.Tensor:
+    def within(self, low: int, high: int) -> np.ndarray:
         """Every token but the notes outside ``low..high`` (MIDI, before the key signature)."""
         key = ("within", low, high)
         if key not in self._masks:
-            mask = torch.ones(self.n, dtype=torch.bool)
+            mask = np.ones(self.n, dtype=bool)
             mask[[i for i, p in self.pitch.items() if not low <= p <= high]] = False
             self._masks[key] = mask
         return self._masks[key]
 
-    def rests_over(self, length: Fraction) -> torch.Tensor:
+    def rests_over(self, length: Fraction) -> np.ndarray:
         """The rests longer than ``length`` units."""
         key = ("rests", length)
         if key not in self._masks:
-            mask = torch.zeros(self.n, dtype=torch.bool)
+            mask = np.zeros(self.n, dtype=bool)
             mask[[i for i, v in self.lengths.items()
                   if i not in self.pitched and v > length]] = True
             self._masks[key] = mask
         return self._masks[key]
 
-    def tonic_notes(self, tonic: tuple[str, str], length: Fraction) -> torch.Tensor:
+    def tonic_notes(self, tonic: tuple[str, str], length: Fraction) -> np.ndarray:
         """Notes on the tonic letter (with the key's accidental or none) of this length."""
         key = ("tonic", tonic, length)
         if key not in self._masks:
-            mask = torch.zeros(self.n, dtype=torch.bool)
+            mask = np.zeros(self.n, dtype=bool)
             for i in self.pitched:
                 if self.lengths.get(i) == length and self.letter[i][0] == tonic[0] \
                         and self.letter[i][1] in ("", tonic[1]):
@@ -188,15 +189,15 @@ class TokenTable:
         return sorted(v for v in self.by_length if self.tonic_notes(tonic, v).any())
 
     def notes_up_to(self, remaining: Fraction, pitched_only: bool = False,
-                    exactly: Fraction | None = None) -> torch.Tensor:
+                    exactly: Fraction | None = None) -> np.ndarray:
         key = ("notes", remaining, pitched_only, exactly)
         if key not in self._masks:
-            mask = torch.zeros(self.n, dtype=torch.bool)
+            mask = np.zeros(self.n, dtype=bool)
             for value, m in self.by_length.items():
                 if (value == exactly) if exactly is not None else value <= remaining:
                     mask |= m
             if pitched_only:
-                keep = torch.zeros(self.n, dtype=torch.bool)
+                keep = np.zeros(self.n, dtype=bool)
                 keep[list(self.pitched)] = True
                 mask &= keep
             self._masks[key] = mask
@@ -236,7 +237,7 @@ class BarTracker:
     def final_bar(self) -> bool:
         return self.done_bars == self.bars - 1
 
-    def allowed(self) -> torch.Tensor:
+    def allowed(self) -> np.ndarray:
         mask = self._allowed()
         if self.finished:
             return mask
@@ -248,17 +249,17 @@ class BarTracker:
             kept = kept & t.within(self.high - self.span, self.low + self.span)
         return kept if kept.any() else mask  # a dead end inside the range: any fitting note
 
-    def _allowed(self) -> torch.Tensor:
+    def _allowed(self) -> np.ndarray:
         t, rem = self.table, self.remaining
         if self.finished:
-            mask = torch.zeros(t.n, dtype=torch.bool)
+            mask = np.zeros(t.n, dtype=bool)
             mask[t.tokenizer.eos_id] = True
             return mask
         if self.phase == "broken":  # the second note of a pair: the same length
             return t.notes_up_to(rem, pitched_only=True, exactly=self.last)
         if self.phase == "triplet":
             if self.triplet_left == t.triplet_notes:  # the first: all of them must fit
-                mask = t.notes_up_to(rem / t.triplet_span, pitched_only=True).clone()
+                mask = t.notes_up_to(rem / t.triplet_span, pitched_only=True).copy()
             else:
                 mask = t.notes_up_to(rem, pitched_only=True, exactly=self.last)
             return mask
@@ -266,7 +267,7 @@ class BarTracker:
             # a repeat may close that no |: opened, as most of the corpus writes it: "from the
             # start" or "from the last section's end" (``explicit_repeats`` writes the |:)
             close = self.repeat_open or t.implicit_repeats
-            mask = torch.zeros(t.n, dtype=torch.bool)
+            mask = np.zeros(t.n, dtype=bool)
             if self.final_bar:
                 mask[t.bar["|]"]] = not (self.repeat_open and ":|" in t.bar)
                 if ":|" in t.bar:
@@ -282,9 +283,9 @@ class BarTracker:
             shortest = t.tonic_lengths(self.tonic)[0]
             mask = t.notes_up_to(rem - shortest) | t.tonic_notes(self.tonic, rem)
         else:
-            mask = t.notes_up_to(rem).clone()
+            mask = t.notes_up_to(rem).copy()
         if not mask.any():  # no tonic fits what is left: end on any note that fits
-            mask = t.notes_up_to(rem).clone()
+            mask = t.notes_up_to(rem).copy()
         if self.phase == "roll":
             return mask & t.notes_up_to(rem, pitched_only=True)
         if self.phase == "note" and t.broken is not None and not self.final_bar \
@@ -396,7 +397,7 @@ class SungTracker(BarTracker):
             self._reach[key] = found
         return self._reach[key]
 
-    def _allowed(self) -> torch.Tensor:
+    def _allowed(self) -> np.ndarray:
         mask = super()._allowed()
         rem = self.remaining
         if self.finished or self.sung >= len(self._phrase):
@@ -424,7 +425,7 @@ class SungTracker(BarTracker):
             rem - v + after * self.bar_length) <= 2 * pace] or lengths
         liked = [v for v in lengths  # and the phrase's last note is a long one
                  if left != 2 or after > 0 or rem - v >= self.bar_length / 4]
-        notes = torch.zeros(t.n, dtype=torch.bool)
+        notes = np.zeros(t.n, dtype=bool)
         for v in liked or lengths:
             notes |= t.notes_up_to(v, pitched_only=True, exactly=v)
         kept = mask & notes
@@ -485,16 +486,16 @@ class Voices:
     def finished(self) -> bool:
         return self.parts[-1].finished
 
-    def allowed(self) -> torch.Tensor:
+    def allowed(self) -> np.ndarray:
         t = self.table
         if self.finished or self.need:
-            mask = torch.zeros(t.n, dtype=torch.bool)
+            mask = np.zeros(t.n, dtype=bool)
             mask[t.tokenizer.eos_id if self.finished else
                  t.newline if self.need == "newline" else self.tags[self.current]] = True
             return mask
         mask = self.parts[self.current].allowed()
         if self.current > 0:
-            mask = mask.clone()
+            mask = mask.copy()
             mask[[b for b in t.bar.values() if b != self.barline]] = False
         return mask
 
@@ -568,58 +569,75 @@ def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = ()
 
 
 class Decoder:
-    """Feeds a model one token at a time; when its cache is full (a transformer's context)
+    """Feeds an engine one token at a time; when its cache is full (a transformer's context)
     it restarts from the prefix and the latest tokens (the fragment seam)."""
 
-    def __init__(self, model: torch.nn.Module, prefix: list[int], batch: int):
-        self.model, self.prefix, self.batch = model, prefix, batch
-        self.history: list[torch.Tensor] = []  # generated ids, (batch,) each
-        self.cache = None
+    def __init__(self, engine: Engine, prefix: list[int], batch: int):
+        self.engine, self.prefix, self.batch = engine, prefix, batch
+        self.history: list[np.ndarray] = []  # generated ids, (batch,) each
+        self.cache, self.pos = None, 0
 
-    @torch.inference_mode()
-    def start(self) -> torch.Tensor:
-        ids = torch.tensor([self.prefix] * self.batch)
-        return self._run(ids, fresh=True)
+    def start(self) -> np.ndarray:
+        return self._run(np.array([self.prefix] * self.batch, dtype=np.int64), fresh=True)
 
-    @torch.inference_mode()
-    def step(self, ids: torch.Tensor) -> torch.Tensor:
-        self.history.append(ids)
-        if self.cache.pos >= self.cache.capacity:
-            keep = self.model.config.context // 2
-            body = torch.stack(self.history[-keep:], dim=1) if self.history else None
-            start = torch.tensor([self.prefix] * self.batch)
-            return self._run(torch.cat((start, body), dim=1), fresh=True)
-        return self._run(ids[:, None], fresh=False)
+    def step(self, ids: np.ndarray) -> np.ndarray:
+        self.history.append(np.asarray(ids, dtype=np.int64))
+        if self.pos >= self.engine.context:
+            keep = int(self.engine.context) // 2
+            start = np.array([self.prefix] * self.batch, dtype=np.int64)
+            return self._run(np.concatenate((start, np.stack(self.history[-keep:], axis=1)),
+                                            axis=1), fresh=True)
+        return self._run(self.history[-1][:, None], fresh=False)
 
-    def _run(self, ids: torch.Tensor, fresh: bool) -> torch.Tensor:
+    def _run(self, ids: np.ndarray, fresh: bool) -> np.ndarray:
         if fresh:
-            self.cache = self.model.new_cache(self.batch, ids.device)
-        logits = self.model(ids, cache=self.cache, last_only=True)[0]
-        return logits[:, -1].float()
+            self.cache, self.pos = None, 0
+        logits, self.cache = self.engine.forward(ids, self.cache)
+        self.pos += ids.shape[1]
+        return logits
 
 
-def sample(logits: torch.Tensor, allowed: torch.Tensor, options: Sampling,
-           generator: torch.Generator, bias: torch.Tensor | None = None
-           ) -> tuple[torch.Tensor, torch.Tensor]:
+def _log_softmax(x: np.ndarray) -> np.ndarray:
+    top = x.max(axis=-1, keepdims=True)
+    shifted = x - top
+    with np.errstate(divide="ignore"):
+        return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def sample(logits: np.ndarray, allowed: np.ndarray, options: Sampling,
+           rng: np.random.Generator, bias: np.ndarray | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
     """One token per row among the allowed ones, drawn from the logits plus ``bias``; returns
-    ids and their log-probabilities under the model (no bias) restricted to the allowed set."""
-    logits = logits.masked_fill(~allowed, float("-inf"))
-    logp = torch.log_softmax(logits, dim=-1)
+    ids and their log-probabilities under the model (no bias) restricted to the allowed set.
+    One uniform number a row from ``rng`` picks the token (inverse CDF), so a seed gives the
+    same tokens whichever engine made the logits, up to a draw that lands within float
+    rounding of a boundary."""
+    logits = np.where(allowed, logits.astype(np.float64), -np.inf)
+    logp = _log_softmax(logits)
     scores = (logits if bias is None else logits + bias) / max(options.temperature, 1e-5)
     if options.top_k > 0:
-        kth = torch.topk(scores, min(options.top_k, scores.shape[-1]), dim=-1).values[:, -1:]
-        scores = scores.masked_fill(scores < kth, float("-inf"))
+        k = min(options.top_k, scores.shape[-1])
+        kth = np.partition(scores, -k, axis=-1)[:, -k:].min(axis=-1, keepdims=True)
+        scores = np.where(scores < kth, -np.inf, scores)
     if options.top_p < 1.0:
-        sorted_scores, order = torch.sort(scores, descending=True, dim=-1)
-        probs = torch.softmax(sorted_scores, dim=-1)
-        drop = probs.cumsum(-1) - probs > options.top_p
-        scores = scores.scatter(-1, order, sorted_scores.masked_fill(drop, float("-inf")))
-    ids = torch.multinomial(torch.softmax(scores, dim=-1), 1, generator=generator)[:, 0]
-    return ids, logp.gather(-1, ids[:, None])[:, 0]
+        order = np.argsort(-scores, axis=-1, kind="stable")
+        ranked = np.take_along_axis(scores, order, axis=-1)
+        probs = _softmax(ranked)
+        ranked[np.cumsum(probs, axis=-1) - probs > options.top_p] = -np.inf
+        np.put_along_axis(scores, order, ranked, axis=-1)
+    cdf = np.cumsum(_softmax(scores), axis=-1)
+    draw = rng.random(len(cdf))[:, None] * cdf[:, -1:]
+    ids = np.minimum((cdf <= draw).sum(axis=-1), cdf.shape[-1] - 1)
+    return ids, np.take_along_axis(logp, ids[:, None], axis=-1)[:, 0]
 
 
-def plain_when_unsure(logits: torch.Tensor, allowed: torch.Tensor, table: TokenTable,
-                      confidence: float = 0.5) -> torch.Tensor:
+def plain_when_unsure(logits: np.ndarray, allowed: np.ndarray, table: TokenTable,
+                      confidence: float = 0.5) -> np.ndarray:
     """``allowed`` with only ``|`` (``|]`` at the end) where the tracker ends a bar that the
     model does not expect to end: less than ``confidence`` of its probability on the barlines
     allowed there. It counted the bar otherwise (or wanted a space first, as the Essen songs
@@ -627,20 +645,20 @@ def plain_when_unsure(logits: torch.Tensor, allowed: torch.Tensor, table: TokenT
     model must make itself (otherwise it closed repeats every other bar of Chinese songs,
     whose corpus has none). Letting it write that space instead was measured and dropped:
     the key heard as written fell by 6 to 13 points (docs/model-card.md)."""
-    only_bars = ~(allowed & ~table.barlines).any(dim=-1)
+    only_bars = ~(allowed & ~table.barlines).any(axis=-1)
     if not only_bars.any():  # mid-bar, the usual case: nothing to decide, no softmax
         return allowed
-    mass = torch.softmax(logits, dim=-1).masked_fill(~allowed, 0).sum(dim=-1)
+    mass = np.where(allowed, _softmax(logits.astype(np.float64)), 0).sum(axis=-1)
     plain = allowed & table.plain_bars
-    unsure = only_bars & (mass < confidence) & plain.any(dim=-1)
-    return torch.where(unsure[:, None], plain, allowed)
+    unsure = only_bars & (mass < confidence) & plain.any(axis=-1)
+    return np.where(unsure[:, None], plain, allowed)
 
 
-def generate(model: torch.nn.Module, table: TokenTable, prefix: list[int],
+def generate(engine: Engine, table: TokenTable, prefix: list[int],
              trackers: Sequence[BarTracker | Voices], options: Sampling,
-             generator: torch.Generator, budget: int, guidance: float = 1.0,
+             rng: np.random.Generator, budget: int, guidance: float = 1.0,
              unguided: list[int] | None = None,
-             check: Callable[[], None] | None = None) -> torch.Tensor:
+             check: Callable[[], None] | None = None) -> np.ndarray:
     """One row of tokens after ``prefix`` for each tracker, every token sampled among those
     its tracker allows, until all trackers are finished or ``budget`` steps have passed. The
     tokens are in each tracker's ``log``; the return value is each row's log-likelihood
@@ -649,22 +667,22 @@ def generate(model: torch.nn.Module, table: TokenTable, prefix: list[int],
     ``unguided`` prefix, the same without style controls (classifier-free guidance).
     ``check`` runs after every step: raise in it to stop (a deadline, a client gone)."""
     count = len(trackers)
-    logp = torch.zeros(count)
-    decoder = Decoder(model, prefix, count)
+    logp = np.zeros(count)
+    decoder = Decoder(engine, prefix, count)
     logits = decoder.start()
-    plain = Decoder(model, unguided or prefix, count) if guidance != 1.0 else None
+    plain = Decoder(engine, unguided or prefix, count) if guidance != 1.0 else None
     plain_logits = plain.start() if plain is not None else None
     # melodies only: chromatic notes are part of a quartet's or a chorale's style
-    bias = torch.stack([torch.zeros(table.n) if isinstance(t, Voices)
-                        else -ACCIDENTAL_COST * table.accidental for t in trackers])
+    bias = np.stack([np.zeros(table.n, dtype=np.float32) if isinstance(t, Voices)
+                     else -ACCIDENTAL_COST * table.accidental for t in trackers])
     for _ in range(budget):
-        allowed = torch.stack([t.allowed() for t in trackers])
+        allowed = np.stack([t.allowed() for t in trackers])
         if plain is not None:
             logits = plain_logits + guidance * (logits - plain_logits)
         allowed = plain_when_unsure(logits, allowed, table)
-        ids, lp = sample(logits, allowed, options, generator, bias)
-        live = torch.tensor([not t.finished for t in trackers])
-        logp += torch.where(live, lp, torch.zeros_like(lp))
+        ids, lp = sample(logits, allowed, options, rng, bias)
+        live = np.array([not t.finished for t in trackers])
+        logp += np.where(live, lp, 0.0)
         for t, i in zip(trackers, ids.tolist(), strict=True):
             t.advance(i)
         if all(t.finished for t in trackers):
@@ -677,8 +695,8 @@ def generate(model: torch.nn.Module, table: TokenTable, prefix: list[int],
     return logp
 
 
-def complete_controls(model: torch.nn.Module, tokenizer: Tokenizer, labels: dict[str, str],
-                      options: Sampling, generator: torch.Generator) -> dict[str, str]:
+def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, str],
+                      options: Sampling, rng: np.random.Generator) -> dict[str, str]:
     """The prompt's labels plus the model's choice for the dimensions it leaves open.
 
     Every training tune's prefix names its form, mode and meter, so a prefix with gaps is
@@ -710,17 +728,17 @@ def complete_controls(model: torch.nn.Module, tokenizer: Tokenizer, labels: dict
                 break
         if not candidates:
             break
-        allowed = torch.zeros(len(tokenizer), dtype=torch.bool)
+        allowed = np.zeros(len(tokenizer), dtype=bool)
         allowed[list(candidates)] = True
         # the next label the prompt gave, if any: the last candidate, from a given dimension
         then = next((tid for tid, (j, _) in candidates.items() if DIMENSIONS[j] in chosen), None)
-        rows = torch.tensor(list(candidates))
-        decoder = Decoder(model, ids, len(rows))  # one row per candidate
-        logits = torch.log_softmax(decoder.start(), dim=-1)[:1]
+        rows = np.array(list(candidates), dtype=np.int64)
+        decoder = Decoder(engine, ids, len(rows))  # one row per candidate
+        logits = _log_softmax(decoder.start().astype(np.float64))[:1]
         if then is not None:  # P(candidate) P(the given label next | candidate), one batch
-            after = torch.log_softmax(decoder.step(rows), dim=-1)[:, then]
-            logits[0, rows] += torch.where(rows == then, 0.0, after)
-        tid = int(sample(logits, allowed, options, generator)[0][0])
+            after = _log_softmax(decoder.step(rows).astype(np.float64))[:, then]
+            logits[0, rows] += np.where(rows == then, 0.0, after)
+        tid = int(sample(logits, allowed[None], options, rng)[0][0])
         j, name = candidates[tid]
         chosen[DIMENSIONS[j]] = name
         ids.append(tid)
@@ -728,9 +746,9 @@ def complete_controls(model: torch.nn.Module, tokenizer: Tokenizer, labels: dict
     return chosen
 
 
-def choose_header(model: torch.nn.Module, table: TokenTable, prefix: list[int],
+def choose_header(engine: Engine, table: TokenTable, prefix: list[int],
                   fixed: dict[str, str | None], options: Sampling,
-                  generator: torch.Generator) -> list[int]:
+                  rng: np.random.Generator) -> list[int]:
     """``M:``, ``L:`` and ``K:`` lines after the controls: the asked values, else the
     model's choice among well-formed header tokens."""
     tok = table.tokenizer
@@ -743,11 +761,11 @@ def choose_header(model: torch.nn.Module, table: TokenTable, prefix: list[int],
         if name in ("M", "L"):
             meter = header_values(tok.decode(ids)).get("M")
             choices = [i for i in choices if _playable(tok.tokens[i], meter)]
-        decoder = Decoder(model, ids, 1)
+        decoder = Decoder(engine, ids, 1)
         logits = decoder.start()
-        allowed = torch.zeros(table.n, dtype=torch.bool)
+        allowed = np.zeros(table.n, dtype=bool)
         allowed[choices] = True
-        ids.append(int(sample(logits, allowed, options, generator)[0][0]))
+        ids.append(int(sample(logits, allowed[None], options, rng)[0][0]))
     return ids
 
 

@@ -2,46 +2,40 @@
 ``config.json``) into a module. Both kinds share one contract: ``forward(idx, targets=None,
 cache=None, last_only=False) -> (logits, loss)``, with ``new_cache(batch)`` making the memory
 (keys and values, or the recurrent state) that decoding one token at a time carries along.
+
+The configs import eagerly and need no torch; the modules load on first use (PEP 562), so
+reading a checkpoint's config or decoding with ONNX Runtime does not pay for ``import torch``.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from torch import nn
+from .config import ModelConfig, RNNConfig, TransformerConfig, config_from_dict, config_to_dict
 
-from .rnn import RNNCache, RNNConfig, RNNLanguageModel
-from .transformer import KVCache, Transformer, TransformerConfig
+if TYPE_CHECKING:
+    from torch import nn
 
-ModelConfig = TransformerConfig | RNNConfig
-_KINDS: dict[str, type] = {"transformer": TransformerConfig, "rnn": RNNConfig}
+    from .rnn import RNNCache, RNNLanguageModel
+    from .transformer import KVCache, Transformer
 
 __all__ = ["KVCache", "ModelConfig", "RNNCache", "RNNConfig", "RNNLanguageModel", "Transformer",
            "TransformerConfig", "build_model", "config_from_dict", "config_to_dict"]
+_LAZY = {"KVCache": ".transformer", "Transformer": ".transformer", "RNNCache": ".rnn",
+         "RNNLanguageModel": ".rnn"}
 
 
-def config_from_dict(spec: dict, vocab_size: int | None = None) -> ModelConfig:
-    """A model config from ``{"type": "transformer" | "rnn", ...}``; unknown keys are errors."""
-    spec = dict(spec)
-    kind = spec.pop("type", None)
-    if kind not in _KINDS:
-        raise ValueError(f"model type must be one of {sorted(_KINDS)}, not {kind!r}")
-    cls = _KINDS[kind]
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(spec) - known)
-    if unknown:
-        raise ValueError(f"unknown {kind} setting(s) {unknown}; known: {sorted(known)}")
-    if vocab_size is not None:
-        spec["vocab_size"] = vocab_size
-    return cls(**spec)
-
-
-def config_to_dict(config: ModelConfig) -> dict:
-    kind = "transformer" if isinstance(config, TransformerConfig) else "rnn"
-    return {"type": kind, **asdict(config)}
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def build_model(config: ModelConfig) -> nn.Module:
+    from .rnn import RNNLanguageModel
+    from .transformer import Transformer
+
     if isinstance(config, TransformerConfig):
         return Transformer(config)
     return RNNLanguageModel(config)

@@ -8,28 +8,13 @@ from token to token in an ``RNNCache`` instead of re-reading the sequence, throu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .config import RNNConfig
+
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
-
-
-@dataclass
-class RNNConfig:
-    vocab_size: int
-    cell: str = "lstm"  # "lstm" or "gru"
-    embed: int = 256
-    hidden: int = 512
-    n_layer: int = 2
-    dropout: float = 0.5
-    context: int = 256  # training window; sampling may run past it
-
-    def __post_init__(self) -> None:
-        if self.cell not in ("lstm", "gru"):
-            raise ValueError(f"cell must be 'lstm' or 'gru', not {self.cell!r}")
 
 
 class RNNCache:

@@ -11,34 +11,12 @@ decoding one token cost one token's work.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-
-@dataclass
-class TransformerConfig:
-    vocab_size: int
-    context: int = 512
-    n_layer: int = 4
-    n_head: int = 4
-    d_model: int = 256
-    dropout: float = 0.0
-    share_layers: bool = False
-    positions: str = "rope"  # "rope" or "learned"
-    text_dim: int = 0  # size of an optional prompt embedding; 0 = none
-    text_prefix: int = 0  # positions it is projected into
-
-    def __post_init__(self) -> None:
-        if self.d_model % self.n_head or (self.d_model // self.n_head) % 2:
-            raise ValueError(f"d_model {self.d_model} must split into {self.n_head} heads "
-                             "of even size")
-        if self.positions not in ("rope", "learned"):
-            raise ValueError(f"positions must be 'rope' or 'learned', not {self.positions!r}")
-        if bool(self.text_dim) != bool(self.text_prefix):
-            raise ValueError("text_dim and text_prefix go together: both 0 or both positive")
+from .config import TransformerConfig
 
 
 class KVCache:

@@ -105,6 +105,7 @@ class RenderRequest(BaseModel):
 @dataclass
 class Settings:
     model: Path | None = None  # checkpoint; None = the bundled default
+    engine: str = "auto"  # what runs it: auto, onnx or torch (``tunesmith.engine``)
     out: Path | None = None  # where outputs go; None = a fresh temporary folder
     workers: int = 1  # generations at once
     queue: int = 16  # generations waiting
@@ -184,7 +185,7 @@ class AccessLog:
 
 def create_app(settings: Settings | None = None, composer: Composer | None = None) -> FastAPI:
     settings = settings or Settings()
-    composer = composer or Composer.load(settings.model)
+    composer = composer or Composer.load(settings.model, engine=settings.engine)
     out = (settings.out or Path(tempfile.mkdtemp(prefix="tunesmith-serve-"))).resolve()
     out.mkdir(parents=True, exist_ok=True)
     running = asyncio.Semaphore(settings.workers)

@@ -1,0 +1,139 @@
+"""Decoding engines: what turns token ids into the next token's logits for the sampler.
+
+Both take and give numpy arrays, so the sampler and the bar tracker are the same code whatever
+runs the model. ``OnnxEngine`` runs a transformer checkpoint's ``model.onnx`` (its decode step
+with a KV cache, ``models/decoder_graph.py``) on ONNX Runtime: a few hundred microseconds a
+token where eager PyTorch spends milliseconds on per-operation overhead, and no ``import
+torch`` (over a second) before the first note. ``TorchEngine`` runs the PyTorch module: any
+model kind, a GPU, and the fallback when a checkpoint has no graph. The same ids give the same
+logits to about 1e-5 (tests/test_engine.py).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from .checkpoint import WEIGHTS, Checkpoint, CheckpointError, load_checkpoint
+from .models.config import TransformerConfig
+from .models.decoder_graph import GRAPH, WEIGHTS_KEY, weights_header
+
+ENGINES = ("auto", "onnx", "torch")
+
+
+class Engine(Protocol):
+    context: float  # positions one cache holds; past it the decoder restarts (the seam)
+
+    def forward(self, ids: np.ndarray, cache: Any = None) -> tuple[np.ndarray, Any]:
+        """Logits (B, V) float32 after ``ids`` (B, T), which continue ``cache`` (None: a
+        fresh start), and the cache that now holds them."""
+
+
+class TorchEngine:
+    def __init__(self, model):
+        self.model = model
+        config = model.config
+        self.context = config.context if isinstance(config, TransformerConfig) else math.inf
+
+    def forward(self, ids: np.ndarray, cache: Any = None) -> tuple[np.ndarray, Any]:
+        import torch
+
+        with torch.inference_mode():
+            device = next(self.model.parameters()).device
+            if cache is None:
+                cache = self.model.new_cache(ids.shape[0], device)
+            logits = self.model(torch.from_numpy(ids).to(device), cache=cache,
+                                last_only=True)[0]
+            return logits[:, -1].float().cpu().numpy(), cache
+
+
+class OnnxEngine:
+    def __init__(self, path: Path, config: TransformerConfig, threads: int = 0):
+        """``path``: a checkpoint with ``model.onnx``; a ``CheckpointError`` says why not."""
+        if not isinstance(config, TransformerConfig) or config.text_dim:
+            raise CheckpointError("only a transformer without a text prefix has an ONNX graph")
+        graph = path / GRAPH
+        if not graph.exists():
+            raise CheckpointError(f"{graph} is missing (a checkpoint saved before it "
+                                  f"existed); write it with `tunesmith export {path}`")
+        try:
+            import onnxruntime as ort
+        except ImportError:
+            raise CheckpointError("onnxruntime is not installed (pip install onnxruntime)"
+                                  ) from None
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads  # 0: one per core
+        options.log_severity_level = 3  # warnings about unused initializers are noise here
+        try:
+            digest = weights_header(path / WEIGHTS)[2]
+            self.session = ort.InferenceSession(str(graph), options,
+                                                providers=["CPUExecutionProvider"])
+        except Exception as exc:  # ORT raises its own types; any of them means unusable
+            raise CheckpointError(f"{graph}: unusable ({str(exc).splitlines()[0][:200]}); "
+                                  f"rewrite it with `tunesmith export {path}`") from None
+        if self.session.get_modelmeta().custom_metadata_map.get(WEIGHTS_KEY) != digest:
+            raise CheckpointError(f"{graph} was written for other weights than "
+                                  f"{path / WEIGHTS}; rewrite it with `tunesmith export "
+                                  f"{path}`")
+        self.context = config.context
+        self.past = [f"past_{kv}_{i}" for i in range(config.n_layer) for kv in "kv"]
+        self.empty = (config.n_head, 0, config.d_model // config.n_head)
+
+    def forward(self, ids: np.ndarray, cache: Any = None) -> tuple[np.ndarray, Any]:
+        if cache is None:
+            cache = [np.zeros((ids.shape[0], *self.empty), np.float32)] * len(self.past)
+        out = self.session.run(None, {"ids": ids.astype(np.int64, copy=False),
+                                      **dict(zip(self.past, cache, strict=True))})
+        return out[0], out[1:]
+
+
+def load_engine(path: str | Path, kind: str = "auto", device: str = "cpu"
+                ) -> tuple[Checkpoint, Engine]:
+    """A checkpoint and the engine that decodes it. ``auto`` takes ONNX Runtime where the
+    checkpoint has a graph for its weights (and the device is the CPU), else PyTorch;
+    ``onnx`` insists and says why it cannot; ``torch`` always loads the PyTorch weights."""
+    if kind not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {kind!r}")
+    info = load_checkpoint(path, weights=False)
+    if kind == "onnx" and device != "cpu":
+        raise ValueError("the ONNX engine runs on the CPU; use --engine torch for a GPU")
+    if kind == "onnx" or (kind == "auto" and device == "cpu"):
+        try:
+            return info, OnnxEngine(info.path, info.config)
+        except CheckpointError:
+            if kind == "onnx":
+                raise
+    checkpoint = load_checkpoint(info.path, device)
+    return checkpoint, TorchEngine(checkpoint.model)
+
+
+def export(path: str | Path, probe: int = 64) -> tuple[Path, float]:
+    """Write ``model.onnx`` for a transformer checkpoint (saved before checkpoints carried
+    one, or whose weights were replaced) and check it: the largest difference between its
+    logits and PyTorch's over a ``probe``-token sequence, fed whole and then token by token."""
+    from .models.decoder_graph import write_graph
+
+    checkpoint = load_checkpoint(path)
+    if not isinstance(checkpoint.config, TransformerConfig) or checkpoint.config.text_dim:
+        raise CheckpointError(f"{checkpoint.path}: only a transformer without a text prefix "
+                              "has an ONNX graph; it decodes with PyTorch")
+    graph = write_graph(checkpoint.config, checkpoint.path)
+    return graph, largest_difference(TorchEngine(checkpoint.model),
+                                     OnnxEngine(checkpoint.path, checkpoint.config),
+                                     len(checkpoint.tokenizer),
+                                     min(probe, checkpoint.config.context // 2))
+
+
+def largest_difference(a: Engine, b: Engine, vocab: int, tokens: int) -> float:
+    """The largest logit difference between two engines on random ids: a prompt of
+    ``tokens`` at once, then ``tokens`` more one at a time on its cache, two rows."""
+    ids = np.random.default_rng(0).integers(0, vocab, (2, 2 * tokens))
+    worst, caches = 0.0, [None, None]
+    for chunk in [ids[:, :tokens]] + [ids[:, i:i + 1] for i in range(tokens, 2 * tokens)]:
+        (la, caches[0]), (lb, caches[1]) = a.forward(chunk, caches[0]), b.forward(chunk,
+                                                                                  caches[1])
+        worst = max(worst, float(np.abs(la - lb).max()))
+    return worst

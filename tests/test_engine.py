@@ -1,0 +1,104 @@
+"""The decoding engines (issue #18): ONNX Runtime gives PyTorch's logits and pieces, needs no
+torch, and a checkpoint it cannot run falls back or says why."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from tunesmith import Composer
+from tunesmith.abc import Tokenizer
+from tunesmith.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from tunesmith.cli import main
+from tunesmith.engine import OnnxEngine, TorchEngine, largest_difference, load_engine
+from tunesmith.models import RNNConfig, TransformerConfig, build_model
+from tunesmith.pretrained import DEFAULT_MODEL
+
+TOKENS = Tokenizer.build(["CDEF GABc| d2 e2 f4|"] * 3, extra_tokens=["<form=reel>"])
+SHAPES = {
+    "rope": TransformerConfig(len(TOKENS), context=48, n_layer=2, n_head=2, d_model=32),
+    "shared": TransformerConfig(len(TOKENS), context=48, n_layer=3, n_head=2, d_model=32,
+                                share_layers=True),
+    "learned": TransformerConfig(len(TOKENS), context=48, n_layer=2, n_head=4, d_model=32,
+                                 positions="learned"),
+}
+
+
+def _save(path, config):
+    torch.manual_seed(1)
+    save_checkpoint(path, build_model(config).eval(), config, TOKENS, styles=[], data={},
+                    metrics={})
+    return path
+
+
+def test_the_bundled_model_gives_the_same_logits_on_both_engines():
+    checkpoint = load_checkpoint(DEFAULT_MODEL)
+    onnx = OnnxEngine(DEFAULT_MODEL, checkpoint.config)
+    assert largest_difference(TorchEngine(checkpoint.model), onnx, len(checkpoint.tokenizer),
+                              96) < 1e-4
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_every_transformer_shape_is_saved_with_a_graph_that_agrees(tmp_path, shape):
+    path = _save(tmp_path / "ck", SHAPES[shape])
+    checkpoint, engine = load_engine(path)
+    assert isinstance(engine, OnnxEngine) and checkpoint.model is None  # torch weights unread
+    assert largest_difference(TorchEngine(load_checkpoint(path).model), engine, len(TOKENS),
+                              20) < 1e-4
+
+
+def test_the_same_seed_writes_the_same_piece_past_the_context_on_both_engines():
+    """48 bars in four voices run past the 1,024-token context: the decoder restarts from
+    the prefix and the latest tokens on both engines alike."""
+    pieces = [Composer.load(engine=kind).generate("a string quartet", bars=48, seed=4)[0]
+              for kind in ("onnx", "torch")]
+    assert pieces[0].tokens > 1024 and pieces[0].abc == pieces[1].abc
+    assert pieces[0].log_likelihood == pytest.approx(pieces[1].log_likelihood, abs=1e-3)
+
+
+def test_writing_a_piece_with_onnx_runtime_never_imports_torch():
+    code = ("import sys; from tunesmith import Composer; "
+            "p = Composer.load().generate('a jig', bars=4)[0]; "
+            "print(type(p).__name__, 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True).stdout
+    assert out.split() == ["Piece", "False"]
+
+
+def test_a_checkpoint_without_its_graph_falls_back_or_names_the_fix(tmp_path, capsys):
+    path = _save(tmp_path / "ck", SHAPES["rope"])
+    (path / "model.onnx").unlink()  # as saved before checkpoints carried one
+    assert isinstance(load_engine(path)[1], TorchEngine)
+    with pytest.raises(CheckpointError, match=r"model.onnx is missing.*tunesmith export"):
+        load_engine(path, "onnx")
+    assert main(["export", str(path)]) == 0
+    assert "logits within" in capsys.readouterr().out
+    assert isinstance(load_engine(path, "onnx")[1], OnnxEngine)
+
+
+def test_a_graph_for_another_layout_or_a_broken_graph_is_refused(tmp_path):
+    path = _save(tmp_path / "ck", SHAPES["learned"])
+    other = _save(tmp_path / "other", SHAPES["rope"])  # its offsets all lie inside ck's file
+    shutil.copy(other / "model.onnx", path / "model.onnx")
+    with pytest.raises(CheckpointError, match="written for other weights"):
+        load_engine(path, "onnx")
+    assert isinstance(load_engine(path)[1], TorchEngine)  # auto: the weights still work
+    (path / "model.onnx").write_bytes(b"not a graph")
+    with pytest.raises(CheckpointError, match="model.onnx: unusable"):
+        load_engine(path, "onnx")
+
+
+def test_a_recurrent_model_decodes_with_torch_and_cannot_be_exported(tmp_path, capsys):
+    path = _save(tmp_path / "ck", RNNConfig(len(TOKENS), embed=16, hidden=16, n_layer=1,
+                                            dropout=0.0))
+    assert not (path / "model.onnx").exists()
+    assert isinstance(load_engine(path)[1], TorchEngine)
+    assert main(["export", str(path)]) == 2
+    assert "only a transformer" in capsys.readouterr().err
+
+
+def test_an_unknown_engine_is_refused_by_name():
+    with pytest.raises(ValueError, match="engine must be one of auto, onnx, torch"):
+        load_engine(DEFAULT_MODEL, "tensorrt")
