@@ -3,11 +3,13 @@
     python benchmarks/generate_speed.py                       # small config, random weights
     python benchmarks/generate_speed.py --model runs/small/best
 
-Raw decoding samples ``--tokens`` tokens per row without constraints, at batch 1 and 8: with
-the KV cache (one token's work per step) and by full recompute of the growing sequence.
-"Seconds per 32-bar tune" runs ``Composer.generate`` (prompt, header, constrained sampling)
-for a reel; "CLI cold start" is the wall time of ``tunesmith --help`` and of a whole
-``tunesmith generate`` in a fresh process (imports, model load, one 32-bar tune).
+Each figure on both engines (``tunesmith.engine``): ONNX Runtime and PyTorch. Raw decoding
+samples ``--tokens`` tokens per row without constraints, at batch 1 and 8, with the KV cache
+(one token's work per step); PyTorch also by full recompute of the growing sequence, and the
+matrix-vector floor (every weight matrix times one vector, nothing else). "Whole 32-bar tune"
+runs ``Composer.generate`` (prompt, header, constrained sampling) for a reel; "cold start" is
+the wall time of ``tunesmith --help`` and of a whole ``tunesmith generate`` in a fresh
+process (imports, model load, one 32-bar tune).
 Arithmetic does not depend on the weights, so random weights measure speed fairly.
 """
 
@@ -20,11 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from tunesmith.checkpoint import load_checkpoint, save_checkpoint
 from tunesmith.composer import Composer
-from tunesmith.models import KVCache, build_model, config_from_dict
+from tunesmith.engine import Engine, TorchEngine, load_engine
+from tunesmith.models import build_model, config_from_dict
 from tunesmith.train import load_run_config
 
 
@@ -40,23 +44,30 @@ def random_checkpoint(config_name: str, vocab_from: Path, out: Path) -> Path:
     return out
 
 
-@torch.inference_mode()
-def decode_rate(model: torch.nn.Module, batch: int, tokens: int, cached: bool) -> float:
-    gen = torch.Generator().manual_seed(0)
-    ids = torch.zeros(batch, 1, dtype=torch.long)
+def decode_rate(engine: Engine, batch: int, tokens: int) -> float:
+    """Tokens/s of raw decoding with the KV cache: one token's work a step, sampled from the
+    softmax as the sampler does (numpy), no tracker."""
+    rng = np.random.default_rng(0)
     start = time.perf_counter()
-    if cached:
-        cache = KVCache(model.config, batch, "cpu")
-        logits = model(ids, cache=cache, last_only=True)[0]
-        for _ in range(tokens - 1):
-            nxt = torch.multinomial(torch.softmax(logits[:, -1], -1), 1, generator=gen)
-            logits = model(nxt, cache=cache, last_only=True)[0]
-    else:
-        seq = ids
-        for _ in range(tokens - 1):
-            logits = model(seq, last_only=True)[0]
-            nxt = torch.multinomial(torch.softmax(logits[:, -1], -1), 1, generator=gen)
-            seq = torch.cat((seq, nxt), 1)
+    logits, cache = engine.forward(np.zeros((batch, 1), np.int64))
+    for _ in range(tokens - 1):
+        p = np.exp(logits - logits.max(-1, keepdims=True))
+        cdf = np.cumsum(p / p.sum(-1, keepdims=True), -1)
+        nxt = np.minimum((cdf <= rng.random((batch, 1))).sum(-1), cdf.shape[-1] - 1)
+        logits, cache = engine.forward(nxt[:, None], cache)
+    return batch * tokens / (time.perf_counter() - start)
+
+
+@torch.inference_mode()
+def recompute_rate(model: torch.nn.Module, batch: int, tokens: int) -> float:
+    """Tokens/s without a cache: the whole growing sequence again for every token."""
+    gen = torch.Generator().manual_seed(0)
+    seq = torch.zeros(batch, 1, dtype=torch.long)
+    start = time.perf_counter()
+    for _ in range(tokens - 1):
+        logits = model(seq, last_only=True)[0]
+        nxt = torch.multinomial(torch.softmax(logits[:, -1], -1), 1, generator=gen)
+        seq = torch.cat((seq, nxt), 1)
     return batch * tokens / (time.perf_counter() - start)
 
 
@@ -87,33 +98,47 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.model or random_checkpoint(args.config, args.vocab, Path(tmp) / "ck")
+        checkpoint, onnx = load_engine(path, "onnx")
         model = load_checkpoint(path).model
-        params = model.num_parameters()
-        print(f"model {path} ({params / 1e6:.2f}M parameters), {torch.get_num_threads()} "
-              f"threads, torch {torch.__version__}\n", flush=True)
-        print("| decoding | batch | tokens/s |\n|---|---:|---:|")
-        decode_rate(model, 1, 20, True)  # warm-up
+        engines = {"onnx": onnx, "torch": TorchEngine(model)}
+        import onnxruntime
+
+        print(f"model {path} ({model.num_parameters() / 1e6:.2f}M parameters); ONNX Runtime "
+              f"{onnxruntime.__version__}; torch {torch.__version__}, {torch.get_num_threads()} "
+              "threads\n", flush=True)
+        print("| figure | ONNX Runtime | PyTorch |\n|---|---:|---:|")
+        for engine in engines.values():
+            decode_rate(engine, 1, 20)  # warm-up
         for batch in (1, 8):
-            for cached in (True, False):
-                rate = decode_rate(model, batch, args.tokens, cached)
-                name = "KV cache" if cached else "full recompute"
-                print(f"| {name} | {batch} | {rate:,.0f} |", flush=True)
-        floor = matvec_floor(model, args.tokens)
-        print(f"| matrix-vector products only (floor) | 1 | {floor:,.0f} |")
-        composer = Composer.load(path)
-        composer.generate("a reel", bars=4, seed=0)  # warm-up
-        start = time.perf_counter()
-        tokens = sum(composer.generate("a lively Irish reel in D", bars=32, seed=s)[0].tokens
-                     for s in range(args.tunes))
-        seconds = (time.perf_counter() - start) / args.tunes
-        print(f"\nwhole 32-bar tune (constrained, batch 1): {seconds:.2f} s per tune, "
-              f"{tokens / args.tunes / seconds:,.0f} tokens/s")
-        for argv in (["--help"], ["generate", "a reel", "--bars", "32", "--model", str(path)]):
+            rates = [decode_rate(e, batch, args.tokens) for e in engines.values()]
+            print(f"| KV-cache decode, batch {batch} (tokens/s) | {rates[0]:,.0f} | "
+                  f"{rates[1]:,.0f} |", flush=True)
+        print(f"| full recompute, batch 1 (tokens/s) | | "
+              f"{recompute_rate(model, 1, args.tokens):,.0f} |")
+        print(f"| matrix-vector products only, batch 1 (floor, tokens/s) | | "
+              f"{matvec_floor(model, args.tokens):,.0f} |", flush=True)
+        cells = []
+        for kind in engines:
+            composer = Composer.load(path, engine=kind)
+            composer.generate("a reel", bars=4, seed=0)  # warm-up
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "tunesmith.cli", *argv], check=True,
-                           capture_output=True)
-            print(f"CLI cold start, tunesmith {' '.join(argv[:2])}: "
-                  f"{time.perf_counter() - start:.2f} s")
+            tokens = sum(composer.generate("a lively Irish reel in D", bars=32, seed=s)[0]
+                         .tokens for s in range(args.tunes))
+            seconds = (time.perf_counter() - start) / args.tunes
+            cells.append(f"{seconds:.2f} s ({tokens / args.tunes / seconds:,.0f} tokens/s)")
+        print(f"| whole 32-bar tune, constrained, warm | {cells[0]} | {cells[1]} |", flush=True)
+        for argv in (["--help"], ["generate", "a reel", "--bars", "32", "--model", str(path)]):
+            cells = []
+            for kind in engines:
+                extra = ["--engine", kind] if argv[0] == "generate" else []
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "tunesmith.cli", *argv, *extra],
+                               check=True, capture_output=True)
+                cells.append(f"{time.perf_counter() - start:.2f} s")
+            if argv[0] == "--help":
+                cells[1] = ""
+            print(f"| cold start, `tunesmith {' '.join(argv[:2])}` | {cells[0]} | "
+                  f"{cells[1]} |")
     model_arg = f"--model {args.model}" if args.model else f"--config {args.config}"
     print(f"\nreproduce: python benchmarks/generate_speed.py {model_arg} --tokens {args.tokens}")
 

@@ -614,26 +614,38 @@ def sample(logits: np.ndarray, allowed: np.ndarray, options: Sampling,
            ) -> tuple[np.ndarray, np.ndarray]:
     """One token per row among the allowed ones, drawn from the logits plus ``bias``; returns
     ids and their log-probabilities under the model (no bias) restricted to the allowed set.
-    One uniform number a row from ``rng`` picks the token (inverse CDF), so a seed gives the
+    Each row works on its allowed tokens only (tens of the vocabulary's ~1,600), and one
+    uniform number a row from ``rng`` picks the token (inverse CDF), so a seed gives the
     same tokens whichever engine made the logits, up to a draw that lands within float
     rounding of a boundary."""
-    logits = np.where(allowed, logits.astype(np.float64), -np.inf)
-    logp = _log_softmax(logits)
-    scores = (logits if bias is None else logits + bias) / max(options.temperature, 1e-5)
-    if options.top_k > 0:
-        k = min(options.top_k, scores.shape[-1])
-        kth = np.partition(scores, -k, axis=-1)[:, -k:].min(axis=-1, keepdims=True)
-        scores = np.where(scores < kth, -np.inf, scores)
-    if options.top_p < 1.0:
-        order = np.argsort(-scores, axis=-1, kind="stable")
-        ranked = np.take_along_axis(scores, order, axis=-1)
-        probs = _softmax(ranked)
-        ranked[np.cumsum(probs, axis=-1) - probs > options.top_p] = -np.inf
-        np.put_along_axis(scores, order, ranked, axis=-1)
-    cdf = np.cumsum(_softmax(scores), axis=-1)
-    draw = rng.random(len(cdf))[:, None] * cdf[:, -1:]
-    ids = np.minimum((cdf <= draw).sum(axis=-1), cdf.shape[-1] - 1)
-    return ids, np.take_along_axis(logp, ids[:, None], axis=-1)[:, 0]
+    rows = len(logits)
+    ids, logp = np.zeros(rows, dtype=np.int64), np.zeros(rows)
+    draws = rng.random(rows)
+    allowed = np.broadcast_to(allowed, logits.shape)  # one mask may serve every row
+    for row in range(rows):
+        options_row = np.flatnonzero(allowed[row])
+        model = logits[row, options_row].astype(np.float64)
+        model -= model.max()
+        norm = np.log(np.exp(model).sum())
+        scores = model if bias is None else model + np.broadcast_to(
+            bias, logits.shape)[row, options_row]
+        scores = scores / max(options.temperature, 1e-5)
+        if options.top_k > 0 and options.top_k < len(scores):
+            kth = np.partition(scores, -options.top_k)[-options.top_k]
+            scores = np.where(scores < kth, -np.inf, scores)
+        probs = np.exp(scores - scores.max())
+        probs /= probs.sum()
+        if options.top_p < 1.0:
+            order = np.argsort(-probs, kind="stable")
+            ranked = probs[order]
+            cut = np.zeros(len(probs), dtype=bool)
+            cut[order] = np.cumsum(ranked) - ranked > options.top_p
+            probs = np.where(cut, 0.0, probs)
+        cdf = np.cumsum(probs)
+        pick = min(int(np.searchsorted(cdf, draws[row] * cdf[-1], side="right")),
+                   len(cdf) - 1)
+        ids[row], logp[row] = options_row[pick], model[pick] - norm
+    return ids, logp
 
 
 def plain_when_unsure(logits: np.ndarray, allowed: np.ndarray, table: TokenTable,
@@ -738,7 +750,7 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
         if then is not None:  # P(candidate) P(the given label next | candidate), one batch
             after = _log_softmax(decoder.step(rows).astype(np.float64))[:, then]
             logits[0, rows] += np.where(rows == then, 0.0, after)
-        tid = int(sample(logits, allowed[None], options, rng)[0][0])
+        tid = int(sample(logits, allowed, options, rng)[0][0])
         j, name = candidates[tid]
         chosen[DIMENSIONS[j]] = name
         ids.append(tid)
@@ -765,7 +777,7 @@ def choose_header(engine: Engine, table: TokenTable, prefix: list[int],
         logits = decoder.start()
         allowed = np.zeros(table.n, dtype=bool)
         allowed[choices] = True
-        ids.append(int(sample(logits, allowed[None], options, rng)[0][0]))
+        ids.append(int(sample(logits, allowed, options, rng)[0][0]))
     return ids
 
 
