@@ -79,15 +79,43 @@ class OnnxEngine:
                                   f"{path / WEIGHTS}; rewrite it with `tunesmith export "
                                   f"{path}`")
         self.context = config.context
-        self.past = [f"past_{kv}_{i}" for i in range(config.n_layer) for kv in "kv"]
-        self.empty = (config.n_head, 0, config.d_model // config.n_head)
+        self.past = [f"{kv}_{i}" for i in range(config.n_layer) for kv in "kv"]
+        self.heads, self.head_size = config.n_head, config.d_model // config.n_head
+        self.vocab = config.vocab_size
 
-    def forward(self, ids: np.ndarray, cache: Any = None) -> tuple[np.ndarray, Any]:
+    def forward(self, ids: np.ndarray, cache: SlotCache | None = None
+                ) -> tuple[np.ndarray, SlotCache]:
         if cache is None:
-            cache = [np.zeros((ids.shape[0], *self.empty), np.float32)] * len(self.past)
-        out = self.session.run(None, {"ids": ids.astype(np.int64, copy=False),
-                                      **dict(zip(self.past, cache, strict=True))})
-        return out[0], out[1:]
+            cache = SlotCache(self, ids.shape[0])
+        lengths = cache.lengths + ids.shape[1]
+        if lengths.max() > self.context:
+            raise ValueError(f"{lengths.max()} positions exceed the model's context of "
+                             f"{self.context}")
+        cache.binding.bind_cpu_input("ids", np.ascontiguousarray(ids, dtype=np.int64))
+        cache.binding.bind_cpu_input("seqlens", (lengths - 1).astype(np.int32))
+        cache.binding.bind_cpu_input("total", np.array(lengths.max(), np.int32))
+        self.session.run_with_iobinding(cache.binding)
+        cache.lengths = lengths
+        return cache.logits.copy(), cache
+
+
+class SlotCache:
+    """Keys and values of ``rows`` rows, ``context`` positions each, in buffers ONNX Runtime
+    reads and writes in place, bound once; ``lengths``: the positions each row holds."""
+
+    def __init__(self, engine: OnnxEngine, rows: int):
+        import onnxruntime as ort
+
+        shape = (rows, engine.heads, int(engine.context), engine.head_size)
+        self.buffers = {name: np.zeros(shape, np.float32) for name in engine.past}
+        self.logits = np.zeros((rows, engine.vocab), np.float32)
+        self.lengths = np.zeros(rows, np.int64)
+        self.binding = engine.session.io_binding()
+        for name, buffer in self.buffers.items():
+            value = ort.OrtValue.ortvalue_from_numpy(buffer)
+            self.binding.bind_ortvalue_input(f"past_{name}", value)
+            self.binding.bind_ortvalue_output(f"present_{name}", value)
+        self.binding.bind_ortvalue_output("logits", ort.OrtValue.ortvalue_from_numpy(self.logits))
 
 
 def load_engine(path: str | Path, kind: str = "auto", device: str = "cpu"

@@ -1,13 +1,17 @@
 """The transformer's decode step as an ONNX graph, for ONNX Runtime (``tunesmith.engine``).
 
-One graph serves the whole of decoding: ``ids`` (B, T) after ``past_k_i``/``past_v_i`` (B, H,
-P, D) for each applied block gives the last position's logits (B, V) and ``present_k_i``/
-``present_v_i`` (B, H, P+T, D); a prompt is one call with P = 0, each further token one call
-with T = 1. It is written by hand, op by op after ``transformer.py`` (pre-norm blocks, rotary
-or learned positions, tied head), so it reads like the model and needs no tracer. Its weights
-are not copied: each initializer points at its bytes inside the checkpoint's
+One graph serves the whole of decoding: ``ids`` (B, S) for rows whose caches ``past_k_i``/
+``past_v_i`` (B, H, max, D) hold ``seqlens + 1 - S`` positions each (``seqlens``: each row's
+last position after this call, ``total``: the largest length) gives the last position's
+logits (B, V) and writes the new keys and values into the same buffers (``present_*`` bound
+to ``past_*``), so a step copies nothing and rows may stand at different positions: the
+server decodes requests of different lengths in one batch. Attention is ONNX Runtime's
+``GroupQueryAttention`` (com.microsoft; here with as many key heads as query heads, rotary
+positions in the halves layout of ``transformer.py``), everything else standard ops written
+op by op after ``transformer.py`` (pre-norm blocks, rotary or learned positions, tied head).
+Its weights are not copied: each initializer points at its bytes inside the checkpoint's
 ``model.safetensors`` (ONNX external data), so ``model.onnx`` is a few kilobytes and cannot
-drift from the weights it was written for; ``WEIGHTS_KEY`` records which file it read.
+drift from the weights it was written for; ``WEIGHTS_KEY`` records which layout it read.
 """
 
 from __future__ import annotations
@@ -81,77 +85,58 @@ def write_graph(config: TransformerConfig, checkpoint: Path) -> Path:
     def ints(*values: int) -> str:
         return const(f"i{len(inits)}", np.array(values, dtype=np.int64))
 
-    # P (cached positions) and T (new ones), as 1-element and scalar int64
-    past = node("Slice", [node("Shape", ["past_k_0"]), ints(2), ints(3)])
-    new = node("Slice", [node("Shape", ["ids"]), ints(1), ints(2)])
-    end = node("Add", [past, new])
-    zero = ints(0)
-    scalar_past, scalar_end = (node("Squeeze", [v, zero]) for v in (past, end))
-    positions = node("Range", [scalar_past, scalar_end, const("one", np.array(1, np.int64))])
-
     x = node("Gather", [weight("embed.weight"), "ids"])
-    rope = None
-    if config.positions == "learned":
+    rotary = {}
+    if config.positions == "learned":  # row b's positions: seqlens[b] + 1 - S ... seqlens[b]
+        new = node("Slice", [node("Shape", ["ids"]), ints(1), ints(2)])
+        last = node("Cast", [node("Unsqueeze", ["seqlens", ints(1)])], to=TensorProto.INT64)
+        steps = node("Range", [const("zero", np.array(0, np.int64)),
+                               node("Squeeze", [new, ints(0)]),
+                               const("one", np.array(1, np.int64))])
+        positions = node("Add", [node("Sub", [node("Add", [last, ints(1)]), new]),
+                                 node("Unsqueeze", [steps, ints(0)])])
         x = node("Add", [x, node("Gather", [weight("pos_embed.weight"), positions])])
     else:
-        inv = 1.0 / (10000 ** (np.arange(0, D, 2, dtype=np.float32) / D))
-        angles = node("Mul", [node("Unsqueeze", [node("Cast", [positions], to=TensorProto.FLOAT),
-                                                 ints(1)]), const("inv_freq", inv)])
-        rope = node("Cos", [angles]), node("Sin", [angles])
-    # causal over the new positions, all of the past: key j is seen by query i iff j <= P + i
-    keys = node("Range", [const("zero_scalar", np.array(0, np.int64)), scalar_end,
-                          "one"])
-    seen = node("LessOrEqual", [node("Unsqueeze", [keys, zero]),
-                                node("Unsqueeze", [positions, ints(1)])])
-    mask = node("Where", [seen, const("open", np.array(0.0, np.float32)),
-                          const("shut", np.array(-np.inf, np.float32))])
-    heads, merged = ints(0, 0, H, D), ints(0, 0, C)
-    half = [ints(0), ints(D // 2), ints(D // 2), ints(D), ints(3)]
-
-    def rotate(t: str) -> str:
-        a = node("Slice", [t, half[0], half[1], half[4]])
-        b = node("Slice", [t, half[2], half[3], half[4]])
-        cos, sin = rope
-        return node("Concat", [node("Sub", [node("Mul", [a, cos]), node("Mul", [b, sin])]),
-                               node("Add", [node("Mul", [a, sin]), node("Mul", [b, cos])])],
-                    axis=3)
+        # the tables of ``transformer._rope_tables``, made at load (constant-folded by ORT)
+        inv = const("inv_freq", 1.0 / (10000 ** (np.arange(0, D, 2, dtype=np.float32) / D)))
+        every = const("positions", np.arange(config.context, dtype=np.float32)[:, None])
+        angles = node("Mul", [every, inv])
+        rotary = {"do_rotary": 1, "rotary_interleaved": 0}
+        cos_sin = [node("Cos", [angles]), node("Sin", [angles])]
 
     for layer in range(config.n_layer):
         p = f"blocks.{0 if config.share_layers else layer}."
         qkv = linear(norm(x, p + "norm1.weight"), p + "attn.qkv.weight")
         split = [f"q{layer}", f"k{layer}", f"v{layer}"]
         nodes.append(helper.make_node("Split", [qkv], split, axis=2, num_outputs=3))
-        q, k, v = (node("Transpose", [node("Reshape", [t, heads])], perm=[0, 2, 1, 3])
-                   for t in split)
-        if rope is not None:
-            q, k = rotate(q), rotate(k)
-        k = node("Concat", [f"past_k_{layer}", k], f"present_k_{layer}", axis=2)
-        v = node("Concat", [f"past_v_{layer}", v], f"present_v_{layer}", axis=2)
-        scores = node("MatMul", [q, node("Transpose", [k], perm=[0, 1, 3, 2])])
-        scores = node("Add", [node("Mul", [scores, const(f"scale{layer}", np.array(
-            1 / np.sqrt(D), np.float32))]), mask])
-        y = node("MatMul", [node("Softmax", [scores], axis=-1), v])
-        y = node("Reshape", [node("Transpose", [y], perm=[0, 2, 1, 3]), merged])
-        x = node("Add", [x, linear(y, p + "attn.proj.weight")])
+        nodes.append(helper.make_node(
+            "GroupQueryAttention",
+            [*split, f"past_k_{layer}", f"past_v_{layer}", "seqlens", "total",
+             *(cos_sin if rotary else [])],
+            [f"y{layer}", f"present_k_{layer}", f"present_v_{layer}"], domain="com.microsoft",
+            num_heads=H, kv_num_heads=H, **rotary))
+        x = node("Add", [x, linear(f"y{layer}", p + "attn.proj.weight")])
         hidden = node("Gelu", [linear(norm(x, p + "norm2.weight"), p + "mlp.0.weight")])
         x = node("Add", [x, linear(hidden, p + "mlp.2.weight")])
     last = node("Squeeze", [node("Slice", [norm(x, "norm.weight"), ints(-1),
                                            ints(np.iinfo(np.int64).max), ints(1)]), ints(1)])
     node("MatMul", [last, node("Transpose", [weight("embed.weight")], perm=[1, 0])], "logits")
 
-    cache = ["batch", H, "past", D]
-    present = ["batch", H, "total", D]
+    cache = ["batch", H, "max", D]
     graph = helper.make_graph(
         nodes, "tunesmith-decode-step",
-        [helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "new"])]
+        [helper.make_tensor_value_info("ids", TensorProto.INT64, ["batch", "new"]),
+         helper.make_tensor_value_info("seqlens", TensorProto.INT32, ["batch"]),
+         helper.make_tensor_value_info("total", TensorProto.INT32, [])]
         + [helper.make_tensor_value_info(f"past_{kv}_{i}", TensorProto.FLOAT, cache)
            for i in range(config.n_layer) for kv in "kv"],
         [helper.make_tensor_value_info("logits", TensorProto.FLOAT,
                                        ["batch", config.vocab_size])]
-        + [helper.make_tensor_value_info(f"present_{kv}_{i}", TensorProto.FLOAT, present)
+        + [helper.make_tensor_value_info(f"present_{kv}_{i}", TensorProto.FLOAT, cache)
            for i in range(config.n_layer) for kv in "kv"],
         inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", _OPSET)],
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", _OPSET),
+                                                    helper.make_opsetid("com.microsoft", 1)],
                               producer_name="tunesmith")
     model.ir_version = 9
     helper.set_model_props(model, {WEIGHTS_KEY: digest, "context": str(config.context)})
