@@ -12,6 +12,7 @@ logits to about 1e-5 (tests/test_engine.py).
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,6 +32,9 @@ class Engine(Protocol):
         """Logits (B, V) float32 after ``ids`` (B, T), which continue ``cache`` (None: a
         fresh start), and the cache that now holds them."""
 
+    def release(self, cache: Any) -> None:
+        """The decoder holding ``cache`` is done with it."""
+
 
 class TorchEngine:
     def __init__(self, model):
@@ -48,6 +52,9 @@ class TorchEngine:
             logits = self.model(torch.from_numpy(ids).to(device), cache=cache,
                                 last_only=True)[0]
             return logits[:, -1].float().cpu().numpy(), cache
+
+    def release(self, cache: Any) -> None:
+        """Nothing to hand back: a decoder's own cache goes with it."""
 
 
 class OnnxEngine:
@@ -82,40 +89,87 @@ class OnnxEngine:
         self.past = [f"{kv}_{i}" for i in range(config.n_layer) for kv in "kv"]
         self.heads, self.head_size = config.n_head, config.d_model // config.n_head
         self.vocab = config.vocab_size
+        self._spare: dict[int, list[SlotCache]] = {}  # released caches by rows, bound already
+        self._lock = threading.Lock()
 
     def forward(self, ids: np.ndarray, cache: SlotCache | None = None
                 ) -> tuple[np.ndarray, SlotCache]:
         if cache is None:
-            cache = SlotCache(self, ids.shape[0])
-        lengths = cache.lengths + ids.shape[1]
+            with self._lock:
+                spare = self._spare.get(ids.shape[0])
+                cache = spare.pop() if spare else SlotCache(self, ids.shape[0], 64)
+            cache.lengths[:] = 0
+        need = int(cache.lengths.max()) + ids.shape[1]
+        if need > cache.positions:  # room doubles up to the context: a few copies in all
+            cache.grow(min(max(need, 2 * cache.positions), int(self.context)))
+        logits = self.run(cache, 0, len(cache.lengths), ids)
+        cache.lengths += ids.shape[1]
+        return logits, cache
+
+    def run(self, cache: SlotCache, low: int, high: int, ids: np.ndarray,
+            past: np.ndarray | None = None) -> np.ndarray:
+        """Logits after ``ids`` for rows ``low``..``high`` of ``cache``, whose keys and values
+        are written in place after each row's ``past`` positions (by default its length;
+        the caller moves the lengths on)."""
+        lengths = (cache.lengths[low:high] if past is None else past) + ids.shape[1]
         if lengths.max() > self.context:
             raise ValueError(f"{lengths.max()} positions exceed the model's context of "
                              f"{self.context}")
-        cache.binding.bind_cpu_input("ids", np.ascontiguousarray(ids, dtype=np.int64))
-        cache.binding.bind_cpu_input("seqlens", (lengths - 1).astype(np.int32))
-        cache.binding.bind_cpu_input("total", np.array(lengths.max(), np.int32))
-        self.session.run_with_iobinding(cache.binding)
-        cache.lengths = lengths
-        return cache.logits.copy(), cache
+        binding = cache.binding(low, high)
+        binding.bind_cpu_input("ids", np.ascontiguousarray(ids, dtype=np.int64))
+        binding.bind_cpu_input("seqlens", (lengths - 1).astype(np.int32))
+        binding.bind_cpu_input("total", np.array(lengths.max(), np.int32))
+        self.session.run_with_iobinding(binding)
+        return cache.logits[low:high].copy()
+
+    def release(self, cache: SlotCache) -> None:
+        """Keep a decoder's buffers for the next one of as many rows: a fresh cache costs
+        page faults and bindings (a 20-row prompt 21 ms fresh, 6 ms on kept buffers)."""
+        with self._lock:
+            kept = self._spare.setdefault(len(cache.lengths), [])
+            if len(kept) < 4:
+                kept.append(cache)
 
 
 class SlotCache:
-    """Keys and values of ``rows`` rows, ``context`` positions each, in buffers ONNX Runtime
-    reads and writes in place, bound once; ``lengths``: the positions each row holds."""
+    """Keys and values of ``rows`` rows in buffers ONNX Runtime reads and writes in place,
+    room for ``positions`` positions a row (``grow`` makes more); ``lengths``: the positions
+    each row holds."""
 
-    def __init__(self, engine: OnnxEngine, rows: int):
-        import onnxruntime as ort
-
-        shape = (rows, engine.heads, int(engine.context), engine.head_size)
-        self.buffers = {name: np.zeros(shape, np.float32) for name in engine.past}
+    def __init__(self, engine: OnnxEngine, rows: int, positions: int):
+        self.shape = (rows, engine.heads, positions, engine.head_size)
+        self.buffers = {name: np.zeros(self.shape, np.float32) for name in engine.past}
         self.logits = np.zeros((rows, engine.vocab), np.float32)
         self.lengths = np.zeros(rows, np.int64)
-        self.binding = engine.session.io_binding()
-        for name, buffer in self.buffers.items():
-            value = ort.OrtValue.ortvalue_from_numpy(buffer)
-            self.binding.bind_ortvalue_input(f"past_{name}", value)
-            self.binding.bind_ortvalue_output(f"present_{name}", value)
-        self.binding.bind_ortvalue_output("logits", ort.OrtValue.ortvalue_from_numpy(self.logits))
+        self.session = engine.session
+        self._bindings: dict[tuple[int, int], object] = {}
+
+    @property
+    def positions(self) -> int:
+        return self.shape[2]
+
+    def grow(self, positions: int) -> None:
+        """Room for ``positions`` a row, keeping what is held (bindings made again)."""
+        self.shape = (*self.shape[:2], positions, self.shape[3])
+        for name, old in self.buffers.items():
+            self.buffers[name] = np.zeros(self.shape, np.float32)
+            self.buffers[name][:, :, :old.shape[2]] = old
+        self._bindings.clear()
+
+    def binding(self, low: int, high: int):
+        """An I/O binding of rows ``low``..``high`` (views of the buffers, bound once)."""
+        if (low, high) not in self._bindings:
+            import onnxruntime as ort
+
+            binding = self.session.io_binding()
+            for name, buffer in self.buffers.items():
+                value = ort.OrtValue.ortvalue_from_numpy(buffer[low:high])
+                binding.bind_ortvalue_input(f"past_{name}", value)
+                binding.bind_ortvalue_output(f"present_{name}", value)
+            binding.bind_ortvalue_output("logits", ort.OrtValue.ortvalue_from_numpy(
+                self.logits[low:high]))
+            self._bindings[low, high] = binding
+        return self._bindings[low, high]
 
 
 def load_engine(path: str | Path, kind: str = "auto", device: str = "cpu"

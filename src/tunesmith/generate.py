@@ -15,6 +15,7 @@ length while the tracker carries on across the seam.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -186,7 +187,11 @@ class TokenTable:
 
     def tonic_lengths(self, tonic: tuple[str, str]) -> list[Fraction]:
         """The lengths a final tonic note can have in this vocabulary, shortest first."""
-        return sorted(v for v in self.by_length if self.tonic_notes(tonic, v).any())
+        key = ("tonic lengths", tonic)
+        if key not in self._masks:
+            self._masks[key] = sorted(v for v in self.by_length
+                                      if self.tonic_notes(tonic, v).any())
+        return self._masks[key]
 
     def notes_up_to(self, remaining: Fraction, pitched_only: bool = False,
                     exactly: Fraction | None = None) -> np.ndarray:
@@ -570,7 +575,8 @@ def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = ()
 
 class Decoder:
     """Feeds an engine one token at a time; when its cache is full (a transformer's context)
-    it restarts from the prefix and the latest tokens (the fragment seam)."""
+    it restarts from the prefix and the latest tokens (the fragment seam). A context manager:
+    leaving it hands the cache back (a batching engine's rows go to the next request)."""
 
     def __init__(self, engine: Engine, prefix: list[int], batch: int):
         self.engine, self.prefix, self.batch = engine, prefix, batch
@@ -591,10 +597,21 @@ class Decoder:
 
     def _run(self, ids: np.ndarray, fresh: bool) -> np.ndarray:
         if fresh:
-            self.cache, self.pos = None, 0
+            self.close()
         logits, self.cache = self.engine.forward(ids, self.cache)
         self.pos += ids.shape[1]
         return logits
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.engine.release(self.cache)
+        self.cache, self.pos = None, 0
+
+    def __enter__(self) -> Decoder:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
 
 
 def _log_softmax(x: np.ndarray) -> np.ndarray:
@@ -680,30 +697,32 @@ def generate(engine: Engine, table: TokenTable, prefix: list[int],
     ``check`` runs after every step: raise in it to stop (a deadline, a client gone)."""
     count = len(trackers)
     logp = np.zeros(count)
-    decoder = Decoder(engine, prefix, count)
-    logits = decoder.start()
-    plain = Decoder(engine, unguided or prefix, count) if guidance != 1.0 else None
-    plain_logits = plain.start() if plain is not None else None
     # melodies only: chromatic notes are part of a quartet's or a chorale's style
     bias = np.stack([np.zeros(table.n, dtype=np.float32) if isinstance(t, Voices)
                      else -ACCIDENTAL_COST * table.accidental for t in trackers])
-    for _ in range(budget):
-        allowed = np.stack([t.allowed() for t in trackers])
-        if plain is not None:
-            logits = plain_logits + guidance * (logits - plain_logits)
-        allowed = plain_when_unsure(logits, allowed, table)
-        ids, lp = sample(logits, allowed, options, rng, bias)
-        live = np.array([not t.finished for t in trackers])
-        logp += np.where(live, lp, 0.0)
-        for t, i in zip(trackers, ids.tolist(), strict=True):
-            t.advance(i)
-        if all(t.finished for t in trackers):
-            break
-        if check is not None:
-            check()
-        logits = decoder.step(ids)
-        if plain is not None:
-            plain_logits = plain.step(ids)
+    with ExitStack() as held:
+        decoder = held.enter_context(Decoder(engine, prefix, count))
+        logits = decoder.start()
+        plain = held.enter_context(Decoder(engine, unguided or prefix, count)) \
+            if guidance != 1.0 else None
+        plain_logits = plain.start() if plain is not None else None
+        for _ in range(budget):
+            allowed = np.stack([t.allowed() for t in trackers])
+            if plain is not None:
+                logits = plain_logits + guidance * (logits - plain_logits)
+            allowed = plain_when_unsure(logits, allowed, table)
+            ids, lp = sample(logits, allowed, options, rng, bias)
+            live = np.array([not t.finished for t in trackers])
+            logp += np.where(live, lp, 0.0)
+            for t, i in zip(trackers, ids.tolist(), strict=True):
+                t.advance(i)
+            if all(t.finished for t in trackers):
+                break
+            if check is not None:
+                check()
+            logits = decoder.step(ids)
+            if plain is not None:
+                plain_logits = plain.step(ids)
     return logp
 
 
@@ -745,11 +764,11 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
         # the next label the prompt gave, if any: the last candidate, from a given dimension
         then = next((tid for tid, (j, _) in candidates.items() if DIMENSIONS[j] in chosen), None)
         rows = np.array(list(candidates), dtype=np.int64)
-        decoder = Decoder(engine, ids, len(rows))  # one row per candidate
-        logits = _log_softmax(decoder.start().astype(np.float64))[:1]
-        if then is not None:  # P(candidate) P(the given label next | candidate), one batch
-            after = _log_softmax(decoder.step(rows).astype(np.float64))[:, then]
-            logits[0, rows] += np.where(rows == then, 0.0, after)
+        with Decoder(engine, ids, len(rows)) as decoder:  # one row per candidate
+            logits = _log_softmax(decoder.start().astype(np.float64))[:1]
+            if then is not None:  # P(candidate) P(the given label next | candidate)
+                after = _log_softmax(decoder.step(rows).astype(np.float64))[:, then]
+                logits[0, rows] += np.where(rows == then, 0.0, after)
         tid = int(sample(logits, allowed, options, rng)[0][0])
         j, name = candidates[tid]
         chosen[DIMENSIONS[j]] = name
@@ -773,8 +792,8 @@ def choose_header(engine: Engine, table: TokenTable, prefix: list[int],
         if name in ("M", "L"):
             meter = header_values(tok.decode(ids)).get("M")
             choices = [i for i in choices if _playable(tok.tokens[i], meter)]
-        decoder = Decoder(engine, ids, 1)
-        logits = decoder.start()
+        with Decoder(engine, ids, 1) as decoder:
+            logits = decoder.start()
         allowed = np.zeros(table.n, dtype=bool)
         allowed[choices] = True
         ids.append(int(sample(logits, allowed, options, rng)[0][0]))
