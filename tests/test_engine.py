@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
 
@@ -102,3 +103,21 @@ def test_a_recurrent_model_decodes_with_torch_and_cannot_be_exported(tmp_path, c
 def test_an_unknown_engine_is_refused_by_name():
     with pytest.raises(ValueError, match="engine must be one of auto, onnx, torch"):
         load_engine(DEFAULT_MODEL, "tensorrt")
+
+
+def test_kept_buffers_and_grown_ones_change_nothing():
+    """A decoder's buffers start small, grow as it writes and are kept for the next decoder
+    of as many rows, holding the last one's keys: none of it may show in the music."""
+    warm = Composer.load(engine="onnx")
+    first = warm.generate("a jig", bars=16, seed=2)[0].abc
+    warm.generate("古典主义", bars=16, seed=9)  # other lengths, other rows, kept after
+    assert warm.generate("a jig", bars=16, seed=2)[0].abc == first
+    assert Composer.load(engine="onnx").generate("a jig", bars=16, seed=2)[0].abc == first
+
+
+def test_more_positions_than_the_context_are_refused(tmp_path):
+    path = _save(tmp_path / "ck", SHAPES["rope"])
+    engine = load_engine(path, "onnx")[1]
+    _, cache = engine.forward(np.zeros((1, 40), np.int64))
+    with pytest.raises(ValueError, match="49 positions exceed the model's context of 48"):
+        engine.forward(np.zeros((1, 9), np.int64), cache)

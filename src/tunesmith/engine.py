@@ -23,6 +23,7 @@ from .models.config import TransformerConfig
 from .models.decoder_graph import GRAPH, WEIGHTS_KEY, weights_header
 
 ENGINES = ("auto", "onnx", "torch")
+KEPT_BYTES = 256 << 20  # the most released key/value buffers an engine keeps for reuse
 
 
 class Engine(Protocol):
@@ -99,35 +100,27 @@ class OnnxEngine:
                 spare = self._spare.get(ids.shape[0])
                 cache = spare.pop() if spare else SlotCache(self, ids.shape[0], 64)
             cache.lengths[:] = 0
-        need = int(cache.lengths.max()) + ids.shape[1]
-        if need > cache.positions:  # room doubles up to the context: a few copies in all
-            cache.grow(min(max(need, 2 * cache.positions), int(self.context)))
-        logits = self.run(cache, 0, len(cache.lengths), ids)
-        cache.lengths += ids.shape[1]
-        return logits, cache
-
-    def run(self, cache: SlotCache, low: int, high: int, ids: np.ndarray,
-            past: np.ndarray | None = None) -> np.ndarray:
-        """Logits after ``ids`` for rows ``low``..``high`` of ``cache``, whose keys and values
-        are written in place after each row's ``past`` positions (by default its length;
-        the caller moves the lengths on)."""
-        lengths = (cache.lengths[low:high] if past is None else past) + ids.shape[1]
+        lengths = cache.lengths + ids.shape[1]
         if lengths.max() > self.context:
             raise ValueError(f"{lengths.max()} positions exceed the model's context of "
                              f"{self.context}")
-        binding = cache.binding(low, high)
+        if lengths.max() > cache.positions:  # room doubles up to the context: few copies
+            cache.grow(min(max(int(lengths.max()), 2 * cache.positions), int(self.context)))
+        binding = cache.binding()
         binding.bind_cpu_input("ids", np.ascontiguousarray(ids, dtype=np.int64))
-        binding.bind_cpu_input("seqlens", (lengths - 1).astype(np.int32))
+        binding.bind_cpu_input("seqlens", (lengths - 1).astype(np.int32))  # each row's last
         binding.bind_cpu_input("total", np.array(lengths.max(), np.int32))
         self.session.run_with_iobinding(binding)
-        return cache.logits[low:high].copy()
+        cache.lengths = lengths
+        return cache.logits.copy(), cache
 
     def release(self, cache: SlotCache) -> None:
         """Keep a decoder's buffers for the next one of as many rows: a fresh cache costs
         page faults and bindings (a 20-row prompt 21 ms fresh, 6 ms on kept buffers)."""
         with self._lock:
             kept = self._spare.setdefault(len(cache.lengths), [])
-            if len(kept) < 4:
+            held = sum(c.bytes for spare in self._spare.values() for c in spare)
+            if len(kept) < 4 and held + cache.bytes <= KEPT_BYTES:
                 kept.append(cache)
 
 
@@ -142,11 +135,15 @@ class SlotCache:
         self.logits = np.zeros((rows, engine.vocab), np.float32)
         self.lengths = np.zeros(rows, np.int64)
         self.session = engine.session
-        self._bindings: dict[tuple[int, int], object] = {}
+        self._binding = None
 
     @property
     def positions(self) -> int:
         return self.shape[2]
+
+    @property
+    def bytes(self) -> int:
+        return sum(buffer.nbytes for buffer in self.buffers.values())
 
     def grow(self, positions: int) -> None:
         """Room for ``positions`` a row, keeping what is held (bindings made again)."""
@@ -154,22 +151,22 @@ class SlotCache:
         for name, old in self.buffers.items():
             self.buffers[name] = np.zeros(self.shape, np.float32)
             self.buffers[name][:, :, :old.shape[2]] = old
-        self._bindings.clear()
+        self._binding = None
 
-    def binding(self, low: int, high: int):
-        """An I/O binding of rows ``low``..``high`` (views of the buffers, bound once)."""
-        if (low, high) not in self._bindings:
+    def binding(self):
+        """The I/O binding of these buffers, made once (again after ``grow``): the keys and
+        values are read and written in place."""
+        if self._binding is None:
             import onnxruntime as ort
 
-            binding = self.session.io_binding()
+            self._binding = self.session.io_binding()
             for name, buffer in self.buffers.items():
-                value = ort.OrtValue.ortvalue_from_numpy(buffer[low:high])
-                binding.bind_ortvalue_input(f"past_{name}", value)
-                binding.bind_ortvalue_output(f"present_{name}", value)
-            binding.bind_ortvalue_output("logits", ort.OrtValue.ortvalue_from_numpy(
-                self.logits[low:high]))
-            self._bindings[low, high] = binding
-        return self._bindings[low, high]
+                value = ort.OrtValue.ortvalue_from_numpy(buffer)
+                self._binding.bind_ortvalue_input(f"past_{name}", value)
+                self._binding.bind_ortvalue_output(f"present_{name}", value)
+            self._binding.bind_ortvalue_output("logits",
+                                               ort.OrtValue.ortvalue_from_numpy(self.logits))
+        return self._binding
 
 
 def load_engine(path: str | Path, kind: str = "auto", device: str = "cpu"
