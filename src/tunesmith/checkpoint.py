@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .abc.tokenizer import Tokenizer, TokenizerError
-from .models.config import ModelConfig, TransformerConfig, config_from_dict, config_to_dict
+from .models.config import ModelConfig, config_from_dict, config_to_dict
 
 if TYPE_CHECKING:
     from torch import nn
@@ -62,7 +62,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: ModelConfig,
     import torch
     from safetensors.torch import save_model
 
-    from .models.decoder_graph import write_graph
+    from .models.decoder_graph import has_graph, write_graph
 
     path = Path(path)
     tmp, old = path.with_name(path.name + ".tmp"), path.with_name(path.name + ".old")
@@ -75,7 +75,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, config: ModelConfig,
     _write_json(tmp / STYLES, styles)
     _write_json(tmp / DATA, data)
     _write_json(tmp / METRICS, metrics)
-    if isinstance(config, TransformerConfig) and not config.text_dim:
+    if has_graph(config):
         write_graph(config, tmp)
     if trainer_state is not None:
         torch.save(trainer_state, tmp / TRAINER)

@@ -20,7 +20,7 @@ import numpy as np
 
 from .checkpoint import WEIGHTS, Checkpoint, CheckpointError, load_checkpoint
 from .models.config import TransformerConfig
-from .models.decoder_graph import GRAPH, WEIGHTS_KEY, weights_header
+from .models.decoder_graph import GRAPH, WEIGHTS_KEY, has_graph, weights_header
 
 ENGINES = ("auto", "onnx", "torch")
 KEPT_BYTES = 256 << 20  # the most released key/value buffers an engine keeps for reuse
@@ -39,7 +39,7 @@ class Engine(Protocol):
 
 class TorchEngine:
     def __init__(self, model):
-        self.model = model
+        self.model, self.device = model, next(model.parameters()).device
         config = model.config
         self.context = config.context if isinstance(config, TransformerConfig) else math.inf
 
@@ -47,10 +47,9 @@ class TorchEngine:
         import torch
 
         with torch.inference_mode():
-            device = next(self.model.parameters()).device
             if cache is None:
-                cache = self.model.new_cache(ids.shape[0], device)
-            logits = self.model(torch.from_numpy(ids).to(device), cache=cache,
+                cache = self.model.new_cache(ids.shape[0], self.device)
+            logits = self.model(torch.from_numpy(ids).to(self.device), cache=cache,
                                 last_only=True)[0]
             return logits[:, -1].float().cpu().numpy(), cache
 
@@ -61,7 +60,7 @@ class TorchEngine:
 class OnnxEngine:
     def __init__(self, path: Path, config: TransformerConfig, threads: int = 0):
         """``path``: a checkpoint with ``model.onnx``; a ``CheckpointError`` says why not."""
-        if not isinstance(config, TransformerConfig) or config.text_dim:
+        if not has_graph(config):
             raise CheckpointError("only a transformer without a text prefix has an ONNX graph")
         graph = path / GRAPH
         if not graph.exists():
@@ -196,7 +195,7 @@ def export(path: str | Path, probe: int = 64) -> tuple[Path, float]:
     from .models.decoder_graph import write_graph
 
     checkpoint = load_checkpoint(path)
-    if not isinstance(checkpoint.config, TransformerConfig) or checkpoint.config.text_dim:
+    if not has_graph(checkpoint.config):
         raise CheckpointError(f"{checkpoint.path}: only a transformer without a text prefix "
                               "has an ONNX graph; it decodes with PyTorch")
     graph = write_graph(checkpoint.config, checkpoint.path)

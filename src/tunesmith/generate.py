@@ -107,6 +107,7 @@ class TokenTable:
         self.triplet_span = self.triplet_factor * self.triplet_notes  # their lengths to one
         self.n = n
         self._masks: dict[tuple, np.ndarray] = {}
+        self._tonic_lengths: dict[tuple[str, str], list[Fraction]] = {}
         self._counts: dict[Fraction, dict[Fraction, set[int]]] = {}
         self._fills: dict[tuple[Fraction, int], set[int]] = {}
 
@@ -187,11 +188,10 @@ class TokenTable:
 
     def tonic_lengths(self, tonic: tuple[str, str]) -> list[Fraction]:
         """The lengths a final tonic note can have in this vocabulary, shortest first."""
-        key = ("tonic lengths", tonic)
-        if key not in self._masks:
-            self._masks[key] = sorted(v for v in self.by_length
-                                      if self.tonic_notes(tonic, v).any())
-        return self._masks[key]
+        if tonic not in self._tonic_lengths:
+            self._tonic_lengths[tonic] = sorted(v for v in self.by_length
+                                                if self.tonic_notes(tonic, v).any())
+        return self._tonic_lengths[tonic]
 
     def notes_up_to(self, remaining: Fraction, pitched_only: bool = False,
                     exactly: Fraction | None = None) -> np.ndarray:

@@ -41,13 +41,19 @@ def weights_header(weights: Path) -> tuple[dict, int, str]:
     return json.loads(raw), 8 + size, hashlib.sha256(raw).hexdigest()
 
 
+def has_graph(config) -> bool:
+    """Whether a model of ``config`` decodes with a graph: a transformer without a text
+    prefix (RNNs and prompt-embedding prefixes decode with PyTorch only)."""
+    return isinstance(config, TransformerConfig) and not config.text_dim
+
+
 def write_graph(config: TransformerConfig, checkpoint: Path) -> Path:
     """Write ``checkpoint/model.onnx`` for the weights in ``checkpoint/model.safetensors``."""
     import onnx
     from onnx import TensorProto, helper
 
-    if config.text_dim:
-        raise ValueError("a model with a text prefix decodes with PyTorch only")
+    if not has_graph(config):
+        raise ValueError("only a transformer without a text prefix has an ONNX graph")
     header, data_start, digest = weights_header(checkpoint / "model.safetensors")
     nodes, inits = [], []
     C, H = config.d_model, config.n_head
