@@ -144,6 +144,37 @@ def test_resume_with_another_model_names_the_checkpoint_file(tiny_dataset, tmp_p
         Trainer(tiny_dataset, tmp_path / "x", other, FAST, resume=True, progress=False)
 
 
+def test_init_starts_from_a_checkpoints_weights_with_a_new_schedule(tiny_dataset, tmp_path):
+    Trainer(tiny_dataset, tmp_path / "a", TINY, replace(FAST, steps=10), progress=False).run()
+    start = _weights(tmp_path / "a")
+    again = Trainer(tiny_dataset, tmp_path / "b", TINY,
+                    replace(FAST, init=str(tmp_path / "a" / "last")), progress=False)
+    assert again.step == 0
+    weights = again.model.state_dict()
+    assert all(torch.equal(weights[k], v) for k, v in start.items())
+    again.run(until=1)
+    lr = json.loads((tmp_path / "b" / "metrics.jsonl").read_text().splitlines()[0])["lr"]
+    assert lr == pytest.approx(FAST.lr * lr_factor(1, FAST))  # warming up afresh
+    cold = Trainer(tiny_dataset, tmp_path / "c", TINY, FAST, progress=False)
+    assert cold.evaluate() > again.evaluate() + 0.1  # the trained weights, not random ones
+    recorded = json.loads((tmp_path / "b" / "last" / "config.json").read_text())["train"]
+    assert recorded["init"] == str(tmp_path / "a" / "last")
+
+
+def test_init_with_another_model_or_vocabulary_is_refused(tiny_dataset, tmp_path):
+    Trainer(tiny_dataset, tmp_path / "a", TINY, replace(FAST, steps=5), progress=False).run()
+    init = replace(FAST, init=str(tmp_path / "a" / "last"))
+    with pytest.raises(CheckpointError, match="last/config.json: the checkpoint's model"):
+        Trainer(tiny_dataset, tmp_path / "b", {**TINY, "n_layer": 3}, init, progress=False)
+    vocab = tmp_path / "a" / "last" / "vocab.json"
+    spec = json.loads(vocab.read_text())
+    tokens = spec["tokens"]
+    tokens[-1], tokens[-2] = tokens[-2], tokens[-1]
+    vocab.write_text(json.dumps(spec))
+    with pytest.raises(CheckpointError, match="vocab.json: its vocabulary differs"):
+        Trainer(tiny_dataset, tmp_path / "b", TINY, init, progress=False)
+
+
 def test_resume_from_a_corrupt_checkpoint_is_a_clear_cli_error(tiny_dataset, tmp_path,
                                                                capsys):
     out = tmp_path / "bad"

@@ -64,7 +64,7 @@ def _train(args: argparse.Namespace) -> int:
         return 2
     overrides = {k: getattr(args, k) for k in ("steps", "batch_size", "grad_accum", "lr",
                                                "warmup", "grad_clip", "eval_every",
-                                               "eval_batches", "seed", "device")
+                                               "eval_batches", "seed", "device", "init")
                  if getattr(args, k) is not None}
     config = replace(config, **overrides)
     try:
@@ -473,6 +473,11 @@ def _add_train(sub) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue OUT/last exactly where it stopped (weights, optimizer, "
                         "schedule, RNG, data position)")
+    p.add_argument("--init", metavar="CHECKPOINT",
+                   help="start from this checkpoint's weights (same --config, a dataset with "
+                        "the same vocabulary) with a new optimizer and schedule: fine-tuning "
+                        "or training a finished model on; ignored by --resume once OUT/last "
+                        "exists")
     p.add_argument("--steps", type=int,
                    help="optimizer steps in all; with --resume, more steps than the run had "
                         "carry a finished run on, its cosine schedule stretched to the new end")

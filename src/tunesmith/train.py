@@ -22,6 +22,7 @@ import yaml
 from torch import nn
 
 from .checkpoint import (
+    Checkpoint,
     CheckpointError,
     load_checkpoint,
     load_trainer_state,
@@ -53,6 +54,7 @@ class TrainConfig:
     eval_batches: int = 40
     seed: int = 1337
     device: str = "auto"  # auto = cuda if available, else cpu
+    init: str = ""  # a checkpoint whose weights a fresh run starts from (fine-tuning)
 
 
 def bundled_configs() -> list[str]:
@@ -159,8 +161,8 @@ class Trainer:
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lambda s: lr_factor(s, config))
         self.step, self.best_valid, self.tokens_seen, self.elapsed = 0, math.inf, 0, 0.0
-        if resume:
-            self._resume()
+        if not (resume and self._resume()) and config.init:
+            self._init_weights(config.init)
         self.ddp = self.model
         if self.world > 1:
             self.ddp = nn.parallel.DistributedDataParallel(
@@ -169,19 +171,16 @@ class Trainer:
         self.autocast = (torch.autocast("cuda", dtype=torch.bfloat16)
                          if self.device.type == "cuda" else contextlib.nullcontext())
 
-    # -- resume -------------------------------------------------------------------------
-    def _resume(self) -> None:
+    # -- resume or start from another run's weights --------------------------------------
+    def _resume(self) -> bool:
+        """Restore ``out/last`` whole; False when there is none (a fresh start)."""
         last = self.out / "last"
         try:
             resolve(last)
         except CheckpointError:
-            return  # nothing to resume: start fresh
+            return False
         ckpt = load_checkpoint(last, self.device)
-        if config_to_dict(ckpt.config) != config_to_dict(self.model_config):
-            raise CheckpointError(f"{ckpt.path / 'config.json'}: the checkpoint's model "
-                                  f"{config_to_dict(ckpt.config)} differs from the requested "
-                                  f"{config_to_dict(self.model_config)}; resume with the same "
-                                  "--config or train into a new --out")
+        self._check_model(ckpt, "resume with the same --config or train into a new --out")
         if ckpt.data.get("fingerprint") != self.fingerprint:
             raise CheckpointError(f"{ckpt.path / 'data.json'}: trained on another dataset "
                                   f"(fingerprint {ckpt.data.get('fingerprint')!r}, now "
@@ -200,6 +199,25 @@ class Trainer:
             torch.cuda.set_rng_state(state["cuda_rng"], self.device)
         self.step, self.best_valid = int(state["step"]), float(state["best_valid"])
         self.tokens_seen, self.elapsed = int(state["tokens_seen"]), float(state["elapsed"])
+        return True
+
+    def _init_weights(self, path: str) -> None:
+        """Start from a checkpoint's weights with a new optimizer and schedule: the same
+        model and vocabulary are required (tokens are rows of the embedding)."""
+        ckpt = load_checkpoint(path, self.device)
+        self._check_model(ckpt, "--init a checkpoint made with the same --config")
+        if ckpt.tokenizer.tokens != self.tokenizer.tokens:
+            raise CheckpointError(f"{ckpt.path / 'vocab.json'}: its vocabulary differs from "
+                                  f"{self.data_dir}'s ({len(ckpt.tokenizer)} vs "
+                                  f"{len(self.tokenizer)} tokens); --init needs a dataset "
+                                  "prepared with the same vocabulary")
+        self.model.load_state_dict(ckpt.model.state_dict())
+
+    def _check_model(self, ckpt: Checkpoint, fix: str) -> None:
+        if config_to_dict(ckpt.config) != config_to_dict(self.model_config):
+            raise CheckpointError(f"{ckpt.path / 'config.json'}: the checkpoint's model "
+                                  f"{config_to_dict(ckpt.config)} differs from the requested "
+                                  f"{config_to_dict(self.model_config)}; {fix}")
 
     # -- one optimizer step ----------------------------------------------------------------
     def train_step(self) -> tuple[float, float]:
