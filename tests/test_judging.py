@@ -21,12 +21,21 @@ from tunesmith.evaluation.distributions import (
     overlap,
     pooled,
 )
-from tunesmith.evaluation.generated import Asked, alike, judge_piece, read_prompts, recall
+from tunesmith.evaluation.generated import (
+    Asked,
+    alike,
+    judge_piece,
+    key_accuracy_by_mode,
+    key_ceiling,
+    read_prompts,
+    recall,
+)
 from tunesmith.evaluation.judges import build, confusion, krumhansl, train_style_classifier
 from tunesmith.evaluation.novelty import TrainingSet, bar_texts
 from tunesmith.models.judges import Judges, key_label
 from tunesmith.models.tone_cnn import (
     COLUMNS,
+    MODES,
     ROWS,
     ToneCNN,
     decode,
@@ -244,6 +253,8 @@ def test_judges_and_generation_report_end_to_end(tiny_model, tiny_dataset, tmp_p
     assert result["summary"]["pieces"] == 4
     assert result["summary"]["validity"]["valid_validator"] == 1.0
     assert result["summary"]["key"]["asked_key_kept"] == 1.0  # "in D" is written as K:D
+    assert {p["mode_written"] for p in result["pieces"]} <= {*MODES, None}
+    assert 0 <= result["summary"]["key"]["ceiling_for_these_prompts"] <= 1
     for png in ("histograms.png", "confusion-generated.png", "confusion-judges.png"):
         assert (out / png).read_bytes()[:4] == b"\x89PNG"
     first = (out / "samples" / "000.json").read_text(encoding="utf-8")
@@ -279,6 +290,18 @@ def test_form_and_scale_measures_on_hand_made_tunes():
     assert scale_fit(pentatonic, "zhi") == pytest.approx(12 / 13)  # e is not in F-G-A-C-D
     assert scale_fit(pentatonic) == 1.0
     assert structure([aabb, plain])["repeats"] == 0.5
+
+
+def test_the_key_ceiling_is_the_cnns_key_accuracy_on_real_tunes_of_each_written_mode():
+    keys = ("D", "G", "Em", "Am", "Dmix")
+    real = [parse(f"X:1\nM:4/4\nL:1/8\nK:{k}\nCDEF GABc|]\n") for k in keys]
+    heard = [(2, "major"), (7, "major"), (7, "major"), (9, "minor"), (7, "major")]
+    by_mode = key_accuracy_by_mode(real, heard)
+    assert by_mode == {"major": 1.0, "minor": 0.5, "mixolydian": 0.0}  # E minor heard as G major
+    pieces = [{"mode_written": "major"}, {"mode_written": "minor"},
+              {"mode_written": None},  # its K: names no key the CNN knows: it can never match
+              {"mode_written": "dorian"}]  # no real test tune in dorian: left out
+    assert key_ceiling(pieces, by_mode) == pytest.approx((1.0 + 0.5 + 0.0) / 3)
 
 
 def test_the_ceiling_for_a_label_is_the_judges_recall_on_real_tunes_of_it():

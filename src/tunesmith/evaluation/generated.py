@@ -124,6 +124,7 @@ def judge_piece(tune: Tune, asked: Asked, style: dict[str, str], heard: tuple[in
         "style": {d: {"asked": asked.labels[d], "heard": style.get(d, "")}
                   for d in STYLE_DIMENSIONS if d in asked.labels},
         "key_written": tune.key, "key_heard": list(heard),
+        "mode_written": decode(written)[1] if written is not None else None,
         "key_heard_is_written": written is not None and heard == decode(written),
         "asked_key_kept": _same_key(asked.key, tune.key) if asked.key else None,
         "asked_meter_kept": tune.meter == asked.meter if asked.meter else None,
@@ -163,6 +164,7 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
     training = TrainingSet(tqdm(Dataset(data_dir).tunes("train"), desc="indexing training bars",
                                 unit="tune", disable=not progress))
     real = Dataset(data_dir).tunes("test")
+    key_by_mode = key_accuracy_by_mode(real, judges.keys(real))
     pieces, groups, all_tunes = [], [], []
     for prompt, abcs in zip(tqdm(prompts, desc="judging", unit="prompt", disable=not progress),
                             texts, strict=True):
@@ -184,7 +186,7 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
                        "generated_hist": {f: gen_h[f].tolist() for f in FEATURES},
                        "real_hist": {f: real_h[f].tolist() for f in FEATURES}})
     return {"pieces": pieces, "prompts": groups,
-            "summary": summarise(pieces, groups, all_tunes, judges)}
+            "summary": summarise(pieces, groups, all_tunes, judges, key_by_mode)}
 
 
 def recall(confusion: dict, label: str) -> float:
@@ -199,7 +201,27 @@ def recall(confusion: dict, label: str) -> float:
     return row[labels.index(label)] / sum(row) if sum(row) else confusion["accuracy"]
 
 
-def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges: Judges) -> dict:
+def key_accuracy_by_mode(real: list[Tune], heard: list[tuple[int, str]]) -> dict[str, float]:
+    """The tone CNN's key accuracy on real tunes of each written mode: what a piece written in
+    that mode can score on "key heard as written" (minor is heard far less often than major)."""
+    hits: dict[str, list[bool]] = {}
+    for tune, key in zip(real, heard, strict=True):
+        if (label := key_label(tune)) is not None:
+            written = decode(label)
+            hits.setdefault(written[1], []).append(tuple(key) == written)
+    return {mode: float(np.mean(h)) for mode, h in hits.items()}
+
+
+def key_ceiling(pieces: list[dict], key_by_mode: dict[str, float]) -> float:
+    """Mean over pieces of the CNN's key accuracy on real tunes of the piece's written mode; a
+    piece whose ``K:`` names no key the CNN knows scores 0, one in a mode no real test tune is
+    written in is left out (nothing to bound it with)."""
+    return _mean([key_by_mode.get(p["mode_written"]) if p["mode_written"] else 0.0
+                  for p in pieces])
+
+
+def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges: Judges,
+              key_by_mode: dict[str, float]) -> dict:
     ceiling = judges.report  # the judges' own scores on real test tunes
     style = {}
     for d in STYLE_DIMENSIONS:
@@ -219,6 +241,8 @@ def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges:
         "key": {"heard_is_written": _mean([p["key_heard_is_written"] for p in pieces]),
                 "ceiling_on_real_tunes": ceiling.get("keys", {}).get("test", {})
                 .get("tone_cnn", {}).get("key"),
+                "ceiling_for_these_prompts": key_ceiling(pieces, key_by_mode),
+                "ceiling_by_mode": key_by_mode,
                 "asked_key_kept": _mean([p["asked_key_kept"] for p in pieces])},
         "meter": {"asked_meter_kept": _mean([p["asked_meter_kept"] for p in pieces]),
                   "bars_in_meter": _mean([p["bars_in_meter"] for p in pieces])},
