@@ -71,6 +71,37 @@ def test_notes_follow_key_accidentals_ties_and_rhythm():
     assert notes(t)[11].onset == notes(t)[10].onset
 
 
+def test_each_voice_keeps_its_own_unit_key_and_ties():
+    # the corpus's scores: voice 1 in sixteenths, voice 2 with its own key, a tie across the
+    # switch to another voice
+    t = tune("[V:1][L:1/16] c4 d4 |[V:2][K:D] F2 A2- |[V:1] e8 |[V:2] A2 F2 |", meter="2/4")
+    got = {v: [(n.pitch, n.onset, n.length) for n in notes(t) if n.voice == v] for v in "12"}
+    q = Fraction(1, 4)
+    assert got["1"] == [(72, 0, q), (74, q, q), (76, 2 * q, 2 * q)]
+    assert got["2"] == [(66, 0, q), (69, q, 2 * q), (66, 3 * q, q)]  # F# held; A2-|A2 one note
+
+
+def test_texture_measures_on_hand_made_voices():
+    from tunesmith.evaluation.texture import dissonance, silence, tacet, texture
+
+    # C held under c d e f: d strikes a second; a voice of its own, nothing to measure
+    held = tune("V:1\nc d e f|\nV:2\nC4|", meter="4/4", unit="1/4")
+    assert dissonance(held) == pytest.approx(1 / 5) and silence(held) == 0
+    assert dissonance(tune("c d e f|")) is None and tacet(tune("c d e f|")) is None
+    # the lower voice rests for half the piece; for the last quarter nobody sounds
+    resting = tune("V:1\nc d e z|\nV:2\nC z z z|", meter="4/4", unit="1/4")
+    assert dissonance(resting) == 0  # d and e sound against no one
+    assert silence(resting) == pytest.approx((0 + 2 / 3) / 2)  # the piece ends after e
+    assert tacet(resting) == 0
+    gap = tune("V:1\nc z d2|\nV:2\nB, z F2|", meter="4/4", unit="1/4")
+    assert tacet(gap) == pytest.approx(1 / 4)
+    assert dissonance(gap) == pytest.approx(2 / 4)  # c and B, clash both ways; d and F not
+    # a prompt's pieces: the melody among them says nothing about voices
+    assert texture([held, gap, tune("c d e f|")]) == pytest.approx(
+        {"dissonant_onsets": (1 / 5 + 2 / 4) / 2, "time_each_voice_rests": (0 + 1 / 4) / 2,
+         "time_all_voices_rest": (0 + 1 / 4) / 2})
+
+
 def test_piano_roll_moves_with_transposition():
     arrays = note_arrays(notes(parse(D_MAJOR)))
     roll, up = piano_roll(*arrays), piano_roll(*arrays, shift=2)
@@ -255,6 +286,10 @@ def test_judges_and_generation_report_end_to_end(tiny_model, tiny_dataset, tmp_p
     assert result["summary"]["key"]["asked_key_kept"] == 1.0  # "in D" is written as K:D
     assert {p["mode_written"] for p in result["pieces"]} <= {*MODES, None}
     assert 0 <= result["summary"]["key"]["ceiling_for_these_prompts"] <= 1
+    # melodies only (this tiny model never saw voices): nothing to say about voices together
+    assert [g["texture"]["generated"]["dissonant_onsets"] for g in result["prompts"]] == \
+        [None, None]
+    assert "## Voices together" in (out / "report.md").read_text(encoding="utf-8")
     for png in ("histograms.png", "confusion-generated.png", "confusion-judges.png"):
         assert (out / png).read_bytes()[:4] == b"\x89PNG"
     first = (out / "samples" / "000.json").read_text(encoding="utf-8")

@@ -4,6 +4,8 @@ This is what the evaluation measures (key, pitch and rhythm statistics) without 
 music21 for every tune. Pitches follow the key signature, inline ``K:`` changes and
 accidentals that hold to the end of the bar (for that letter and octave, as abc2midi does);
 tied notes become one note; grace notes make no sound here; chords give all their notes.
+Each voice keeps its own ``L:``, ``M:``, ``K:`` and ties, as abc2midi and ``durations.bars``
+read them: the corpus's scores write ``[V:1][L:1/16]`` for one voice only.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def notes(tune: Tune) -> list[Note]:
     cursors: dict[str, Fraction] = {}
     voice = "1"
     signature = dict(key.signature)
+    # a voice's own fields and open ties, kept while another voice is written
+    kept: dict[str, tuple[Fraction, dict[str, int], bool, dict]] = {}
     in_bar: dict[tuple[str, int], int] = {}
     out: list[Note] = []
     carry: dict[int, Note] = {}  # pitch → the note a tie holds into the next event
@@ -124,6 +128,9 @@ def notes(tune: Tune) -> list[Note]:
                 unit = parse_fraction(value, "L")
             elif name == "M":
                 compound = is_compound(value)
-            elif atom.voice:
+            elif atom.voice and atom.voice != voice:
+                kept[voice] = (unit, signature, compound, carry)
                 voice = atom.voice
+                unit, signature, compound, carry = kept.get(
+                    voice, (tune.unit_length, dict(key.signature), is_compound(tune.meter), {}))
     return out

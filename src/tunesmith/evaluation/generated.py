@@ -7,8 +7,9 @@ then judged: valid (our bar validator, music21, abc2abc), in the asked style (th
 classifier, whose accuracy on real test tunes is the ceiling), in the key its header writes
 (the tone CNN) and the asked key and meter, new (bars copied from the training split,
 near-duplicates), varied (distinct n-grams), like real tunes of the asked style
-(histogram overlap with the test split), and shaped like them (sections that repeat, bars
-restated, notes in the mode's scale: ``structure.py``, measured on both).
+(histogram overlap with the test split), shaped like them (sections that repeat, bars
+restated, notes in the mode's scale: ``structure.py``) and, for pieces of several voices,
+voiced like them (clashes between voices, rests: ``texture.py``), measured on both.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ..tools import ToolError, abc2abc_check
 from .distributions import FEATURES, distinct_ngrams, overlap, pooled
 from .novelty import TrainingSet
 from .structure import DANCE_FORMS, structure
+from .texture import texture
 
 # labels a real tune must share to count as alike, in the order they are let go when too few do
 MATCH_DIMENSIONS = ("mode", "period", "tradition", "form")
@@ -183,6 +185,7 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
                        "dance": asked.labels.get("form") in DANCE_FORMS,
                        "structure": {"generated": structure(tunes, asked.labels.get("mode")),
                                      "real": structure(like)},
+                       "texture": {"generated": texture(tunes), "real": texture(like)},
                        "generated_hist": {f: gen_h[f].tolist() for f in FEATURES},
                        "real_hist": {f: real_h[f].tolist() for f in FEATURES}})
     return {"pieces": pieces, "prompts": groups,
@@ -263,5 +266,10 @@ def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges:
                                            for g in groups]),
                    "notes_in_scale": _mean([g["structure"][kind]["scale_fit"] for g in groups])}
             for kind in ("generated", "real")},
+        # over the prompts whose pieces have several voices, beside the real tunes alike
+        "texture": {kind: {m: _mean([g["texture"][kind][m] for g in groups
+                                     if g["texture"]["generated"][m] is not None])
+                           for m in groups[0]["texture"][kind]} if groups else {}
+                    for kind in ("generated", "real")},
     }
 

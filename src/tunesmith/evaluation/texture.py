@@ -1,0 +1,115 @@
+"""Several voices at once: do they sound together as real part-writing does?
+
+``dissonance``: the share of note onsets that strike a second, seventh or tritone (interval
+classes 1, 2 and 6) against a note another voice is holding or starting at that instant, among
+the onsets where another voice sounds at all. Chorales and quartets have some (passing notes,
+sevenths, suspensions); voices written without listening to each other have many.
+``silence``: the share of the piece's length that each voice spends resting, averaged over the
+voices. Both are None for a piece of one voice.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from fractions import Fraction
+
+from ..abc import Tune
+from ..abc.notes import Note, notes
+from ..abc.tune import AbcError
+
+DISSONANT = frozenset({1, 2, 6, 10, 11})  # semitones mod 12: seconds, sevenths, tritone
+
+
+def _voices(tune: Tune) -> dict[str, list[Note]] | None:
+    """The notes of each voice by onset, or None for one voice or unreadable music."""
+    try:
+        sounding = notes(tune)
+    except (AbcError, ValueError):
+        return None
+    by_voice: dict[str, list[Note]] = {}
+    for note in sounding:
+        by_voice.setdefault(note.voice, []).append(note)
+    if len(by_voice) < 2:
+        return None
+    return {v: sorted(ns, key=lambda n: n.onset) for v, ns in by_voice.items()}
+
+
+def _sounding(voice: list[Note], onsets: list[Fraction], at: Fraction) -> list[int]:
+    """Pitches of ``voice`` sounding at time ``at``: its latest note or chord begun by then,
+    if it still holds (a voice's notes follow one another; a chord's share an onset)."""
+    i = bisect_right(onsets, at) - 1
+    if i < 0:
+        return []
+    latest = onsets[i]
+    found = []
+    while i >= 0 and onsets[i] == latest:
+        if voice[i].onset + voice[i].length > at:
+            found.append(voice[i].pitch)
+        i -= 1
+    return found
+
+
+def dissonance(tune: Tune) -> float | None:
+    """Share of onsets dissonant with another voice, over onsets where another voice sounds."""
+    voices = _voices(tune)
+    if voices is None:
+        return None
+    onsets = {v: [n.onset for n in ns] for v, ns in voices.items()}
+    struck = clashing = 0
+    for voice, ns in voices.items():
+        for note in ns:
+            against = [p for other in voices if other != voice
+                       for p in _sounding(voices[other], onsets[other], note.onset)]
+            if against:
+                struck += 1
+                clashing += any((note.pitch - p) % 12 in DISSONANT for p in against)
+    return clashing / struck if struck else None
+
+
+def silence(tune: Tune) -> float | None:
+    """Mean over voices of the share of the piece (to its last sounding note) spent resting."""
+    voices = _voices(tune)
+    if voices is None:
+        return None
+    end = max(n.onset + n.length for ns in voices.values() for n in ns)
+    if end <= 0:
+        return None
+    shares = []
+    for ns in voices.values():
+        heard, reach = Fraction(0), Fraction(0)  # union of the voice's notes, sorted by onset
+        for note in ns:
+            start, stop = max(note.onset, reach), note.onset + note.length
+            if stop > start:
+                heard += stop - start
+                reach = stop
+        shares.append(float(1 - heard / end))
+    return sum(shares) / len(shares)
+
+
+def tacet(tune: Tune) -> float | None:
+    """Share of the piece (to its last sounding note) in which no voice sounds at all."""
+    voices = _voices(tune)
+    if voices is None:
+        return None
+    spans = sorted((n.onset, n.onset + n.length) for ns in voices.values() for n in ns)
+    end = max(stop for _, stop in spans)
+    if end <= 0:
+        return None
+    heard, reach = Fraction(0), Fraction(0)
+    for start, stop in spans:
+        start = max(start, reach)
+        if stop > start:
+            heard += stop - start
+            reach = stop
+    return float(1 - heard / end)
+
+
+def texture(tunes: list[Tune]) -> dict[str, float | None]:
+    """Means of the three measures over the ``tunes`` of several voices (None: none has)."""
+    def mean(values: list[float | None]) -> float | None:
+        kept = [v for v in values if v is not None]
+        return sum(kept) / len(kept) if kept else None
+
+    return {"dissonant_onsets": mean([dissonance(t) for t in tunes]),
+            "time_each_voice_rests": mean([silence(t) for t in tunes]),
+            "time_all_voices_rest": mean([tacet(t) for t in tunes])}
