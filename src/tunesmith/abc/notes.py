@@ -19,6 +19,9 @@ from .keys import ACCIDENTAL_VALUE, NATURAL_PC, Key, parse_key
 from .lexer import NOTE_RE, REST_RE, Kind, lex
 from .tune import AbcError, Tune, parse_fraction
 
+# semitones mod 12 between two notes that clash: seconds, sevenths and the tritone
+DISSONANT = frozenset({1, 2, 6, 10, 11})
+
 
 @dataclass
 class Note:

@@ -14,14 +14,16 @@ from bisect import bisect_right
 from fractions import Fraction
 
 from ..abc import Tune
-from ..abc.notes import Note, notes
+from ..abc.notes import DISSONANT, Note, notes
 from ..abc.tune import AbcError
 
-DISSONANT = frozenset({1, 2, 6, 10, 11})  # semitones mod 12: seconds, sevenths, tritone
+Voiced = dict[str, list[Note]]
 
 
-def _voices(tune: Tune) -> dict[str, list[Note]] | None:
+def _voices(tune: Tune) -> Voiced | None:
     """The notes of each voice by onset, or None for one voice or unreadable music."""
+    if "V:" not in tune.body:
+        return None
     try:
         sounding = notes(tune)
     except (AbcError, ValueError):
@@ -51,9 +53,25 @@ def _sounding(voice: list[Note], onsets: list[Fraction], at: Fraction) -> list[i
 
 def dissonance(tune: Tune) -> float | None:
     """Share of onsets dissonant with another voice, over onsets where another voice sounds."""
+    return _measured(tune, _dissonance)
+
+
+def silence(tune: Tune) -> float | None:
+    """Mean over voices of the share of the piece (to its last sounding note) spent resting."""
+    return _measured(tune, _silence)
+
+
+def tacet(tune: Tune) -> float | None:
+    """Share of the piece (to its last sounding note) in which no voice sounds at all."""
+    return _measured(tune, _tacet)
+
+
+def _measured(tune: Tune, measure) -> float | None:
     voices = _voices(tune)
-    if voices is None:
-        return None
+    return None if voices is None else measure(voices)
+
+
+def _dissonance(voices: Voiced) -> float | None:
     onsets = {v: [n.onset for n in ns] for v, ns in voices.items()}
     struck = clashing = 0
     for voice, ns in voices.items():
@@ -66,11 +84,7 @@ def dissonance(tune: Tune) -> float | None:
     return clashing / struck if struck else None
 
 
-def silence(tune: Tune) -> float | None:
-    """Mean over voices of the share of the piece (to its last sounding note) spent resting."""
-    voices = _voices(tune)
-    if voices is None:
-        return None
+def _silence(voices: Voiced) -> float | None:
     end = max(n.onset + n.length for ns in voices.values() for n in ns)
     if end <= 0:
         return None
@@ -86,11 +100,7 @@ def silence(tune: Tune) -> float | None:
     return sum(shares) / len(shares)
 
 
-def tacet(tune: Tune) -> float | None:
-    """Share of the piece (to its last sounding note) in which no voice sounds at all."""
-    voices = _voices(tune)
-    if voices is None:
-        return None
+def _tacet(voices: Voiced) -> float | None:
     spans = sorted((n.onset, n.onset + n.length) for ns in voices.values() for n in ns)
     end = max(stop for _, stop in spans)
     if end <= 0:
@@ -110,6 +120,7 @@ def texture(tunes: list[Tune]) -> dict[str, float | None]:
         kept = [v for v in values if v is not None]
         return sum(kept) / len(kept) if kept else None
 
-    return {"dissonant_onsets": mean([dissonance(t) for t in tunes]),
-            "time_each_voice_rests": mean([silence(t) for t in tunes]),
-            "time_all_voices_rest": mean([tacet(t) for t in tunes])}
+    voiced = [v for v in map(_voices, tunes) if v is not None]  # each tune read once
+    return {"dissonant_onsets": mean([_dissonance(v) for v in voiced]),
+            "time_each_voice_rests": mean([_silence(v) for v in voiced]),
+            "time_all_voices_rest": mean([_tacet(v) for v in voiced])}
