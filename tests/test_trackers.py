@@ -12,6 +12,8 @@ from tunesmith.abc.keys import final_notes, parse_key
 from tunesmith.abc.notes import notes
 from tunesmith.engine import TorchEngine
 from tunesmith.generate import (
+    ACCIDENTAL_COST,
+    HARMONY_COST,
     MELODY_SPAN,
     BarTracker,
     Sampling,
@@ -94,6 +96,47 @@ def test_voices_share_the_first_voice_s_barline():
     assert "A8" in allowed_texts(t)
     feed(t, "A8")
     assert allowed_texts(t) == {"|:"}  # voice 2 repeats voice 1's barline
+
+
+def _costs(t: Voices, table: TokenTable, texts: list[str]) -> dict[str, float]:
+    bias = t.bias()
+    return {text: float(-bias[table.tokenizer.ids[text]] / HARMONY_COST) for text in texts}
+
+
+@pytest.mark.parametrize(("key", "tritone"), [("C", 1.0), ("G", 0.0)])
+def test_a_voice_pays_for_clashing_with_the_voices_before_it(key, tritone):
+    t = tracker(TABLE, {**HEADER, "K": key}, bars=2, mode=None, compasses=[(0, 127)] * 2)
+    feed(t, "[V:1]F2 c c G4|[V:2]")
+    # against F (F# in G): B a tritone in C, a fourth in G; G a second in both; A a third,
+    # d a sixth
+    assert _costs(t, TABLE, ["B", "G4", "A", "d"]) == {"B": tritone, "G4": 1.0, "A": 0.0,
+                                                      "d": 0.0}
+    assert t.bias()[VOCAB.ids["z2"]] == 0  # a rest clashes with nothing
+    feed(t, "z2")  # now against c: d a second, e a third
+    assert _costs(t, TABLE, ["d", "e"]) == {"d": 1.0, "e": 0.0}
+    feed(t, "A A G4|")
+    assert not t.bias().any()  # the first voice of the next bar hears no one before it
+
+
+def test_an_accidental_holds_to_the_end_of_the_bar_for_the_voices_after():
+    vocab = Tokenizer.build(["[V:1]^F2 F2 B4 c2 C/ z |[V:2]\n"] * 3, TokenizerConfig())
+    table = TokenTable(vocab)
+    t = tracker(table, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
+    for i in vocab.encode("[V:1]^F2 F2 B4|[V:2]B4"):
+        t.advance(i)
+    # at beat 3 voice 1 holds its second F, sharp like the first: c is a tritone, B a fourth
+    assert _costs(t, table, ["c2", "B4"]) == {"c2": 1.0, "B4": 0.0}
+
+
+@pytest.mark.parametrize(("key", "free"), [("Am", "^G2"), ("Cm", "=B2"), ("Bm", "^A2"),
+                                           ("C", None), ("Ador", None)])
+def test_a_melody_pays_for_accidentals_but_a_minor_key_s_leading_note(key, free):
+    vocab = Tokenizer.build(["^G2 =B2 ^A2 ^F2 _B2 G2 C/ z |\n"] * 3, TokenizerConfig())
+    table = TokenTable(vocab)
+    t = tracker(table, {**HEADER, "K": key}, bars=2, mode=None, compasses=[(0, 127)])
+    cost = {text: float(t.bias()[vocab.ids[text]])
+            for text in ("^G2", "=B2", "^A2", "^F2", "_B2", "G2")}
+    assert cost == {text: 0.0 if text in (free, "G2") else -ACCIDENTAL_COST for text in cost}
 
 
 @pytest.mark.parametrize(("key", "mode", "voices", "expected"), [

@@ -23,8 +23,9 @@ import numpy as np
 
 from .abc import Kind, Tokenizer, lex, parse_key
 from .abc.durations import length_multiplier, tuplet
-from .abc.keys import final_notes
+from .abc.keys import ACCIDENTAL_VALUE, LETTERS, Key, final_notes
 from .abc.lexer import NOTE_RE
+from .abc.notes import DISSONANT
 from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
 from .engine import Engine
@@ -37,8 +38,15 @@ GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is
 MELODY_SPAN = 21
 # nats taken from a melody's note written with an accidental before it is drawn: the model
 # writes on the tonic C in its mode's signature, so those are the notes outside the scale,
-# which real tunes use for 2.4% of their notes and v4 for 5.2% (docs/model-card.md)
+# which real tunes use for 2.4% of their notes and v4 for 5.2% (docs/model-card.md); a minor
+# key's raised seventh, its leading note, is free: it is what says minor rather than the
+# relative major (real minor tunes: 2.4% of their notes; v5 with the cost on it: 0.0-0.8%,
+# benchmarks/leading_note.py)
 ACCIDENTAL_COST = 1.0
+# nats taken from a voice's note that would strike a second, seventh or tritone against what
+# the voices written before it in the bar sound at its onset; chosen by measurement against
+# the dissonance of real chorales, masses and quartets (docs/model-card.md)
+HARMONY_COST = 1.0
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2, "": 0}
@@ -97,6 +105,13 @@ class TokenTable:
         self.space, self.newline = ids.get(" "), ids.get("\n")
         self.accidental = np.zeros(n, dtype=np.float32)  # 1 for a note with ^, _ or = before it
         self.accidental[[i for i in self.pitched if self.letter[i][1]]] = 1.0
+        # the pitched tokens as arrays, to say what each would sound in one numpy step
+        self.note_ids = np.array(sorted(self.pitched), dtype=np.int64)
+        self.note_letter = np.array([LETTERS.index(self.letter[i][0]) for i in self.note_ids])
+        self.note_written = np.array([self.pitch[i] for i in self.note_ids])
+        self.note_explicit = np.array([bool(self.letter[i][1]) for i in self.note_ids])
+        self.note_natural = self.note_written - [_ACCIDENTAL[self.letter[i][1]]
+                                                 for i in self.note_ids]
         self.plain_bars = np.zeros(n, dtype=bool)  # | and |]: a bar and nothing more
         self.plain_bars[[self.bar[b] for b in ("|", "|]") if b in self.bar]] = True
         self.barlines = np.zeros(n, dtype=bool)
@@ -174,6 +189,27 @@ class TokenTable:
             self._masks[key] = mask
         return self._masks[key]
 
+    def sounding(self, signature: dict[str, int], accidentals: dict[int, int]) -> np.ndarray:
+        """MIDI pitch each pitched token (``note_ids``) would sound in a key of this
+        ``signature`` after the bar's ``accidentals`` so far (natural pitch, which names
+        letter and octave, → -2..2): an accidental holds to the bar's end, as abc2midi plays."""
+        alter = np.array([signature.get(letter, 0) for letter in LETTERS])[self.note_letter]
+        for natural, value in accidentals.items():
+            alter[self.note_natural == natural] = value
+        return np.where(self.note_explicit, self.note_written, self.note_natural + alter)
+
+    def melody_cost(self, key: Key) -> np.ndarray:
+        """Minus ``ACCIDENTAL_COST`` on every note written with an accidental, but a minor
+        key's leading note (``^G`` in A minor, ``=B`` in C minor)."""
+        cost = -ACCIDENTAL_COST * self.accidental
+        if key.tonic is not None and key.mode == "minor":
+            seventh = LETTERS[LETTERS.index(key.tonic[0]) - 1]
+            raised = key.signature.get(seventh, 0) + 1
+            spelling = {v: a for a, v in ACCIDENTAL_VALUE.items()}.get(raised)
+            cost = cost.copy()
+            cost[[i for i in self.pitched if self.letter[i] == (seventh, spelling)]] = 0.0
+        return cost
+
     def tonic_notes(self, tonic: tuple[str, str], length: Fraction) -> np.ndarray:
         """Notes on the tonic letter (with the key's accidental or none) of this length."""
         key = ("tonic", tonic, length)
@@ -233,6 +269,7 @@ class BarTracker:
     span: int | None = None
     low: int | None = None
     high: int | None = None
+    cost: np.ndarray | None = None  # added to the logits before each draw (``melody_cost``)
 
     @property
     def remaining(self) -> Fraction:
@@ -241,6 +278,10 @@ class BarTracker:
     @property
     def final_bar(self) -> bool:
         return self.done_bars == self.bars - 1
+
+    def bias(self) -> np.ndarray:
+        """What ``generate`` adds to the logits before this row's next draw."""
+        return self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
 
     def allowed(self) -> np.ndarray:
         mask = self._allowed()
@@ -454,10 +495,10 @@ def sung_tracker(table: TokenTable, header: dict[str, str], mode: str | None,
     last note on the final."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
     phrases = [_fitted(table, bar, n, bars) for n, bars in phrases]
-    return SungTracker(table, bar, sum(b for _, b in phrases),
-                       final_notes(parse_key(header["K"]), 1, mode)[0], compass=compass,
-                       phrases=phrases, stresses=stresses,
-                       strong=strong_positions(header["M"], bar))
+    key = parse_key(header["K"])
+    return SungTracker(table, bar, sum(b for _, b in phrases), final_notes(key, 1, mode)[0],
+                       compass=compass, cost=table.melody_cost(key), phrases=phrases,
+                       stresses=stresses, strong=strong_positions(header["M"], bar))
 
 
 def _fitted(table: TokenTable, bar: Fraction, syllables: int, bars: int) -> tuple[int, int]:
@@ -477,15 +518,24 @@ class Voices:
     ``[V:1] bar |[V:2] bar |… \n``. Each voice has its own ``BarTracker``, whose bar must be
     full before its barline, so the voices stay aligned bar by bar; the later voices repeat
     the first voice's barline, so repeats open and close together and all end with it.
-    Answers ``allowed``/``advance``/``finished``/``log`` like a single ``BarTracker``."""
+    Answers ``allowed``/``advance``/``finished``/``log`` like a single ``BarTracker``;
+    ``bias`` makes the voices listen to each other (``HARMONY_COST``)."""
 
     table: TokenTable
     parts: list[BarTracker]
     tags: list[int]  # token id of [V:1], [V:2], …
+    signature: dict[str, int] = field(default_factory=dict)  # the key's, letter → -2..2
     current: int = 0
     need: str = "tag"  # tag | newline | "" (inside the current voice's bar)
     barline: int | None = None  # the first voice's barline in this bar
     log: list[int] = field(default_factory=list)
+    # this bar so far: each voice's (onset, MIDI pitch or None for a rest), the current
+    # voice's accidentals (natural pitch → alteration)
+    heard: list[list[tuple[Fraction, int | None]]] = field(default_factory=list)
+    accidentals: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.heard = [[] for _ in self.parts]
 
     @property
     def finished(self) -> bool:
@@ -504,6 +554,22 @@ class Voices:
             mask[[b for b in t.bar.values() if b != self.barline]] = False
         return mask
 
+    def bias(self) -> np.ndarray:
+        """Minus ``HARMONY_COST`` for each note that would strike a second, seventh or
+        tritone against a note the voices before this one hold at this point of the bar."""
+        t, bias = self.table, np.zeros(self.table.n, dtype=np.float32)
+        if self.need or self.finished:
+            return bias
+        at = self.parts[self.current].filled
+        against = [p for events in self.heard[:self.current]
+                   if (p := _sounding_at(events, at)) is not None]
+        if against:
+            pitches = t.sounding(self.signature, self.accidentals)
+            clash = np.isin((pitches[:, None] - np.array(against)[None, :]) % 12,
+                            list(DISSONANT)).any(axis=1)
+            bias[t.note_ids] = -HARMONY_COST * clash
+        return bias
+
     def advance(self, tid: int) -> None:
         self.log.append(tid)
         if self.finished:
@@ -513,13 +579,41 @@ class Voices:
             if not self.need:
                 self.parts[self.current].phase = "free"
             return
-        self.parts[self.current].advance(tid)
+        part = self.parts[self.current]
+        if tid in self.table.lengths:
+            self.heard[self.current].append((part.filled, self._pitch(tid)))
+        part.advance(tid)
         if tid in self.table.bar.values():
             if self.current == 0:
                 self.barline = tid
+            self.accidentals = {}
             self.current = (self.current + 1) % len(self.parts)
+            if self.current == 0:
+                self.heard = [[] for _ in self.parts]
             newline = self.current == 0 and self.table.newline is not None
             self.need = "newline" if newline else "tag"
+
+
+    def _pitch(self, tid: int) -> int | None:
+        """The MIDI pitch a note token sounds here (None for a rest); an accidental holds."""
+        t = self.table
+        if tid not in t.pitched:
+            return None
+        letter, accidental = t.letter[tid]
+        natural = t.pitch[tid] - _ACCIDENTAL[accidental]
+        if accidental:
+            self.accidentals[natural] = _ACCIDENTAL[accidental]
+        return natural + self.accidentals.get(natural, self.signature.get(letter, 0))
+
+
+def _sounding_at(events: list[tuple[Fraction, int | None]], at: Fraction) -> int | None:
+    """The pitch a voice's bar (its events by onset) sounds at ``at``, None in a rest."""
+    pitch = None
+    for onset, p in events:
+        if onset > at:
+            break
+        pitch = p
+    return pitch
 
 
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
@@ -528,13 +622,15 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     compass (a single voice has no compass but keeps within ``MELODY_SPAN``), each ending on
     its note of the tonic triad (``final_notes``; ``mode`` names a Chinese mode's final)."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
-    finals = final_notes(parse_key(header["K"]), len(compasses), mode)
+    key = parse_key(header["K"])
+    finals = final_notes(key, len(compasses), mode)
     if len(compasses) == 1:
-        return BarTracker(table, bar, bars, finals[0], span=MELODY_SPAN)
+        return BarTracker(table, bar, bars, finals[0], span=MELODY_SPAN,
+                          cost=table.melody_cost(key))
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     parts = [BarTracker(table, bar, bars, final, compass=compass)
              for final, compass in zip(finals, compasses, strict=True)]
-    return Voices(table, parts, tags)
+    return Voices(table, parts, tags, dict(key.signature))
 
 
 def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = (),
@@ -697,9 +793,6 @@ def generate(engine: Engine, table: TokenTable, prefix: list[int],
     ``check`` runs after every step: raise in it to stop (a deadline, a client gone)."""
     count = len(trackers)
     logp = np.zeros(count)
-    # melodies only: chromatic notes are part of a quartet's or a chorale's style
-    bias = np.stack([np.zeros(table.n, dtype=np.float32) if isinstance(t, Voices)
-                     else -ACCIDENTAL_COST * table.accidental for t in trackers])
     with ExitStack() as held:
         decoder = held.enter_context(Decoder(engine, prefix, count))
         logits = decoder.start()
@@ -711,6 +804,9 @@ def generate(engine: Engine, table: TokenTable, prefix: list[int],
             if plain is not None:
                 logits = plain_logits + guidance * (logits - plain_logits)
             allowed = plain_when_unsure(logits, allowed, table)
+            # melodies: fewer notes outside the scale; voices (whose chromatic notes are part
+            # of a quartet's or a chorale's style): fewer clashes with each other
+            bias = np.stack([t.bias() for t in trackers])
             ids, lp = sample(logits, allowed, options, rng, bias)
             live = np.array([not t.finished for t in trackers])
             logp += np.where(live, lp, 0.0)
