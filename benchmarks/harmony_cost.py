@@ -1,19 +1,23 @@
-"""How much the voices of a chorale, mass or quartet clash, at each ``HARMONY_COST``.
+"""How much the voices of a chorale, mass or quartet clash, at each ``HARMONY_COST`` and
+``PARALLEL_COST``.
 
-    python benchmarks/harmony_cost.py --dataset datasets/default --cost 0 0.5 1 2
+    python benchmarks/harmony_cost.py --dataset datasets/default --cost 0 0.5 1 2 \
+        --parallel-cost 0 1 2 3
 
 For every prompt of the suite whose pieces have several voices, ``--samples`` pieces of
 ``--bars`` bars for each seed of ``--seeds`` are written by the bundled model (or ``--model``)
-with the cost set, and measured as ``tunesmith evaluate`` measures them
+with each pair of costs set, and measured as ``tunesmith evaluate`` measures them
 (``evaluation/texture.py``): onsets striking a second, seventh or tritone against another
-voice, time each voice rests, time all rest. Beside them, the same for the real test tunes
-alike each prompt. The shipped cost is the one whose pieces clash about as often as real ones.
+voice, parallel fifths and octaves, time each voice rests, time all rest. Beside them, the
+same for the real test tunes alike each prompt. The shipped costs are those whose pieces
+clash and move in parallel about as often as real ones.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from itertools import product
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +32,8 @@ from tunesmith.evaluation.texture import texture
 PROMPTS = Path(__file__).parent / "prompts.txt"
 
 
-MEASURES = ("dissonant_onsets", "time_each_voice_rests", "time_all_voices_rest")
+MEASURES = ("dissonant_onsets", "parallel_fifths_and_octaves", "time_each_voice_rests",
+            "time_all_voices_rest")
 
 
 def _pct(v: float | None) -> str:
@@ -47,7 +52,10 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, required=True, help="for the real test tunes")
     parser.add_argument("--model", help="checkpoint (default: the bundled model)")
     parser.add_argument("--prompts", type=Path, default=PROMPTS)
-    parser.add_argument("--cost", type=float, nargs="+", default=[0.0, sampler.HARMONY_COST])
+    parser.add_argument("--cost", type=float, nargs="+", default=[0.0, sampler.HARMONY_COST],
+                        help="HARMONY_COST values: clashes")
+    parser.add_argument("--parallel-cost", type=float, nargs="+",
+                        default=[sampler.PARALLEL_COST], help="PARALLEL_COST values")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 100])
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
@@ -58,8 +66,8 @@ def main() -> None:
               if composer.generate(p, bars=1, seed=0)[0].controls.voices > 1]
     print(f"prompts with several voices: {', '.join(voiced)}")
     rows = {"real test tunes alike": [texture(alike(real, Asked.of(p))) for p in voiced]}
-    for cost in args.cost:
-        sampler.HARMONY_COST = cost
+    for cost, parallel in product(args.cost, args.parallel_cost):
+        sampler.HARMONY_COST, sampler.PARALLEL_COST = cost, parallel
         start, per_prompt = time.perf_counter(), []
         for prompt in voiced:
             per_prompt.append(texture([parse(piece.abc) for seed in args.seeds
@@ -67,20 +75,21 @@ def main() -> None:
                                            prompt, bars=args.bars, num=args.samples,
                                            seed=seed)]))
         pieces = len(voiced) * len(args.seeds) * args.samples
-        rows[f"cost {cost:g} ({pieces} pieces, {time.perf_counter() - start:.0f} s)"] = \
-            per_prompt
+        rows[f"costs {cost:g} / {parallel:g} ({pieces} pieces, "
+             f"{time.perf_counter() - start:.0f} s)"] = per_prompt
     print("\nmean over the prompts\n\n| | " + " | ".join(m.replace("_", " ") for m in MEASURES)
           + " |\n|---|" + "---:|" * len(MEASURES))
     for name, per_prompt in rows.items():
         print(f"| {name} | " + " | ".join(_pct(v) for v in
                                           _mean_over_prompts(per_prompt).values()) + " |")
-    print("\ndissonant onsets per prompt\n\n| prompt | " + " | ".join(rows) + " |\n|---|"
-          + "---:|" * len(rows))
+    print("\ndissonant onsets / parallel fifths and octaves, per prompt\n\n| prompt | "
+          + " | ".join(rows) + " |\n|---|" + "---:|" * len(rows))
     for i, prompt in enumerate(voiced):
-        print(f"| {prompt} | " + " | ".join(_pct(r[i]["dissonant_onsets"])
-                                            for r in rows.values()) + " |")
+        print(f"| {prompt} | " + " | ".join(
+            f"{_pct(r[i]['dissonant_onsets'])} / {_pct(r[i]['parallel_fifths_and_octaves'])}"
+            for r in rows.values()) + " |")
     print("\nreproduce: python benchmarks/harmony_cost.py --dataset", args.dataset, "--cost",
-          *args.cost, "--seeds", *args.seeds)
+          *args.cost, "--parallel-cost", *args.parallel_cost, "--seeds", *args.seeds)
 
 
 if __name__ == "__main__":

@@ -82,7 +82,7 @@ def test_each_voice_keeps_its_own_unit_key_and_ties():
 
 
 def test_texture_measures_on_hand_made_voices():
-    from tunesmith.evaluation.texture import dissonance, silence, tacet, texture
+    from tunesmith.evaluation.texture import dissonance, parallels, silence, tacet, texture
 
     # C held under c d e f: d strikes a second; a voice of its own, nothing to measure
     held = tune("V:1\nc d e f|\nV:2\nC4|", meter="4/4", unit="1/4")
@@ -96,10 +96,16 @@ def test_texture_measures_on_hand_made_voices():
     gap = tune("V:1\nc z d2|\nV:2\nB, z F2|", meter="4/4", unit="1/4")
     assert tacet(gap) == pytest.approx(1 / 4)
     assert dissonance(gap) == pytest.approx(2 / 4)  # c and B, clash both ways; d and F not
+    # fifths c/F, d/G, e/A, then the tritone f/B: two of three steps in parallel fifths;
+    # below, the lower voice holds (no motion), then moves against the upper
+    fifths = tune("V:1\nc d e f|\nV:2\nF G A B|", meter="4/4", unit="1/4")
+    assert parallels(fifths) == pytest.approx(2 / 3) and parallels(held) is None
+    contrary = tune("V:1\nc d e d|\nV:2\nC B, A, B,|", meter="4/4", unit="1/4")
+    assert parallels(contrary) is None  # octave to third to fifth, always contrary motion
     # a prompt's pieces: the melody among them says nothing about voices
     assert texture([held, gap, tune("c d e f|")]) == pytest.approx(
-        {"dissonant_onsets": (1 / 5 + 2 / 4) / 2, "time_each_voice_rests": (0 + 1 / 4) / 2,
-         "time_all_voices_rest": (0 + 1 / 4) / 2})
+        {"dissonant_onsets": (1 / 5 + 2 / 4) / 2, "parallel_fifths_and_octaves": 0.0,
+         "time_each_voice_rests": (0 + 1 / 4) / 2, "time_all_voices_rest": (0 + 1 / 4) / 2})
 
 
 def test_piano_roll_moves_with_transposition():

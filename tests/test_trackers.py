@@ -15,6 +15,7 @@ from tunesmith.generate import (
     ACCIDENTAL_COST,
     HARMONY_COST,
     MELODY_SPAN,
+    PARALLEL_COST,
     BarTracker,
     Sampling,
     TokenTable,
@@ -116,6 +117,21 @@ def test_a_voice_pays_for_clashing_with_the_voices_before_it(key, tritone):
     assert _costs(t, TABLE, ["d", "e"]) == {"d": 1.0, "e": 0.0}
     feed(t, "A A G4|")
     assert not t.bias().any()  # the first voice of the next bar hears no one before it
+
+
+def test_a_voice_pays_for_parallel_fifths_and_octaves_with_the_voices_before_it():
+    t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
+    feed(t, "[V:1]c d e f G4|[V:2]F2")  # F a fifth below c; voice 1 has gone up to e
+    # A: a fifth below e, both voices up (parallel fifths); B: a fourth; c: a third;
+    # d: a second (a clash of its own)
+    parallel = PARALLEL_COST / HARMONY_COST
+    assert _costs(t, TABLE, ["A", "B", "c", "d"]) == {"A": parallel, "B": 0.0, "c": 0.0,
+                                                     "d": 1.0}
+    t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
+    feed(t, "[V:1]c d e f G4|[V:2]C/ C/")  # an octave below c; voice 1 has gone up to d
+    # D/: an octave below d, both up (parallel octaves); F2 a sixth, B a third, A a fourth
+    assert _costs(t, TABLE, ["D/", "F2", "B", "A"]) == {"D/": parallel, "F2": 0.0, "B": 0.0,
+                                                        "A": 0.0}
 
 
 def test_an_accidental_holds_to_the_end_of_the_bar_for_the_voices_after():

@@ -21,6 +21,8 @@ from .tune import AbcError, Tune, parse_fraction
 
 # semitones mod 12 between two notes that clash: seconds, sevenths and the tritone
 DISSONANT = frozenset({1, 2, 6, 10, 11})
+# and between two that two voices may not move in parallel: unisons, octaves, fifths
+PERFECT = frozenset({0, 7})
 
 
 @dataclass

@@ -129,8 +129,10 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
           f"{_pct(s['structure']['real'][m])} |" for m in s["structure"]["generated"]], "",
         "## Voices together (the prompts whose pieces have several voices)", "",
         "Onsets that strike a second, seventh or tritone against another voice (among those "
-        "where another voice sounds), and the time voices spend resting; real: the test "
-        "tunes alike, where they have several voices.", "",
+        "where another voice sounds), two voices' steps in the same direction that go from a "
+        "fifth or octave to the same interval (parallel fifths and octaves), and the time "
+        "voices spend resting; real: the test tunes alike, where they have several voices.",
+        "",
         "| measure | generated | real |", "|---|---:|---:|",
         *[f"| {m.replace('_', ' ')} | {_pct(v)} | {_pct(s['texture']['real'][m])} |"
           for m, v in s.get("texture", {}).get("generated", {}).items()], "",

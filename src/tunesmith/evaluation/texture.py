@@ -4,17 +4,21 @@
 classes 1, 2 and 6) against a note another voice is holding or starting at that instant, among
 the onsets where another voice sounds at all. Chorales and quartets have some (passing notes,
 sevenths, suspensions); voices written without listening to each other have many.
-``silence``: the share of the piece's length that each voice spends resting, averaged over the
-voices. Both are None for a piece of one voice.
+``parallels``: of the steps where two voices move the same way from one shared onset to the
+next, the share that go from a fifth or octave to the same interval (parallel fifths and
+octaves, which part-writing avoids: Bach's chorales 1.2%). ``silence``: the share of the
+piece's length that each voice spends resting, averaged over the voices; ``tacet``: the share
+in which all rest. All are None for a piece of one voice.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from fractions import Fraction
+from itertools import pairwise
 
 from ..abc import Tune
-from ..abc.notes import DISSONANT, Note, notes
+from ..abc.notes import DISSONANT, PERFECT, Note, notes
 from ..abc.tune import AbcError
 
 Voiced = dict[str, list[Note]]
@@ -56,6 +60,11 @@ def dissonance(tune: Tune) -> float | None:
     return _measured(tune, _dissonance)
 
 
+def parallels(tune: Tune) -> float | None:
+    """Share of two voices' steps in similar motion that are parallel fifths or octaves."""
+    return _measured(tune, _parallels)
+
+
 def silence(tune: Tune) -> float | None:
     """Mean over voices of the share of the piece (to its last sounding note) spent resting."""
     return _measured(tune, _silence)
@@ -82,6 +91,25 @@ def _dissonance(voices: Voiced) -> float | None:
                 struck += 1
                 clashing += any((note.pitch - p) % 12 in DISSONANT for p in against)
     return clashing / struck if struck else None
+
+
+def _parallels(voices: Voiced) -> float | None:
+    tops = [{} for _ in voices]  # per voice: onset → its (highest) pitch struck there
+    for top, ns in zip(tops, voices.values(), strict=True):
+        for note in ns:
+            top[note.onset] = max(note.pitch, top.get(note.onset, note.pitch))
+    similar = parallel = 0
+    for i, upper in enumerate(tops):
+        for lower in tops[i + 1:]:
+            shared = sorted(upper.keys() & lower.keys())
+            for a, b in pairwise(shared):
+                up, down = upper[b] - upper[a], lower[b] - lower[a]
+                if up == 0 or down == 0 or (up > 0) != (down > 0):
+                    continue
+                similar += 1
+                interval = abs(upper[a] - lower[a]) % 12  # a fifth is 7 whichever is above
+                parallel += interval in PERFECT and abs(upper[b] - lower[b]) % 12 == interval
+    return parallel / similar if similar else None
 
 
 def _silence(voices: Voiced) -> float | None:
@@ -122,5 +150,6 @@ def texture(tunes: list[Tune]) -> dict[str, float | None]:
 
     voiced = [v for v in map(_voices, tunes) if v is not None]  # each tune read once
     return {"dissonant_onsets": mean([_dissonance(v) for v in voiced]),
+            "parallel_fifths_and_octaves": mean([_parallels(v) for v in voiced]),
             "time_each_voice_rests": mean([_silence(v) for v in voiced]),
             "time_all_voices_rest": mean([_tacet(v) for v in voiced])}
