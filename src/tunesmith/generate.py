@@ -523,7 +523,7 @@ class Voices:
     full before its barline, so the voices stay aligned bar by bar; the later voices repeat
     the first voice's barline, so repeats open and close together and all end with it.
     Answers ``allowed``/``advance``/``finished``/``log`` like a single ``BarTracker``;
-    ``bias`` makes the voices listen to each other (``HARMONY_COST``)."""
+    ``bias`` makes the voices listen to each other (``HARMONY_COST``, ``PARALLEL_COST``)."""
 
     table: TokenTable
     parts: list[BarTracker]
@@ -581,9 +581,10 @@ class Voices:
                         list(DISSONANT)).any(axis=1)
         parallel = np.zeros(len(pitches), dtype=bool)
         for j in range(k):  # from the last note both struck together to this onset
-            now = self.struck[j].get(at)
+            if (now := self.struck[j].get(at)) is None:
+                continue
             before = next((o for o in reversed(self.struck[k]) if o in self.struck[j]), None)
-            if now is None or before is None:
+            if before is None:
                 continue
             was, then = self.struck[k][before], self.struck[j][before]
             interval = abs(was - then) % 12  # a fifth is 7 whichever voice is above
@@ -599,7 +600,7 @@ class Voices:
         return part.done_bars * part.bar_length + part.filled
 
     def _sounding(self, voice: int, at: Fraction) -> int | None:
-        """The pitch ``voice`` sounds at ``at`` (None: a rest, or not written yet)."""
+        """The pitch ``voice`` (written past ``at``) sounds at ``at``; None in a rest."""
         i = bisect_right(self.onsets[voice], at) - 1
         return self.pitches[voice][i] if i >= 0 else None
 
@@ -626,7 +627,6 @@ class Voices:
             self.current = (self.current + 1) % len(self.parts)
             newline = self.current == 0 and self.table.newline is not None
             self.need = "newline" if newline else "tag"
-
 
     def _pitch(self, tid: int) -> int | None:
         """The MIDI pitch a note token sounds here (None for a rest); an accidental holds."""
