@@ -9,7 +9,8 @@ classifier, whose accuracy on real test tunes is the ceiling), in the key its he
 near-duplicates), varied (distinct n-grams), like real tunes of the asked style
 (histogram overlap with the test split), shaped like them (sections that repeat, bars
 restated, notes in the mode's scale: ``structure.py``) and, for pieces of several voices,
-voiced like them (clashes between voices, rests: ``texture.py``), measured on both.
+voiced like them (clashes between voices, parallel fifths and octaves, rests:
+``texture.py``), measured on both.
 """
 
 from __future__ import annotations
