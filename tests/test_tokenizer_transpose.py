@@ -93,6 +93,19 @@ def test_transpose_moves_every_pitch_and_keeps_durations(semitones):
     assert validate(moved) == validate(original)
 
 
+def test_explicit_accidentals_say_what_the_bar_carries_so_music21_hears_it():
+    from tunesmith.abc.notes import notes
+    from tunesmith.abc.transpose import explicit_accidentals
+
+    carried = parse("X:1\nM:4/4\nL:1/4\nK:D\n^G A G [Gc]|G =F F ^f|\n")
+    spelled = explicit_accidentals(carried)
+    # the bar's G after ^G is G#; a new bar forgets it; =F holds for F, not for f
+    assert spelled.body == "^G A ^G [^Gc]|G =F =F ^f|\n"
+    assert [n.pitch for n in notes(spelled)] == [n.pitch for n in notes(carried)]
+    assert _midi_pitches(spelled) == [n.pitch for n in notes(carried)]
+    assert _midi_pitches(carried) != _midi_pitches(spelled)  # music21 drops the carry
+
+
 def test_transpose_spells_in_the_new_key():
     moved = transpose(normalise(parse(REEL)), 5)
     assert moved.key == "G"

@@ -89,11 +89,24 @@ def test_voices_are_aligned_bar_by_bar_and_valid_everywhere(default, prompt, kwa
             assert set(finals) == triad, piece.abc
 
 
-def test_low_voices_get_the_bass_clef(default):
+def test_low_voices_get_the_bass_clef_and_a_viola_the_alto(default, tmp_path):
+    from tunesmith.abc.notes import notes
+
     piece = default.generate("a chorale", bars=4, seed=0)[0]
     declared = [line for line in piece.abc.splitlines() if line.startswith("V:")]
     assert declared[0] == 'V:1 clef=treble nm="Soprano"'
     assert declared[-1] == 'V:4 clef=bass nm="Bass"'
+    quartet = default.generate("a string quartet in D", bars=4, seed=0)[0]
+    declared = [line for line in quartet.abc.splitlines() if line.startswith("V:")]
+    assert declared[2] == 'V:3 clef=alto nm="Viola"'
+    # the clef moves where the notes are printed, not what they sound (as abc2midi plays
+    # them: an accidental holds to the end of its bar)
+    xml = music21.converter.parse(quartet.save(tmp_path / "quartet.musicxml"))
+    viola = xml.parts[2]
+    assert isinstance(viola.recurse().getElementsByClass("Clef").first(), music21.clef.AltoClef)
+    played = [n.pitch for n in notes(parse(quartet.abc)) if n.voice == "3"]
+    assert [p.midi for n in viola.recurse().notes for p in n.pitches
+            if not (n.tie and n.tie.type in ("continue", "stop"))] == played
 
 
 @pytest.mark.parametrize("prompt, programs, names", [

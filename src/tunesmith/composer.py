@@ -395,14 +395,14 @@ def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
     fields = [("X", "1"), ("T", title), ("C", "tunesmith"), ("M", header["M"]),
               ("L", header["L"])] + [("Q", f"1/4={tempo}")] * bool(tempo)
     tune = Tune(fields + [("K", header["K"])], body)
-    if voices > 1:  # one block per voice, in bass clef where it lies low
+    if voices > 1:  # one block per voice: a viola in alto clef, others in bass where low
         pitches: dict[str, list[int]] = {}
         for note in sounding_notes(tune):
             pitches.setdefault(note.voice, []).append(note.pitch)
-        # name every clef: abcm2ps switches an unnamed one mid-piece as the notes move
-        clefs = {v: "bass" if sorted(p)[len(p) // 2] < 60 else "treble"
-                 for v, p in pitches.items()}
         parts = {str(v): part for v, part in enumerate(voice_parts(voices, form), 1)}
+        # name every clef: abcm2ps switches an unnamed one mid-piece as the notes move
+        clefs = {v: parts[v].clef or ("bass" if sorted(p)[len(p) // 2] < 60 else "treble")
+                 for v, p in pitches.items()}
         tune = replace(tune, body=voice_blocks(body, clefs,
                                                names={v: p.name for v, p in parts.items()},
                                                programs={v: p.program for v, p in parts.items()}))

@@ -105,29 +105,50 @@ def _stack(pages: list[str]) -> str:
             + "\n".join(parts) + "\n</svg>\n")
 
 
-_VOICE_NAME = re.compile(r'^V:\S+[^\n]*?\bnm="([^"]*)"', re.MULTILINE)
+_VOICE_LINE = re.compile(r"^V:\S+([^\n]*)", re.MULTILINE)
+_NAME, _CLEF = re.compile(r'\bnm="([^"]*)"'), re.compile(r"\bclef=(\w+)")
 
 
 def _musicxml(abc: str, out: Path) -> None:
     import music21
 
+    from .abc import parse
+    from .abc.transpose import explicit_accidentals
     from .lyrics import attach_words
 
     try:
-        score = music21.converter.parse(abc, format="abc")
+        # music21 forgets an accidental at the bar's next note of that pitch: write each out
+        score = music21.converter.parse(explicit_accidentals(parse(abc)).abc, format="abc")
         attach_words(score, abc)  # a song's w: lines, which music21's ABC reader drops
-        # music21 reads no V: names and signs a score without C: "Music21": name each part
-        # as its V: line does, and leave the composer to the ABC
-        names = _VOICE_NAME.findall(abc)
+        # music21 reads no V: names nor clefs (it picks treble for a viola) and signs a score
+        # without C: "Music21": name and clef each part as its V: line does, and leave the
+        # composer to the ABC
+        voices = _VOICE_LINE.findall(abc)
         parts = list(getattr(score, "parts", []))
-        if len(names) == len(parts):
-            for part, name in zip(parts, names, strict=True):
-                part.partName = name
+        if len(voices) == len(parts):
+            for part, fields in zip(parts, voices, strict=True):
+                if name := _NAME.search(fields):
+                    part.partName = name.group(1)
+                if clef := _CLEF.search(fields):
+                    _set_clef(part, clef.group(1))
         if score.metadata is not None and not re.search(r"^C:", abc, re.MULTILINE):
             score.metadata.composer = ""
         score.write("musicxml", fp=str(out))
     except Exception as exc:  # music21 raises many types for notation it cannot read
         raise ToolError(f"music21 could not convert the tune to MusicXML: {exc}") from None
+
+
+def _set_clef(part, name: str) -> None:
+    """Every clef music21 chose for ``part`` becomes the one ABC ``name``s (a voice has one);
+    a name music21 does not know leaves its choice."""
+    import music21
+
+    try:
+        kind = type(music21.clef.clefFromString(name))
+    except music21.clef.ClefException:
+        return
+    for old in list(part.recurse().getElementsByClass("Clef")):
+        old.activeSite.replace(old, kind())
 
 
 class RenderError(ToolError):

@@ -44,8 +44,8 @@ def transposed_key(key: Key, semitones: int) -> tuple[Key, int]:
 class _Speller:
     """Moves notes, remembering the accidentals in force in the current bar on both sides."""
 
-    def __init__(self, key: Key, semitones: int, steps: int):
-        self.semitones, self.steps = semitones, steps
+    def __init__(self, key: Key, semitones: int, steps: int, explicit: bool = False):
+        self.semitones, self.steps, self.explicit = semitones, steps, explicit
         self.set_key(key)
 
     def set_key(self, key: Key) -> None:
@@ -89,7 +89,8 @@ class _Speller:
         new_letter, new_octave = LETTERS[new % 7], new // 7
         implied = self.new_bar_acc.get(new, self.new_key.signature.get(new_letter, 0))
         out_acc = ""
-        if need != implied or acc_text:
+        if need != implied or acc_text or (
+                self.explicit and need != self.new_key.signature.get(new_letter, 0)):
             out_acc = _ACCIDENTAL_TEXT[need]
             self.new_bar_acc[new] = need
         if new_octave >= 5:
@@ -117,13 +118,20 @@ def transpose(tune: Tune, semitones: int) -> Tune:
         return tune
     key = parse_key(tune.key)
     new_key, steps = transposed_key(key, semitones)
-    speller = _Speller(key, semitones, steps)
-    out: list[str] = []
-    for atom in lex(tune.body):
-        out.append(_move_atom(atom, speller))
     fields = [(k, _key_field(v, new_key) if k == "K" and key.tonic else v)
               for k, v in tune.fields]
-    return replace(tune, fields=fields, body="".join(out))
+    return replace(tune, fields=fields, body=_respelled(tune.body, _Speller(key, semitones, steps)))
+
+
+def explicit_accidentals(tune: Tune) -> Tune:
+    """``tune`` with an accidental written on every note off the key signature, also where
+    one earlier in the bar already says it (``^G A G`` → ``^G A ^G``): the same music, for
+    readers that forget an accidental at the next note (music21 reads ``^G A G`` as G#, A, G)."""
+    return replace(tune, body=_respelled(tune.body, _Speller(parse_key(tune.key), 0, 0, True)))
+
+
+def _respelled(body: str, speller: _Speller) -> str:
+    return "".join(_move_atom(atom, speller) for atom in lex(body))
 
 
 def _move_atom(atom: Atom, speller: _Speller) -> str:

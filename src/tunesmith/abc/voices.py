@@ -74,13 +74,14 @@ class Part:
     name: str
     compass: tuple[int, int]  # MIDI, in the key the piece is printed in
     program: int  # General MIDI instrument
+    clef: str | None = None  # the clef it always reads; None: treble or bass by its notes
 
 
 # where each voice may go: singers' ranges, and the strings' comfortable ranges for a quartet
 SATB = (Part("Soprano", (60, 79), 52), Part("Alto", (55, 74), 52),
         Part("Tenor", (48, 67), 52), Part("Bass", (40, 62), 52))  # 52: choir aahs
 STRINGS = (Part("Violin I", (55, 86), 40), Part("Violin II", (55, 81), 40),
-           Part("Viola", (48, 74), 41), Part("Cello", (36, 64), 42))
+           Part("Viola", (48, 74), 41, "alto"), Part("Cello", (36, 64), 42))
 SUNG = ("chorale", "mass", "madrigal")
 
 
