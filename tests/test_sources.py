@@ -80,6 +80,26 @@ def test_a_truncated_musicxml_file_is_skipped_as_cut_short(corpus_dir, tmp_path)
     assert "cut short" in skips[0].reason and "K:" not in skips[0].reason
 
 
+def test_a_tenor_written_in_an_octave_clef_sounds_an_octave_down(corpus_dir, tmp_path):
+    from statistics import median
+
+    from tunesmith.abc import parse
+    from tunesmith.abc.notes import notes
+
+    # xml2abc's layout: the voices' V: lines after K:, a tenor written where it is printed
+    text = ('X:1\nM:2/4\nL:1/8\nK:C\nV:1 treble nm="S"\nV:2 clef=treble-8 nm="T"\n'
+            "V:1\nc'2 [ce]2|\nV:2\n{g}e2 [^Ac']2|\n")
+    assert interleave(parse(text)).body == "[V:1]c'2 [ce]2|[V:2]{G}E2 [^A,c]2|\n"
+    # Palestrina's masses come that way from music21's Humdrum files: soprano, alto, two
+    # tenors, bass, and each tenor lies under the alto once it sounds where it is sung
+    tunes, _ = read_score_file(corpus_dir / "palestrina" / "Agnus.krn", "x", {}, tmp_path)
+    pitches: dict[str, list[int]] = {}
+    for note in notes(tunes[0]):
+        pitches.setdefault(note.voice, []).append(note.pitch)
+    middle = {voice: median(p) for voice, p in pitches.items()}
+    assert middle["1"] > middle["2"] > max(middle["3"], middle["4"]) > middle["5"]
+
+
 def test_misaligned_voices_are_skipped_with_a_reason():
     from tunesmith.abc import AbcError, parse
 

@@ -123,6 +123,15 @@ def transpose(tune: Tune, semitones: int) -> Tune:
     return replace(tune, fields=fields, body=_respelled(tune.body, _Speller(key, semitones, steps)))
 
 
+def octave_moved(note: str, octaves: int) -> str:
+    """A note atom (``^c'2``) moved by whole ``octaves``: only its letter case and octave
+    marks change, so its accidental and length stay as written."""
+    acc, letter, marks, length = NOTE_RE.fullmatch(note).groups()
+    octave = letter.islower() + marks.count("'") - marks.count(",") + octaves
+    name = letter.lower() + "'" * (octave - 1) if octave > 0 else letter.upper() + "," * -octave
+    return (acc or "") + name + length
+
+
 def explicit_accidentals(tune: Tune) -> Tune:
     """``tune`` with an accidental written on every note off the key signature, also where
     one earlier in the bar already says it (``^G A G`` → ``^G A ^G``): the same music, for

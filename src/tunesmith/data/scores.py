@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..abc import AbcError, Kind, Tune, lex, normalise, parse_tune, validate
+from ..abc.transpose import octave_moved
 from ..tools import user_cache
 from .abc_source import Collection, music21_corpus_dir
 from .labels import label
@@ -152,11 +153,28 @@ _PLACEHOLDERS = {"Title", "Music21 Fragment", "Music21", None}
 _CLEFS = ("treble", "bass", "alto", "tenor", "treble-8", "bass-8")
 
 
+def _octave_clefs(tune: Tune) -> dict[str, int]:
+    """Each voice whose ``V:`` line names an octave clef (``treble-8``: a tenor's part, written
+    an octave above where it sounds, as xml2abc writes it) → the octaves its notes move."""
+    moves = {}
+    switches = [a.text.strip().strip("[]")[2:] for a in lex(tune.body) if a.voice]
+    for value in tune.get_all("V") + switches:  # xml2abc's V: lines follow K:, in the body
+        words = value.split()
+        for word in words[1:]:
+            clef = word.removeprefix("clef=")
+            if clef[:-2] in ("treble", "bass", "alto", "tenor") and clef[-2:] in ("-8", "+8"):
+                moves[words[0]] = -1 if clef[-2] == "-" else 1
+    return moves
+
+
 def interleave(tune: Tune) -> Tune:
-    """A multi-voice tune rewritten as one line per bar: ``[V:1]…|[V:2]…|``.
+    """A multi-voice tune rewritten as one line per bar: ``[V:1]…|[V:2]…|``, each voice's
+    notes at the pitch they sound (the field drops clefs: a tenor's ``treble-8`` part moves
+    down an octave).
 
     Raises :class:`AbcError` when the voices do not have the same number of bars.
     """
+    moves = _octave_clefs(tune)
     voices: dict[str, list[list[str]]] = {}
     current: list[str] = []
     name = None
@@ -172,12 +190,15 @@ def interleave(tune: Tune) -> Tune:
             if text[0] not in "KLM":
                 continue  # lyrics (w:) and other text lines are not bars of music
             text = f"[{text.strip()}]"
+        elif atom.kind is Kind.NOTE and name in moves:
+            text = octave_moved(text, moves[name])
         current = voices[name][-1]
         current.append(text)
         if atom.kind is Kind.BAR:
             voices[name].append([])
     if len(voices) < 2:  # one voice: no V: lines needed
-        body = "".join(a.text for a in lex(tune.body)
+        body = "".join(octave_moved(a.text, moves[name]) if a.kind is Kind.NOTE
+                       and name in moves else a.text for a in lex(tune.body)
                        if not (a.kind is Kind.FIELD_LINE and a.text.startswith("V:")))
         return replace(tune, fields=[f for f in tune.fields if f[0] != "V"], body=body)
     bars = {v: [b for b in bs if "".join(b).strip(" |:[]")] for v, bs in voices.items()}
@@ -192,6 +213,7 @@ def interleave(tune: Tune) -> Tune:
         if key == "V":
             words = value.split()
             clef = next((w for w in words[1:] if w in _CLEFS), "")
+            clef = clef[:-2] if words[0] in moves else clef  # its notes sound as written now
             value = f"{words[0]} {clef}".strip()
         fields.append((key, value))
     return replace(tune, fields=fields, body="\n".join(lines) + "\n")
