@@ -8,9 +8,9 @@ For every prompt of the suite whose pieces have several voices, ``--samples`` pi
 ``--bars`` bars for each seed of ``--seeds`` are written by the bundled model (or ``--model``)
 with each pair of costs set, and measured as ``tunesmith evaluate`` measures them
 (``evaluation/texture.py``): onsets striking a second, seventh or tritone against another
-voice, parallel fifths and octaves, time each voice rests, time all rest. Beside them, the
-same for the real test tunes alike each prompt. The shipped costs are those whose pieces
-clash and move in parallel about as often as real ones.
+voice, parallel fifths and octaves, onsets crossing another voice, time each voice rests, time
+all rest. Beside them, the same for the real test tunes alike each prompt. The shipped costs
+are those whose pieces clash and move in parallel about as often as real ones.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from tunesmith.evaluation.texture import texture
 PROMPTS = Path(__file__).parent / "prompts.txt"
 
 
-MEASURES = ("dissonant_onsets", "parallel_fifths_and_octaves", "time_each_voice_rests",
-            "time_all_voices_rest")
+MEASURES = ("dissonant_onsets", "parallel_fifths_and_octaves", "crossed_voices",
+            "time_each_voice_rests", "time_all_voices_rest")
 
 
 def _pct(v: float | None) -> str:
@@ -82,11 +82,11 @@ def main() -> None:
     for name, per_prompt in rows.items():
         print(f"| {name} | " + " | ".join(_pct(v) for v in
                                           _mean_over_prompts(per_prompt).values()) + " |")
-    print("\ndissonant onsets / parallel fifths and octaves, per prompt\n\n| prompt | "
+    print("\ndissonant onsets / parallel fifths and octaves / crossed, per prompt\n\n| prompt | "
           + " | ".join(rows) + " |\n|---|" + "---:|" * len(rows))
     for i, prompt in enumerate(voiced):
         print(f"| {prompt} | " + " | ".join(
-            f"{_pct(r[i]['dissonant_onsets'])} / {_pct(r[i]['parallel_fifths_and_octaves'])}"
+            " / ".join(_pct(r[i][m]) for m in MEASURES[:3])
             for r in rows.values()) + " |")
     print("\nreproduce: python benchmarks/harmony_cost.py --dataset", args.dataset, "--cost",
           *args.cost, "--parallel-cost", *args.parallel_cost, "--seeds", *args.seeds)

@@ -82,7 +82,14 @@ def test_each_voice_keeps_its_own_unit_key_and_ties():
 
 
 def test_texture_measures_on_hand_made_voices():
-    from tunesmith.evaluation.texture import dissonance, parallels, silence, tacet, texture
+    from tunesmith.evaluation.texture import (
+        crossing,
+        dissonance,
+        parallels,
+        silence,
+        tacet,
+        texture,
+    )
 
     # C held under c d e f: d strikes a second; a voice of its own, nothing to measure
     held = tune("V:1\nc d e f|\nV:2\nC4|", meter="4/4", unit="1/4")
@@ -102,9 +109,18 @@ def test_texture_measures_on_hand_made_voices():
     assert parallels(fifths) == pytest.approx(2 / 3) and parallels(held) is None
     contrary = tune("V:1\nc d e d|\nV:2\nC B, A, B,|", meter="4/4", unit="1/4")
     assert parallels(contrary) is None  # octave to third to fifth, always contrary motion
+    # the lower voice climbs through the upper one's held e: its f and g sound above it, and
+    # the upper voice's e was struck over the lower one's c (below it then: no crossing)
+    crossed = tune("V:1\ne4|\nV:2\nc d f g|", meter="4/4", unit="1/4")
+    assert crossing(crossed) == pytest.approx(2 / 5) and crossing(held) == 0
+    assert crossing(gap) == 0 and crossing(tune("c d e f|")) is None
+    # voices rank as the body writes them, not as they enter: a mass's upper voice enters late
+    late = tune("V:1\nz2 e2|\nV:2\nc2 c2|", meter="4/4", unit="1/4")
+    assert crossing(late) == 0
     # a prompt's pieces: the melody among them says nothing about voices
     assert texture([held, gap, tune("c d e f|")]) == pytest.approx(
         {"dissonant_onsets": (1 / 5 + 2 / 4) / 2, "parallel_fifths_and_octaves": 0.0,
+         "crossed_voices": 0.0,
          "time_each_voice_rests": (0 + 1 / 4) / 2, "time_all_voices_rest": (0 + 1 / 4) / 2})
 
 

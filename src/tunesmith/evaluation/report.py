@@ -130,7 +130,8 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         "## Voices together (the prompts whose pieces have several voices)", "",
         "Onsets that strike a second, seventh or tritone against another voice (among those "
         "where another voice sounds), two voices' steps in the same direction that go from a "
-        "fifth or octave to the same interval (parallel fifths and octaves), and the time "
+        "fifth or octave to the same interval (parallel fifths and octaves), onsets above a "
+        "voice written before or below one written after (crossed voices), and the time "
         "voices spend resting; real: the test tunes alike, where they have several voices.",
         "",
         "| measure | generated | real |", "|---|---:|---:|",

@@ -6,9 +6,12 @@ the onsets where another voice sounds at all. Chorales and quartets have some (p
 sevenths, suspensions); voices written without listening to each other have many.
 ``parallels``: of the steps where two voices move the same way from one shared onset to the
 next, the share that go from a fifth or octave to the same interval (parallel fifths and
-octaves, which part-writing avoids: Bach's chorales 1.3%). ``silence``: the share of the
-piece's length that each voice spends resting, averaged over the voices; ``tacet``: the share
-in which all rest. All are None for a piece of one voice.
+octaves, which part-writing avoids: Bach's chorales 2.4%). ``crossing``: of the onsets where
+another voice sounds, the share above a voice written before this one or below one written
+after it (the corpus writes voices top down, soprano first and bass last: Bach's chorales
+cross at 4.3% of them, Palestrina's masses, with their equal tenors, 20.2%). ``silence``: the
+share of the piece's length that each voice spends resting, averaged over the voices;
+``tacet``: the share in which all rest. All are None for a piece of one voice.
 """
 
 from __future__ import annotations
@@ -20,21 +23,25 @@ from itertools import pairwise
 from ..abc import Tune
 from ..abc.notes import DISSONANT, PERFECT, Note, notes
 from ..abc.tune import AbcError
+from ..abc.voices import voice_bars
 
 Voiced = dict[str, list[Note]]
 
 
 def _voices(tune: Tune) -> Voiced | None:
-    """The notes of each voice by onset, or None for one voice or unreadable music."""
+    """The notes of each voice by onset, the voices in the order the body first names them
+    (notes come by onset, and a mass's voices enter in any order), or None for one voice or
+    unreadable music."""
     if "V:" not in tune.body:
         return None
     try:
         sounding = notes(tune)
     except (AbcError, ValueError):
         return None
-    by_voice: dict[str, list[Note]] = {}
+    by_voice: dict[str, list[Note]] = {v: [] for v in voice_bars(tune.body)}  # top down
     for note in sounding:
         by_voice.setdefault(note.voice, []).append(note)
+    by_voice = {v: ns for v, ns in by_voice.items() if ns}
     if len(by_voice) < 2:
         return None
     return {v: sorted(ns, key=lambda n: n.onset) for v, ns in by_voice.items()}
@@ -60,6 +67,12 @@ def dissonance(tune: Tune) -> float | None:
     return _measured(tune, _dissonance)
 
 
+def crossing(tune: Tune) -> float | None:
+    """Share of onsets above an earlier voice or below a later one, over onsets where another
+    voice sounds."""
+    return _measured(tune, _crossing)
+
+
 def parallels(tune: Tune) -> float | None:
     """Share of two voices' steps in similar motion that are parallel fifths or octaves."""
     return _measured(tune, _parallels)
@@ -80,17 +93,33 @@ def _measured(tune: Tune, measure) -> float | None:
     return None if voices is None else measure(voices)
 
 
-def _dissonance(voices: Voiced) -> float | None:
+def _against(voices: Voiced) -> list[tuple[int, Note, list[tuple[int, int]]]]:
+    """Every note struck while another voice sounds: its voice's rank (0 the top), the note,
+    and the rank and pitch of each other voice's note sounding at its onset."""
     onsets = {v: [n.onset for n in ns] for v, ns in voices.items()}
-    struck = clashing = 0
+    rank = {v: i for i, v in enumerate(voices)}
+    found = []
     for voice, ns in voices.items():
         for note in ns:
-            against = [p for other in voices if other != voice
+            against = [(rank[other], p) for other in voices if other != voice
                        for p in _sounding(voices[other], onsets[other], note.onset)]
             if against:
-                struck += 1
-                clashing += any((note.pitch - p) % 12 in DISSONANT for p in against)
-    return clashing / struck if struck else None
+                found.append((rank[voice], note, against))
+    return found
+
+
+def _share(hits: list[bool]) -> float | None:
+    return sum(hits) / len(hits) if hits else None
+
+
+def _dissonance(voices: Voiced) -> float | None:
+    return _share([any((note.pitch - p) % 12 in DISSONANT for _, p in against)
+                   for _, note, against in _against(voices)])
+
+
+def _crossing(voices: Voiced) -> float | None:
+    return _share([any(p < note.pitch if other < rank else p > note.pitch
+                       for other, p in against) for rank, note, against in _against(voices)])
 
 
 def _parallels(voices: Voiced) -> float | None:
@@ -139,7 +168,7 @@ def _tacet(voices: Voiced) -> float | None:
 
 
 def texture(tunes: list[Tune]) -> dict[str, float | None]:
-    """Means of the four measures over the ``tunes`` of several voices (None: none has)."""
+    """Means of the five measures over the ``tunes`` of several voices (None: none has)."""
     def mean(values: list[float | None]) -> float | None:
         kept = [v for v in values if v is not None]
         return sum(kept) / len(kept) if kept else None
@@ -147,5 +176,6 @@ def texture(tunes: list[Tune]) -> dict[str, float | None]:
     voiced = [v for v in map(_voices, tunes) if v is not None]  # each tune read once
     return {"dissonant_onsets": mean([_dissonance(v) for v in voiced]),
             "parallel_fifths_and_octaves": mean([_parallels(v) for v in voiced]),
+            "crossed_voices": mean([_crossing(v) for v in voiced]),
             "time_each_voice_rests": mean([_silence(v) for v in voiced]),
             "time_all_voices_rest": mean([_tacet(v) for v in voiced])}
