@@ -104,6 +104,14 @@ def test_explicit_accidentals_say_what_the_bar_carries_so_music21_hears_it():
     assert [n.pitch for n in notes(spelled)] == [n.pitch for n in notes(carried)]
     assert _midi_pitches(spelled) == [n.pitch for n in notes(carried)]
     assert _midi_pitches(carried) != _midi_pitches(spelled)  # music21 drops the carry
+    # a tie holds its note's pitch over the barline; the next G of that bar is natural again
+    tied = parse("X:1\nM:2/4\nL:1/4\nK:C\n^G2-|G G|[^Gc]2-|[Gc] c|\n")
+    assert explicit_accidentals(tied).body == "^G2-|^G =G|[^Gc]2-|[^Gc] c|\n"
+    assert transpose(tied, 2).body == "^A2-|^A =A|[^Ad]2-|[^Ad] d|\n"
+    # interleaved voices: the tie waits for its own voice's next bar
+    voices = parse("X:1\nM:2/4\nL:1/4\nK:C\n[V:1]^G2-|[V:2]C2|\n[V:1]G G|[V:2]G2|\n")
+    assert explicit_accidentals(voices).body == \
+        "[V:1]^G2-|[V:2]C2|\n[V:1]^G =G|[V:2]G2|\n"
 
 
 def test_transpose_spells_in_the_new_key():

@@ -42,10 +42,15 @@ def transposed_key(key: Key, semitones: int) -> tuple[Key, int]:
 
 
 class _Speller:
-    """Moves notes, remembering the accidentals in force in the current bar on both sides."""
+    """Moves notes, remembering the accidentals in force in the current bar on both sides
+    and the pitches a tie carries over a barline."""
 
     def __init__(self, key: Key, semitones: int, steps: int, explicit: bool = False):
         self.semitones, self.steps, self.explicit = semitones, steps, explicit
+        self.tie, self.in_chord = False, False
+        self.tied: dict[int, int] = {}  # notes tied over to this note or chord → alteration
+        self.sounding: dict[int, int] = {}  # this note or chord's notes → alteration
+        self.voice, self.voices = "", {}  # the other voices' (tie, sounding) while away
         self.set_key(key)
 
     def set_key(self, key: Key) -> None:
@@ -64,6 +69,18 @@ class _Speller:
         self.old_bar: dict[int, int] = {}
         self.new_bar_acc: dict[int, int] = {}
 
+    def group(self) -> None:
+        """A note or chord begins: the notes tied over to it hold their pitch in it (``^G2-|G``
+        is one G#, as abc2midi plays it), then the tie is spent."""
+        self.tied, self.sounding = self.sounding if self.tie else {}, {}
+        self.tie = False
+
+    def switch(self, voice: str) -> None:
+        """Interleaved voices: each keeps its own tie over the barline."""
+        self.voices[self.voice] = self.tie, self.sounding
+        self.voice = voice
+        self.tie, self.sounding = self.voices.get(voice, (False, {}))
+
     def note(self, text: str) -> str:
         m = NOTE_RE.fullmatch(text)
         acc_text, letter, octave_marks, length = m.groups()
@@ -74,8 +91,11 @@ class _Speller:
         if acc_text:
             acc = _ACCIDENTAL_VALUE[acc_text]
             self.old_bar[diatonic] = acc
+        elif diatonic in self.tied:
+            acc = self.tied[diatonic]
         else:
             acc = self.old_bar.get(diatonic, self.old_key.signature.get(letter, 0))
+        self.sounding[diatonic] = acc
         midi = 12 * octave + NATURAL_PC[letter] + acc + self.semitones
         new = diatonic + self.steps
         while True:
@@ -145,9 +165,19 @@ def _respelled(body: str, speller: _Speller) -> str:
 
 def _move_atom(atom: Atom, speller: _Speller) -> str:
     kind, text = atom.kind, atom.text
+    if atom.voice:
+        speller.switch(atom.voice)
     if kind is Kind.NOTE:
+        if not speller.in_chord:
+            speller.group()
         return speller.note(text)
-    if kind is Kind.BAR:
+    if kind in (Kind.CHORD_START, Kind.CHORD_END):
+        if kind is Kind.CHORD_START:
+            speller.group()
+        speller.in_chord = kind is Kind.CHORD_START
+    elif kind is Kind.TIE:
+        speller.tie = True
+    elif kind is Kind.BAR:
         speller.new_bar()
     elif kind is Kind.SYMBOL:
         return speller.chord_symbol(text) if re.match(r'"[A-G]', text) else text
