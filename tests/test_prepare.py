@@ -87,6 +87,31 @@ def test_a_vocabulary_the_sampler_cannot_drive_is_refused(corpus, tmp_path):
     assert not (tmp_path / "ds").exists()
 
 
+def test_prepare_can_tokenize_with_a_given_models_vocabulary(corpus, tmp_path, capsys):
+    from tunesmith.cli import main
+    from tunesmith.styles import control_tokens
+
+    # a vocabulary from other music: the reels' atoms it lacks are spelled in characters
+    other = Tokenizer.build([parse(JIG).music_text()], TokenizerConfig(canonical=True),
+                            extra_tokens=control_tokens())
+    other.save(tmp_path / "vocab.json")
+    out = tmp_path / "ds"
+    report = prepare(PrepareConfig(out=out, sources=[str(corpus)], workers=1,
+                                   vocab=tmp_path / "vocab.json"), progress=False)
+    assert Tokenizer.load(out / "vocab.json").tokens == other.tokens
+    assert report["tunes"] == 10
+    for m in map(json.loads, (out / "metadata.jsonl").read_text().splitlines()):
+        ids = np.fromfile(out / f"{m['split']}.bin", dtype=np.uint16)[
+            m["offset"]: m["offset"] + m["length"]]
+        assert other.decode(ids).endswith(other.text_of(parse(m["abc"])))
+    # one that cannot begin a row is refused, naming the file and the fix
+    Tokenizer.build(["CDEF|"], TokenizerConfig()).save(tmp_path / "bare.json")
+    assert main(["prepare", "--out", str(tmp_path / "ds2"), "--source", str(corpus),
+                 "--vocab", str(tmp_path / "bare.json"), "--quiet"]) == 2
+    assert "bare.json: the vocabulary lacks control tokens" in capsys.readouterr().err
+    assert not (tmp_path / "ds2").exists()
+
+
 def test_unknown_source_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no-such-folder"):
         prepare(PrepareConfig(out=tmp_path / "ds", sources=["no-such-folder"]), progress=False)

@@ -28,7 +28,7 @@ EPILOG = """examples:
 
 
 def _prepare(args: argparse.Namespace) -> int:
-    from .abc import TokenizerConfig
+    from .abc import TokenizerConfig, TokenizerError
     from .data.prepare import BUILTIN_SOURCES, PrepareConfig, prepare
 
     config = PrepareConfig(
@@ -37,10 +37,11 @@ def _prepare(args: argparse.Namespace) -> int:
         tokenizer=TokenizerConfig(min_count=args.min_count,
                                   canonical=not args.as_written,
                                   same_octave=args.same_octave),
-        score_cache=Path(args.score_cache) if args.score_cache else None)
+        score_cache=Path(args.score_cache) if args.score_cache else None,
+        vocab=Path(args.vocab) if args.vocab else None)
     try:
         report = prepare(config, progress=not args.quiet)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, TokenizerError, ValueError) as exc:
         print(f"tunesmith prepare: {exc}", file=sys.stderr)
         return 2
     state = "already up to date" if report.get("up_to_date") else "written"
@@ -450,6 +451,11 @@ def _add_prepare(sub) -> None:
                    help="atoms rarer than this are spelled with character tokens (default 3)")
     p.add_argument("--score-cache", help="where converted scores are cached "
                                          "(default ~/.cache/tunesmith/scores)")
+    p.add_argument("--vocab", metavar="CHECKPOINT",
+                   help="tokenize with this model's vocabulary (its folder or vocab.json) "
+                   "instead of building one, so `train --init CHECKPOINT` can train it on over "
+                   "data read anew; the spelling (--as-written, --same-octave, --min-count) "
+                   "is then the vocabulary's, and atoms it lacks are spelled in characters")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_prepare)
 

@@ -16,7 +16,7 @@ import json
 import os
 import time
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -47,6 +47,20 @@ class PrepareConfig:
     valid_fraction: float = 0.05
     test_fraction: float = 0.05
     score_cache: Path | None = None  # converted scores; default ~/.cache/tunesmith/scores
+    # a model's vocabulary to tokenize with (its vocab.json, or the checkpoint holding it), so
+    # ``train --init`` can carry that model on over data read anew; None: built from train
+    vocab: Path | None = None
+
+
+def given_vocabulary(path: Path) -> Tokenizer:
+    """The vocabulary at ``path`` (a vocab.json or a checkpoint folder), checked to hold every
+    control token a dataset's rows begin with."""
+    tokenizer = Tokenizer.load(path / "vocab.json" if path.is_dir() else path)
+    missing = [t for t in control_tokens() if t not in tokenizer.ids]
+    if missing:
+        raise ValueError(f"{path}: the vocabulary lacks control tokens {missing[:5]} "
+                         f"({len(missing)} in all); prepare without --vocab")
+    return tokenizer
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,9 @@ def prefix_length(tokenizer: Tokenizer, tune: Tune, text: str) -> int:
 
 def prepare(config: PrepareConfig, progress: bool = True) -> dict:
     """Build (or bring up to date) the dataset directory; returns the report."""
+    given = given_vocabulary(config.vocab) if config.vocab else None
+    if given:  # the texts are spelled as the vocabulary's model reads them
+        config = replace(config, tokenizer=given.config)
     if config.tokenizer.split_lengths:
         raise ValueError("a dataset with separate pitch and length tokens (split_lengths) "
                          "gives models the bar-constrained sampler cannot drive, which needs "
@@ -168,7 +185,7 @@ def prepare(config: PrepareConfig, progress: bool = True) -> dict:
     unread = [skip for c in collections for skip in c.unread]
     fingerprint = hashlib.sha1(json.dumps(
         [sorted(i.cache_key() for i in items), [asdict(s) for s in unread],
-         asdict(config.tokenizer),
+         asdict(config.tokenizer), given.tokens if given else None,
          config.valid_fraction, config.test_fraction]).encode()).hexdigest()
     out = Dataset(config.out)
     if out.fingerprint() == fingerprint and out.report_path.exists():
@@ -198,7 +215,7 @@ def prepare(config: PrepareConfig, progress: bool = True) -> dict:
     kept = readable
     splits = split(kept, config.valid_fraction, config.test_fraction)
 
-    tokenizer = Tokenizer.build(
+    tokenizer = given or Tokenizer.build(
         (text for text, s in zip(texts, splits, strict=True) if s == "train"),
         config.tokenizer, extra_tokens=control_tokens())
     tokenizer.save(out.vocab_path)
