@@ -153,18 +153,15 @@ _PLACEHOLDERS = {"Title", "Music21 Fragment", "Music21", None}
 _CLEFS = ("treble", "bass", "alto", "tenor", "treble-8", "bass-8")
 
 
-def _octave_clefs(tune: Tune) -> dict[str, int]:
-    """Each voice whose ``V:`` line names an octave clef (``treble-8``: a tenor's part, written
-    an octave above where it sounds, as xml2abc writes it) → the octaves its notes move."""
-    moves = {}
-    switches = [a.text.strip().strip("[]")[2:] for a in lex(tune.body) if a.voice]
-    for value in tune.get_all("V") + switches:  # xml2abc's V: lines follow K:, in the body
-        words = value.split()
-        for word in words[1:]:
-            clef = word.removeprefix("clef=")
-            if clef[:-2] in ("treble", "bass", "alto", "tenor") and clef[-2:] in ("-8", "+8"):
-                moves[words[0]] = -1 if clef[-2] == "-" else 1
-    return moves
+def _octave_move(value: str) -> int | None:
+    """The octaves a voice's notes move when its ``V:`` value names an octave clef
+    (``3 treble-8``: a tenor's part, written an octave above where it sounds, as xml2abc
+    writes it); None for any other clef."""
+    for word in value.split()[1:]:
+        clef = word.removeprefix("clef=")
+        if clef[:-2] in ("treble", "bass", "alto", "tenor") and clef[-2:] in ("-8", "+8"):
+            return -1 if clef[-2] == "-" else 1
+    return None
 
 
 def interleave(tune: Tune) -> Tune:
@@ -174,15 +171,18 @@ def interleave(tune: Tune) -> Tune:
 
     Raises :class:`AbcError` when the voices do not have the same number of bars.
     """
-    moves = _octave_clefs(tune)
+    moves = {value.split()[0]: move for value in tune.get_all("V")
+             if (move := _octave_move(value)) is not None}
     voices: dict[str, list[list[str]]] = {}
     current: list[str] = []
     name = None
     for atom in lex(tune.body):
         text = atom.text
-        if atom.voice:
+        if atom.voice:  # xml2abc's V: lines, clefs and all, follow K:, in the body
             name = atom.voice
             voices.setdefault(name, [[]])
+            if (move := _octave_move(text.strip().strip("[]")[2:])) is not None:
+                moves[name] = move
             continue
         if atom.kind in (Kind.NEWLINE, Kind.COMMENT) or name is None or text == "$":
             continue
