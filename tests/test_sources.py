@@ -7,7 +7,12 @@ import pytest
 from tunesmith.abc import normalise, parse, validate
 from tunesmith.data.abc_source import music21_abc_collections, read_abc_file
 from tunesmith.data.folder import folder_files, read_file
-from tunesmith.data.scores import interleave, read_score_file
+from tunesmith.data.scores import (
+    instrumentation_form,
+    interleave,
+    music21_score_collections,
+    read_score_file,
+)
 from tunesmith.data.songs import key_from_profile, read_song_records
 
 from .conftest import REEL
@@ -98,6 +103,31 @@ def test_a_tenor_written_in_an_octave_clef_sounds_an_octave_down(corpus_dir, tmp
         pitches.setdefault(note.voice, []).append(note.pitch)
     middle = {voice: median(p) for voice, p in pitches.items()}
     assert middle["1"] > middle["2"] > max(middle["3"], middle["4"]) > middle["5"]
+
+
+def test_piano_pieces_and_string_quartets_are_told_by_their_instruments(corpus_dir, tmp_path):
+    # part names as xml2abc writes them from music21's corpus, escaped line breaks and all
+    quartet = ('V:1 treble nm="\\n\t\t\t:1st Violin"\nV:2 treble nm="Violin II."\n'
+               'V:3 alto nm="Viola "\nV:4 bass nm="Cello:\\n\t\t\t"\n')
+    assert instrumentation_form(quartet) == "quartet"
+    assert instrumentation_form('V:1 treble nm="Piano" snm="Pno"\nV:3 bass nm="Pno"\n') == "piano"
+    assert instrumentation_form('V:1 treble nm="Bb Clarinet"\nV:2 treble nm="Piano"\n') is None
+    assert instrumentation_form(quartet.replace("Viola ", "Flute")) is None
+    # Chopin's mazurka is a piano piece although its title names a dance; Schumann's op. 41
+    # quartets are quartets although his folder says only "romantic"
+    mazurka, _ = read_score_file(corpus_dir / "chopin" / "mazurka06-2.krn", "x",
+                                 {"period": "romantic"}, tmp_path)
+    assert mazurka[0].labels["form"] == "piano"
+    schumann, _ = read_score_file(corpus_dir / "schumann_robert" / "opus41no1" / "movement2.mxl",
+                                  "x", {"period": "romantic"}, tmp_path)
+    labels = schumann[0].labels
+    assert (labels["form"], labels["period"]) == ("quartet", "romantic")
+
+
+def test_a_work_encoded_twice_is_read_once_from_its_musicxml():
+    beethoven = next(c for c in music21_score_collections() if c.name == "music21/beethoven")
+    names = {str(p.relative_to(p.parents[1])) for p in beethoven.files}
+    assert "opus18no1/movement3.mxl" in names and "opus18no1/movement3.krn" not in names
 
 
 def test_misaligned_voices_are_skipped_with_a_reason():

@@ -24,9 +24,12 @@ from .labels import label
 from .records import Skip, SourceError
 
 SCORE_SUFFIXES = {".xml", ".mxl", ".musicxml", ".krn", ".mid", ".midi"}
+_MUSICXML = {".xml", ".mxl", ".musicxml"}
 CONVERT_TIMEOUT = 180  # seconds per file
 
-# music21 corpus folder → (default labels, licence)
+# music21 corpus folder → (default labels, licence); a score's form for piano or string quartet
+# comes from its instruments (``instrumentation_form``), not its folder: Mozart's folder holds
+# quartets and a piano sonata, Schumann's quartets and nothing else of his
 _WORKS = {
     "bach": ({"period": "baroque", "form": "chorale", "tradition": "german"},
              "J.S. Bach chorales, music21 corpus encodings (public-domain music)"),
@@ -42,13 +45,13 @@ _WORKS = {
                  "music21 corpus encodings"),
     "ciconia": ({"period": "medieval"}, "music21 corpus"),
     "luca": ({"period": "medieval"}, "music21 corpus"),
-    "mozart": ({"period": "classical", "form": "quartet"}, "music21 corpus"),
-    "haydn": ({"period": "classical", "form": "quartet"}, "music21 corpus"),
-    "beethoven": ({"period": "classical", "form": "quartet"}, "music21 corpus"),
+    "mozart": ({"period": "classical"}, "music21 corpus"),
+    "haydn": ({"period": "classical"}, "music21 corpus"),
+    "beethoven": ({"period": "classical"}, "music21 corpus"),
     "schubert": ({"period": "romantic"}, "music21 corpus"),
     "schumann_robert": ({"period": "romantic"}, "music21 corpus"),
     "schumann_clara": ({"period": "romantic"}, "music21 corpus"),
-    "chopin": ({"period": "romantic", "form": "piano"}, "music21 corpus"),
+    "chopin": ({"period": "romantic"}, "music21 corpus"),
     "verdi": ({"period": "romantic"}, "music21 corpus"),
     "weber": ({"period": "romantic"}, "music21 corpus"),
     "beach": ({"period": "romantic"}, "music21 corpus"),
@@ -57,10 +60,16 @@ _WORKS = {
 
 
 def music21_score_collections() -> list[Collection]:
+    """The corpus's scored works; a work encoded twice (Humdrum and MusicXML, as Beethoven's
+    op. 18 no. 1) is read once, from its MusicXML: the two spellings are not byte-identical
+    music, so deduplication would keep both."""
     root = music21_corpus_dir()
     out = []
     for dirname, (defaults, licence) in _WORKS.items():
-        files = sorted(p for p in (root / dirname).rglob("*") if p.suffix in SCORE_SUFFIXES)
+        found = [p for p in (root / dirname).rglob("*") if p.suffix in SCORE_SUFFIXES]
+        xml_stems = {p.with_suffix("") for p in found if p.suffix in _MUSICXML}
+        files = sorted(p for p in found
+                       if p.suffix in _MUSICXML or p.with_suffix("") not in xml_stems)
         if files:
             out.append(Collection(f"music21/{dirname}", tuple(files), licence, defaults))
     return out
@@ -150,6 +159,27 @@ def score_to_abc(path: Path, cache_dir: Path | None = None) -> str:
 
 
 _PLACEHOLDERS = {"Title", "Music21 Fragment", "Music21", None}
+_PART_NAME = re.compile(r'^V:.*?\bnm="([^"]*)"', re.M)
+_PIANO_NAMES = {"piano", "pno", "pno.", "pianoforte", "klavier", "clavier"}
+
+
+def _instrument(name: str) -> str:
+    """A part's instrument from its name as scores write it ("1st Violin", "Violoncello",
+    "Pno"); music21's exports wrap it in an escaped line break, tabs and a colon."""
+    name = re.sub(r"(?:\\n|\s|:)+", " ", name).strip().lower()
+    for instrument in ("cello", "viola", "violin"):  # "violoncello" before "viol…"
+        if instrument in name:
+            return instrument
+    return "piano" if name in _PIANO_NAMES else name
+
+
+def instrumentation_form(abc: str) -> str | None:
+    """``piano`` for a score whose parts are all piano, ``quartet`` for two violins, a viola
+    and a cello, read from xml2abc's part names (``V:1 treble nm="Violin I"``); else None."""
+    parts = sorted(_instrument(n) for n in _PART_NAME.findall(abc))
+    if parts and set(parts) == {"piano"}:
+        return "piano"
+    return "quartet" if parts == ["cello", "viola", "violin", "violin"] else None
 _CLEFS = ("treble", "bass", "alto", "tenor", "treble-8", "bass-8")
 
 
@@ -238,4 +268,6 @@ def read_score_file(path: Path, source: str, defaults: dict[str, str] | None = N
     tune.source, tune.origin = source, str(path)
     tune.meta = dict(meta or {}, **({"composer": composer} if composer else {}))
     tune.labels = label(tune, defaults)
+    if form := instrumentation_form(text):
+        tune.labels["form"] = form  # a piano mazurka is a piano piece before it is a dance
     return [tune], []
