@@ -18,8 +18,9 @@ from .styles import BY_ALIAS, BY_NAME, Style, tokens_for
 FORM_METER = {"reel": "4/4", "jig": "6/8", "slip jig": "9/8", "hornpipe": "4/4",
               "strathspey": "4/4", "polka": "2/4", "waltz": "3/4", "chorale": "4/4"}
 # How many voices a form is written in when the prompt does not say: the most common count
-# among the training pieces of that form (chorales SATB, quartets, masses 4; madrigals 5).
-FORM_VOICES = {"chorale": 4, "quartet": 4, "mass": 4, "madrigal": 5}
+# among the training pieces of that form (chorales SATB, quartets, masses 4; madrigals 5), and
+# a piano piece's two hands.
+FORM_VOICES = {"chorale": 4, "quartet": 4, "mass": 4, "madrigal": 5, "piano": 2}
 _MODE_WORDS = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix",
                "phrygian": "phr", "lydian": "lyd", "locrian": "loc", "大调": "", "小调": "m"}
 _KEY_EN = re.compile(r"(?<![A-Za-z])(?:in\s+)?([A-G])(#|b|♯|♭|\s+sharp|\s+flat)?"

@@ -82,18 +82,22 @@ SATB = (Part("Soprano", (60, 79), 52), Part("Alto", (55, 74), 52),
         Part("Tenor", (48, 67), 52), Part("Bass", (40, 62), 52))  # 52: choir aahs
 STRINGS = (Part("Violin I", (55, 86), 40), Part("Violin II", (55, 81), 40),
            Part("Viola", (48, 74), 41, "alto"), Part("Cello", (36, 64), 42))
+# a piano piece's hands: the right in the treble staff, the left in the bass, each as wide as
+# a hand moves in the corpus's polonaises and mazurka (about two octaves either side of C4)
+HANDS = (Part("Right hand", (55, 91), 0, "treble"), Part("Left hand", (31, 67), 0, "bass"))
 SUNG = ("chorale", "mass", "madrigal")
 
 
 def voice_parts(voices: int, form: str | None) -> list[Part]:
-    """Each voice's part, top down: a quartet's strings, or soprano, alto, tenor and bass
-    spread over the voices (2: S B, 3: S T B, 5: S A T T B …); one voice is free. Sung
-    forms are sung (choir), other pieces in several voices are played on the piano."""
+    """Each voice's part, top down: a quartet's strings, a piano piece's hands, or soprano,
+    alto, tenor and bass spread over the voices (2: S B, 3: S T B, 5: S A T T B …); one voice
+    is free. Sung forms are sung (choir), other pieces in several voices are played on the
+    piano."""
     if voices == 1:
         return [Part("", (0, 127), 0)]
-    ranges = STRINGS if form == "quartet" else SATB
+    ranges = {"quartet": STRINGS, "piano": HANDS}.get(form or "", SATB)
     parts = [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
-    if form not in SUNG and form != "quartet":
+    if form not in SUNG and form not in ("quartet", "piano"):
         parts = [replace(p, name=f"Voice {v}", program=0) for v, p in enumerate(parts, 1)]
     names = [p.name for p in parts]
     return [replace(p, name=f"{p.name} {names[:v].count(p.name) + 1}")
