@@ -82,8 +82,9 @@ SATB = (Part("Soprano", (60, 79), 52), Part("Alto", (55, 74), 52),
         Part("Tenor", (48, 67), 52), Part("Bass", (40, 62), 52))  # 52: choir aahs
 STRINGS = (Part("Violin I", (55, 86), 40), Part("Violin II", (55, 81), 40),
            Part("Viola", (48, 74), 41, "alto"), Part("Cello", (36, 64), 42))
-# a piano piece's hands: the right in the treble staff, the left in the bass, each as wide as
-# a hand moves in the corpus's polonaises and mazurka (about two octaves either side of C4)
+# a piano piece's hands: the right in the treble staff, the left in the bass; the corpus's
+# four piano pieces have their top voice within MIDI 50-100 (medians 64-77) and their
+# bass-staff voices within 32-68
 HANDS = (Part("Right hand", (55, 91), 0, "treble"), Part("Left hand", (31, 67), 0, "bass"))
 SUNG = ("chorale", "mass", "madrigal")
 

@@ -159,6 +159,7 @@ def score_to_abc(path: Path, cache_dir: Path | None = None) -> str:
 
 
 _PLACEHOLDERS = {"Title", "Music21 Fragment", "Music21", None}
+_CLEFS = ("treble", "bass", "alto", "tenor", "treble-8", "bass-8")
 _PART_NAME = re.compile(r'^V:.*?\bnm="([^"]*)"', re.M)
 _PIANO_NAMES = {"piano", "pno", "pno.", "pianoforte", "klavier", "clavier"}
 
@@ -180,7 +181,6 @@ def instrumentation_form(abc: str) -> str | None:
     if parts and set(parts) == {"piano"}:
         return "piano"
     return "quartet" if parts == ["cello", "viola", "violin", "violin"] else None
-_CLEFS = ("treble", "bass", "alto", "tenor", "treble-8", "bass-8")
 
 
 def _octave_move(value: str) -> int | None:
