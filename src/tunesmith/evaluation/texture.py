@@ -26,6 +26,7 @@ from ..abc.tune import AbcError
 from ..abc.voices import voice_bars
 
 Voiced = dict[str, list[Note]]
+Struck = list[tuple[int, Note, list[tuple[int, int]]]]  # what ``_against`` finds
 
 
 def _voices(tune: Tune) -> Voiced | None:
@@ -64,13 +65,13 @@ def _sounding(voice: list[Note], onsets: list[Fraction], at: Fraction) -> list[i
 
 def dissonance(tune: Tune) -> float | None:
     """Share of onsets dissonant with another voice, over onsets where another voice sounds."""
-    return _measured(tune, _dissonance)
+    return _measured(tune, lambda voices: _dissonance(_against(voices)))
 
 
 def crossing(tune: Tune) -> float | None:
     """Share of onsets above an earlier voice or below a later one, over onsets where another
     voice sounds."""
-    return _measured(tune, _crossing)
+    return _measured(tune, lambda voices: _crossing(_against(voices)))
 
 
 def parallels(tune: Tune) -> float | None:
@@ -93,7 +94,7 @@ def _measured(tune: Tune, measure) -> float | None:
     return None if voices is None else measure(voices)
 
 
-def _against(voices: Voiced) -> list[tuple[int, Note, list[tuple[int, int]]]]:
+def _against(voices: Voiced) -> Struck:
     """Every note struck while another voice sounds: its voice's rank (0 the top), the note,
     and the rank and pitch of each other voice's note sounding at its onset."""
     onsets = {v: [n.onset for n in ns] for v, ns in voices.items()}
@@ -112,14 +113,14 @@ def _share(hits: list[bool]) -> float | None:
     return sum(hits) / len(hits) if hits else None
 
 
-def _dissonance(voices: Voiced) -> float | None:
+def _dissonance(struck: Struck) -> float | None:
     return _share([any((note.pitch - p) % 12 in DISSONANT for _, p in against)
-                   for _, note, against in _against(voices)])
+                   for _, note, against in struck])
 
 
-def _crossing(voices: Voiced) -> float | None:
+def _crossing(struck: Struck) -> float | None:
     return _share([any(p < note.pitch if other < rank else p > note.pitch
-                       for other, p in against) for rank, note, against in _against(voices)])
+                       for other, p in against) for rank, note, against in struck])
 
 
 def _parallels(voices: Voiced) -> float | None:
@@ -174,8 +175,9 @@ def texture(tunes: list[Tune]) -> dict[str, float | None]:
         return sum(kept) / len(kept) if kept else None
 
     voiced = [v for v in map(_voices, tunes) if v is not None]  # each tune read once
-    return {"dissonant_onsets": mean([_dissonance(v) for v in voiced]),
+    struck = [_against(v) for v in voiced]  # and each onset's other voices found once
+    return {"dissonant_onsets": mean([_dissonance(s) for s in struck]),
             "parallel_fifths_and_octaves": mean([_parallels(v) for v in voiced]),
-            "crossed_voices": mean([_crossing(v) for v in voiced]),
+            "crossed_voices": mean([_crossing(s) for s in struck]),
             "time_each_voice_rests": mean([_silence(v) for v in voiced]),
             "time_all_voices_rest": mean([_tacet(v) for v in voiced])}
