@@ -65,13 +65,34 @@ def test_pieces_end_on_the_tonic_with_a_final_barline(fifty):
         mode = piece.controls.labels.get("mode")
         if key.mode in ("major", "minor", "dorian", "mixolydian"):
             last = music21.converter.parse(piece.abc, format="abc").flatten().notes[-1]
-            expected = key.pitch_class + PENTATONIC_FINAL.get(mode, 0) \
+            expected = key.pitch_class + FINAL_ABOVE_MAJOR_TONIC.get(mode, 0) \
                 if key.mode == "major" else key.pitch_class
             assert last.pitch.pitchClass == expected % 12, piece.abc
 
 
-# semitones from the gong (the key signature's major tonic) to each Chinese mode's final
-PENTATONIC_FINAL = {"gong": 0, "shang": 2, "jue": 4, "zhi": 7, "yu": 9}
+def test_the_last_note_is_held_a_beat_and_a_last_chord_two(fifty, composer):
+    from tunesmith.abc.durations import beats
+    from tunesmith.abc.keys import parse_key
+    from tunesmith.abc.notes import notes
+    from tunesmith.abc.tune import meter_length
+
+    chorales = composer.generate("a chorale", bars=4, seed=0, num=4, voices=4)
+    for piece in fifty + chorales:
+        tune = parse(piece.abc)
+        if parse_key(tune.key).mode not in ("major", "minor", "dorian", "mixolydian"):
+            continue  # no final note asked for
+        beat = meter_length(tune.meter) / beats(tune.meter)
+        held = beat * (1 if piece.controls.voices == 1 else 2)
+        for voice in {n.voice for n in notes(tune)}:
+            last = max((n for n in notes(tune) if n.voice == voice), key=lambda n: n.onset)
+            assert last.length >= min(held, meter_length(tune.meter)), piece.abc
+
+
+# semitones from a major signature's tonic to the final of each mode written in it: the church
+# modes, and the Chinese modes on their gong
+FINAL_ABOVE_MAJOR_TONIC = {"dorian": 2, "phrygian": 4, "lydian": 5, "mixolydian": 7,
+                           "minor": 9, "locrian": 11,
+                           "gong": 0, "shang": 2, "jue": 4, "zhi": 7, "yu": 9}
 
 
 def test_chinese_modes_end_on_their_own_degree(composer):

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tunesmith.abc import parse, validate
+from tunesmith.abc.durations import beats
 from tunesmith.abc.notes import notes
 from tunesmith.abc.tune import meter_length
 from tunesmith.cli import main
@@ -25,6 +26,13 @@ from tunesmith.web import Settings, create_app
 EXAMPLES = Path(__file__).parents[1] / "src" / "tunesmith" / "data" / "examples" / "songs.json"
 TWINKLE = "Twinkle, twinkle, little star,\nHow I wonder what you are!"
 SPRING = "春眠不觉晓，\n处处闻啼鸟。"
+
+
+@pytest.mark.parametrize("meter, count", [("6/8", 2), ("3/4", 3), ("C", 4), ("C|", 2),
+                                          ("12/8", 4), ("2+3/8", 2), ("FREI4/4", 4),
+                                          ("none", 1)])
+def test_beats_in_a_bar_of_any_meter_the_corpus_writes(meter, count):
+    assert beats(meter) == count
 
 
 @pytest.fixture(scope="module")

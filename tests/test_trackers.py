@@ -160,9 +160,18 @@ def test_a_melody_pays_for_accidentals_but_a_minor_key_s_leading_note(key, free)
     ("Bb", None, 4, [("B", "_"), ("D", ""), ("F", ""), ("B", "_")]),  # the tonic triad
     ("G", "yu", 1, [("E", "")]),  # yu on the sixth degree of its gong
     ("Dphr", None, 2, [None, None]),
+    # a major signature in a church mode ends on that mode's degree: D for dorian in C
+    ("C", "dorian", 4, [("D", ""), ("F", ""), ("A", ""), ("D", "")]),
+    ("F", "lydian", 1, [("B", "")]),  # B flat, as the signature spells it
+    ("Bb", "major", 1, [("B", "_")]),
 ])
 def test_final_notes(key, mode, voices, expected):
     assert final_notes(parse_key(key), voices, mode) == expected
+
+
+def test_medieval_voices_end_on_a_bare_fifth():
+    assert final_notes(parse_key("C"), 3, "mixolydian", open_fifth=True) == [
+        ("G", ""), ("D", ""), ("G", "")]
 
 
 @pytest.mark.parametrize("config", [

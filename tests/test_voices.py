@@ -7,9 +7,10 @@ import pytest
 
 from tunesmith import Composer
 from tunesmith.abc import bars, lex, parse, parse_key, validate
+from tunesmith.abc.keys import NATURAL_PC, final_notes
 from tunesmith.abc.voices import interleaved, voice_bars, voice_blocks
 from tunesmith.cli import main
-from tunesmith.prompt import interpret
+from tunesmith.prompt import interpret, usual_voices
 from tunesmith.tools import abc2abc_check
 
 INTERLEAVED = ("[V:1]c2 e2|[V:2]C,4|\n"
@@ -39,14 +40,22 @@ def test_prompts_say_how_many_voices(prompt, voices):
     assert interpret(prompt).voices == voices
 
 
+@pytest.mark.parametrize("labels, voices", [
+    ({"form": "chorale"}, 4), ({"period": "medieval"}, 3), ({"form": "jig"}, 1),
+    ({"period": "medieval", "form": "dance"}, 1), ({"period": "baroque"}, 1), ({}, 1),
+])
+def test_a_style_is_written_in_as_many_voices_as_its_pieces_usually_are(labels, voices):
+    assert usual_voices(labels) == voices
+
+
 def test_a_piano_piece_is_written_for_two_hands_in_their_own_staves():
     from tunesmith.abc.voices import voice_parts
 
-    right, left = voice_parts(2, "piano")
+    right, left = voice_parts(2, {"form": "piano"})
     assert (right.name, right.clef, left.name, left.clef) == ("Right hand", "treble",
                                                               "Left hand", "bass")
     assert right.program == left.program == 0 and left.compass[0] < 36 < right.compass[0]
-    assert [p.name for p in voice_parts(4, "piano")] == ["Right hand 1", "Right hand 2",
+    assert [p.name for p in voice_parts(4, {"form": "piano"})] == ["Right hand 1", "Right hand 2",
                                                          "Left hand 1", "Left hand 2"]
 
 
@@ -100,6 +109,19 @@ def test_voices_are_aligned_bar_by_bar_and_valid_everywhere(default, prompt, kwa
             assert set(finals) == triad, piece.abc
 
 
+def test_trecento_is_sung_in_three_close_voices_that_end_on_a_bare_fifth(default):
+    piece = default.generate("trecento", bars=4, seed=0)[0]
+    assert piece.controls.voices == 3 and validate(parse(piece.abc)) == []
+    assert [line.split('nm="')[1].rstrip('"') for line in piece.abc.splitlines()
+            if line.startswith("V:")] == ["Cantus", "Contratenor", "Tenor"]
+    assert piece.abc.count("%%MIDI program 52") == 3  # sung
+    key = parse_key(parse(piece.abc).key)
+    wanted = [(NATURAL_PC[letter] + key.signature.get(letter, 0)) % 12
+              for letter, _ in final_notes(key, 3, piece.controls.labels.get("mode"), True)]
+    finals = [p.flatten().notes[-1].pitches[0].pitchClass for p in _parts(piece.abc)]
+    assert finals == wanted and (wanted[1] - wanted[0]) % 12 == 7, piece.abc
+
+
 def test_low_voices_get_the_bass_clef_and_a_viola_the_alto(default, tmp_path):
     from tunesmith.abc.notes import notes
 
@@ -150,7 +172,7 @@ def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, f
     tune = parse(piece.abc)
     half_bar = Fraction(bars(tune)[0].expected) / 2
     played = notes(tune)
-    for v, (low, high) in enumerate(voice_compasses(4, form), start=1):
+    for v, (low, high) in enumerate(voice_compasses(4, {"form": form}), start=1):
         voice = sorted((n for n in played if n.voice == str(v)), key=lambda n: n.onset)
         pitches = [n.pitch for n in voice]
         # the compass is kept as written; an accidental may move a note one semitone past it

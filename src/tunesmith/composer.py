@@ -18,7 +18,7 @@ from .abc.keys import Key, parse_key
 from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
 from .abc.tune import AbcError, parse_fraction
-from .abc.voices import voice_blocks, voice_compasses, voice_parts
+from .abc.voices import medieval, voice_blocks, voice_compasses, voice_parts
 from .checkpoint import Checkpoint, CheckpointError
 from .engine import Engine, TorchEngine, load_engine
 from .generate import (
@@ -37,7 +37,7 @@ from .generate import (
 from .limits import DEFAULT_BARS, MAX_BARS, check_request, checked_meter
 from .lyrics import LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
-from .prompt import FORM_VOICES, Controls, interpret
+from .prompt import Controls, interpret, usual_voices
 from .styles import STYLE_DIMENSIONS, guided_tokens
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ class Composer:
         controls.labels = labels
         if controls.meter is None and labels.get("meter", "other") != "other":
             controls.meter = labels["meter"]
-        controls.voices = voices or controls.voices or FORM_VOICES.get(labels.get("form"), 1)
+        controls.voices = voices or controls.voices or usual_voices(labels)
         if (opening is not None or words is not None) and controls.voices > 1:
             controls.remarks.append("an opening or a song is written in one voice")
             controls.voices = 1
@@ -232,7 +232,7 @@ class Composer:
         same_octave = tok.config.same_octave
         shift = shift_to_c(parse_key(out_key), same_octave) if canonical else 0
         compasses = [(low + shift, high + shift)
-                     for low, high in voice_compasses(controls.voices, labels.get("form"))]
+                     for low, high in voice_compasses(controls.voices, labels)]
         if words is not None:  # the words set the length
             stresses = [s.stressed for s in words.syllables]
             voice = (SUNG_COMPASS[0] + shift, SUNG_COMPASS[1] + shift)
@@ -245,7 +245,7 @@ class Composer:
                                   f"{MAX_BARS}: give fewer lines")
         else:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
-                                compasses) for _ in range(count)]
+                                compasses, medieval(labels)) for _ in range(count)]
         if opening is not None:
             for t in trackers:
                 t.follow(opening)
@@ -278,8 +278,7 @@ class Composer:
             if words is not None:
                 body = with_words(body, words.lines)
             if opening is None:
-                abc = _abc(name, written, controls.tempo, body, controls.voices,
-                           labels.get("form"))
+                abc = _abc(name, written, controls.tempo, body, controls.voices, labels)
             else:
                 abc = _continued(opening, body, parse_fraction(header["L"], "L"), name)
             remarks = list(controls.remarks)
@@ -391,7 +390,7 @@ def _continued(opening: Opening, body: str, unit: Fraction, title: str) -> str:
 
 
 def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
-         voices: int = 1, form: str | None = None) -> str:
+         voices: int, labels: dict[str, str]) -> str:
     fields = [("X", "1"), ("T", title), ("C", "tunesmith"), ("M", header["M"]),
               ("L", header["L"])] + [("Q", f"1/4={tempo}")] * bool(tempo)
     tune = Tune(fields + [("K", header["K"])], body)
@@ -399,7 +398,7 @@ def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
         pitches: dict[str, list[int]] = {}
         for note in sounding_notes(tune):
             pitches.setdefault(note.voice, []).append(note.pitch)
-        parts = {str(v): part for v, part in enumerate(voice_parts(voices, form), 1)}
+        parts = {str(v): part for v, part in enumerate(voice_parts(voices, labels), 1)}
         # name every clef: abcm2ps switches an unnamed one mid-piece as the notes move
         clefs = {v: parts[v].clef or ("bass" if sorted(p)[len(p) // 2] < 60 else "treble")
                  for v, p in pitches.items()}

@@ -23,7 +23,7 @@ from fractions import Fraction
 import numpy as np
 
 from .abc import Kind, Tokenizer, lex, parse_key
-from .abc.durations import length_multiplier, tuplet
+from .abc.durations import beats, length_multiplier, tuplet
 from .abc.keys import ACCIDENTAL_VALUE, LETTERS, Key, final_notes
 from .abc.lexer import NOTE_RE
 from .abc.notes import DISSONANT, PERFECT
@@ -257,6 +257,7 @@ class BarTracker:
     bar_length: Fraction  # in units of L:
     bars: int  # bars to write
     tonic: tuple[str, str] | None  # (letter, accidental) of the final note, or None
+    ending: Fraction = Fraction(0)  # the final note's least length, in units of L
     filled: Fraction = Fraction(0)
     done_bars: int = 0
     repeat_open: bool = False
@@ -329,9 +330,11 @@ class BarTracker:
                 mask[tid] = ok
             return mask
         if self.final_bar and self.tonic is not None and t.tonic_lengths(self.tonic):
-            # anything that leaves room for a tonic note, or the tonic note that ends the bar
-            shortest = t.tonic_lengths(self.tonic)[0]
-            mask = t.notes_up_to(rem - shortest) | t.tonic_notes(self.tonic, rem)
+            # anything that leaves room for a tonic note ``ending`` long, or the tonic note
+            # that ends the bar
+            lengths = t.tonic_lengths(self.tonic)
+            room = next((v for v in lengths if v >= self.ending), lengths[-1])
+            mask = t.notes_up_to(rem - room) | t.tonic_notes(self.tonic, rem)
         else:
             mask = t.notes_up_to(rem).copy()
         if not mask.any():  # no tonic fits what is left: end on any note that fits
@@ -523,12 +526,13 @@ class Voices:
     full before its barline, so the voices stay aligned bar by bar; the later voices repeat
     the first voice's barline, so repeats open and close together and all end with it.
     Answers ``allowed``/``advance``/``finished``/``log`` like a single ``BarTracker``;
-    ``bias`` makes the voices listen to each other (``HARMONY_COST``, ``PARALLEL_COST``)."""
+    ``bias`` makes the voices listen to each other (``HARMONY_COST``, ``parallel_cost``)."""
 
     table: TokenTable
     parts: list[BarTracker]
     tags: list[int]  # token id of [V:1], [V:2], …
     signature: dict[str, int] = field(default_factory=dict)  # the key's, letter → -2..2
+    parallel_cost: float = PARALLEL_COST
     current: int = 0
     need: str = "tag"  # tag | newline | "" (inside the current voice's bar)
     barline: int | None = None  # the first voice's barline in this bar
@@ -565,7 +569,7 @@ class Voices:
     def bias(self) -> np.ndarray:
         """Minus ``HARMONY_COST`` for each note that would strike a second, seventh or
         tritone against a note the voices before this one sound at this point, and minus
-        ``PARALLEL_COST`` for one that would move in parallel fifths or octaves with one of
+        ``parallel_cost`` for one that would move in parallel fifths or octaves with one of
         them (from the last onset both struck, both step the same way from a fifth or octave
         to the same interval)."""
         t, bias = self.table, np.zeros(self.table.n, dtype=np.float32)
@@ -591,7 +595,7 @@ class Voices:
             if now != then and interval in PERFECT:
                 parallel |= (np.abs(pitches - now) % 12 == interval) \
                     & (np.sign(pitches - was) == np.sign(now - then))
-        bias[t.note_ids] = -HARMONY_COST * clash - PARALLEL_COST * parallel
+        bias[t.note_ids] = -HARMONY_COST * clash - self.parallel_cost * parallel
         return bias
 
     def _time(self, voice: int) -> Fraction:
@@ -641,20 +645,26 @@ class Voices:
 
 
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
-            compasses: list[tuple[int, int]]) -> BarTracker | Voices:
+            compasses: list[tuple[int, int]], medieval: bool = False) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass (a single voice has no compass but keeps within ``MELODY_SPAN``), each ending on
-    its note of the tonic triad (``final_notes``; ``mode`` names a Chinese mode's final)."""
+    its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
+    least a beat long, two beats for voices (in the test split 5% of melodies end on a note
+    shorter than half a beat, and 91% of voices hold their last note two beats or more:
+    ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in
+    parallel fifths and octaves (26% of similar motion in the corpus's medieval pieces)."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
     key = parse_key(header["K"])
-    finals = final_notes(key, len(compasses), mode)
+    finals = final_notes(key, len(compasses), mode, open_fifth=medieval)
+    ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
     if len(compasses) == 1:
-        return BarTracker(table, bar, bars, finals[0], span=MELODY_SPAN,
+        return BarTracker(table, bar, bars, finals[0], ending, span=MELODY_SPAN,
                           cost=table.melody_cost(key))
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
-    parts = [BarTracker(table, bar, bars, final, compass=compass)
+    parts = [BarTracker(table, bar, bars, final, ending, compass=compass)
              for final, compass in zip(finals, compasses, strict=True)]
-    return Voices(table, parts, tags, dict(key.signature))
+    return Voices(table, parts, tags, dict(key.signature),
+                  parallel_cost=0.0 if medieval else PARALLEL_COST)
 
 
 def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = (),

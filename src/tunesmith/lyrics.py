@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 
+from .abc.durations import beats
+
 MAX_LINES = 64  # phrases in one song
 MAX_SYLLABLES = 48  # in one line: a longer line is cut there (and the cut is noted)
 MAX_CHARS = 8_000
@@ -159,15 +161,6 @@ def w_line(line: list[Syllable]) -> str:
         text = s.text.translate(_W_SPECIAL) or "*"
         out.append(text + ("" if s.ends_word else " -"))
     return "w:" + " ".join(out).replace(" - ", "-").replace(" -", "-")
-
-
-def beats(meter: str) -> int:
-    """Beats in a bar: the numerator of a simple meter, a third of a compound one
-    (6/8: 2), 4 for ``C`` and 2 for ``C|``."""
-    if meter in ("C", "C|"):
-        return 4 if meter == "C" else 2
-    top = int(meter.split("/")[0])
-    return top // 3 if top % 3 == 0 and top > 3 else top
 
 
 def strong_beats(meter: str) -> int:

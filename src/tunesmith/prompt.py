@@ -21,6 +21,10 @@ FORM_METER = {"reel": "4/4", "jig": "6/8", "slip jig": "9/8", "hornpipe": "4/4",
 # among the training pieces of that form (chorales SATB, quartets, masses 4; madrigals 5), and
 # a piano piece's two hands.
 FORM_VOICES = {"chorale": 4, "quartet": 4, "mass": 4, "madrigal": 5, "piano": 2}
+# ... and of a period's pieces that have no form: the corpus's 99 medieval pieces (trecento
+# ballate, madrigals, cacce) are in 3 voices (48), 2 (28) or 4 (20), one in a single voice
+# (benchmarks/medieval_voices.py).
+PERIOD_VOICES = {"medieval": 3}
 _MODE_WORDS = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix",
                "phrygian": "phr", "lydian": "lyd", "locrian": "loc", "大调": "", "小调": "m"}
 _KEY_EN = re.compile(r"(?<![A-Za-z])(?:in\s+)?([A-G])(#|b|♯|♭|\s+sharp|\s+flat)?"
@@ -50,11 +54,20 @@ class Controls:
     meter: str | None = None  # "6/8"
     tempo: int | None = None  # quarter notes per minute
     bars: int | None = None
-    voices: int | None = None  # None: as the form is usually written (FORM_VOICES), else 1
+    voices: int | None = None  # None: as the style is usually written (usual_voices)
     remarks: list[str] = field(default_factory=list)  # how the prompt was read
 
     def tokens(self) -> list[str]:
         return tokens_for(self.labels)
+
+
+def usual_voices(labels: dict[str, str]) -> int:
+    """How many voices a piece of these style labels is written in: its form's usual count,
+    else, for a piece with no form, its period's; one for a form or period usually sung or
+    played alone (a jig, a medieval dance)."""
+    if "form" in labels:
+        return FORM_VOICES.get(labels["form"], 1)
+    return PERIOD_VOICES.get(labels.get("period", ""), 1)
 
 
 def _find_aliases(text: str) -> dict[str, Style]:

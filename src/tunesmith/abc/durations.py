@@ -91,6 +91,23 @@ def is_compound(meter: str) -> bool:
     return bool(m) and int(m.group(1)) % 3 == 0 and int(m.group(1)) > 3
 
 
+def beats(meter: str) -> int:
+    """Beats in a bar: the numerator of a simple meter, a third of a compound one
+    (6/8: 2), 4 for ``C`` and 2 for ``C|``, a beat for each addend of an additive one
+    (2+3/8: 2); one for a meter with no numbers."""
+    meter = meter.strip()
+    if meter in ("C", "C|"):
+        return 4 if meter == "C" else 2
+    found = re.search(r"([\d+]+)\)?/\d", meter)
+    if not found:
+        return 1
+    addends = [int(x) for x in found.group(1).split("+") if x]
+    if len(addends) > 1:
+        return len(addends)
+    top = addends[0] if addends else 1
+    return top // 3 if top % 3 == 0 and top > 3 else max(top, 1)
+
+
 class _Voice:
     def __init__(self, name: str, meter: str, unit: Fraction):
         self.name, self.unit = name, unit

@@ -85,24 +85,30 @@ def parse_key(value: str) -> Key:
     return Key(tonic, mode, {k: v for k, v in signature.items() if v})
 
 
-# scale steps from the gong (the major key's tonic) to each Chinese mode's final note
-PENTATONIC_DEGREE = {"gong": 0, "shang": 1, "jue": 2, "zhi": 4, "yu": 5}
+# scale steps from a major signature's tonic to the final of the mode a tune in that
+# signature is in: the church modes, and the Chinese modes (gong … yu) on their gong
+FINAL_STEP = {"major": 0, "dorian": 1, "phrygian": 2, "lydian": 3, "mixolydian": 4,
+              "minor": 5, "locrian": 6, "gong": 0, "shang": 1, "jue": 2, "zhi": 4, "yu": 5}
 
 
-def final_notes(key: Key, voices: int = 1, mode: str | None = None) -> list[tuple[str, str] | None]:
+def final_notes(key: Key, voices: int = 1, mode: str | None = None,
+                open_fifth: bool = False) -> list[tuple[str, str] | None]:
     """The (letter, accidental) each voice's last note should sound, top voice first: the
     top and bottom voices end on the final, the inner ones on the third and fifth above it,
-    so the last chord is the tonic triad. Chinese ``mode``s (``yu``, ``zhi``…) are written
-    with the major key signature of their gong, so their final is the mode's own degree,
-    which the signature then spells. None where the key has no clear final (no tonic,
-    phrygian, lydian, locrian)."""
+    so the last chord is the tonic triad, or all on the fifth (``open_fifth``: the bare
+    final chord of medieval polyphony). A tune written in a major signature is in the
+    ``mode`` its final makes it (the corpus writes a dorian mass or a Chinese yu-mode song
+    in the signature of C, ending on D or A), so its final is that mode's degree, which the
+    signature then spells. None where the key has no clear final (no tonic, phrygian,
+    lydian, locrian)."""
     final = None
-    if key.tonic and mode in PENTATONIC_DEGREE and key.mode == "major":
-        final = (LETTERS[(LETTERS.index(key.tonic[0]) + PENTATONIC_DEGREE[mode]) % 7], "")
+    if key.tonic and key.mode == "major" and FINAL_STEP.get(mode or "", 0):
+        final = (LETTERS[(LETTERS.index(key.tonic[0]) + FINAL_STEP[mode]) % 7], "")
     elif key.tonic and key.mode in ("major", "minor", "dorian", "mixolydian"):
         final = (key.tonic[0], {"#": "^", "b": "_"}.get(key.tonic[1:], ""))
     if final is None:
         return [None] * voices
     return [final if v in (0, voices - 1)
-            else (LETTERS[(LETTERS.index(final[0]) + (2 if v % 2 else 4)) % 7], "")
+            else (LETTERS[(LETTERS.index(final[0]) + (4 if open_fifth or v % 2 == 0 else 2))
+                          % 7], "")
             for v in range(voices)]
