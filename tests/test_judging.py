@@ -289,7 +289,8 @@ def test_saved_pieces_are_reused_only_for_the_same_model_and_options(tmp_path):
     assert len(calls) == 4 and other != first  # another model's pieces are made again
 
 
-def test_judges_and_generation_report_end_to_end(tiny_model, tiny_dataset, tmp_path, capsys):
+def test_judges_and_generation_report_end_to_end(tiny_model, tiny_dataset, tmp_path, capsys,
+                                                  monkeypatch):
     judges_dir = tmp_path / "judges"
     report = build(tiny_dataset, judges_dir, seconds=2)
     assert 0 <= report["keys"]["test"]["tone_cnn"]["key"] <= 1
@@ -317,6 +318,12 @@ def test_judges_and_generation_report_end_to_end(tiny_model, tiny_dataset, tmp_p
     first = (out / "samples" / "000.json").read_text(encoding="utf-8")
     assert main(argv) == 0  # a rerun reuses the finished samples
     assert (out / "samples" / "000.json").read_text(encoding="utf-8") == first
+    # ... until the code that writes pieces changes: then they are written again
+    monkeypatch.setattr("tunesmith.cli._writing_code_sha1", lambda: "changed")
+    assert main(argv) == 0
+    again = json.loads((out / "samples" / "000.json").read_text(encoding="utf-8"))
+    assert again["settings"]["code_sha1"] == "changed"
+    assert json.loads(first)["settings"]["code_sha1"] not in ("changed", None)
 
 
 def test_generation_mode_needs_a_dataset(tiny_model, tmp_path, capsys):
@@ -327,7 +334,13 @@ def test_generation_mode_needs_a_dataset(tiny_model, tmp_path, capsys):
 
 
 def test_form_and_scale_measures_on_hand_made_tunes():
-    from tunesmith.evaluation.structure import repeats, scale_fit, self_similarity, structure
+    from tunesmith.evaluation.structure import (
+        ending_held,
+        repeats,
+        scale_fit,
+        self_similarity,
+        structure,
+    )
 
     from .conftest import REEL
 
@@ -347,6 +360,12 @@ def test_form_and_scale_measures_on_hand_made_tunes():
     assert scale_fit(pentatonic, "zhi") == pytest.approx(12 / 13)  # e is not in F-G-A-C-D
     assert scale_fit(pentatonic) == 1.0
     assert structure([aabb, plain])["repeats"] == 0.5
+    # a close held a beat or more in every voice, or stopped short on an eighth
+    cut = parse("X:1\nM:4/4\nL:1/8\nK:D\n" + phrase[:-1] + "|]\n")  # ends on an eighth
+    assert ending_held(plain) and not ending_held(cut)
+    short = parse("X:1\nM:6/8\nL:1/8\nK:D\n[V:1]d3 e3|[V:2]D3 E2 D|]\n")
+    assert ending_held(parse("X:1\nM:6/8\nL:1/8\nK:D\nd3 e3|]\n")) and not ending_held(short)
+    assert structure([plain, cut])["ending_held"] == 0.5
 
 
 def test_the_key_ceiling_is_the_cnns_key_accuracy_on_real_tunes_of_each_written_mode():

@@ -281,6 +281,17 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _writing_code_sha1() -> str:
+    """A hash of the package's sources but its judging (``evaluation/``): pieces cached by an
+    evaluation are made again once the code that writes them changes, not judged stale."""
+    root = Path(__file__).parent
+    digest = hashlib.sha1()
+    for path in sorted(root.rglob("*.py")):
+        if "evaluation" not in path.relative_to(root).parts:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
     from .checkpoint import WEIGHTS
     from .composer import Composer
@@ -308,8 +319,9 @@ def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
 
     out = Path(args.report)
     weights = hashlib.sha1((checkpoint.path / WEIGHTS).read_bytes()).hexdigest()
-    settings = {"weights_sha1": weights, **{k: getattr(args, k) for k in (
-        "bars", "seed", "temperature", "top_k", "top_p", "rerank", "guidance")}}
+    settings = {"weights_sha1": weights, "code_sha1": _writing_code_sha1(),
+                **{k: getattr(args, k) for k in (
+                    "bars", "seed", "temperature", "top_k", "top_p", "rerank", "guidance")}}
     result = evaluate_generation(generate, prompts, args.samples, Path(args.data), judges, out,
                                  progress=not args.quiet, settings=settings)
     result["model"] = str(checkpoint.path)
@@ -510,7 +522,7 @@ def _add_generate(sub) -> None:
         "major\", \"A dorian\", \"D大调\"),\na meter (\"6/8\"; a waltz implies 3/4), "
         "a tempo (\"120 bpm\", \"lively\"), a length (\"48 bars\", \"32小节\") and voices\n"
         "(\"in 3 voices\", \"SATB\", \"四声部\"; a chorale, quartet or mass has 4, a madrigal 5, "
-        "a piano piece 2 hands; aligned bar by bar).\n"
+        "a piano piece 2 hands, trecento 3; aligned bar by bar).\n"
         "Options below override the prompt. Every piece is checked bar by bar against its "
         "meter as it is written.")
     p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")

@@ -265,7 +265,9 @@ def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges:
                                                      for g in groups if g["dance"]]),
                    "bars_restated": _mean([g["structure"][kind]["self_similarity"]
                                            for g in groups]),
-                   "notes_in_scale": _mean([g["structure"][kind]["scale_fit"] for g in groups])}
+                   "notes_in_scale": _mean([g["structure"][kind]["scale_fit"] for g in groups]),
+                   "endings_held_a_beat": _mean([g["structure"][kind]["ending_held"]
+                                                 for g in groups])}
             for kind in ("generated", "real")},
         # over the prompts whose pieces have several voices, beside the real tunes alike
         "texture": {kind: {m: _mean([g["texture"][kind][m] for g in groups

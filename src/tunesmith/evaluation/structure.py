@@ -4,15 +4,20 @@
 reprise). ``self_similarity``: the share of bars that restate an earlier bar note for note.
 ``scale_fit``: the share of sounding notes inside the written mode's scale; the Chinese modes
 (gong, shang, jue, zhi, yu) are written with the major signature of their gong and judged
-against its pentatonic scale. All read the first voice of a polyphonic piece.
+against its pentatonic scale. All read the first voice of a polyphonic piece, but
+``ending_held``: the last note of every voice lasts a beat or more, as a piece's close does
+(a tune that stops on a sixteenth note sounds cut off).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..abc import Kind, Tune, parse_key
+from ..abc.durations import beats
 from ..abc.normalise import music_atoms
 from ..abc.notes import notes
-from ..abc.tune import AbcError
+from ..abc.tune import AbcError, meter_length
 
 DANCE_FORMS = ("reel", "jig", "slip jig", "hornpipe", "strathspey", "polka", "march")
 _DIATONIC = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10),
@@ -87,8 +92,31 @@ def scale_fit(tune: Tune, mode: str | None = None) -> float | None:
     return sum(p in allowed for p in pitches) / len(pitches)
 
 
+def last_notes(tune: Tune) -> list[Fraction]:
+    """Each voice's last note, in beats of the meter; none without a meter or notes."""
+    bar = meter_length(tune.meter) if tune.meter else None
+    try:
+        sounding = notes(tune)
+    except (AbcError, ValueError):
+        return []
+    if not bar or not sounding:
+        return []
+    last: dict[str, tuple[Fraction, Fraction]] = {}
+    for n in sounding:
+        if n.voice not in last or n.onset >= last[n.voice][0]:
+            last[n.voice] = (n.onset, n.length)
+    beat = bar / beats(tune.meter)
+    return [length / beat for _, length in last.values()]
+
+
+def ending_held(tune: Tune) -> bool | None:
+    """Whether every voice's last note lasts at least a beat; None without one to read."""
+    held = last_notes(tune)
+    return all(x >= 1 for x in held) if held else None
+
+
 def structure(tunes: list[Tune], mode: str | None = None) -> dict[str, float | None]:
-    """Means over ``tunes`` of the three measures; ``mode`` is the asked mode label, else each
+    """Means over ``tunes`` of the four measures; ``mode`` is the asked mode label, else each
     tune's own label is used."""
     def mean(values: list) -> float | None:
         kept = [float(v) for v in values if v is not None]
@@ -96,4 +124,5 @@ def structure(tunes: list[Tune], mode: str | None = None) -> dict[str, float | N
 
     return {"repeats": mean([repeats(t) for t in tunes]),
             "self_similarity": mean([self_similarity(t) for t in tunes]),
-            "scale_fit": mean([scale_fit(t, mode or t.labels.get("mode")) for t in tunes])}
+            "scale_fit": mean([scale_fit(t, mode or t.labels.get("mode")) for t in tunes]),
+            "ending_held": mean([ending_held(t) for t in tunes])}

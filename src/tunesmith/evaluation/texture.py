@@ -29,7 +29,7 @@ Voiced = dict[str, list[Note]]
 Struck = list[tuple[int, Note, list[tuple[int, int]]]]  # what ``_against`` finds
 
 
-def _voices(tune: Tune) -> Voiced | None:
+def by_voice(tune: Tune) -> Voiced | None:
     """The notes of each voice by onset, the voices in the order the body first names them
     (notes come by onset, and a mass's voices enter in any order), or None for one voice or
     unreadable music."""
@@ -39,13 +39,13 @@ def _voices(tune: Tune) -> Voiced | None:
         sounding = notes(tune)
     except (AbcError, ValueError):
         return None
-    by_voice: dict[str, list[Note]] = {v: [] for v in voice_bars(tune.body)}  # top down
+    voices: dict[str, list[Note]] = {v: [] for v in voice_bars(tune.body)}  # top down
     for note in sounding:
-        by_voice.setdefault(note.voice, []).append(note)
-    by_voice = {v: ns for v, ns in by_voice.items() if ns}
-    if len(by_voice) < 2:
+        voices.setdefault(note.voice, []).append(note)
+    voices = {v: ns for v, ns in voices.items() if ns}
+    if len(voices) < 2:
         return None
-    return {v: sorted(ns, key=lambda n: n.onset) for v, ns in by_voice.items()}
+    return {v: sorted(ns, key=lambda n: n.onset) for v, ns in voices.items()}
 
 
 def _sounding(voice: list[Note], onsets: list[Fraction], at: Fraction) -> list[int]:
@@ -90,7 +90,7 @@ def tacet(tune: Tune) -> float | None:
 
 
 def _measured(tune: Tune, measure) -> float | None:
-    voices = _voices(tune)
+    voices = by_voice(tune)
     return None if voices is None else measure(voices)
 
 
@@ -174,7 +174,7 @@ def texture(tunes: list[Tune]) -> dict[str, float | None]:
         kept = [v for v in values if v is not None]
         return sum(kept) / len(kept) if kept else None
 
-    voiced = [v for v in map(_voices, tunes) if v is not None]  # each tune read once
+    voiced = [v for v in map(by_voice, tunes) if v is not None]  # each tune read once
     struck = [_against(v) for v in voiced]  # and each onset's other voices found once
     return {"dissonant_onsets": mean([_dissonance(s) for s in struck]),
             "parallel_fifths_and_octaves": mean([_parallels(v) for v in voiced]),

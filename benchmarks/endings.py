@@ -1,0 +1,56 @@
+"""How pieces end: each voice's last note, in beats of the meter, for the real tunes of a
+dataset's test split and for the pieces in ``tunesmith evaluate`` report folders.
+
+    python benchmarks/endings.py --dataset datasets/default runs/eval-a runs/eval-b
+
+Prints, for melodies and for pieces of several voices apart, how many last notes there are
+and the share shorter than half a beat, shorter than a beat, and two beats or longer: the
+figures the sampler's least final length (``generate.tracker``) is weighed against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from fractions import Fraction
+from pathlib import Path
+
+from tunesmith.abc import Tune, parse
+from tunesmith.data.dataset import Dataset
+from tunesmith.evaluation.structure import last_notes
+
+
+def row(name: str, tunes: list[Tune]) -> list[str]:
+    lines = []
+    for kind in ("melodies", "voices"):
+        held = [x for t in tunes for x in last_notes(t)
+                if (kind == "voices") == ("V:" in t.body)]
+        if held:
+            lines.append(f"| {name} | {kind} | {len(held)} | "
+                         f"{sum(x < Fraction(1, 2) for x in held) / len(held):.1%} | "
+                         f"{sum(x < 1 for x in held) / len(held):.1%} | "
+                         f"{sum(x >= 2 for x in held) / len(held):.1%} |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", type=Path, required=True)
+    parser.add_argument("reports", type=Path, nargs="*", help="tunesmith evaluate --report folders")
+    args = parser.parse_args()
+    print("| pieces | kind | last notes | < ½ beat | < 1 beat | ≥ 2 beats |\n"
+          "|---|---|---:|---:|---:|---:|")
+    for line in row("real, test split", list(Dataset(args.dataset).tunes("test"))):
+        print(line)
+    for folder in args.reports:
+        tunes = [parse(abc) for path in sorted((folder / "samples").glob("*.json"))
+                 for abc in json.loads(path.read_text(encoding="utf-8"))["abc"]]
+        for line in row(str(folder), tunes):
+            print(line)
+    print("\npython benchmarks/endings.py --dataset", args.dataset,
+          *map(str, args.reports))
+
+
+if __name__ == "__main__":
+    main()
