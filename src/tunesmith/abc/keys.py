@@ -99,9 +99,10 @@ def final_notes(key: Key, voices: int = 1, mode: str | None = None,
     final chord of medieval polyphony). A tune written in a major signature is in the
     ``mode`` its final makes it (the corpus writes a dorian mass or a Chinese yu-mode song
     in the signature of C, ending on D or A), so its final is that mode's degree, which the
-    signature then spells. None where the key has no clear final (no tonic, phrygian,
-    lydian, locrian)."""
+    signature then spells. None where the key has no clear final (no tonic, or a ``K:``
+    written phrygian, lydian or locrian)."""
     final = None
+    # a mode on the signature's own tonic (step 0) takes the branch below, which spells it
     if key.tonic and key.mode == "major" and FINAL_STEP.get(mode or "", 0):
         final = (LETTERS[(LETTERS.index(key.tonic[0]) + FINAL_STEP[mode]) % 7], "")
     elif key.tonic and key.mode in ("major", "minor", "dorian", "mixolydian"):

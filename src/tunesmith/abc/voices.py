@@ -90,7 +90,7 @@ HANDS = (Part("Right hand", (55, 91), 0, "treble"), Part("Left hand", (31, 67), 
 # a trecento piece's voices lie close and cross: in the corpus's 48 three-voice medieval
 # pieces the cantus spans MIDI 54-76 (10th to 90th percentile of each piece's lowest and
 # highest note; median 65), the contratenor 48-74 (62), the tenor below them 48-68 (57):
-# benchmarks/medieval_voices.py; the tenor's floor a third lower for keys printed low
+# benchmarks/medieval_voices.py (the tenor's floor widened by a third)
 TRECENTO = (Part("Cantus", (55, 77), 52), Part("Contratenor", (48, 74), 52),
             Part("Tenor", (45, 69), 52))
 SUNG = ("chorale", "mass", "madrigal")

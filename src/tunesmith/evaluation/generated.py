@@ -2,15 +2,15 @@
 
 For every prompt, ``samples`` pieces (seeds 0…n-1) are generated and kept under
 ``OUT/samples/`` as they finish, so a run that is stopped resumes where it was (pieces made by
-another model or other sampling options are made again, never judged as this run's). Each piece is
-then judged: valid (our bar validator, music21, abc2abc), in the asked style (the style
-classifier, whose accuracy on real test tunes is the ceiling), in the key its header writes
-(the tone CNN) and the asked key and meter, new (bars copied from the training split,
-near-duplicates), varied (distinct n-grams), like real tunes of the asked style
-(histogram overlap with the test split), shaped like them (sections that repeat, bars
-restated, notes in the mode's scale: ``structure.py``) and, for pieces of several voices,
-voiced like them (clashes between voices, parallel fifths and octaves, rests:
-``texture.py``), measured on both.
+another model, other sampling options or other code are made again, never judged as this
+run's). Each piece is then judged: valid (our bar validator, music21, abc2abc), in the
+asked style (the style classifier, whose accuracy on real test tunes is the ceiling), in the
+key its header writes (the tone CNN) and the asked key and meter, new (bars copied from the
+training split, near-duplicates), varied (distinct n-grams), like real tunes of the asked
+style (histogram overlap with the test split), shaped like them (sections that repeat, bars
+restated, notes in the mode's scale, a held last note: ``structure.py``) and, for pieces of
+several voices, voiced like them (clashes between voices, parallel fifths and octaves,
+rests: ``texture.py``), measured on both.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def generate_all(generate: Callable[[str, int], list[str]], prompts: list[str], 
                  ) -> list[list[str]]:
     """ABC of ``samples`` pieces per prompt; each prompt's pieces are saved when done and
     reused by a later run with the same prompt, sample count and ``settings`` (what made
-    them: the model's weights, the sampling options)."""
+    them: the model's weights, the code that writes pieces, the sampling options)."""
     folder = out / "samples"
     folder.mkdir(parents=True, exist_ok=True)
     results = []
