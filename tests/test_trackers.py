@@ -16,6 +16,7 @@ from tunesmith.generate import (
     HARMONY_COST,
     MELODY_SPAN,
     PARALLEL_COST,
+    REPEAT_COST,
     BarTracker,
     Sampling,
     TokenTable,
@@ -132,6 +133,22 @@ def test_a_voice_pays_for_parallel_fifths_and_octaves_with_the_voices_before_it(
     # D/: an octave below d, both up (parallel octaves); F2 a sixth, B a third, A a fourth
     assert _costs(t, TABLE, ["D/", "F2", "B", "A"]) == {"D/": parallel, "F2": 0.0, "B": 0.0,
                                                         "A": 0.0}
+
+
+def test_a_note_struck_a_fifth_time_in_a_row_pays_for_it_in_a_melody_and_in_voices():
+    t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
+    feed(t, "c c z c")  # three strikes of c, a rest between
+    assert t.bias()[VOCAB.ids["c"]] == 0
+    feed(t, "c")  # four: a fifth costs
+    bias = t.bias()
+    assert bias[VOCAB.ids["c"]] == -REPEAT_COST and bias[VOCAB.ids["d"]] == 0
+    feed(t, "d")
+    assert not t.bias().any()
+    v = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
+    feed(v, "[V:1]c c c c z2 F2|[V:2]c c c")  # each voice counts its own strikes
+    assert v.bias()[VOCAB.ids["c"]] == 0  # voice 1 is resting: nothing to clash with
+    feed(v, "c")
+    assert v.bias()[VOCAB.ids["c"]] == -REPEAT_COST
 
 
 def test_an_accidental_holds_to_the_end_of_the_bar_for_the_voices_after():

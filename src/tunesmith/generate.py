@@ -51,6 +51,10 @@ HARMONY_COST = 1.0
 # and from one that would move in parallel fifths or octaves with one of those voices (from
 # the last onset both struck together): real part-writing 5.1% of similar motion, v5 15.2%
 PARALLEL_COST = 2.0
+# nats taken from a note that would strike the same pitch a fifth time in a row or more (rests
+# between do not count): 0.9% of the test split's notes do, v5's 2.4-4.1% (its loops of one
+# note, "AAAA|AAAA|"), 0.3-0.7% with this cost (benchmarks/repeated_notes.py)
+REPEAT_RUN, REPEAT_COST = 4, 2.0
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2, "": 0}
@@ -174,6 +178,16 @@ class TokenTable:
                 out.append(i)
         return out
 
+    def written_as(self, pitch: int) -> np.ndarray:
+        """1.0 for the notes written at this MIDI pitch (before the key signature), as
+        float32, to scale a cost."""
+        key = ("written", pitch)
+        if key not in self._masks:
+            mask = np.zeros(self.n, dtype=np.float32)
+            mask[[i for i, p in self.pitch.items() if p == pitch]] = 1.0
+            self._masks[key] = mask
+        return self._masks[key]
+
     def within(self, low: int, high: int) -> np.ndarray:
         """Every token but the notes outside ``low..high`` (MIDI, before the key signature)."""
         key = ("within", low, high)
@@ -275,6 +289,8 @@ class BarTracker:
     low: int | None = None
     high: int | None = None
     cost: np.ndarray | None = None  # added to the logits before each draw (``melody_cost``)
+    last_pitch: int | None = None  # the last note's, and how often in a row it was struck
+    struck: int = 0
 
     @property
     def remaining(self) -> Fraction:
@@ -285,8 +301,12 @@ class BarTracker:
         return self.done_bars == self.bars - 1
 
     def bias(self) -> np.ndarray:
-        """What ``generate`` adds to the logits before this row's next draw."""
-        return self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
+        """What ``generate`` adds to the logits before this row's next draw: ``cost``, and
+        ``REPEAT_COST`` off the pitch struck ``REPEAT_RUN`` times in a row."""
+        bias = self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
+        if self.struck >= REPEAT_RUN:
+            bias = bias - REPEAT_COST * self.table.written_as(self.last_pitch)
+        return bias
 
     def allowed(self) -> np.ndarray:
         mask = self._allowed()
@@ -364,6 +384,8 @@ class BarTracker:
             pitch = t.pitch[tid]
             self.low = pitch if self.low is None else min(self.low, pitch)
             self.high = pitch if self.high is None else max(self.high, pitch)
+            self.struck = self.struck + 1 if pitch == self.last_pitch else 1
+            self.last_pitch = pitch
         if tid in t.lengths:
             value = t.lengths[tid]
             self.rested = Fraction(0) if tid in t.pitched else self.rested + value
@@ -571,10 +593,12 @@ class Voices:
         tritone against a note the voices before this one sound at this point, and minus
         ``parallel_cost`` for one that would move in parallel fifths or octaves with one of
         them (from the last onset both struck, both step the same way from a fifth or octave
-        to the same interval)."""
-        t, bias = self.table, np.zeros(self.table.n, dtype=np.float32)
-        k = self.current
-        if self.need or self.finished or k == 0:
+        to the same interval), beside the current voice's own ``BarTracker.bias``."""
+        t, k = self.table, self.current
+        if self.need or self.finished:
+            return np.zeros(t.n, dtype=np.float32)
+        bias = self.parts[k].bias().copy()  # the voice's own: a note struck too often
+        if k == 0:
             return bias
         at = self._time(k)
         against = [p for j in range(k) if (p := self._sounding(j, at)) is not None]
@@ -595,7 +619,7 @@ class Voices:
             if now != then and interval in PERFECT:
                 parallel |= (np.abs(pitches - now) % 12 == interval) \
                     & (np.sign(pitches - was) == np.sign(now - then))
-        bias[t.note_ids] = -HARMONY_COST * clash - self.parallel_cost * parallel
+        bias[t.note_ids] -= HARMONY_COST * clash + self.parallel_cost * parallel
         return bias
 
     def _time(self, voice: int) -> Fraction:
