@@ -11,12 +11,12 @@ figures the sampler's least final length (``generate.tracker``) is weighed again
 from __future__ import annotations
 
 import argparse
-import json
 from fractions import Fraction
 from pathlib import Path
 
 from tunesmith.abc import Tune, parse
 from tunesmith.data.dataset import Dataset
+from tunesmith.evaluation.generated import saved_pieces
 from tunesmith.evaluation.structure import last_notes
 
 
@@ -44,9 +44,7 @@ def main() -> None:
     for line in row("real, test split", list(Dataset(args.dataset).tunes("test"))):
         print(line)
     for folder in args.reports:
-        tunes = [parse(abc) for path in sorted((folder / "samples").glob("*.json"))
-                 for abc in json.loads(path.read_text(encoding="utf-8"))["abc"]]
-        for line in row(str(folder), tunes):
+        for line in row(str(folder), [parse(abc) for abc in saved_pieces(folder)]):
             print(line)
     print("\npython benchmarks/endings.py --dataset", args.dataset,
           *map(str, args.reports))

@@ -88,6 +88,13 @@ def generate_all(generate: Callable[[str, int], list[str]], prompts: list[str], 
     return results
 
 
+def saved_pieces(out: Path) -> list[str]:
+    """The ABC of every piece a report folder ``out`` keeps under ``samples/``, prompt by
+    prompt: what benchmarks read to measure a run again."""
+    return [abc for path in sorted((out / "samples").glob("*.json"))
+            for abc in json.loads(path.read_text(encoding="utf-8"))["abc"]]
+
+
 def music21_reads(abc: str) -> bool:
     import music21
 

@@ -1,0 +1,69 @@
+"""How often a voice strikes the same pitch again and again: runs of one pitch (rests between
+do not break them) in the real tunes of a dataset's test split and in the pieces of
+``tunesmith evaluate`` report folders.
+
+    python benchmarks/repeated_notes.py --dataset datasets/default runs/eval-a runs/eval-b
+
+Prints, for each, the share of notes that are the 2nd, 3rd, 4th, 5th, or 6th or later strike
+of their pitch in a row: the figures ``generate.REPEAT_RUN`` and ``REPEAT_COST`` are weighed
+against (a model's loops of one note, "AAAA|AAAA|", show in the last columns).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+
+from tunesmith.abc import Tune, parse
+from tunesmith.abc.notes import notes
+from tunesmith.abc.tune import AbcError
+from tunesmith.data.dataset import Dataset
+from tunesmith.evaluation.generated import saved_pieces
+
+RUNS = (2, 3, 4, 5, 6)
+
+
+def strikes(tunes: list[Tune]) -> tuple[int, Counter]:
+    """Notes in all, and how many are the n-th strike of their pitch in a row (6: or later)."""
+    counts: Counter = Counter()
+    total = 0
+    for tune in tunes:
+        try:
+            sounding = notes(tune)
+        except (AbcError, ValueError):
+            continue
+        voices: dict[str, list] = {}
+        for note in sounding:
+            voices.setdefault(note.voice, []).append(note)
+        for line in voices.values():
+            run, last = 0, None
+            for note in sorted(line, key=lambda n: n.onset):
+                run = run + 1 if note.pitch == last else 1
+                last = note.pitch
+                counts[min(run, RUNS[-1])] += 1
+            total += len(line)
+    return total, counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", type=Path, required=True)
+    parser.add_argument("reports", type=Path, nargs="*", help="tunesmith evaluate --report folders")
+    args = parser.parse_args()
+    print("| pieces | notes | " + " | ".join(f"strike {n}" for n in RUNS[:-1])
+          + f" | strike {RUNS[-1]}+ |\n|---|---:|" + "---:|" * len(RUNS))
+    rows = [("real, test split", list(Dataset(args.dataset).tunes("test")))]
+    rows += [(str(folder), [parse(abc) for abc in saved_pieces(folder)])
+             for folder in args.reports]
+    for name, tunes in rows:
+        total, counts = strikes(tunes)
+        print(f"| {name} | {total} | " + " | ".join(f"{counts[n] / total:.2%}" for n in RUNS)
+              + " |")
+    print("\npython benchmarks/repeated_notes.py --dataset", args.dataset,
+          *map(str, args.reports))
+
+
+if __name__ == "__main__":
+    main()
