@@ -14,9 +14,8 @@ import argparse
 from fractions import Fraction
 from pathlib import Path
 
-from tunesmith.abc import Tune, parse
-from tunesmith.data.dataset import Dataset
-from tunesmith.evaluation.generated import saved_pieces
+from tunesmith.abc import Tune
+from tunesmith.evaluation.generated import beside_real
 from tunesmith.evaluation.structure import last_notes
 
 
@@ -41,11 +40,8 @@ def main() -> None:
     args = parser.parse_args()
     print("| pieces | kind | last notes | < ½ beat | < 1 beat | ≥ 2 beats |\n"
           "|---|---|---:|---:|---:|---:|")
-    for line in row("real, test split", list(Dataset(args.dataset).tunes("test"))):
-        print(line)
-    for folder in args.reports:
-        for line in row(str(folder), [parse(abc) for abc in saved_pieces(folder)]):
-            print(line)
+    for name, tunes in beside_real(args.dataset, args.reports):
+        print("\n".join(row(name, tunes)))
     print("\npython benchmarks/endings.py --dataset", args.dataset,
           *map(str, args.reports))
 

@@ -15,11 +15,10 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from tunesmith.abc import Tune, parse
+from tunesmith.abc import Tune
 from tunesmith.abc.notes import notes
 from tunesmith.abc.tune import AbcError
-from tunesmith.data.dataset import Dataset
-from tunesmith.evaluation.generated import saved_pieces
+from tunesmith.evaluation.generated import beside_real
 
 RUNS = (2, 3, 4, 5, 6)
 
@@ -54,10 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     print("| pieces | notes | " + " | ".join(f"strike {n}" for n in RUNS[:-1])
           + f" | strike {RUNS[-1]}+ |\n|---|---:|" + "---:|" * len(RUNS))
-    rows = [("real, test split", list(Dataset(args.dataset).tunes("test")))]
-    rows += [(str(folder), [parse(abc) for abc in saved_pieces(folder)])
-             for folder in args.reports]
-    for name, tunes in rows:
+    for name, tunes in beside_real(args.dataset, args.reports):
         total, counts = strikes(tunes)
         print(f"| {name} | {total} | " + " | ".join(f"{counts[n] / total:.2%}" for n in RUNS)
               + " |")

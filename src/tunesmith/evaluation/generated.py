@@ -95,6 +95,14 @@ def saved_pieces(out: Path) -> list[str]:
             for abc in json.loads(path.read_text(encoding="utf-8"))["abc"]]
 
 
+def beside_real(dataset: Path, reports: list[Path]) -> list[tuple[str, list[Tune]]]:
+    """The dataset's test tunes and each report folder's pieces, each named: what a
+    benchmark sets side by side."""
+    rows = [("real, test split", list(Dataset(dataset).tunes("test")))]
+    return rows + [(str(folder), [parse(abc) for abc in saved_pieces(folder)])
+                   for folder in reports]
+
+
 def music21_reads(abc: str) -> bool:
     import music21
 
