@@ -55,8 +55,8 @@ def test_a_piano_piece_is_written_for_two_hands_in_their_own_staves():
     assert (right.name, right.clef, left.name, left.clef) == ("Right hand", "treble",
                                                               "Left hand", "bass")
     assert right.program == left.program == 0 and left.compass[0] < 36 < right.compass[0]
-    assert [p.name for p in voice_parts(4, {"form": "piano"})] == ["Right hand 1", "Right hand 2",
-                                                         "Left hand 1", "Left hand 2"]
+    assert [p.name for p in voice_parts(4, {"form": "piano"})] == [
+        "Right hand 1", "Right hand 2", "Left hand 1", "Left hand 2"]
 
 
 def test_more_voices_than_we_write_are_capped_with_a_note():
