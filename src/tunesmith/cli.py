@@ -56,7 +56,7 @@ def _train(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from .checkpoint import CheckpointError
-    from .train import Trainer, load_run_config
+    from .train import Trainer, leave_process_group, load_run_config
 
     try:
         model_spec, config = load_run_config(args.config)
@@ -81,6 +81,8 @@ def _train(args: argparse.Namespace) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        leave_process_group()
     if trainer.rank == 0 and metrics:
         print(f"step {metrics['step']}: valid loss {metrics['valid_loss']:.4f} "
               f"(best {metrics['best_valid_loss']:.4f}); checkpoints in {args.out}/best "

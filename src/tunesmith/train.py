@@ -314,8 +314,9 @@ class Trainer:
                         self.best_valid = row["valid_loss"]
                         self.save("best", metrics)
                     self.save("last", metrics)
-                    bar.write(f"step {self.step}: train {loss:.4f}  valid "
-                              f"{row['valid_loss']:.4f}  ({rate:,.0f} tokens/s)")
+                    if self.rank == 0:
+                        bar.write(f"step {self.step}: train {loss:.4f}  valid "
+                                  f"{row['valid_loss']:.4f}  ({rate:,.0f} tokens/s)")
                 if log:
                     log.write(row)
                 if writer:
@@ -328,14 +329,23 @@ class Trainer:
         except KeyboardInterrupt:
             self.elapsed += time.time() - t0
             self.save("last", {**metrics, "step": self.step, "interrupted": True})
-            bar.write(f"interrupted at step {self.step}; saved {self.out / 'last'} "
-                      "(continue with --resume)")
+            if self.rank == 0:
+                bar.write(f"interrupted at step {self.step}; saved {self.out / 'last'} "
+                          "(continue with --resume)")
             raise
         finally:
             bar.close()
             if writer:
                 writer.close()
         return metrics
+
+
+def leave_process_group() -> None:
+    """Destroy torchrun's process group, if this process joined one, while the interpreter
+    is whole: left to interpreter shutdown, Gloo's worker threads may abort the process
+    (SIGABRT) after training finished well."""
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
 
 
 class _MetricsLog:
