@@ -169,6 +169,18 @@ def test_histograms_of_a_known_tune():
     assert h["pitch_range"][4] == 1  # 12 semitones: bin 12-14
 
 
+def test_the_overlap_ceiling_is_what_a_few_real_tunes_reach_against_the_others():
+    from tunesmith.evaluation.distributions import FEATURES, histograms, overlap_ceiling
+
+    same = [histograms(parse(D_MAJOR))] * 6
+    assert all(v == pytest.approx(1.0) for v in overlap_ceiling(same, 2).values())
+    ranges = [parse(f"X:1\nM:4/4\nL:1/8\nK:D\nD2{top}2 D4|]\n") for top in "FAdfa"]
+    ceiling = overlap_ceiling([histograms(t) for t in ranges], 1)
+    assert ceiling["pitch_range"] == 0.0  # each melody spans its own bin: one never fills it
+    assert ceiling["pitch_class"] < 1.0
+    assert np.isnan(overlap_ceiling(same[:2], 2)["interval"]) and len(ceiling) == len(FEATURES)
+
+
 def test_overlap_is_one_for_equal_and_zero_for_disjoint():
     a, b = np.array([1.0, 1, 0, 0]), np.array([0.0, 0, 3, 1])
     assert overlap(a, a * 5) == pytest.approx(1.0)
@@ -337,6 +349,7 @@ def test_form_and_scale_measures_on_hand_made_tunes():
     from tunesmith.evaluation.structure import (
         ending_held,
         repeats,
+        resting,
         scale_fit,
         self_similarity,
         structure,
@@ -366,6 +379,10 @@ def test_form_and_scale_measures_on_hand_made_tunes():
     short = parse("X:1\nM:6/8\nL:1/8\nK:D\n[V:1]d3 e3|[V:2]D3 E2 D|]\n")
     assert ending_held(parse("X:1\nM:6/8\nL:1/8\nK:D\nd3 e3|]\n")) and not ending_held(short)
     assert structure([plain, cut])["ending_held"] == 0.5
+    # a melody resting a beat in every two bars, a tied note is no rest, voices are texture's
+    stops = parse("X:1\nM:4/4\nL:1/8\nK:D\nABcd efga|bagf e2z2|dfaf g4-|g2fe d4|]\n")
+    assert resting(stops) == pytest.approx(2 / 32) and resting(plain) == 0
+    assert resting(short) is None
 
 
 def test_the_key_ceiling_is_the_cnns_key_accuracy_on_real_tunes_of_each_written_mode():

@@ -60,13 +60,34 @@ def histograms(tune: Tune) -> dict[str, np.ndarray]:
     return counts
 
 
-def pooled(tunes: Iterable[Tune]) -> dict[str, np.ndarray]:
-    """Normalised histograms of a set of tunes (all zeros for a feature nobody has)."""
+def pooled(tunes: Iterable[Tune], counts: Iterable[dict[str, np.ndarray]] = ()
+           ) -> dict[str, np.ndarray]:
+    """Normalised histograms of a set of tunes, or of their ``counts`` already made (all zeros
+    for a feature nobody has)."""
     total = {name: np.zeros(len(bins)) for name, bins in FEATURES.items()}
-    for tune in tunes:
-        for name, h in histograms(tune).items():
+    for each in [*map(histograms, tunes), *counts]:
+        for name, h in each.items():
             total[name] += h
     return {name: h / h.sum() if h.sum() else h for name, h in total.items()}
+
+
+def overlap_ceiling(counts: list[dict[str, np.ndarray]], size: int, draws: int = 200,
+                    seed: int = 0) -> dict[str, float]:
+    """The overlap ``size`` real tunes reach with the others of their kind (``counts``: each
+    tune's ``histograms``), feature by feature, averaged over ``draws`` random draws: a few
+    pieces cannot fill a histogram (each melody adds one count to ``pitch_range``), so this
+    is what ``size`` generated pieces can be expected to reach at best. NaN with too few."""
+    if len(counts) <= size or size < 1:
+        return {name: float("nan") for name in FEATURES}
+    rng = np.random.default_rng(seed)
+    picks = [rng.choice(len(counts), size, replace=False) for _ in range(draws)]
+    ceiling = {}
+    for name in FEATURES:
+        each = np.stack([c[name] for c in counts])
+        total = each.sum(axis=0)
+        ceiling[name] = float(np.nanmean([overlap(each[p].sum(axis=0), total - each[p].sum(axis=0))
+                                          for p in picks]))
+    return ceiling
 
 
 def overlap(p: np.ndarray, q: np.ndarray) -> float:

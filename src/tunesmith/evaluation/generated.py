@@ -8,9 +8,9 @@ asked style (the style classifier, whose accuracy on real test tunes is the ceil
 key its header writes (the tone CNN) and the asked key and meter, new (bars copied from the
 training split, near-duplicates), varied (distinct n-grams), like real tunes of the asked
 style (histogram overlap with the test split), shaped like them (sections that repeat, bars
-restated, notes in the mode's scale, a held last note: ``structure.py``) and, for pieces of
-several voices, voiced like them (clashes between voices, parallel fifths and octaves,
-rests: ``texture.py``), measured on both.
+restated, notes in the mode's scale, a held last note, a melody's rests: ``structure.py``)
+and, for pieces of several voices, voiced like them (clashes between voices, parallel fifths
+and octaves, rests: ``texture.py``), measured on both.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ..models.tone_cnn import decode
 from ..prompt import interpret
 from ..styles import STYLE_DIMENSIONS
 from ..tools import ToolError, abc2abc_check
-from .distributions import FEATURES, distinct_ngrams, overlap, pooled
+from .distributions import FEATURES, distinct_ngrams, histograms, overlap, overlap_ceiling, pooled
 from .novelty import TrainingSet
 from .structure import DANCE_FORMS, structure
 from .texture import texture
@@ -182,6 +182,7 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
     training = TrainingSet(tqdm(Dataset(data_dir).tunes("train"), desc="indexing training bars",
                                 unit="tune", disable=not progress))
     real = Dataset(data_dir).tunes("test")
+    counts = {id(t): histograms(t) for t in real}
     key_by_mode = key_accuracy_by_mode(real, judges.keys(real))
     pieces, groups, all_tunes = [], [], []
     for prompt, abcs in zip(tqdm(prompts, desc="judging", unit="prompt", disable=not progress),
@@ -194,9 +195,11 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
                   for i, (t, s, k) in enumerate(zip(tunes, styles, keys, strict=True))]
         pieces += judged
         like = alike(real, asked)
-        gen_h, real_h = pooled(tunes), pooled(like)
+        like_counts = [counts[id(t)] for t in like]
+        gen_h, real_h = pooled(tunes), pooled([], like_counts)
         groups.append({"prompt": prompt, "asked": asked.labels, "real_tunes_alike": len(like),
                        "overlap": {f: overlap(gen_h[f], real_h[f]) for f in FEATURES},
+                       "overlap_ceiling": overlap_ceiling(like_counts, len(tunes)),
                        "distinct": {n: distinct_ngrams(tunes, n) for n in (1, 2, 3, 4)},
                        "dance": asked.labels.get("form") in DANCE_FORMS,
                        "structure": {"generated": structure(tunes, asked.labels.get("mode")),
@@ -275,6 +278,10 @@ def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges:
                                         for n in (1, 2, 3, 4)},
                       "all_pieces": {n: distinct_ngrams(tunes, n) for n in (1, 2, 3, 4)}},
         "overlap_with_real": {f: _mean([g["overlap"][f] for g in groups]) for f in FEATURES},
+        # what as many real tunes alike reach against the others: the most a prompt's few
+        # pieces can be expected to score (``overlap_ceiling``)
+        "overlap_ceiling": {f: _mean([g["overlap_ceiling"][f] for g in groups])
+                            for f in FEATURES},
         "structure": {
             kind: {"dance_tunes_that_repeat": _mean([g["structure"][kind]["repeats"]
                                                      for g in groups if g["dance"]]),
@@ -282,7 +289,11 @@ def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges:
                                            for g in groups]),
                    "notes_in_scale": _mean([g["structure"][kind]["scale_fit"] for g in groups]),
                    "endings_held_a_beat": _mean([g["structure"][kind]["ending_held"]
-                                                 for g in groups])}
+                                                 for g in groups]),
+                   # over the prompts whose pieces are melodies
+                   "time_melodies_rest": _mean([
+                       g["structure"][kind]["resting"] for g in groups
+                       if g["structure"]["generated"]["resting"] is not None])}
             for kind in ("generated", "real")},
         # over the prompts whose pieces have several voices, beside the real tunes alike
         "texture": {kind: {m: _mean([g["texture"][kind][m] for g in groups

@@ -6,7 +6,9 @@ reprise). ``self_similarity``: the share of bars that restate an earlier bar not
 (gong, shang, jue, zhi, yu) are written with the major signature of their gong and judged
 against its pentatonic scale. All read the first voice of a polyphonic piece, but
 ``ending_held``: the last note of every voice lasts a beat or more, as a piece's close does
-(a tune that stops on a sixteenth note sounds cut off).
+(a tune that stops on a sixteenth note sounds cut off). ``resting``: the share of a melody's
+length spent resting (real melodies rest at phrase ends, a few percent; a melody that keeps
+stopping does not flow); the voices of a polyphonic piece are ``texture.py``'s.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..abc.durations import beats
 from ..abc.normalise import music_atoms
 from ..abc.notes import notes
 from ..abc.tune import AbcError, meter_length
+from .texture import heard
 
 DANCE_FORMS = ("reel", "jig", "slip jig", "hornpipe", "strathspey", "polka", "march")
 _DIATONIC = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10),
@@ -115,8 +118,21 @@ def ending_held(tune: Tune) -> bool | None:
     return all(x >= 1 for x in held) if held else None
 
 
+def resting(tune: Tune) -> float | None:
+    """Share of a one-voice tune's length, to its last note's end, in which nothing sounds;
+    None for a piece of several voices or none to read."""
+    try:
+        sounding = notes(tune)
+    except (AbcError, ValueError):
+        return None
+    if not sounding or len({n.voice for n in sounding}) > 1:
+        return None
+    end = max(n.onset + n.length for n in sounding)
+    return float(1 - heard(sorted(sounding, key=lambda n: n.onset)) / end) if end else None
+
+
 def structure(tunes: list[Tune], mode: str | None = None) -> dict[str, float | None]:
-    """Means over ``tunes`` of the four measures; ``mode`` is the asked mode label, else each
+    """Means over ``tunes`` of the five measures; ``mode`` is the asked mode label, else each
     tune's own label is used."""
     def mean(values: list) -> float | None:
         kept = [float(v) for v in values if v is not None]
@@ -125,4 +141,5 @@ def structure(tunes: list[Tune], mode: str | None = None) -> dict[str, float | N
     return {"repeats": mean([repeats(t) for t in tunes]),
             "self_similarity": mean([self_similarity(t) for t in tunes]),
             "scale_fit": mean([scale_fit(t, mode or t.labels.get("mode")) for t in tunes]),
-            "ending_held": mean([ending_held(t) for t in tunes])}
+            "ending_held": mean([ending_held(t) for t in tunes]),
+            "resting": mean([resting(t) for t in tunes])}

@@ -142,7 +142,7 @@ def _parallels(voices: Voiced) -> float | None:
     return parallel / similar if similar else None
 
 
-def _heard(ns: list[Note]) -> Fraction:
+def heard(ns: list[Note]) -> Fraction:
     """How long some note of ``ns`` (sorted by onset) sounds: the length of their union."""
     heard, reach = Fraction(0), Fraction(0)
     for note in ns:
@@ -157,7 +157,7 @@ def _silence(voices: Voiced) -> float | None:
     end = max(n.onset + n.length for ns in voices.values() for n in ns)
     if end <= 0:
         return None
-    return sum(float(1 - _heard(ns) / end) for ns in voices.values()) / len(voices)
+    return sum(float(1 - heard(ns) / end) for ns in voices.values()) / len(voices)
 
 
 def _tacet(voices: Voiced) -> float | None:
@@ -165,7 +165,7 @@ def _tacet(voices: Voiced) -> float | None:
     end = max(n.onset + n.length for n in every)
     if end <= 0:
         return None
-    return float(1 - _heard(every) / end)
+    return float(1 - heard(every) / end)
 
 
 def texture(tunes: list[Tune]) -> dict[str, float | None]:
