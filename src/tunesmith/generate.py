@@ -55,6 +55,10 @@ PARALLEL_COST = 2.0
 # between do not count): 0.9% of the test split's notes do, v5's 2.4-4.1% (its loops of one
 # note, "AAAA|AAAA|"), 0.3-0.7% with this cost (benchmarks/repeated_notes.py)
 REPEAT_RUN, REPEAT_COST = 4, 2.0
+# nats taken from a melody's rest: the test split's melodies rest 2.3% of their length, v5's
+# 8.8%, 5.3% once a phrase may end its line mid-bar, 2.3% with this cost too (`tunesmith
+# evaluate`, "time melodies rest"; docs/model-card.md)
+REST_COST = 1.0
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2, "": 0}
@@ -113,6 +117,8 @@ class TokenTable:
         self.space, self.newline = ids.get(" "), ids.get("\n")
         self.accidental = np.zeros(n, dtype=np.float32)  # 1 for a note with ^, _ or = before it
         self.accidental[[i for i in self.pitched if self.letter[i][1]]] = 1.0
+        self.rest = np.zeros(n, dtype=np.float32)  # 1 for a rest the tracker counts
+        self.rest[[i for i in self.lengths if i not in self.pitched]] = 1.0
         # the pitched tokens as arrays, to say what each would sound in one numpy step
         self.note_ids = np.array(sorted(self.pitched), dtype=np.int64)
         self.note_letter = np.array([LETTERS.index(self.letter[i][0]) for i in self.note_ids])
@@ -218,8 +224,9 @@ class TokenTable:
 
     def melody_cost(self, key: Key) -> np.ndarray:
         """Minus ``ACCIDENTAL_COST`` on every note written with an accidental, but a minor
-        key's leading note (``^G`` in A minor, ``=B`` in C minor)."""
-        cost = -ACCIDENTAL_COST * self.accidental
+        key's leading note (``^G`` in A minor, ``=B`` in C minor), and ``REST_COST`` on every
+        rest."""
+        cost = -ACCIDENTAL_COST * self.accidental - REST_COST * self.rest
         if key.tonic is not None and key.mode == "minor":
             seventh = LETTERS[LETTERS.index(key.tonic[0]) - 1]
             raised = key.signature.get(seventh, 0) + 1
@@ -371,7 +378,11 @@ class BarTracker:
                 mask[t.roll] = True
         if self.phase in ("free", "note") and t.space is not None:
             mask[t.space] = True
-        if self.phase == "barred" and t.newline is not None:
+        # a line ends after a barline, or a melody's phrase mid-bar, as the Essen songs write
+        # their phrases ("d4d2\ng2 |": a third of the corpus's line ends): forbidden, the
+        # model filled the phrase's end with rests (voices keep one bar of each a line)
+        if t.newline is not None and (self.phase == "barred" or (
+                self.phase in ("free", "note") and self.compass is None and self.filled)):
             mask[t.newline] = True
         return mask
 
