@@ -56,8 +56,8 @@ PARALLEL_COST = 2.0
 # note, "AAAA|AAAA|"), 0.3-0.7% with this cost (benchmarks/repeated_notes.py)
 REPEAT_RUN, REPEAT_COST = 4, 2.0
 # nats taken from a melody's rest: the test split's melodies rest 2.3% of their length, v5's
-# 8.8%, 5.3% once a phrase may end its line mid-bar, 2.3% with this cost too (`tunesmith
-# evaluate`, "time melodies rest"; docs/model-card.md)
+# 8.5-9.0%, 4.5-6.2% once a phrase may end its line mid-bar, 2.1-2.5% with this cost too
+# (benchmarks/melody_rests.py; docs/model-card.md)
 REST_COST = 1.0
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
