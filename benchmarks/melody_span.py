@@ -1,7 +1,8 @@
 """How wide a real melody goes: the span (highest minus lowest note, in semitones) of each
-one-voice tune, as percentiles, beside the sampler's limit ``MELODY_SPAN``.
+one-voice tune, as percentiles, beside the sampler's limit ``MELODY_SPAN``; with report
+folders of ``tunesmith evaluate``, the same for their melodies beside the test split's.
 
-    python benchmarks/melody_span.py --dataset datasets/default
+    python benchmarks/melody_span.py --dataset datasets/default [runs/eval-a runs/eval-b]
 
 The limit is the 95th percentile of the training split's one-voice tunes: left alone, the
 model's 32-bar melodies wander wider than real ones (docs/evaluation: pitch range).
@@ -15,20 +16,18 @@ from pathlib import Path
 
 import numpy as np
 
+from tunesmith.abc import Tune
 from tunesmith.abc.notes import notes
 from tunesmith.abc.tune import AbcError
 from tunesmith.data.dataset import Dataset
+from tunesmith.evaluation.generated import beside_real
 from tunesmith.generate import MELODY_SPAN
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("--split", default="train")
-    args = parser.parse_args()
+def spans_of(tunes: list[Tune]) -> np.ndarray:
+    """The span of each one-voice tune that has notes."""
     spans = []
-    for tune in Dataset(args.dataset).tunes(args.split):
+    for tune in tunes:
         if "V:" in tune.body:
             continue  # one voice: a melody
         try:
@@ -37,13 +36,31 @@ def main() -> None:
             continue
         if pitches:
             spans.append(max(pitches) - min(pitches))
-    spans = np.array(spans)
+    return np.array(spans)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", type=Path, required=True)
+    parser.add_argument("--split", default="train")
+    parser.add_argument("reports", type=Path, nargs="*", help="tunesmith evaluate --report folders")
+    args = parser.parse_args()
+    spans = spans_of(Dataset(args.dataset).tunes(args.split))
     print(f"{len(spans)} one-voice tunes of the {args.split} split: span in semitones\n")
     print("| percentile | span |\n|---:|---:|")
     for q in (50, 75, 90, 95, 98, 99):
         print(f"| {q} | {np.percentile(spans, q):.0f} |")
     print(f"\nMELODY_SPAN = {MELODY_SPAN}: {np.mean(spans <= MELODY_SPAN):.1%} of these tunes "
           "span at most that")
+    if args.reports:
+        print("\n| melodies of | count | 25th | median | 75th | spanning 19 or more |\n"
+              "|---|---:|---:|---:|---:|---:|")
+        for name, tunes in beside_real(args.dataset, args.reports):
+            each = spans_of(tunes)
+            q25, q50, q75 = np.percentile(each, [25, 50, 75])
+            print(f"| {name} | {len(each)} | {q25:g} | {q50:g} | {q75:g} | "
+                  f"{np.mean(each >= 19):.1%} |")
     print(f"\nreproduce: python {' '.join(sys.argv)}")
 
 
