@@ -37,8 +37,10 @@ def test_the_issue_prompts_give_valid_pieces_in_the_asked_style(default, prompt,
         tune = parse(piece.abc)
         assert piece.controls.labels[label[0]] == label[1]
         assert validate(tune) == []
-        per_voice = Counter(b.voice for b in bars(tune))  # a classical quartet has 4
-        assert len(per_voice) == piece.controls.voices and set(per_voice.values()) == {16}
+        measured = bars(tune)
+        whole = Counter(b.voice for b in measured if b.duration == b.expected)
+        assert len(whole) == piece.controls.voices and set(whole.values()) == {16}  # a quartet 4
+        assert len(measured) - sum(whole.values()) <= 1  # a melody's pickup at most
         assert not abc2abc_check(piece.abc).errors
         assert len(music21.converter.parse(piece.abc, format="abc").flatten().notes) >= 16
     if label == ("form", "reel"):

@@ -41,17 +41,23 @@ def test_fifty_generations_are_valid_by_every_judge(fifty):
     for piece in fifty:
         tune = parse(piece.abc)
         assert validate(tune) == [], piece.abc
-        assert len([b for b in bars(tune) if b.duration]) == 8, piece.abc
+        measured = [b for b in bars(tune) if b.duration]
+        assert len(measured) == 8 + (measured[0].duration < measured[0].expected), piece.abc
         report = abc2abc_check(piece.abc)
         assert not report.errors, (piece.abc, report.errors)
         score = music21.converter.parse(piece.abc, format="abc")
         assert score.flatten().notes, piece.abc
 
 
-def test_every_bar_is_exactly_full(fifty):
+def test_every_bar_is_full_but_a_pickup(fifty):
+    pickups = 0
     for piece in fifty:
-        measured = bars(parse(piece.abc))
-        assert all(b.duration == b.expected for b in measured), piece.abc
+        first, *rest = bars(parse(piece.abc))
+        assert all(b.duration == b.expected for b in rest), piece.abc
+        if first.duration < first.expected:  # "D2 | G2A2B2c2 | …"
+            pickups += 1
+            assert first.duration <= first.expected / 2, piece.abc
+    assert pickups < len(fifty)  # a choice of the model's, not a rule
 
 
 def test_pieces_end_on_the_tonic_with_a_final_barline(fifty):

@@ -182,6 +182,28 @@ def test_a_melody_pays_for_its_rests_and_voices_do_not():
     assert voices.bias()[VOCAB.ids["z2"]] == 0
 
 
+def test_a_melody_may_open_with_a_pickup_that_is_not_counted_as_a_bar():
+    melody = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
+    feed(melody, "F2")
+    assert "|" in allowed_texts(melody) and ":|" not in allowed_texts(melody)
+    feed(melody, "|")
+    assert melody.pickup == 2 and melody.done_bars == 0
+    feed(melody, "F2")
+    assert "|" not in allowed_texts(melody)  # one pickup
+    feed(melody, "G4 F2|F2")
+    assert melody.final_bar and "|" not in allowed_texts(melody)  # the last bar is whole
+    late = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
+    feed(late, "G4 F2")  # past half the bar: no pickup
+    assert "|" not in allowed_texts(late)
+    voices = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
+    feed(voices, "[V:1]F2")
+    assert "|" not in allowed_texts(voices)  # voices stay bar by bar
+    # a repeat from the start goes back to the first whole bar, after the pickup
+    log = VOCAB.encode("F2|G4 F2 F2|A8:|")
+    assert VOCAB.decode(explicit_repeats(log, TABLE, pickup=True)) == "F2|:G4 F2 F2|A8:|"
+    assert VOCAB.decode(explicit_repeats(log, TABLE)) == "|:F2|G4 F2 F2|A8:|"
+
+
 def test_a_melody_s_phrase_may_end_its_line_mid_bar_but_a_voice_keeps_its_bar_a_line():
     melody = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
     assert "\n" not in allowed_texts(melody)  # no empty line first
@@ -227,10 +249,10 @@ def test_an_untrained_model_still_writes_valid_bars(config):
     assert logp.shape == (3,) and (logp < 0).all()
     for t in trackers:
         assert t.finished
-        body = VOCAB.decode(explicit_repeats(t.log, TABLE))
+        body = VOCAB.decode(explicit_repeats(t.log, TABLE, pickup=t.pickup > 0))
         tune = parse(f"X:1\nM:4/4\nL:1/8\nK:C\n{body}\n")
         assert validate(tune) == [], body
-        assert len(bars(tune)) == 6, body
+        assert len(bars(tune)) == 6 + (t.pickup > 0), body
 
 
 def test_a_check_that_raises_stops_the_loop():

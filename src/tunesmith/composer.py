@@ -267,7 +267,9 @@ class Composer:
         pieces, name = [], _one_line(title, 200) if title else _title(prompt)
         for t, lp in zip(trackers, logp.tolist(), strict=True):
             tags = t.tags if isinstance(t, Voices) else []
-            body = tok.decode(explicit_repeats(t.log, self.table, tags, opened)).strip()
+            pickup = isinstance(t, BarTracker) and t.pickup > 0
+            body = tok.decode(explicit_repeats(t.log, self.table, tags, opened,
+                                               pickup)).strip()
             written = header
             if canonical:
                 moved = to_key(Tune([("M", header["M"]), ("L", header["L"]),

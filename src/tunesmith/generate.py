@@ -298,6 +298,10 @@ class BarTracker:
     cost: np.ndarray | None = None  # added to the logits before each draw (``melody_cost``)
     last_pitch: int | None = None  # the last note's, and how often in a row it was struck
     struck: int = 0
+    # a melody may open with a pickup of at most half a bar, not counted among ``bars``; its
+    # last bar stays whole (abc2abc takes a short last bar for an error)
+    may_pickup: bool = False
+    pickup: Fraction = Fraction(0)
 
     @property
     def remaining(self) -> Fraction:
@@ -381,6 +385,10 @@ class BarTracker:
         # a line ends after a barline, or a melody's phrase mid-bar, as the Essen songs write
         # their phrases ("d4d2\ng2 |": a third of the corpus's line ends): forbidden, the
         # model filled the phrase's end with rests (voices keep one bar of each a line)
+        if self.may_pickup and self.done_bars == 0 and not self.pickup and not self.final_bar \
+                and 0 < self.filled <= self.bar_length / 2 \
+                and self.phase in ("free", "note", "space"):
+            mask[t.bar["|"]] = True  # "D2 | G2A2B2c2 |": the bar so far was a pickup
         if t.newline is not None and (self.phase == "barred" or (
                 self.phase in ("free", "note") and self.compass is None and self.filled)):
             mask[t.newline] = True
@@ -430,7 +438,10 @@ class BarTracker:
     def bar_done(self, barline: str) -> None:
         """A bar closed with ``barline``: written by the sampler, or given in an opening."""
         self.repeat_open = barline in ("|:", "::") or (self.repeat_open and barline == "|")
-        self.done_bars += 1
+        if self.done_bars == 0 and 0 < self.filled < self.bar_length:
+            self.pickup = self.filled  # not a bar of its own: the last bar completes it
+        else:
+            self.done_bars += 1
         self.filled, self.phase = Fraction(0), "barred"
         self.finished = self.done_bars >= self.bars
 
@@ -694,7 +705,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
     if len(compasses) == 1:
         return BarTracker(table, bar, bars, finals[0], ending, span=MELODY_SPAN,
-                          cost=table.melody_cost(key))
+                          cost=table.melody_cost(key), may_pickup=True)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     parts = [BarTracker(table, bar, bars, final, ending, compass=compass)
              for final, compass in zip(finals, compasses, strict=True)]
@@ -703,7 +714,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
 
 
 def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = (),
-                     opened: bool = False) -> list[int]:
+                     opened: bool = False, pickup: bool = False) -> list[int]:
     """``log`` with an opening sign for every repeat the sampler closed without one.
 
     The corpus mostly writes ``A :| B :|``: repeat from the start, then from the end of the
@@ -712,7 +723,9 @@ def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = ()
     the piece (of each voice, after its ``tags`` token), the previous ``:|`` as ``::``, a
     previous ``||`` as ``|:``. In a piece of several voices every voice writes the same
     barline in turn, so barlines are read in groups of one per voice. ``opened``: a repeat
-    is already open where ``log`` starts (an opening's ``|:``)."""
+    is already open where ``log`` starts (an opening's ``|:``). ``pickup``: the first bar
+    is a pickup, so a repeat from the start opens after it (``D2|:G2A2B2c2|…:|``), as the
+    repeat goes back to the first whole bar."""
     text_of = {tid: text for text, tid in table.bar.items()}
     out = list(log)
     where = [i for i, tid in enumerate(out) if tid in text_of]
@@ -731,7 +744,9 @@ def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = ()
         is_open = text in ("|:", "::") or (is_open and text == "|")
         if text in (":|", "::", "||"):
             boundary = group
-    if from_start:
+    if from_start and pickup and not tags:
+        out[where[0]] = table.bar["|:"]
+    elif from_start:
         starts = [out.index(tag) + 1 for tag in tags if tag in out] or [0]
         for i in sorted(starts, reverse=True):
             out.insert(i, table.bar["|:"])

@@ -24,7 +24,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..abc import Tune, parse, parse_key, validate
-from ..abc.durations import bars
+from ..abc.durations import bars, check_bars
 from ..abc.tune import AbcError
 from ..data.dataset import Dataset
 from ..models.judges import Judges, key_label
@@ -146,8 +146,9 @@ def judge_piece(tune: Tune, asked: Asked, style: dict[str, str], heard: tuple[in
         "key_heard_is_written": written is not None and heard == decode(written),
         "asked_key_kept": _same_key(asked.key, tune.key) if asked.key else None,
         "asked_meter_kept": tune.meter == asked.meter if asked.meter else None,
-        "bars_in_meter": (sum(b.duration == b.expected for b in in_meter) / len(in_meter)
-                          if in_meter else None),
+        # a pickup and the short bar that completes it are in the meter, as the validator
+        # and real tunes have them
+        "bars_in_meter": (1 - len(check_bars(measured)) / len(in_meter) if in_meter else None),
         "bars": len(measured),
         "longest_copied_run": copy.longest_run,
         "near_duplicate": copy.near_duplicate,

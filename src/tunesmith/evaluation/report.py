@@ -100,7 +100,8 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         f"{_pct(s['key'].get('ceiling_for_these_prompts'))} |",
         f"| asked key written | {_pct(s['key']['asked_key_kept'])} | | |",
         f"| asked meter written | {_pct(s['meter']['asked_meter_kept'])} | | |",
-        f"| bars as long as the meter | {_pct(s['meter']['bars_in_meter'])} | | |", "",
+        "| bars in the meter (a pickup and the bar completing it allowed) | "
+        f"{_pct(s['meter']['bars_in_meter'])} | | |", "",
         "The ceiling for these prompts is the judge's recall on real test tunes of each asked "
         "label, averaged over the pieces: a label with few or no training tunes (polka, "
         "piano) is one the judge rarely or never hears, in real music as in generated. For "
