@@ -382,13 +382,13 @@ class BarTracker:
                 mask[t.roll] = True
         if self.phase in ("free", "note") and t.space is not None:
             mask[t.space] = True
-        # a line ends after a barline, or a melody's phrase mid-bar, as the Essen songs write
-        # their phrases ("d4d2\ng2 |": a third of the corpus's line ends): forbidden, the
-        # model filled the phrase's end with rests (voices keep one bar of each a line)
         if self.may_pickup and self.done_bars == 0 and not self.pickup and not self.final_bar \
                 and 0 < self.filled <= self.bar_length / 2 \
                 and self.phase in ("free", "note", "space"):
             mask[t.bar["|"]] = True  # "D2 | G2A2B2c2 |": the bar so far was a pickup
+        # a line ends after a barline, or a melody's phrase mid-bar, as the Essen songs write
+        # their phrases ("d4d2\ng2 |": a third of the corpus's line ends): forbidden, the
+        # model filled the phrase's end with rests (voices keep one bar of each a line)
         if t.newline is not None and (self.phase == "barred" or (
                 self.phase in ("free", "note") and self.compass is None and self.filled)):
             mask[t.newline] = True
@@ -438,8 +438,8 @@ class BarTracker:
     def bar_done(self, barline: str) -> None:
         """A bar closed with ``barline``: written by the sampler, or given in an opening."""
         self.repeat_open = barline in ("|:", "::") or (self.repeat_open and barline == "|")
-        if self.done_bars == 0 and 0 < self.filled < self.bar_length:
-            self.pickup = self.filled  # not a bar of its own: the last bar completes it
+        if self.may_pickup and self.done_bars == 0 and 0 < self.filled < self.bar_length:
+            self.pickup = self.filled  # not one of the piece's bars, which start after it
         else:
             self.done_bars += 1
         self.filled, self.phase = Fraction(0), "barred"
