@@ -10,12 +10,11 @@ figures the sampler's least final length (``generate.tracker``) is weighed again
 
 from __future__ import annotations
 
-import argparse
 from fractions import Fraction
-from pathlib import Path
+
+from _beside_real import reproduce, rows_from_args
 
 from tunesmith.abc import Tune
-from tunesmith.evaluation.generated import beside_real
 from tunesmith.evaluation.structure import last_notes
 
 
@@ -33,17 +32,12 @@ def row(name: str, tunes: list[Tune]) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("reports", type=Path, nargs="*", help="tunesmith evaluate --report folders")
-    args = parser.parse_args()
+    rows = rows_from_args(__doc__)
     print("| pieces | kind | last notes | < ½ beat | < 1 beat | ≥ 2 beats |\n"
           "|---|---|---:|---:|---:|---:|")
-    for name, tunes in beside_real(args.dataset, args.reports):
+    for name, tunes in rows:
         print("\n".join(row(name, tunes)))
-    print("\npython benchmarks/endings.py --dataset", args.dataset,
-          *map(str, args.reports))
+    print(reproduce())
 
 
 if __name__ == "__main__":

@@ -11,28 +11,22 @@ against (a melody that keeps stopping, "G2z4|G2z4|", shows in the last columns).
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+from _beside_real import reproduce, rows_from_args
 
-from tunesmith.evaluation.generated import beside_real
 from tunesmith.evaluation.structure import resting
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("reports", type=Path, nargs="*", help="tunesmith evaluate --report folders")
-    args = parser.parse_args()
+    rows = rows_from_args(__doc__)
     print("| pieces | melodies | time at rest | resting > 10% | resting > 20% |\n"
           "|---|---:|---:|---:|---:|")
-    for name, tunes in beside_real(args.dataset, args.reports):
+    for name, tunes in rows:
         rests = [r for r in map(resting, tunes) if r is not None]
         if rests:
             print(f"| {name} | {len(rests)} | {sum(rests) / len(rests):.1%} | "
                   f"{sum(r > 0.1 for r in rests) / len(rests):.1%} | "
                   f"{sum(r > 0.2 for r in rests) / len(rests):.1%} |")
-    print("\npython benchmarks/melody_rests.py --dataset", args.dataset, *map(str, args.reports))
+    print(reproduce())
 
 
 if __name__ == "__main__":

@@ -10,25 +10,17 @@ length as a share of the bar: what ``BarTracker.may_pickup`` is weighed against.
 
 from __future__ import annotations
 
-import argparse
-import shlex
-import sys
-from pathlib import Path
+from _beside_real import reproduce, rows_from_args
 
 from tunesmith.abc.durations import bars
 from tunesmith.abc.tune import AbcError
-from tunesmith.evaluation.generated import beside_real
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("reports", type=Path, nargs="*", help="tunesmith evaluate --report folders")
-    args = parser.parse_args()
+    rows = rows_from_args(__doc__)
     print("| pieces | melodies | opening with a pickup | its mean share of the bar |\n"
           "|---|---:|---:|---:|")
-    for name, tunes in beside_real(args.dataset, args.reports):
+    for name, tunes in rows:
         melodies, shares = 0, []
         for tune in tunes:
             if "V:" in tune.body:
@@ -43,7 +35,7 @@ def main() -> None:
         if melodies:
             mean = f"{sum(shares) / len(shares):.2f}" if shares else "–"
             print(f"| {name} | {melodies} | {len(shares) / melodies:.1%} | {mean} |")
-    print(f"\nreproduce: python {shlex.join(sys.argv)}")
+    print(reproduce())
 
 
 if __name__ == "__main__":

@@ -11,14 +11,13 @@ against (a model's loops of one note, "AAAA|AAAA|", show in the last columns).
 
 from __future__ import annotations
 
-import argparse
 from collections import Counter
-from pathlib import Path
+
+from _beside_real import reproduce, rows_from_args
 
 from tunesmith.abc import Tune
 from tunesmith.abc.notes import notes
 from tunesmith.abc.tune import AbcError
-from tunesmith.evaluation.generated import beside_real
 
 RUNS = (2, 3, 4, 5, 6)
 
@@ -46,19 +45,14 @@ def strikes(tunes: list[Tune]) -> tuple[int, Counter]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("reports", type=Path, nargs="*", help="tunesmith evaluate --report folders")
-    args = parser.parse_args()
+    rows = rows_from_args(__doc__)
     print("| pieces | notes | " + " | ".join(f"strike {n}" for n in RUNS[:-1])
           + f" | strike {RUNS[-1]}+ |\n|---|---:|" + "---:|" * len(RUNS))
-    for name, tunes in beside_real(args.dataset, args.reports):
+    for name, tunes in rows:
         total, counts = strikes(tunes)
         print(f"| {name} | {total} | " + " | ".join(f"{counts[n] / total:.2%}" for n in RUNS)
               + " |")
-    print("\npython benchmarks/repeated_notes.py --dataset", args.dataset,
-          *map(str, args.reports))
+    print(reproduce())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,28 @@
+"""The command line the benchmarks that set real tunes beside generated ones share:
+``--dataset D [REPORT ...]``, the dataset whose test split is the real side and the
+``tunesmith evaluate --report`` folders whose pieces are the generated side."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from tunesmith.abc import Tune
+from tunesmith.evaluation.generated import beside_real
+
+
+def rows_from_args(doc: str) -> list[tuple[str, list[Tune]]]:
+    """Parse the command line of a benchmark described by ``doc``; its rows, each named."""
+    parser = argparse.ArgumentParser(description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", type=Path, required=True)
+    parser.add_argument("reports", type=Path, nargs="*", help="tunesmith evaluate --report folders")
+    args = parser.parse_args()
+    return beside_real(args.dataset, args.reports)
+
+
+def reproduce() -> str:
+    """The line that says how to run this benchmark again, as it was run."""
+    return f"\nreproduce: python {shlex.join(sys.argv)}"
