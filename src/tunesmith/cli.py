@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .limits import DEFAULT_BARS, MAX_BARS, RANKINGS
+from .limits import DEFAULT_BARS, MAX_BARS
 
 EPILOG = """examples:
   tunesmith prepare --out datasets/default            # music21's ABC corpus and scores
@@ -123,8 +123,8 @@ def _generate(args: argparse.Namespace) -> int:
                     song["prompt"], bars=args.bars, num=args.num, seed=args.seed,
                     key=args.key or song["key"], meter=args.meter, tempo=args.tempo,
                     temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
-                    rerank=args.rerank, rank_by=args.rank_by, voices=args.voices,
-                    guidance=args.guidance, title=song["title"], start=start, lyrics=song["lyrics"],
+                    rerank=args.rerank, voices=args.voices, guidance=args.guidance,
+                    title=song["title"], start=start, lyrics=song["lyrics"],
                     progress=_shown_on(shown))
             for remark in made[0].remarks:
                 print(f"% {remark}", file=sys.stderr)
@@ -317,15 +317,13 @@ def _evaluate_generation(args: argparse.Namespace, checkpoint) -> int:
     def generate(prompt: str, n: int) -> list[str]:
         return [p.abc for p in composer.generate(
             prompt, bars=args.bars, num=n, seed=args.seed, temperature=args.temperature,
-            top_k=args.top_k, top_p=args.top_p, rerank=args.rerank, rank_by=args.rank_by,
-            guidance=args.guidance)]
+            top_k=args.top_k, top_p=args.top_p, rerank=args.rerank, guidance=args.guidance)]
 
     out = Path(args.report)
     weights = hashlib.sha1((checkpoint.path / WEIGHTS).read_bytes()).hexdigest()
     settings = {"weights_sha1": weights, "code_sha1": _writing_code_sha1(),
                 **{k: getattr(args, k) for k in (
-                    "bars", "seed", "temperature", "top_k", "top_p", "rerank", "rank_by",
-                    "guidance")}}
+                    "bars", "seed", "temperature", "top_k", "top_p", "rerank", "guidance")}}
     result = evaluate_generation(generate, prompts, args.samples, Path(args.data), judges, out,
                                  progress=not args.quiet, settings=settings)
     result["model"] = str(checkpoint.path)
@@ -442,12 +440,8 @@ def _sampling_arguments(p) -> None:
                    "the pull of the style controls (needs a model trained with control "
                    "dropout; doubles decoding time)")
     p.add_argument("--rerank", type=int, default=1, metavar="N",
-                   help="sample N candidates per piece and keep the best (see --rank-by)")
-    p.add_argument("--rank-by", choices=RANKINGS, default="model",
-                   help="how --rerank chooses: model = the candidate the model itself finds "
-                   "likeliest in the asked style (a second decoder), judges = the one the "
-                   "evaluation's judges hear in its written key and asked style (then they "
-                   "no longer judge it independently) (default: model)")
+                   help="sample N candidates per piece and keep the best: in the key it "
+                   "writes and the style asked (by the judges), then the most likely")
 
 
 def _add_prepare(sub) -> None:

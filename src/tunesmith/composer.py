@@ -60,9 +60,6 @@ class Piece:
     seed: int
     log_likelihood: float  # natural log, summed over the music tokens
     tokens: int
-    # nats by which the model finds the piece likelier with its style controls than without;
-    # measured when candidates are ranked by it or guidance is on, else 0
-    style_ratio: float = 0.0
     remarks: list[str] = field(default_factory=list)  # how the prompt was read, what was chosen
 
     @property
@@ -123,7 +120,7 @@ class Composer:
                  seed: int = 0, key: str | None = None, meter: str | None = None,
                  tempo: int | None = None, temperature: float = 1.0, top_k: int = 0,
                  top_p: float = 0.95, title: str | None = None,
-                 time_limit: float | None = None, rerank: int = 1, rank_by: str = "model",
+                 time_limit: float | None = None, rerank: int = 1,
                  voices: int | None = None, guidance: float = 1.0,
                  cancel: threading.Event | None = None,
                  start: str | None = None, lyrics: str | None = None,
@@ -134,11 +131,8 @@ class Composer:
         gives the same pieces. ``guidance`` > 1 pushes each token toward the asked style
         (classifier-free guidance: the model's logits with the style controls, moved away
         from its logits without them; 1 = off, costs a second decoder). With ``rerank`` > 1,
-        ``num * rerank`` candidates are sampled in one batch and the best ``num`` kept:
-        ``rank_by="model"`` those the model itself finds likeliest to be in the asked style
-        (``Piece.style_ratio``, a second decoder's work), ``"judges"`` those the independent
-        judges of ``tunesmith evaluate`` hear in it (``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError``, and once
-        ``cancel``
+        ``num * rerank`` candidates are sampled in one batch and the best ``num`` kept (see
+        ``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError``, and once ``cancel``
         is set ``Cancelled`` (a server's guards: a request too slow, a client gone). A list
         of prompts gives each prompt's pieces in turn.
 
@@ -157,12 +151,11 @@ class Composer:
             return [piece for text in prompt for piece in self.generate(
                 text, bars, num=num, seed=seed, key=key, meter=meter, tempo=tempo,
                 temperature=temperature, top_k=top_k, top_p=top_p, title=title,
-                time_limit=time_limit, rerank=rerank, rank_by=rank_by, voices=voices,
-                guidance=guidance, cancel=cancel, start=start, lyrics=lyrics, progress=progress)]
+                time_limit=time_limit, rerank=rerank, voices=voices, guidance=guidance,
+                cancel=cancel, start=start, lyrics=lyrics, progress=progress)]
         key, meter = check_request(bars=bars, num=num, key=key, meter=meter, tempo=tempo,
                                    voices=voices, temperature=temperature, top_k=top_k,
-                                   top_p=top_p, guidance=guidance, rerank=rerank,
-                                   rank_by=rank_by)
+                                   top_p=top_p, guidance=guidance, rerank=rerank)
         if start is not None and lyrics is not None:
             raise ValueError("give an opening (start) or lyrics, not both")
         opening = read_opening(start) if start is not None else None
@@ -269,12 +262,10 @@ class Composer:
 
         guided = {tok.ids[t] for t in guided_tokens() if t in tok.ids}
         budget = controls.bars * 64 * controls.voices + 64
-        by_ratio = rerank > 1 and rank_by == "model"
-        logp, ratio = generate(self.engine, self.table, prefix, trackers, options, rng, budget,
-                               guidance, [i for i in prefix if i not in guided], check,
-                               contrast=by_ratio)
+        logp = generate(self.engine, self.table, prefix, trackers, options, rng, budget,
+                        guidance, [i for i in prefix if i not in guided], check)
         pieces, name = [], _one_line(title, 200) if title else _title(prompt)
-        for t, lp, r in zip(trackers, logp.tolist(), ratio.tolist(), strict=True):
+        for t, lp in zip(trackers, logp.tolist(), strict=True):
             tags = t.tags if isinstance(t, Voices) else []
             pickup = isinstance(t, BarTracker) and t.pickup > 0
             body = tok.decode(explicit_repeats(t.log, self.table, tags, opened,
@@ -298,10 +289,8 @@ class Composer:
             problems = validate(parse(abc))
             if problems:  # the tracker should make this impossible; say so if it did not
                 remarks.append("bar problems: " + "; ".join(map(str, problems[:3])))
-            pieces.append(Piece(abc, controls, seed, lp, len(t.log), r, remarks))
-        if rerank == 1:
-            return pieces
-        return (_by_style_ratio(pieces) if by_ratio else self._rank(pieces, asked))[:num]
+            pieces.append(Piece(abc, controls, seed, lp, len(t.log), remarks))
+        return self._rank(pieces, asked)[:num] if rerank > 1 else pieces
 
     def _opening_ids(self, opening: Opening, prefix: list[int]) -> list[int]:
         """The opening's bars as the model reads them, after the controls and header in
@@ -356,18 +345,6 @@ class Composer:
             pieces[i].remarks.append(f"chosen from {len(pieces)} candidates; the judges hear "
                                    f"{heard_as} ({fits[i]:g} of {1 + len(asked)} checks)")
         return [pieces[i] for i in order]
-
-
-def _by_style_ratio(pieces: list[Piece]) -> list[Piece]:
-    """Best first by the model's own verdict: the likelihood ratio of a piece with and
-    without its style controls, the evidence it gives for its style (Bayes' rule read
-    backwards). Unlike ``_rank`` it leaves the judges of ``tunesmith evaluate`` out of the
-    choice, so what they then hear is not chosen for."""
-    order = sorted(range(len(pieces)), key=lambda i: -pieces[i].style_ratio)
-    for rank, i in enumerate(order, 1):
-        pieces[i].remarks.append(f"ranked {rank} of {len(pieces)} candidates by the model's "
-                                 f"style ratio ({pieces[i].style_ratio:.1f} nats)")
-    return [pieces[i] for i in order]
 
 
 # where a song's melody may go, as written: middle C to the G an octave and a fifth above,

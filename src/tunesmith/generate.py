@@ -867,29 +867,25 @@ def generate(engine: Engine, table: TokenTable, prefix: list[int],
              trackers: Sequence[BarTracker | Voices], options: Sampling,
              rng: np.random.Generator, budget: int, guidance: float = 1.0,
              unguided: list[int] | None = None,
-             check: Callable[[], None] | None = None,
-             contrast: bool = False) -> tuple[np.ndarray, np.ndarray]:
+             check: Callable[[], None] | None = None) -> np.ndarray:
     """One row of tokens after ``prefix`` for each tracker, every token sampled among those
     its tracker allows, until all trackers are finished or ``budget`` steps have passed. The
-    tokens are in each tracker's ``log``. Returns each row's log-likelihood (natural log,
-    over its tokens up to its end, under the model restricted to what was allowed) and its
-    style ratio: how much likelier the model finds the row after ``prefix`` than after the
-    ``unguided`` prefix, the same without style controls (zeros unless ``contrast`` or
-    guidance is on: it takes a second decoder). With ``guidance`` != 1 the logits move away
-    from the unguided model's (classifier-free guidance).
+    tokens are in each tracker's ``log``; the return value is each row's log-likelihood
+    (natural log, over its tokens up to its end, under the model restricted to what was
+    allowed). With ``guidance`` != 1 the logits move away from the model's after the
+    ``unguided`` prefix, the same without style controls (classifier-free guidance).
     ``check`` runs after every step: raise in it to stop (a deadline, a client gone)."""
     count = len(trackers)
-    logp, ratio = np.zeros(count), np.zeros(count)
+    logp = np.zeros(count)
     with ExitStack() as held:
         decoder = held.enter_context(Decoder(engine, prefix, count))
         logits = decoder.start()
         plain = held.enter_context(Decoder(engine, unguided or prefix, count)) \
-            if guidance != 1.0 or contrast else None
+            if guidance != 1.0 else None
         plain_logits = plain.start() if plain is not None else None
         for _ in range(budget):
             allowed = np.stack([t.allowed() for t in trackers])
-            styled = logits
-            if plain is not None and guidance != 1.0:
+            if plain is not None:
                 logits = plain_logits + guidance * (logits - plain_logits)
             allowed = plain_when_unsure(logits, allowed, table)
             # melodies: fewer notes outside the scale; voices (whose chromatic notes are part
@@ -898,9 +894,6 @@ def generate(engine: Engine, table: TokenTable, prefix: list[int],
             ids, lp = sample(logits, allowed, options, rng, bias)
             live = np.array([not t.finished for t in trackers])
             logp += np.where(live, lp, 0.0)
-            if plain is not None:
-                ratio += np.where(live, _chosen_logp(styled, allowed, ids)
-                                  - _chosen_logp(plain_logits, allowed, ids), 0.0)
             for t, i in zip(trackers, ids.tolist(), strict=True):
                 t.advance(i)
             if all(t.finished for t in trackers):
@@ -910,13 +903,7 @@ def generate(engine: Engine, table: TokenTable, prefix: list[int],
             logits = decoder.step(ids)
             if plain is not None:
                 plain_logits = plain.step(ids)
-    return logp, ratio
-
-
-def _chosen_logp(logits: np.ndarray, allowed: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Each row's log-probability of its token ``ids`` among its ``allowed`` ones."""
-    rows = np.arange(len(ids))
-    return _log_softmax(np.where(allowed, logits.astype(np.float64), -np.inf))[rows, ids]
+    return logp
 
 
 def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, str],

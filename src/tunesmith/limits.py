@@ -11,8 +11,6 @@ from .abc.keys import parse_key
 
 DEFAULT_BARS = 32
 MAX_BARS = 256
-# how rerank chooses: the model's own style ratio, or the independent judges of evaluation
-RANKINGS = ("model", "judges")
 MAX_NUM = 16  # pieces per call, and candidates per piece for rerank
 MAX_VOICES = 8
 TEMPO = (20, 300)  # quarter notes per minute
@@ -61,15 +59,13 @@ def check_request(*, bars: int | None = None, num: int = 1, key: str | None = No
                   meter: str | None = None, tempo: int | None = None,
                   voices: int | None = None, temperature: float = 1.0, top_k: int = 0,
                   top_p: float = 0.95, guidance: float = 1.0,
-                  rerank: int = 1, rank_by: str = "model") -> tuple[str | None, str | None]:
+                  rerank: int = 1) -> tuple[str | None, str | None]:
     """Raise ValueError naming the first control out of its limits; return the key and meter
     as ``K:`` and ``M:`` write them."""
     if bars is not None:
         _between("bars", bars, 1, MAX_BARS)
     _between("num", num, 1, MAX_NUM)
     _between("rerank", rerank, 1, MAX_NUM)
-    if rank_by not in RANKINGS:
-        raise ValueError(f"rank_by must be one of {', '.join(RANKINGS)} (got {rank_by!r})")
     if tempo is not None:
         _between("tempo", tempo, *TEMPO)
     if voices is not None:
