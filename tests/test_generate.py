@@ -149,6 +149,9 @@ def test_long_form_goes_far_past_the_context(composer):
 def test_likelihood_is_a_real_log_probability(composer):
     piece = composer.generate("reel", bars=4, seed=0)[0]
     assert -piece.tokens * np.log(len(composer.tokenizer)) < piece.log_likelihood < 0
+    # each piece of a batch counts its own tokens, not the batch's steps
+    batch = composer.generate("reel", bars=4, seed=0, num=6)
+    assert len({p.tokens for p in batch}) > 1
 
 
 def test_prompts_are_read_in_english_and_chinese():
