@@ -385,6 +385,22 @@ def test_form_and_scale_measures_on_hand_made_tunes():
     assert resting(short) is None
 
 
+def test_sections_are_measured_in_bars_and_whole_phrases():
+    from tunesmith.evaluation.structure import phrased, section_lengths, structure
+
+    bar = "ABcd efga|"
+    # a pickup, an 8-bar part that hands a quarter of its last bar on, then 9 bars and 3
+    parts = parse("X:1\nM:4/4\nL:1/8\nK:D\nAB|" + bar * 7 + "d2 f2 a2:|\n"
+                  "AB|" + bar * 8 + "d8||" + bar * 2 + "d8|]\n")
+    assert section_lengths(parts) == [Fraction(31, 4), Fraction(37, 4), 3]
+    assert phrased(parts) == 0.5  # 7 3/4 is a whole 8 bars, 9 1/4 is not; the last is the end's
+    one = parse("X:1\nM:4/4\nL:1/8\nK:D\n" + bar * 7 + "d8|]\n")
+    assert section_lengths(one) == [8] and phrased(one) is None  # nothing closed before the end
+    voices = parse("X:1\nM:6/8\nL:1/8\nK:D\n[V:1]d3 e3||[V:2]D3 E3||[V:1]d6|]\n[V:2]D6|]\n")
+    assert section_lengths(voices) is None
+    assert structure([parts, one])["phrased"] == 0.5
+
+
 def test_the_key_ceiling_is_the_cnns_key_accuracy_on_real_tunes_of_each_written_mode():
     keys = ("D", "G", "Em", "Am", "Dmix")
     real = [parse(f"X:1\nM:4/4\nL:1/8\nK:{k}\nCDEF GABc|]\n") for k in keys]

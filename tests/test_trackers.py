@@ -57,6 +57,22 @@ def test_a_barline_comes_only_when_the_bar_is_full():
     assert allowed_texts(t) <= {"|", "||", "|:", ":|", "::"}  # a full bar: only a barline
 
 
+def test_a_melody_closes_a_section_only_after_whole_4_bar_phrases():
+    sections = {"||", "|:", ":|", "::"}
+    t = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(0, 127)])
+    assert t.phrase == 4
+    feed(t, "G4 G4|" * 3 + "G4 G4")
+    assert sections <= allowed_texts(t)  # the fourth bar ends a phrase: a section may close
+    feed(t, "||" + "G4 G4|" * 2 + "G4 G4")
+    assert allowed_texts(t) == {"|"}  # 3 bars into the next section: a bar, not a section
+    feed(t, "|G4 G4")
+    assert sections <= allowed_texts(t)
+    feed(t, ":|")
+    assert t.section_start == 8 and t.repeat_open is False
+    voices = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(60, 80), (40, 60)])
+    assert all(part.phrase is None for part in voices.parts)  # a chorale's phrases are its own
+
+
 def test_the_last_bar_ends_on_the_final_and_then_only_eos():
     t = tracker(TABLE, HEADER, bars=1, mode=None, compasses=[(0, 127)])
     feed(t, "G4 F2")

@@ -59,6 +59,11 @@ REPEAT_RUN, REPEAT_COST = 4, 2.0
 # 8.5-9.0%, 4.5-6.2% once a phrase may end its line mid-bar, 2.1-2.5% with this cost too
 # (benchmarks/melody_rests.py; docs/model-card.md)
 REST_COST = 1.0
+# a melody's section (``||``, ``|:``, ``:|``, ``::``) closes after a whole number of phrases
+# of this many bars, as 96.7% of the test split's do (a reel's or jig's part is 8 bars, a slip
+# jig's 4); 45-57% of v5's did, 7 or 9 bars as often as 8 (benchmarks/sections.py)
+PHRASE_BARS = 4
+SECTION_BARS = ("||", "|:", ":|", "::")
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2, "": 0}
@@ -302,6 +307,10 @@ class BarTracker:
     # last bar stays whole (abc2abc takes a short last bar for an error)
     may_pickup: bool = False
     pickup: Fraction = Fraction(0)
+    # a melody's sections are whole phrases of ``phrase`` bars; ``section_start``: the bars
+    # done when the current section began
+    phrase: int | None = None
+    section_start: int = 0
 
     @property
     def remaining(self) -> Fraction:
@@ -355,10 +364,12 @@ class BarTracker:
                 if ":|" in t.bar:
                     mask[t.bar[":|"]] = close
                 return mask
+            whole = self.phrase is None or \
+                (self.done_bars + 1 - self.section_start) % self.phrase == 0
             for text, tid in t.bar.items():
                 ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
                       ":|": close, "::": close, "|]": False}[text]
-                mask[tid] = ok
+                mask[tid] = ok and (whole or text not in SECTION_BARS)
             return mask
         if self.final_bar and self.tonic is not None and t.tonic_lengths(self.tonic):
             # anything that leaves room for a tonic note ``ending`` long, or the tonic note
@@ -442,6 +453,8 @@ class BarTracker:
             self.pickup = self.filled  # not one of the piece's bars, which start after it
         else:
             self.done_bars += 1
+        if barline in SECTION_BARS:
+            self.section_start = self.done_bars
         self.filled, self.phase = Fraction(0), "barred"
         self.finished = self.done_bars >= self.bars
 
@@ -693,7 +706,8 @@ class Voices:
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
             compasses: list[tuple[int, int]], medieval: bool = False) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
-    compass (a single voice has no compass but keeps within ``MELODY_SPAN``), each ending on
+    compass (a single voice has no compass but keeps within ``MELODY_SPAN`` and closes its
+    sections after whole phrases of ``PHRASE_BARS``), each ending on
     its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
     least a beat long, two beats for voices (in the test split 5% of melodies end on a note
     shorter than half a beat, and 91% of voices hold their last note two beats or more:
@@ -705,7 +719,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
     if len(compasses) == 1:
         return BarTracker(table, bar, bars, finals[0], ending, span=MELODY_SPAN,
-                          cost=table.melody_cost(key), may_pickup=True)
+                          cost=table.melody_cost(key), may_pickup=True, phrase=PHRASE_BARS)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     parts = [BarTracker(table, bar, bars, final, ending, compass=compass)
              for final, compass in zip(finals, compasses, strict=True)]

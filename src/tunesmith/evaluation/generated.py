@@ -294,7 +294,11 @@ def summarise(pieces: list[dict], groups: list[dict], tunes: list[Tune], judges:
                    # over the prompts whose pieces are melodies
                    "time_melodies_rest": _mean([
                        g["structure"][kind]["resting"] for g in groups
-                       if g["structure"]["generated"]["resting"] is not None])}
+                       if g["structure"]["generated"]["resting"] is not None]),
+                   # over the prompts whose melodies close sections before their end
+                   "melody_sections_in_4_bar_phrases": _mean([
+                       g["structure"][kind]["phrased"] for g in groups
+                       if g["structure"]["generated"]["phrased"] is not None])}
             for kind in ("generated", "real")},
         # over the prompts whose pieces have several voices, beside the real tunes alike
         "texture": {kind: {m: _mean([g["texture"][kind][m] for g in groups

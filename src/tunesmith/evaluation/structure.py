@@ -9,6 +9,8 @@ against its pentatonic scale. All read the first voice of a polyphonic piece, bu
 (a tune that stops on a sixteenth note sounds cut off). ``resting``: the share of a melody's
 length spent resting (real melodies rest at phrase ends, a few percent; a melody that keeps
 stopping does not flow); the voices of a polyphonic piece are ``texture.py``'s.
+``phrased``: the share of a melody's sections that last whole 4-bar phrases (a reel's part is
+8 bars; one of 7 or 9 is a part a fiddler would stumble on).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..abc import Kind, Tune, parse_key
-from ..abc.durations import beats
+from ..abc.durations import bars, beats
 from ..abc.normalise import music_atoms
 from ..abc.notes import notes
 from ..abc.tune import AbcError, meter_length
@@ -30,6 +32,7 @@ _DIATONIC = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10),
 _PENTATONIC = (0, 2, 4, 7, 9)  # gong shang jue zhi yu, from the gong
 CHINESE_MODES = ("gong", "shang", "jue", "zhi", "yu")
 _REPEAT_BARS = (":|", "|:", "::")
+PHRASE_BARS = 4
 
 
 def first_voice_bars(tune: Tune) -> list[str]:
@@ -131,8 +134,43 @@ def resting(tune: Tune) -> float | None:
     return float(1 - heard(sorted(sounding, key=lambda n: n.onset)) / end) if end else None
 
 
+def section_lengths(tune: Tune) -> list[Fraction] | None:
+    """The lengths in bars of a one-voice tune's sections, split where a barline closes one
+    (``||``, ``:|``, ``|]``, the end); a pickup before the first is left out, and a section
+    that hands part of its last bar on to the next one's pickup counts that bar short (7 3/4).
+    None for several voices, free meter or no bars to read."""
+    try:
+        read = bars(tune)
+    except (AbcError, ValueError):
+        return None
+    if not read or len({b.voice for b in read}) > 1 or \
+            any(b.expected is None or b.multi_rest for b in read):
+        return None
+    lengths, current = [], Fraction(0)
+    for bar in read:
+        if bar.number == 0:  # the pickup
+            continue
+        current += bar.duration / bar.expected
+        if bar.closes_section:
+            lengths.append(current)
+            current = Fraction(0)
+    if current:
+        lengths.append(current)
+    return lengths
+
+
+def phrased(tune: Tune) -> float | None:
+    """Share of a melody's sections, all but the last (the piece's length ends that one),
+    that last a whole number of 4-bar phrases, to the nearest bar; None with only one."""
+    lengths = section_lengths(tune)
+    if not lengths or len(lengths) < 2:
+        return None
+    closed = lengths[:-1]
+    return sum(round(n) > 0 and round(n) % PHRASE_BARS == 0 for n in closed) / len(closed)
+
+
 def structure(tunes: list[Tune], mode: str | None = None) -> dict[str, float | None]:
-    """Means over ``tunes`` of the five measures; ``mode`` is the asked mode label, else each
+    """Means over ``tunes`` of the six measures; ``mode`` is the asked mode label, else each
     tune's own label is used."""
     def mean(values: list) -> float | None:
         kept = [float(v) for v in values if v is not None]
@@ -142,4 +180,5 @@ def structure(tunes: list[Tune], mode: str | None = None) -> dict[str, float | N
             "self_similarity": mean([self_similarity(t) for t in tunes]),
             "scale_fit": mean([scale_fit(t, mode or t.labels.get("mode")) for t in tunes]),
             "ending_held": mean([ending_held(t) for t in tunes]),
-            "resting": mean([resting(t) for t in tunes])}
+            "resting": mean([resting(t) for t in tunes]),
+            "phrased": mean([phrased(t) for t in tunes])}
