@@ -18,6 +18,7 @@ from tunesmith.generate import (
     PARALLEL_COST,
     REPEAT_COST,
     REST_COST,
+    RESTATE_BONUS,
     BarTracker,
     Sampling,
     TokenTable,
@@ -71,6 +72,27 @@ def test_a_melody_closes_a_section_only_after_whole_4_bar_phrases():
     assert t.section_start == 8 and t.repeat_open is False
     voices = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(60, 80), (40, 60)])
     assert all(part.phrase is None for part in voices.parts)  # a chorale's phrases are its own
+
+
+def test_a_melody_leans_toward_restating_a_bar_a_phrase_back_once():
+    t = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(0, 127)])
+
+    def gain(text: str) -> float:  # what the restating adds to the token's bias
+        i = VOCAB.ids[text]
+        given = t.bias()[i]
+        t.restate = 0.0
+        plain = t.bias()[i]
+        t.restate = RESTATE_BONUS
+        return float(given - plain)
+
+    feed(t, "A8|G4 F2 F2|F2 F2 G4|cdefgabc|")
+    assert gain("A8") == RESTATE_BONUS and gain("G4") == 0  # bar 5 may restate bar 1
+    feed(t, "A8|G4")
+    assert gain(" ") == RESTATE_BONUS  # bar 6 goes on restating bar 2, token by token
+    feed(t, " F2 F2|A8|")  # bar 7 leaves bar 3 for something new
+    assert gain("c") == 0  # bar 8 ends a phrase: its cadence is its own
+    feed(t, "cdefgabc|")
+    assert gain("A8") == -RESTATE_BONUS  # bar 1, restated by 5, a third time in 9: a loop
 
 
 def test_the_last_bar_ends_on_the_final_and_then_only_eos():

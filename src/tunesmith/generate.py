@@ -15,6 +15,7 @@ length while the tracker carries on across the seam.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -64,6 +65,12 @@ REST_COST = 1.0
 # jig's 4); 45-57% of v5's did, 7 or 9 bars as often as 8 (benchmarks/sections.py)
 PHRASE_BARS = 4
 SECTION_BARS = ("||", "|:", ":|", "::")
+# nats given to a melody's token that goes on restating, note for note, the bar a phrase (4
+# bars) back, once, and taken from one that would state it a third time running: the test
+# split's melodies restate 19.7% of their bars, 7.8% from 4 bars back, v5's 12.7-15.3% and
+# 3.9-4.5%, and never play a 4-bar phrase three times running (benchmarks/restated_bars.py;
+# with this bonus: docs/model-card.md, "Parts of whole phrases")
+RESTATE_BONUS = 1.0
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2, "": 0}
@@ -311,6 +318,12 @@ class BarTracker:
     # done when the current section began
     phrase: int | None = None
     section_start: int = 0
+    # and lean toward restating the bar a phrase back (``RESTATE_BONUS``): the tokens of each
+    # bar written, line ends left out, and of the bar being written
+    restate: float = 0.0
+    written: list[list[int]] = field(default_factory=list)
+    current: list[int] = field(default_factory=list)
+    seen: Counter[tuple[int, ...]] = field(default_factory=Counter)  # bars by their tokens
 
     @property
     def remaining(self) -> Fraction:
@@ -321,11 +334,26 @@ class BarTracker:
         return self.done_bars == self.bars - 1
 
     def bias(self) -> np.ndarray:
-        """What ``generate`` adds to the logits before this row's next draw: ``cost``, and
-        ``REPEAT_COST`` off the pitch struck ``REPEAT_RUN`` times in a row."""
+        """What ``generate`` adds to the logits before this row's next draw: ``cost``,
+        ``REPEAT_COST`` off the pitch struck ``REPEAT_RUN`` times in a row, and ``restate``
+        on the token that goes on restating the bar a phrase back (off it, a third time)."""
         bias = self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
         if self.struck >= REPEAT_RUN:
             bias = bias - REPEAT_COST * self.table.written_as(self.last_pitch)
+        if self.restate and self.phrase and len(self.written) >= self.phrase:
+            k, bars, back = len(self.current), self.written, self.phrase
+            model = bars[-back]
+            if k < len(model) and model[:k] == self.current:
+                # once, toward a bar written once so far, and not in a phrase's last bar (its
+                # cadence is its own); against a third statement running ("de/d/BA|" four
+                # bars apart, or in a row, as a loop writes it)
+                last = (len(bars) - self.section_start) % back == back - 1
+                third = len(bars) >= 2 * back and bars[-2 * back] == model
+                gain = -self.restate if third else self.restate \
+                    if not last and self.seen[tuple(model)] == 1 else 0.0
+                if gain:
+                    bias = bias.copy()
+                    bias[model[k]] += gain
         return bias
 
     def allowed(self) -> np.ndarray:
@@ -410,6 +438,8 @@ class BarTracker:
         self.log.append(tid)
         if self.finished:
             return
+        if not t.barlines[tid] and tid != t.newline:
+            self.current.append(tid)
         if tid in t.pitch:
             pitch = t.pitch[tid]
             self.low = pitch if self.low is None else min(self.low, pitch)
@@ -453,6 +483,9 @@ class BarTracker:
             self.pickup = self.filled  # not one of the piece's bars, which start after it
         else:
             self.done_bars += 1
+            self.written.append(self.current)
+            self.seen[tuple(self.current)] += 1
+        self.current = []
         if barline in SECTION_BARS:
             self.section_start = self.done_bars
         self.filled, self.phase = Fraction(0), "barred"
@@ -706,8 +739,9 @@ class Voices:
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
             compasses: list[tuple[int, int]], medieval: bool = False) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
-    compass (a single voice has no compass but keeps within ``MELODY_SPAN`` and closes its
-    sections after whole phrases of ``PHRASE_BARS``), each ending on
+    compass (a single voice has no compass but keeps within ``MELODY_SPAN``, closes its
+    sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
+    on, ``RESTATE_BONUS``), each ending on
     its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
     least a beat long, two beats for voices (in the test split 5% of melodies end on a note
     shorter than half a beat, and 91% of voices hold their last note two beats or more:
@@ -719,7 +753,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
     if len(compasses) == 1:
         return BarTracker(table, bar, bars, finals[0], ending, span=MELODY_SPAN,
-                          cost=table.melody_cost(key), may_pickup=True, phrase=PHRASE_BARS)
+                          cost=table.melody_cost(key), may_pickup=True, phrase=PHRASE_BARS,
+                          restate=RESTATE_BONUS)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     parts = [BarTracker(table, bar, bars, final, ending, compass=compass)
              for final, compass in zip(finals, compasses, strict=True)]
