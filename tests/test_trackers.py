@@ -74,7 +74,7 @@ def test_a_melody_closes_a_section_only_after_whole_4_bar_phrases():
     assert all(part.phrase is None for part in voices.parts)  # a chorale's phrases are its own
 
 
-def test_a_melody_leans_toward_restating_a_bar_a_phrase_back_once():
+def test_a_melody_leans_toward_restating_a_bar_a_phrase_or_a_part_back_once():
     t = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(0, 127)])
 
     def gain(text: str) -> float:  # what the restating adds to the token's bias
@@ -90,9 +90,13 @@ def test_a_melody_leans_toward_restating_a_bar_a_phrase_back_once():
     feed(t, "A8|G4")
     assert gain(" ") == RESTATE_BONUS  # bar 6 goes on restating bar 2, token by token
     feed(t, " F2 F2|A8|")  # bar 7 leaves bar 3 for something new
-    assert gain("c") == 0  # bar 8 ends a phrase: its cadence is its own
-    feed(t, "cdefgabc|")
+    assert gain("c") == 0  # bar 8 ends a phrase: not its cadence from the phrase before
+    feed(t, "BBBBBBBB|")
     assert gain("A8") == -RESTATE_BONUS  # bar 1, restated by 5, a third time in 9: a loop
+    feed(t, "EEEEEEEE|F2F2F2F2|")  # bars 9 and 10 go their own way
+    assert gain("F2") == RESTATE_BONUS  # bar 11 may restate bar 3, a part (8 bars) back
+    feed(t, "F2 F2 G4|")
+    assert gain("c") == RESTATE_BONUS and gain("B") == 0  # a cadence may echo a part's
 
 
 def test_the_last_bar_ends_on_the_final_and_then_only_eos():

@@ -65,11 +65,12 @@ REST_COST = 1.0
 # jig's 4); 45-57% of v5's did, 7 or 9 bars as often as 8 (benchmarks/sections.py)
 PHRASE_BARS = 4
 SECTION_BARS = ("||", "|:", ":|", "::")
-# nats given to a melody's token that goes on restating, note for note, the bar a phrase (4
-# bars) back, once, and taken from one that would state it a third time running: the test
-# split's melodies restate 19.7% of their bars, 7.8% from 4 bars back, v5's 12.7-15.3% and
-# 3.9-4.5%, and never play a 4-bar phrase three times running (benchmarks/restated_bars.py;
-# with this bonus: docs/model-card.md, "Parts of whole phrases")
+# nats given to a melody's token that goes on restating, note for note, a bar written once
+# so far, 4 or 8 bars back (a phrase or a part), but for a phrase's cadence 4 back; taken from
+# one that would state a bar a third time running (a loop). The test split's melodies restate
+# 19.7% of their bars, 7.8% from 4 back and 4.1% from 8 (or 9, over a pickup), and never play
+# a 4-bar phrase three times running; v5's restated 12.7-15.3%, 3.9-4.5% and 0.9-1.6%
+# (benchmarks/restated_bars.py; with this bonus: docs/model-card.md, "Parts of whole phrases")
 RESTATE_BONUS = 1.0
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
@@ -318,8 +319,8 @@ class BarTracker:
     # done when the current section began
     phrase: int | None = None
     section_start: int = 0
-    # and lean toward restating the bar a phrase back (``RESTATE_BONUS``): the tokens of each
-    # bar written, line ends left out, and of the bar being written
+    # and lean toward restating a bar a phrase or a part back (``RESTATE_BONUS``): the tokens
+    # of each bar written, line ends left out, and of the bar being written
     restate: float = 0.0
     written: list[list[int]] = field(default_factory=list)
     current: list[int] = field(default_factory=list)
@@ -336,24 +337,31 @@ class BarTracker:
     def bias(self) -> np.ndarray:
         """What ``generate`` adds to the logits before this row's next draw: ``cost``,
         ``REPEAT_COST`` off the pitch struck ``REPEAT_RUN`` times in a row, and ``restate``
-        on the token that goes on restating the bar a phrase back (off it, a third time)."""
+        on a token that goes on restating the bar a phrase or two back (off it, a third
+        time running)."""
         bias = self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
         if self.struck >= REPEAT_RUN:
             bias = bias - REPEAT_COST * self.table.written_as(self.last_pitch)
         if self.restate and self.phrase and len(self.written) >= self.phrase:
+            # toward a bar written once so far, a phrase (4 bars) or a part (8) back; not a
+            # phrase's cadence from the phrase before (a part's may echo the last part's)
             k, bars, back = len(self.current), self.written, self.phrase
-            model = bars[-back]
-            if k < len(model) and model[:k] == self.current:
-                # once, toward a bar written once so far, and not in a phrase's last bar (its
-                # cadence is its own); against a third statement running ("de/d/BA|" four
-                # bars apart, or in a row, as a loop writes it)
-                last = (len(bars) - self.section_start) % back == back - 1
-                third = len(bars) >= 2 * back and bars[-2 * back] == model
-                gain = -self.restate if third else self.restate \
-                    if not last and self.seen[tuple(model)] == 1 else 0.0
-                if gain:
-                    bias = bias.copy()
-                    bias[model[k]] += gain
+            last = (len(bars) - self.section_start) % back == back - 1
+            gains: dict[int, float] = {}
+            for far in (back, 2 * back):
+                if len(bars) < far:
+                    continue
+                model = bars[-far]
+                if k >= len(model) or model[:k] != self.current:
+                    continue
+                if far == back and len(bars) >= 2 * back and bars[-2 * back] == model:
+                    gains[model[k]] = -self.restate  # a third statement running: a loop
+                elif self.seen[tuple(model)] == 1 and not (far == back and last):
+                    gains.setdefault(model[k], self.restate)
+            if gains:
+                bias = bias.copy()
+                for tid, gain in gains.items():
+                    bias[tid] += gain
         return bias
 
     def allowed(self) -> np.ndarray:
@@ -741,7 +749,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass (a single voice has no compass but keeps within ``MELODY_SPAN``, closes its
     sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
-    on, ``RESTATE_BONUS``), each ending on
+    or two on, ``RESTATE_BONUS``), each ending on
     its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
     least a beat long, two beats for voices (in the test split 5% of melodies end on a note
     shorter than half a beat, and 91% of voices hold their last note two beats or more:
