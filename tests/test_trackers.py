@@ -99,6 +99,21 @@ def test_a_melody_leans_toward_restating_a_bar_a_phrase_or_a_part_back_once():
     assert gain("c") == RESTATE_BONUS and gain("B") == 0  # a cadence may echo a part's
 
 
+def test_after_an_opening_its_sections_and_bars_count():
+    from tunesmith.abc.opening import read_opening
+
+    body = "|:A8|G4 F2 F2|F2 F2 G4|cdefgabc:|"  # the leading |: closes no bar
+    opening = read_opening("X:1\nM:4/4\nL:1/8\nK:C\n" + body)
+    t = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(0, 127)])
+    t.follow(opening, VOCAB.encode(body))
+    assert (t.done_bars, t.section_start, len(t.written)) == (4, 4, 4)
+    before = t.bias()[VOCAB.ids["A8"]]
+    t.restate = 0.0
+    assert before - t.bias()[VOCAB.ids["A8"]] == RESTATE_BONUS  # bar 5 may restate bar 1
+    feed(t, "A8")
+    assert allowed_texts(t) == {"|"}  # one bar into the next section: no section closes
+
+
 def test_the_last_bar_ends_on_the_final_and_then_only_eos():
     t = tracker(TABLE, HEADER, bars=1, mode=None, compasses=[(0, 127)])
     feed(t, "G4 F2")

@@ -222,8 +222,8 @@ class Composer:
             fixed["L"] = f"{unit.numerator}/{unit.denominator}"
         prefix = choose_header(self.engine, self.table, prefix, fixed, choices, rng)
         header = header_values(tok.decode(prefix))
-        if opening is not None:
-            prefix = prefix + self._opening_ids(opening, prefix)
+        given = self._opening_ids(opening, prefix) if opening is not None else []
+        prefix = prefix + given
         out_key = controls.key or header["K"]
         if canonical and not controls.key:
             out_key = self._typical_key(header["K"], rng)
@@ -248,7 +248,7 @@ class Composer:
                                 compasses, medieval(labels)) for _ in range(count)]
         if opening is not None:
             for t in trackers:
-                t.follow(opening)
+                t.follow(opening, given)
         opened = opening is not None and trackers[0].repeat_open  # a |: still to close
 
         def check() -> None:

@@ -476,13 +476,25 @@ class BarTracker:
         elif tid in (t.space, t.newline):
             self.phase = "space"
 
-    def follow(self, opening: Opening) -> None:
+    def follow(self, opening: Opening, ids: Sequence[int] = ()) -> None:
         """Carry on after an opening: its bars count as written, a repeat it left open
-        stays open."""
+        stays open, a section it left open goes on counting its bars, and its bars (their
+        tokens ``ids``, as the model reads them) may be restated."""
         for barline in opening.barlines:
             self.bar_done(barline)
-        self.done_bars = opening.bars  # a barline before any note closed no bar
+        # a barline before any note closed no bar
+        self.section_start = max(0, self.section_start - (self.done_bars - opening.bars))
+        self.done_bars = opening.bars
         self.finished = self.done_bars >= self.bars
+        bars: list[list[int]] = [[]]
+        for tid in ids:
+            if self.table.barlines[tid]:
+                bars.append([])
+            elif tid != self.table.newline:
+                bars[-1].append(tid)
+        bars = [bar for bar in bars if bar]
+        self.written = bars if len(bars) == opening.bars else [[] for _ in range(opening.bars)]
+        self.seen = Counter(tuple(bar) for bar in self.written)
 
     def bar_done(self, barline: str) -> None:
         """A bar closed with ``barline``: written by the sampler, or given in an opening."""
