@@ -5,10 +5,11 @@ pieces of ``tunesmith evaluate`` report folders.
 
 A bar is restated when it repeats an earlier bar of the first voice note for note (written
 on C, as ``evaluate``'s "bars restated" reads them); it is counted at its distance from the
-nearest such bar. Prints the share of all bars restated, from 4 bars back (a phrase: bars 5-6
-of a reel's part restating 1-2), from 8 or 9 (a part: its cadence; 9 where a pickup bar is
-counted), from anywhere; and the share of melodies that play a 4-bar phrase three times
-running (a loop, not a tune): what ``generate.RESTATE_BONUS`` is weighed against.
+nearest such bar. Prints the share of all bars restated, from anywhere, from 4 bars back (a phrase:
+bars 5-6 of a reel's part restating 1-2), from 8 or 9 (a part: its cadence; 9 where a pickup
+bar is counted), from the bar before (a bar twice in a row); and the share of melodies that
+play a 4-bar phrase three times running (a loop, not a tune): what ``generate.RESTATE_BONUS``
+is weighed against.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _share(back: list[int | None], *distances: int) -> float:
 def main() -> None:
     rows = rows_from_args(__doc__)
     print("| pieces | melodies | bars | restated | from 4 back | from 8 or 9 back "
-          "| a phrase thrice running |\n|---|---:|---:|---:|---:|---:|---:|")
+          "| twice in a row | a phrase thrice running |\n|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, tunes in rows:
         melodies, back, looped = 0, [], 0
         for tune in tunes:
@@ -59,7 +60,7 @@ def main() -> None:
             continue
         restated = sum(x is not None for x in back) / len(back)
         print(f"| {name} | {melodies} | {len(back)} | {restated:.1%} | {_share(back, 4):.1%} "
-              f"| {_share(back, 8, 9):.1%} | {looped / melodies:.1%} |")
+              f"| {_share(back, 8, 9):.1%} | {_share(back, 1):.1%} | {looped / melodies:.1%} |")
     print(reproduce())
 
 

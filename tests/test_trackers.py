@@ -74,7 +74,7 @@ def test_a_melody_closes_a_section_only_after_whole_4_bar_phrases():
     assert all(part.phrase is None for part in voices.parts)  # a chorale's phrases are its own
 
 
-def test_a_melody_leans_toward_restating_a_bar_a_phrase_or_a_part_back_once():
+def test_a_melody_restates_a_bar_a_phrase_or_a_part_back_once_not_in_a_row():
     t = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(0, 127)])
 
     def gain(text: str) -> float:  # what the restating adds to the token's bias
@@ -93,7 +93,9 @@ def test_a_melody_leans_toward_restating_a_bar_a_phrase_or_a_part_back_once():
     assert gain("c") == 0  # bar 8 ends a phrase: not its cadence from the phrase before
     feed(t, "BBBBBBBB|")
     assert gain("A8") == -RESTATE_BONUS  # bar 1, restated by 5, a third time in 9: a loop
-    feed(t, "EEEEEEEE|F2F2F2F2|")  # bars 9 and 10 go their own way
+    feed(t, "EEEEEEEE|EEEEEEE")  # bars 9 and 10 go their own way, but
+    assert gain("E") == -RESTATE_BONUS  # not as the same bar twice in a row
+    feed(t, "c|")
     assert gain("F2") == RESTATE_BONUS  # bar 11 may restate bar 3, a part (8 bars) back
     feed(t, "F2 F2 G4|")
     assert gain("c") == RESTATE_BONUS and gain("B") == 0  # a cadence may echo a part's

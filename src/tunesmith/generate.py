@@ -67,10 +67,12 @@ PHRASE_BARS = 4
 SECTION_BARS = ("||", "|:", ":|", "::")
 # nats given to a melody's token that goes on restating, note for note, a bar written once
 # so far, 4 or 8 bars back (a phrase or a part), but for a phrase's cadence 4 back; taken from
-# one that would state a bar a third time running (a loop). The test split's melodies restate
-# 19.7% of their bars, 7.8% from 4 back and 4.1% from 8 (or 9, over a pickup), and never play
-# a 4-bar phrase three times running; v5's restated 12.7-15.3%, 3.9-4.5% and 0.9-1.6%
-# (benchmarks/restated_bars.py; with this bonus: docs/model-card.md, "Parts of whole phrases")
+# one that would state a bar a third time running (a loop), and from the one that would end a
+# bar as a copy of the bar before. The test split's melodies restate 19.7% of their bars, 7.8%
+# from 4 back, 4.1% from 8 (or 9, over a pickup) and 0.6% from the bar before, and never play
+# a 4-bar phrase three times running; v5's restated 12.7-15.3%, 3.9-4.5%, 0.9-1.6% and
+# 1.9-3.0% (benchmarks/restated_bars.py; with this bonus: docs/model-card.md, "Parts of whole
+# phrases")
 RESTATE_BONUS = 1.0
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
@@ -342,20 +344,26 @@ class BarTracker:
         bias = self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
         if self.struck >= REPEAT_RUN:
             bias = bias - REPEAT_COST * self.table.written_as(self.last_pitch)
-        if self.restate and self.phrase and len(self.written) >= self.phrase:
+        if self.restate and self.phrase and self.written:
             # toward a bar written once so far, a phrase (4 bars) or a part (8) back; not a
-            # phrase's cadence from the phrase before (a part's may echo the last part's)
+            # phrase's cadence from the phrase before (a part's may echo the last part's).
+            # Against a bar a third time running, and against the token that would end a bar
+            # as a copy of the one before (real melodies play 0.6% of their bars twice in a
+            # row, v5 1.6-3.4%: "Addd d2 z z|Addd d2 z z|")
             k, bars, back = len(self.current), self.written, self.phrase
             last = (len(bars) - self.section_start) % back == back - 1
             gains: dict[int, float] = {}
-            for far in (back, 2 * back):
+            for far in (1, back, 2 * back):
                 if len(bars) < far:
                     continue
                 model = bars[-far]
                 if k >= len(model) or model[:k] != self.current:
                     continue
-                if far == back and len(bars) >= 2 * back and bars[-2 * back] == model:
-                    gains[model[k]] = -self.restate  # a third statement running: a loop
+                if far == 1:
+                    if k == len(model) - 1:
+                        gains[model[k]] = -self.restate
+                elif far == back and len(bars) >= 2 * back and bars[-2 * back] == model:
+                    gains[model[k]] = -self.restate
                 elif self.seen[tuple(model)] == 1 and not (far == back and last):
                     gains.setdefault(model[k], self.restate)
             if gains:
