@@ -339,8 +339,8 @@ class BarTracker:
     def bias(self) -> np.ndarray:
         """What ``generate`` adds to the logits before this row's next draw: ``cost``,
         ``REPEAT_COST`` off the pitch struck ``REPEAT_RUN`` times in a row, and ``restate``
-        on a token that goes on restating the bar a phrase or two back (off it, a third
-        time running)."""
+        on a token that goes on restating a bar a phrase or two back (off it, a third time
+        running or the bar just before)."""
         bias = self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
         if self.struck >= REPEAT_RUN:
             bias = bias - REPEAT_COST * self.table.written_as(self.last_pitch)
@@ -349,7 +349,7 @@ class BarTracker:
             # phrase's cadence from the phrase before (a part's may echo the last part's).
             # Against a bar a third time running, and against the token that would end a bar
             # as a copy of the one before (real melodies play 0.6% of their bars twice in a
-            # row, v5 1.6-3.4%: "Addd d2 z z|Addd d2 z z|")
+            # row, v5 1.9-3.0%: "Addd d2 z z|Addd d2 z z|")
             k, bars, back = len(self.current), self.written, self.phrase
             last = (len(bars) - self.section_start) % back == back - 1
             gains: dict[int, float] = {}

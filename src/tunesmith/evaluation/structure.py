@@ -32,7 +32,7 @@ _DIATONIC = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10),
 _PENTATONIC = (0, 2, 4, 7, 9)  # gong shang jue zhi yu, from the gong
 CHINESE_MODES = ("gong", "shang", "jue", "zhi", "yu")
 _REPEAT_BARS = (":|", "|:", "::")
-PHRASE_BARS = 4
+PHRASE_BARS = 4  # the unit real melodies' sections come in: 8 bars mostly, or 4
 
 
 def first_voice_bars(tune: Tune) -> list[str]:
