@@ -289,7 +289,7 @@ class Composer:
             problems = validate(parse(abc))
             if problems:  # the tracker should make this impossible; say so if it did not
                 remarks.append("bar problems: " + "; ".join(map(str, problems[:3])))
-            pieces.append(Piece(abc, controls, seed, lp, _written(t, tok.eos_id), remarks))
+            pieces.append(Piece(abc, controls, seed, lp, len(t.log), remarks))
         return self._rank(pieces, asked)[:num] if rerank > 1 else pieces
 
     def _opening_ids(self, opening: Opening, prefix: list[int]) -> list[int]:
@@ -375,12 +375,6 @@ def _one_line(text: str, limit: int) -> str:
 def _title(prompt: str) -> str:
     words = _one_line(prompt, 60)
     return words[:1].upper() + words[1:] if words else "Untitled"
-
-
-def _written(t: BarTracker | Voices, eos: int) -> int:
-    """The tokens a candidate wrote; its batch may have run on after it was done, feeding it
-    end-of-tune tokens it did not choose."""
-    return t.log.index(eos) if eos in t.log else len(t.log)
 
 
 def _bars_written(t: BarTracker | Voices) -> int:

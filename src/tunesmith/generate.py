@@ -450,10 +450,12 @@ class BarTracker:
         return mask
 
     def advance(self, tid: int) -> None:
-        t = self.table
-        self.log.append(tid)
+        """Take the row's next token; once finished, its batch's end-of-tune padding is not
+        the candidate's and is not logged."""
         if self.finished:
             return
+        t = self.table
+        self.log.append(tid)
         if not t.barlines[tid] and tid != t.newline:
             self.current.append(tid)
         if tid in t.pitch:
@@ -729,9 +731,9 @@ class Voices:
         return self.pitches[voice][i] if i >= 0 else None
 
     def advance(self, tid: int) -> None:
-        self.log.append(tid)
-        if self.finished:
+        if self.finished:  # the batch's padding, as for a BarTracker
             return
+        self.log.append(tid)
         if self.need:
             self.need = "tag" if self.need == "newline" else ""
             if not self.need:
