@@ -201,9 +201,12 @@ def test_cli_generate_prints_abc_and_writes_files(tiny_model, tmp_path, capsys):
     assert main(["generate", "中国民歌", "--bars", "8", "--seed", "4", "--num", "2",
                  "--model", str(tiny_model), "--out", str(tmp_path),
                  "--formats", "abc,mid"]) == 0
-    out = capsys.readouterr().out
-    assert out.count("X:") == 2 and "K:" in out
+    printed = capsys.readouterr()
+    assert printed.out.count("X:") == 2 and "K:" in printed.out
     assert len(list(tmp_path.glob("*.mid"))) == 2 and len(list(tmp_path.glob("*.abc"))) == 2
+    # how the prompt was read once; what the model chose, piece by piece
+    assert printed.err.count("% read as tradition=chinese") == 1, printed.err
+    assert "% X:1: the model chose" in printed.err and "% X:2: the model chose" in printed.err
 
 
 def test_a_chinese_file_name_gives_a_well_formed_svg_titled_by_the_tune(tmp_path):
@@ -329,13 +332,10 @@ def test_bar_lengths_are_fractions_of_the_meter(fifty):
             assert isinstance(b.duration, Fraction)
 
 
-def test_rerank_keeps_the_candidates_the_judges_like_best(composer):
+def test_rerank_keeps_the_candidates_the_judges_like_best(composer, monkeypatch):
     from tunesmith.models.judges import Judges, key_label
     from tunesmith.models.tone_cnn import decode
 
-    # the tiny model knows O'Neill's first 200 tunes: airs and slip jigs, no tradition
-    all_six = composer.generate("a slip jig in D", bars=8, num=6, seed=3)
-    best = composer.generate("a slip jig in D", bars=8, num=2, seed=3, rerank=3)
     judges = Judges.load()
 
     def fit(piece):
@@ -344,12 +344,32 @@ def test_rerank_keeps_the_candidates_the_judges_like_best(composer):
         in_key = key_label(tune) is not None and decode(key_label(tune)) == judges.keys([tune])[0]
         return in_key + (style["form"] == "slip jig")
 
-    assert [p.abc for p in best] == [p.abc for p in sorted(
-        all_six, key=lambda p: (-fit(p), -p.log_likelihood / p.tokens))][:2]
-    assert all(p.remarks[-1].startswith("chosen from 6 candidates; the judges hear")
-               for p in best), best[0].remarks
+    ranked = []  # each outline's candidates, as the composer had them before ranking
+    rank = Composer._rank
+    monkeypatch.setattr(Composer, "_rank", lambda self, pieces, asked: (
+        ranked.append(list(pieces)) or rank(self, pieces, asked)))
+    # the tiny model knows O'Neill's first 200 tunes: airs and slip jigs, no tradition
+    best = composer.generate("a slip jig in D", bars=8, num=2, seed=3, rerank=3)
+    assert sum(len(c) for c in ranked) == 6 and all(len(c) % 3 == 0 for c in ranked)
+    kept = [p.abc for c in ranked for p in sorted(
+        c, key=lambda p: (-fit(p), -p.log_likelihood / p.tokens))[:len(c) // 3]]
+    assert sorted(p.abc for p in best) == sorted(kept)
+    assert all(p.remarks[-1].startswith(f"chosen from {len(c)} candidates; the judges hear")
+               for c in ranked for p in best if p.abc in [q.abc for q in c]), best[0].remarks
     with pytest.raises(ValueError, match="rerank"):
         composer.generate("a reel", rerank=0)
+
+
+def test_each_piece_draws_its_own_header_as_real_tunes_differ(composer):
+    # a prompt that leaves meter and key open: four pieces are four choices, not one
+    pieces = composer.generate("", bars=4, num=6, seed=1)
+    headers = {(p.tune.meter, p.tune.key) for p in pieces}
+    assert len(headers) > 1, headers
+    chosen = [next(r for r in p.remarks if r.startswith("the model chose")) for p in pieces]
+    assert len(set(chosen)) > 1, chosen  # each piece says what was chosen for it
+    # an asked key and meter hold for every piece
+    fixed = composer.generate("", bars=4, num=3, seed=1, key="Em", meter="3/4")
+    assert {(p.tune.meter, p.tune.key) for p in fixed} == {("3/4", "Em")}
 
 
 def test_guidance_keeps_the_piece_valid_and_off_at_one(composer):

@@ -48,6 +48,17 @@ def test_generate_returns_valid_abc_and_working_file_links(served):
     assert again.json()["pieces"][0]["abc"] == piece["abc"]  # the seed reproduces it
 
 
+def test_each_piece_says_what_was_chosen_for_it(served):
+    client, _ = served
+    answer = client.post("/api/generate", json={"prompt": "a tune", "bars": 4, "seed": 1,
+                                                "num": 4, "formats": []})
+    assert answer.status_code == 200, answer.text
+    pieces = answer.json()["pieces"]
+    meters = [p["controls"]["meter"] for p in pieces]
+    assert meters == [parse(p["abc"]).meter for p in pieces]
+    assert len({(p["controls"]["meter"], parse(p["abc"]).key) for p in pieces}) > 1
+
+
 def test_the_stream_tells_the_bars_written_then_gives_the_same_answer(served):
     client, _ = served
     body = {"prompt": "a reel", "bars": 8, "seed": 5, "formats": []}

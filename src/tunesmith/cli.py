@@ -126,8 +126,7 @@ def _generate(args: argparse.Namespace) -> int:
                     rerank=args.rerank, voices=args.voices, guidance=args.guidance,
                     title=song["title"], start=start, lyrics=song["lyrics"],
                     progress=_shown_on(shown))
-            for remark in made[0].remarks:
-                print(f"% {remark}", file=sys.stderr)
+            _print_remarks([piece.remarks for piece in made], len(pieces))
             pieces += [(song, piece) for piece in made]
     except (CheckpointError, ValueError) as exc:  # a bad opening, lyric or file too
         print(f"tunesmith generate: {exc}", file=sys.stderr)
@@ -153,6 +152,18 @@ def _generate(args: argparse.Namespace) -> int:
                 return 2
             print(f"% wrote {', '.join(str(p) for p in written.values())}", file=sys.stderr)
     return 0
+
+
+def _print_remarks(remarks: list[list[str]], before: int) -> None:
+    """Each piece's remarks on stderr: what all say once, what one says (the model's own
+    choices for it) after its number ``X:``, counting on from ``before`` pieces."""
+    common = [r for r in remarks[0] if all(r in rs for rs in remarks)]
+    for remark in common:
+        print(f"% {remark}", file=sys.stderr)
+    for n, own in enumerate(remarks, before + 1):
+        for remark in own:
+            if remark not in common:
+                print(f"% X:{n}: {remark}", file=sys.stderr)
 
 
 def _shown_on(bar):
@@ -530,7 +541,9 @@ def _add_generate(sub) -> None:
     p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")
     p.add_argument("--bars", type=int, help=f"length in bars (default {DEFAULT_BARS}, at "
                    f"most {MAX_BARS})")
-    p.add_argument("--num", type=int, default=1, help="pieces to write (default 1)")
+    p.add_argument("--num", type=int, default=1,
+                   help="pieces to write, each with its own choice of what the prompt leaves "
+                   "open: form, mode, meter, key (default 1)")
     p.add_argument("--seed", type=int, default=0, help="same seed, same pieces (default 0)")
     p.add_argument("--key", help="K: value, e.g. D, Ador, F#m")
     p.add_argument("--meter", help="M: value, e.g. 6/8")

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ from .generate import (
     tracker,
 )
 from .limits import DEFAULT_BARS, MAX_BARS, check_request, checked_meter
-from .lyrics import LyricsError, plan, read_lyrics, with_words
+from .lyrics import Lyrics, LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
 from .prompt import Controls, interpret, usual_voices
 from .styles import STYLE_DIMENSIONS, guided_tokens
@@ -90,6 +91,22 @@ class Piece:
         return score
 
 
+@dataclass
+class Outline:
+    """One piece's choices before its notes, shared by all its candidates."""
+
+    controls: Controls  # the prompt's, completed by the model's choices
+    prefix: list[int]  # controls and header as the model reads them
+    given: list[int]  # an opening's bars after the header, else none
+    header: dict[str, str]  # M, L and K as the model writes the piece
+    out_key: str  # the key the piece is written in at the end
+
+    @property
+    def same(self) -> tuple:
+        """Equal for outlines whose candidates can be decoded in one batch."""
+        return tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars
+
+
 class Composer:
     """A trained model ready to write music; see ``generate``."""
 
@@ -130,11 +147,13 @@ class Composer:
         mass or madrigal gets its usual number of voices, aligned bar by bar. The same seed
         gives the same pieces. ``guidance`` > 1 pushes each token toward the asked style
         (classifier-free guidance: the model's logits with the style controls, moved away
-        from its logits without them; 1 = off, costs a second decoder). With ``rerank`` > 1,
-        ``num * rerank`` candidates are sampled in one batch and the best ``num`` kept (see
-        ``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError``, and once ``cancel``
-        is set ``Cancelled`` (a server's guards: a request too slow, a client gone). A list
-        of prompts gives each prompt's pieces in turn.
+        from its logits without them; 1 = off, costs a second decoder). Each piece makes its
+        own choice of what the prompt leaves open (form, mode, meter, key), as real tunes of
+        a style differ; pieces that chose alike are written in one batch. With ``rerank`` > 1
+        each piece is the best of ``rerank`` candidates (see ``_rank``). Past ``time_limit``
+        seconds it raises ``TimeoutError``, and once ``cancel`` is set ``Cancelled`` (a
+        server's guards: a request too slow, a client gone). A list of prompts gives each
+        prompt's pieces in turn.
 
         ``start`` is an opening to continue: ABC with its header (M: and K: at least) and
         whole bars of one voice. It is kept byte for byte, its key and meter are the piece's,
@@ -190,9 +209,47 @@ class Composer:
         # toward what is typical for the style
         choices = Sampling(temperature / 2, top_k, top_p)
         rng = np.random.default_rng(seed)
-        tok = self.tokenizer
-        labels = complete_controls(self.engine, tok, controls.labels, choices, rng)
         asked = {d: v for d, v in controls.labels.items() if d in STYLE_DIMENSIONS}
+        # each piece its own controls, header and key, as four real tunes of a style differ;
+        # pieces that drew the same outline are written in one batch (and ranked together)
+        outlines = [self._outline(controls, voices, opening, words, choices, rng)
+                    for _ in range(num)]
+        groups: dict[tuple, list[int]] = {}
+        for i, outline in enumerate(outlines):
+            groups.setdefault(outline.same, []).append(i)
+        total = sum(outlines[members[0]].controls.bars for members in groups.values())
+        name = _one_line(title, 200) if title else _title(prompt)
+        pieces: list[Piece] = [None] * num  # type: ignore[list-item]  # filled group by group
+
+        def check(trackers: list[BarTracker | Voices], before: int) -> None:
+            if deadline and time.monotonic() > deadline:
+                raise TimeoutError(f"generation stopped after {time_limit:g} s; ask for "
+                                   "fewer bars or candidates")
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("generation cancelled by its caller")
+            if progress is not None:
+                progress(before + min(_bars_written(t) for t in trackers), total)
+
+        before = 0  # bars of the groups already written, for the progress
+        for members in groups.values():
+            outline = outlines[members[0]]
+            made = self._write(outline, len(members) * rerank, options, rng, guidance, name,
+                               opening, words, seed, partial(check, before=before))
+            if rerank > 1:
+                made = self._rank(made, asked)
+            for i, piece in zip(members, made, strict=False):  # the best of the candidates
+                pieces[i] = piece
+            before += outline.controls.bars
+        return pieces
+
+    def _outline(self, wanted: Controls, voices: int | None, opening: Opening | None,
+                 words: Lyrics | None, choices: Sampling, rng: np.random.Generator
+                 ) -> Outline:
+        """One piece's choices before its notes: the prompt's controls completed by the
+        model, its number of voices, header and key."""
+        tok = self.tokenizer
+        controls = replace(wanted, remarks=list(wanted.remarks))
+        labels = complete_controls(self.engine, tok, controls.labels, choices, rng)
         added = {d: v for d, v in labels.items() if d not in controls.labels}
         if added:
             controls.remarks.append("the model chose " + ", ".join(f"{d}={v}"
@@ -209,7 +266,7 @@ class Composer:
         if controls.voices > 1 and any(f"[V:{v}]" not in tok.ids
                                        for v in range(1, controls.voices + 1)):
             controls.remarks.append(f"this model never saw {controls.voices} voices; "
-                                  "writing one")
+                                    "writing one")
             controls.voices = 1
         prefix = [tok.bos_id] + [tok.ids[t] for t in controls.tokens() if t in tok.ids]
         canonical = tok.config.canonical
@@ -223,48 +280,48 @@ class Composer:
         prefix = choose_header(self.engine, self.table, prefix, fixed, choices, rng)
         header = header_values(tok.decode(prefix))
         given = self._opening_ids(opening, prefix) if opening is not None else []
-        prefix = prefix + given
         out_key = controls.key or header["K"]
         if canonical and not controls.key:
             out_key = self._typical_key(header["K"], rng)
-        count = num * rerank
+        if words is not None:  # the words set the length, in bars of the header's meter
+            controls.bars = sung_tracker(self.table, header, None, plan(words, header["M"]),
+                                         [s.stressed for s in words.syllables], (0, 127)).bars
+            if controls.bars > MAX_BARS:
+                raise LyricsError(f"lyrics: {controls.bars} bars to sing them; at most "
+                                  f"{MAX_BARS}: give fewer lines")
+        return Outline(controls, prefix, given, header, out_key)
+
+    def _write(self, outline: Outline, count: int, options: Sampling,
+               rng: np.random.Generator, guidance: float, name: str,
+               opening: Opening | None, words: Lyrics | None, seed: int,
+               check: Callable[[list[BarTracker | Voices]], None]) -> list[Piece]:
+        """``count`` candidates of one outline, decoded in one batch."""
+        tok, controls, header = self.tokenizer, outline.controls, outline.header
+        labels, prefix = controls.labels, outline.prefix + outline.given
+        canonical, same_octave = tok.config.canonical, tok.config.same_octave
         # a canonical model writes on C: the compass of each voice moves with the piece
-        same_octave = tok.config.same_octave
-        shift = shift_to_c(parse_key(out_key), same_octave) if canonical else 0
+        shift = shift_to_c(parse_key(outline.out_key), same_octave) if canonical else 0
         compasses = [(low + shift, high + shift)
                      for low, high in voice_compasses(controls.voices, labels)]
-        if words is not None:  # the words set the length
+        if words is not None:
             stresses = [s.stressed for s in words.syllables]
             voice = (SUNG_COMPASS[0] + shift, SUNG_COMPASS[1] + shift)
             trackers = [sung_tracker(self.table, header, labels.get("mode"),
                                      plan(words, header["M"]), stresses, voice)
                         for _ in range(count)]
-            controls.bars = trackers[0].bars
-            if controls.bars > MAX_BARS:
-                raise LyricsError(f"lyrics: {controls.bars} bars to sing them; at most "
-                                  f"{MAX_BARS}: give fewer lines")
         else:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
                                 compasses, medieval(labels)) for _ in range(count)]
         if opening is not None:
             for t in trackers:
-                t.follow(opening, given)
+                t.follow(opening, outline.given)
         opened = opening is not None and trackers[0].repeat_open  # a |: still to close
-
-        def check() -> None:
-            if deadline and time.monotonic() > deadline:
-                raise TimeoutError(f"generation stopped after {time_limit:g} s; ask for "
-                                   "fewer bars or candidates")
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("generation cancelled by its caller")
-            if progress is not None:
-                progress(min(_bars_written(t) for t in trackers), controls.bars)
-
         guided = {tok.ids[t] for t in guided_tokens() if t in tok.ids}
         budget = controls.bars * 64 * controls.voices + 64
         logp = generate(self.engine, self.table, prefix, trackers, options, rng, budget,
-                        guidance, [i for i in prefix if i not in guided], check)
-        pieces, name = [], _one_line(title, 200) if title else _title(prompt)
+                        guidance, [i for i in prefix if i not in guided],
+                        lambda: check(trackers))
+        pieces = []
         for t, lp in zip(trackers, logp.tolist(), strict=True):
             tags = t.tags if isinstance(t, Voices) else []
             pickup = isinstance(t, BarTracker) and t.pickup > 0
@@ -273,7 +330,7 @@ class Composer:
             written = header
             if canonical:
                 moved = to_key(Tune([("M", header["M"]), ("L", header["L"]),
-                                     ("K", header["K"])], body), out_key, same_octave)
+                                     ("K", header["K"])], body), outline.out_key, same_octave)
                 if controls.voices == 1 and opening is None and words is None:
                     moved = _in_register(moved)  # the others keep their compass or opening
                 body, written = moved.body.strip(), {**header, "K": moved.key}
@@ -290,7 +347,7 @@ class Composer:
             if problems:  # the tracker should make this impossible; say so if it did not
                 remarks.append("bar problems: " + "; ".join(map(str, problems[:3])))
             pieces.append(Piece(abc, controls, seed, lp, len(t.log), remarks))
-        return self._rank(pieces, asked)[:num] if rerank > 1 else pieces
+        return pieces
 
     def _opening_ids(self, opening: Opening, prefix: list[int]) -> list[int]:
         """The opening's bars as the model reads them, after the controls and header in

@@ -39,6 +39,7 @@ from ..abc import AbcError, parse_tune
 from ..abc.opening import MAX_OPENING
 from ..composer import Cancelled, Composer
 from ..lyrics import MAX_CHARS as LYRICS_CHARS
+from ..prompt import Controls
 from ..render import RenderError, render
 from ..tools import ToolError, user_cache
 from . import soundfont
@@ -376,15 +377,16 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path, settings: 
     run = secrets.token_hex(8)
     results = [{"abc": piece.abc, "title": piece.tune.get("T") or "", "seed": seed,
                 "log_likelihood": piece.log_likelihood, "remarks": piece.remarks,
+                "controls": _controls(piece.controls),  # each piece chose its own
                 **_files(piece.abc, out, run, n, request.formats)}
                for n, piece in enumerate(pieces, 1)]
-    controls = pieces[0].controls
-    return {"id": run, "seed": seed, "controls": {"labels": controls.labels,
-                                                  "key": controls.key,
-                                                  "meter": controls.meter,
-                                                  "tempo": controls.tempo,
-                                                  "bars": controls.bars},
+    return {"id": run, "seed": seed, "controls": _controls(pieces[0].controls),
             "pieces": results, "seconds": round(time.monotonic() - start, 3)}
+
+
+def _controls(controls: Controls) -> dict:
+    return {"labels": controls.labels, "key": controls.key, "meter": controls.meter,
+            "tempo": controls.tempo, "bars": controls.bars}
 
 
 def _render(abc: str, formats: list[str], out: Path, settings: Settings) -> dict:

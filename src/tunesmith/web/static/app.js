@@ -64,7 +64,8 @@ function show(entry) {
   const { answer, piece } = entry;
   $("result").hidden = false;
   $("title").textContent = piece.title;
-  const labels = Object.entries(answer.controls.labels).map(([d, v]) => `${d}=${v}`);
+  const controls = piece.controls || answer.controls;  // each piece its own choices
+  const labels = Object.entries(controls.labels).map(([d, v]) => `${d}=${v}`);
   const failed = Object.entries(piece.failed || {}).map(([f, why]) => `no ${f}: ${why}`);
   $("read-as").textContent = `seed ${piece.seed} · ${labels.join(", ")}` +
     [...piece.remarks, ...failed].map((n) => ` · ${n}`).join("");
