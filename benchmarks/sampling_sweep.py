@@ -56,8 +56,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("runs/sweep"))
     args = parser.parse_args()
     print("| setting | tradition | form | period | key | pitch class | interval | length | "
-          "range | dance repeats | in scale | ≥4 copied bars |\n"
-          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "range | tonic | dance repeats | in scale | ≥4 copied bars |\n"
+          "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for text in args.setting:
         s = run(parse_setting(text), args)
         style = [s["style"][d]["accuracy"] for d in ("tradition", "form", "period")]

@@ -167,6 +167,7 @@ def test_histograms_of_a_known_tune():
     assert h["note_length"][FEATURES["note_length"].index("1/4")] == 4
     assert h["note_length"][FEATURES["note_length"].index("1")] == 1
     assert h["pitch_range"][4] == 1  # 12 semitones: bin 12-14
+    assert h["tonic"].tolist() == [1] + [0] * 11  # K:C, one count for the tune
 
 
 def test_the_overlap_ceiling_is_what_a_few_real_tunes_reach_against_the_others():
@@ -321,6 +322,11 @@ def test_judges_and_generation_report_end_to_end(tiny_model, tiny_dataset, tmp_p
     assert result["summary"]["key"]["asked_key_kept"] == 1.0  # "in D" is written as K:D
     assert {p["mode_written"] for p in result["pieces"]} <= {*MODES, None}
     assert 0 <= result["summary"]["key"]["ceiling_for_these_prompts"] <= 1
+    # the tonic is compared only where the model chose the key: "in D" asked it
+    reel, jig = result["prompts"]
+    assert reel["overlap"]["tonic"] is None and 0 <= jig["overlap"]["tonic"] <= 1
+    assert result["summary"]["overlap_with_real"]["tonic"] == jig["overlap"]["tonic"]
+    assert "| an Irish reel in D | " in (out / "report.md").read_text(encoding="utf-8")
     # melodies only (this tiny model never saw voices): nothing to say about voices together
     assert [g["texture"]["generated"]["dissonant_onsets"] for g in result["prompts"]] == \
         [None, None]

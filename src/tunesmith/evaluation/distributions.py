@@ -4,7 +4,9 @@ Each feature is a histogram over a fixed set of bins, pooled over a set of tunes
 normalised; two sets compare by their overlap area, the sum over bins of the smaller share
 (1 = the same distribution, 0 = nothing in common). Pitch classes are counted relative to the
 written tonic, so tunes in different keys compare; intervals and pitch range are in semitones
-along each voice; note lengths are in whole notes, so ``L:`` does not matter.
+along each voice; note lengths are in whole notes, so ``L:`` does not matter. The tonic is the
+written key's (one count a tune): the keys a style is played in (Scottish tunes in D and G,
+Palestrina's in C and F), compared only where a prompt left the key to the model.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ FEATURES = {  # name → bin labels
     "interval": [str(i) for i in range(-12, 13)],
     "note_length": [str(f) for f in LENGTHS] + ["other"],
     "pitch_range": [f"{lo}-{lo + 2}" for lo in range(0, 36, 3)] + ["36+"],
+    "tonic": ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"],
 }
 
 
@@ -46,6 +49,8 @@ def histograms(tune: Tune) -> dict[str, np.ndarray]:
         tonic = parse_key(tune.key).pitch_class
     except AbcError:
         tonic = None
+    if tonic is not None:
+        counts["tonic"][tonic] += 1
     for n in sounding:
         if tonic is not None:
             counts["pitch_class"][(n.pitch - tonic) % 12] += 1

@@ -198,9 +198,12 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
         like = alike(real, asked)
         like_counts = [counts[id(t)] for t in like]
         gen_h, real_h = pooled(tunes), pooled([], like_counts)
+        overlaps = {f: overlap(gen_h[f], real_h[f]) for f in FEATURES}
+        ceiling = overlap_ceiling(like_counts, len(tunes))
+        if asked.key:  # the key was the prompt's, not the model's choice
+            overlaps["tonic"] = ceiling["tonic"] = None
         groups.append({"prompt": prompt, "asked": asked.labels, "real_tunes_alike": len(like),
-                       "overlap": {f: overlap(gen_h[f], real_h[f]) for f in FEATURES},
-                       "overlap_ceiling": overlap_ceiling(like_counts, len(tunes)),
+                       "overlap": overlaps, "overlap_ceiling": ceiling,
                        "distinct": {n: distinct_ngrams(tunes, n) for n in (1, 2, 3, 4)},
                        "dance": asked.labels.get("form") in DANCE_FORMS,
                        "structure": {"generated": structure(tunes, asked.labels.get("mode")),

@@ -24,12 +24,16 @@ def _pyplot():
 
 def _plot_histograms(groups: list[dict], path: Path) -> None:
     plt = _pyplot()
-    fig, axes = plt.subplots(2, 2, figsize=(12, 7))
-    for ax, feature in zip(axes.flat, FEATURES, strict=True):
+    fig, axes = plt.subplots(2, 3, figsize=(15, 7))
+    for ax in axes.flat[len(FEATURES):]:
+        ax.axis("off")
+    for ax, feature in zip(axes.flat, FEATURES, strict=False):
         bins = FEATURES[feature]
         x = np.arange(len(bins))
+        # the tonic over the prompts that left the key to the model
+        compared = [g for g in groups if g["overlap"][feature] is not None] or groups
         for kind, offset, colour in (("real", -0.2, "#888888"), ("generated", 0.2, "#c0392b")):
-            h = np.mean([g[f"{kind}_hist"][feature] for g in groups], axis=0)
+            h = np.mean([g[f"{kind}_hist"][feature] for g in compared], axis=0)
             ax.bar(x + offset, h, width=0.4, label=kind, color=colour)
         ax.set_xticks(x, bins, rotation=90 if len(bins) > 12 else 0, fontsize=7)
         ax.set_title(feature.replace("_", " "))
@@ -123,7 +127,8 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         "## Like real music of the asked style (histogram overlap, 1 = identical)", "",
         "Each prompt's pieces against the real test tunes alike; the ceiling is what as many "
         "real tunes alike reach against the others (mean of 200 draws): a few pieces cannot "
-        "fill a histogram, least of all pitch range, to which each melody adds one count.", "",
+        "fill a histogram, least of all pitch range and tonic, to which each voice or piece "
+        "adds one count. The tonic is compared where a prompt left the key to the model.", "",
         "| feature | overlap | ceiling: as many real tunes alike |", "|---|---:|---:|",
         *[f"| {f.replace('_', ' ')} | {v:.3f} | {s['overlap_ceiling'][f]:.3f} |"
           for f, v in s["overlap_with_real"].items()],
@@ -150,9 +155,11 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
     if plotted_real:
         lines += ["The judges on real test tunes:", "", "![judges](confusion-judges.png)", ""]
     lines += ["## Per prompt", "", "| prompt | real tunes alike | pitch class | interval | "
-              "length | range | distinct 4-grams |", "|---|---:|---:|---:|---:|---:|---:|"]
+              "length | range | tonic | distinct 4-grams |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {g['prompt']} | {g['real_tunes_alike']} | "
-              + " | ".join(f"{g['overlap'][f]:.2f}" for f in FEATURES)
+              + " | ".join("asked" if g["overlap"][f] is None else f"{g['overlap'][f]:.2f}"
+                           for f in FEATURES)
               + f" | {g['distinct'][4]:.2f} |" for g in result["prompts"]]
     page = out / "report.md"
     page.write_text("\n".join(lines) + "\n", encoding="utf-8")
