@@ -322,11 +322,11 @@ def test_judges_and_generation_report_end_to_end(tiny_model, tiny_dataset, tmp_p
     assert result["summary"]["key"]["asked_key_kept"] == 1.0  # "in D" is written as K:D
     assert {p["mode_written"] for p in result["pieces"]} <= {*MODES, None}
     assert 0 <= result["summary"]["key"]["ceiling_for_these_prompts"] <= 1
-    # the tonic is compared only where the model chose the key: "in D" asked it
-    reel, jig = result["prompts"]
-    assert reel["overlap"]["tonic"] is None and 0 <= jig["overlap"]["tonic"] <= 1
-    assert result["summary"]["overlap_with_real"]["tonic"] == jig["overlap"]["tonic"]
-    assert "| an Irish reel in D | " in (out / "report.md").read_text(encoding="utf-8")
+    # the tonic is compared only where the model chose the key ("in D" asked it) and the
+    # test split has tunes of the style (these 8 are airs: jigs are compared with all tunes)
+    assert [g["overlap"]["tonic"] for g in result["prompts"]] == [None, None]
+    assert np.isnan(result["summary"]["overlap_with_real"]["tonic"])
+    assert result["prompts"][1]["overlap"]["pitch_class"] is not None
     # melodies only (this tiny model never saw voices): nothing to say about voices together
     assert [g["texture"]["generated"]["dissonant_onsets"] for g in result["prompts"]] == \
         [None, None]

@@ -6,7 +6,8 @@ normalised; two sets compare by their overlap area, the sum over bins of the sma
 written tonic, so tunes in different keys compare; intervals and pitch range are in semitones
 along each voice; note lengths are in whole notes, so ``L:`` does not matter. The tonic is the
 written key's (one count a tune): the keys a style is played in (Scottish tunes in D and G,
-Palestrina's in C and F), compared only where a prompt left the key to the model.
+Palestrina's in C and F), compared only where a prompt left the key to the model and real
+tunes of its style exist.
 """
 
 from __future__ import annotations

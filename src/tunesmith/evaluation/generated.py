@@ -200,7 +200,7 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
         gen_h, real_h = pooled(tunes), pooled([], like_counts)
         overlaps = {f: overlap(gen_h[f], real_h[f]) for f in FEATURES}
         ceiling = overlap_ceiling(like_counts, len(tunes))
-        if asked.key:  # the key was the prompt's, not the model's choice
+        if asked.key or like is real:  # the prompt's key, or no real tunes of the style
             overlaps["tonic"] = ceiling["tonic"] = None
         groups.append({"prompt": prompt, "asked": asked.labels, "real_tunes_alike": len(like),
                        "overlap": overlaps, "overlap_ceiling": ceiling,

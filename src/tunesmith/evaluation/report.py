@@ -128,7 +128,8 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         "Each prompt's pieces against the real test tunes alike; the ceiling is what as many "
         "real tunes alike reach against the others (mean of 200 draws): a few pieces cannot "
         "fill a histogram, least of all pitch range and tonic, to which each voice or piece "
-        "adds one count. The tonic is compared where a prompt left the key to the model.", "",
+        "adds one count. The tonic is compared where a prompt left the key to the model and "
+        "the test split has tunes of its style (not all tunes: each style has its keys).", "",
         "| feature | overlap | ceiling: as many real tunes alike |", "|---|---:|---:|",
         *[f"| {f.replace('_', ' ')} | {v:.3f} | {s['overlap_ceiling'][f]:.3f} |"
           for f, v in s["overlap_with_real"].items()],
@@ -158,7 +159,7 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
               "length | range | tonic | distinct 4-grams |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     lines += [f"| {g['prompt']} | {g['real_tunes_alike']} | "
-              + " | ".join("asked" if g["overlap"][f] is None else f"{g['overlap'][f]:.2f}"
+              + " | ".join("–" if g["overlap"][f] is None else f"{g['overlap'][f]:.2f}"
                            for f in FEATURES)
               + f" | {g['distinct'][4]:.2f} |" for g in result["prompts"]]
     page = out / "report.md"
