@@ -392,6 +392,28 @@ def test_a_canonical_model_writes_on_c_and_prints_the_asked_key(composer):
     assert len(keys) > 1  # no key asked: tonics drawn as the training tunes used them
 
 
+def test_a_piece_given_no_key_is_in_a_key_its_style_is_written_in():
+    from collections import Counter
+
+    from tunesmith.composer import typical_key
+
+    rows = [["scottish", None, "reel", "major", "major", "D", 40],
+            ["scottish", None, "reel", "major", "major", "G", 10],
+            ["scottish", None, "strathspey", "major", "major", "A", 3],
+            ["german", None, "song", "major", "major", "F", 500],
+            ["german", None, "song", "minor", "minor", "A", 30]]
+    rng = np.random.default_rng(0)
+    reel = {"tradition": "scottish", "form": "reel", "mode": "major"}
+    drawn = Counter(typical_key(rows, "C", reel, rng) for _ in range(300))
+    assert set(drawn) == {"D", "G"} and drawn["D"] > 2 * drawn["G"]  # never German songs' F
+    # three strathspeys are too few to tell: the form is let go, Scottish tunes' keys remain
+    strathspey = {**reel, "form": "strathspey"}
+    assert {typical_key(rows, "C", strathspey, rng) for _ in range(100)} <= {"D", "G", "A"}
+    # the written mode is kept; a style with no tune of it falls back to all tunes of the mode
+    assert typical_key(rows, "Cm", {"tradition": "chinese", "mode": "minor"}, rng) == "Am"
+    assert typical_key(rows, "Cdor", {}, rng) == "Cdor"  # no dorian tune at all: as written
+
+
 def test_a_canonical_models_melody_sits_where_melodies_sit_in_any_key(composer):
     from statistics import median
 

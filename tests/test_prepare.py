@@ -130,3 +130,18 @@ def test_links_that_go_nowhere_or_round_and_utf16_files_are_reported_or_read(tmp
     reasons = {s["origin"].removeprefix(str(folder)): s["reason"] for s in report["skips"]}
     assert "dangling link" in reasons["/gone.abc"]
     assert "link loop" in reasons["/sub/loop"]
+
+
+def test_key_counts_say_on_which_tonics_each_styles_tunes_are_written(tiny_dataset):
+    from tunesmith.abc import parse_key
+    from tunesmith.data.dataset import KEY_LABELS, Dataset
+
+    dataset = Dataset(tiny_dataset)
+    rows = dataset.key_counts("train")
+    written = {}
+    for tune in dataset.tunes("train"):
+        key = parse_key(tune.key)
+        if key.tonic is not None:
+            row = (*(tune.labels.get(d) for d in KEY_LABELS), key.mode, key.tonic)
+            written[row] = written.get(row, 0) + 1
+    assert {tuple(r[:-1]): r[-1] for r in rows} == written and len(written) > 3

@@ -21,6 +21,7 @@ from .abc.opening import Opening, OpeningError, read_opening
 from .abc.tune import AbcError, parse_fraction
 from .abc.voices import medieval, voice_blocks, voice_compasses, voice_parts
 from .checkpoint import Checkpoint, CheckpointError
+from .data.dataset import KEY_LABELS
 from .engine import Engine, TorchEngine, load_engine
 from .generate import (
     BarTracker,
@@ -282,7 +283,7 @@ class Composer:
         given = self._opening_ids(opening, prefix) if opening is not None else []
         out_key = controls.key or header["K"]
         if canonical and not controls.key:
-            out_key = self._typical_key(header["K"], rng)
+            out_key = self._typical_key(header["K"], labels, rng)
         if words is not None:  # the words set the length, in bars of the header's meter
             controls.bars = sung_tracker(self.table, header, None, plan(words, header["M"]),
                                          [s.stressed for s in words.syllables], (0, 127)).bars
@@ -366,17 +367,15 @@ class Composer:
                                f"view beside what it writes ({room}); shorten it")
         return ids
 
-    def _typical_key(self, written: str, rng: np.random.Generator) -> str:
-        """A key for a piece the prompt gave none: a tonic drawn by how often the training
-        tunes of the same mode were written on it (``data.json``), else the written one."""
-        key = parse_key(written)
-        counts = self.checkpoint.data.get("tonics", {}).get(key.mode, {})
-        if not counts:
-            return written
-        tonics = list(counts)
-        weights = np.array([float(counts[t]) for t in tonics])
-        pick = tonics[int(rng.choice(len(tonics), p=weights / weights.sum()))]
-        return Key(pick, key.mode).abc()
+    def _typical_key(self, written: str, labels: dict[str, str],
+                     rng: np.random.Generator) -> str:
+        """A key for a piece the prompt gave none, drawn by how often the training tunes of
+        its style were written on each tonic in its mode (``data.json``; see ``typical_key``)."""
+        data = self.checkpoint.data
+        rows = data.get("keys") or [  # a checkpoint from before: tonics by mode alone
+            [None] * len(KEY_LABELS) + [mode, tonic, n]
+            for mode, counts in data.get("tonics", {}).items() for tonic, n in counts.items()]
+        return typical_key(rows, written, labels, rng)
 
     def _rank(self, pieces: list[Piece], asked: dict[str, str]) -> list[Piece]:
         """Best first: the pieces the independent judges find in their written key and in
@@ -402,6 +401,39 @@ class Composer:
             pieces[i].remarks.append(f"chosen from {len(pieces)} candidates; the judges hear "
                                    f"{heard_as} ({fits[i]:g} of {1 + len(asked)} checks)")
         return [pieces[i] for i in order]
+
+
+# fewer training tunes of a piece's style than this in its mode: its key is drawn from a
+# broader style (``typical_key``)
+KEY_MATCHED = 10
+# the style labels let go of in turn while too few tunes share them: a form says least about
+# the key, a tradition most (Scottish tunes are in D and G, Palestrina's in C and F)
+KEY_LET_GO = ("form", "mode", "period", "tradition")
+
+
+def typical_key(rows: list[list], written: str, labels: dict[str, str],
+                rng: np.random.Generator) -> str:
+    """A tonic for ``written``'s mode drawn by how often training tunes of the piece's
+    ``labels`` were written on each (``rows``: ``Dataset.key_counts``). While fewer than
+    ``KEY_MATCHED`` tunes share the labels, one is let go (``KEY_LET_GO``); with no tune of
+    the mode at all, ``written`` itself."""
+    key = parse_key(written)
+    rows = [r for r in rows if r[len(KEY_LABELS)] == key.mode]
+    counts: dict[str, float] = {}
+    for n in range(len(KEY_LET_GO) + 1):
+        kept = [i for i, d in enumerate(KEY_LABELS) if d not in KEY_LET_GO[:n]]
+        counts = {}
+        for r in rows:
+            if all(r[i] == labels.get(KEY_LABELS[i]) for i in kept):
+                counts[r[-2]] = counts.get(r[-2], 0) + r[-1]
+        if sum(counts.values()) >= KEY_MATCHED:
+            break
+    if not counts:
+        return written
+    tonics = list(counts)
+    weights = np.array([float(counts[t]) for t in tonics])
+    pick = tonics[int(rng.choice(len(tonics), p=weights / weights.sum()))]
+    return Key(pick, key.mode).abc()
 
 
 # where a song's melody may go, as written: middle C to the G an octave and a fifth above,

@@ -14,14 +14,20 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from ..abc import Tokenizer, Tune, parse
+from ..abc import Tokenizer, Tune, parse, parse_key
+from ..abc.tune import AbcError
 
 TOKEN_DTYPE = np.uint16
+# the style labels a tune's written key is counted by (``Dataset.key_counts``)
+KEY_LABELS = ("tradition", "period", "form", "mode")
+_K_LINE = re.compile(r"^K:(.*)$", re.MULTILINE)  # the first is the header's
 
 
 class Dataset:
@@ -71,6 +77,23 @@ class Dataset:
             tune.labels, tune.source = record["labels"], record["source"]
             tunes.append(tune)
         return tunes
+
+    def key_counts(self, split: str = "train") -> list[list]:
+        """How often the tunes of ``split`` are written on each tonic, by style: rows of
+        ``KEY_LABELS`` (None where a tune has no such label), the ``K:`` mode, the tonic and
+        the number of tunes. Irish tunes are in G, D and A, Palestrina's in C and F: what a
+        piece given no key is given (``Composer``)."""
+        counts: Counter = Counter()
+        for _, record in self.records(split):
+            found = _K_LINE.search(record["abc"])
+            try:
+                key = parse_key(found.group(1)) if found else None
+            except AbcError:
+                continue
+            if key is not None and key.tonic is not None:
+                labels = record["labels"]
+                counts[(*(labels.get(d) for d in KEY_LABELS), key.mode, key.tonic)] += 1
+        return [[*row, n] for row, n in sorted(counts.items(), key=str)]
 
     def report(self) -> dict:
         """``report.json``, or an empty dict for a folder without one."""
