@@ -1,0 +1,70 @@
+"""Several draws of ``tunesmith evaluate`` pooled into one row each, for the model card.
+
+    python benchmarks/pooled_reports.py before=runs/eval-G-s0,runs/eval-G-s100 \\
+        now=docs/evaluation,runs/eval-K-s100
+
+Each argument is NAME=REPORT[,REPORT...]: the report folders of one sampler drawn with
+different ``--seed``s. A judge's verdicts are pooled over all the pieces (one draw of 128
+pieces moves the tradition heard by ten points); overlaps and form measures are the mean of
+the draws' figures. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+STYLES = ("tradition", "form", "period")
+OVERLAPS = ("pitch_class", "interval", "note_length", "pitch_range", "tonic")
+SHAPES = ("dance_tunes_that_repeat", "bars_restated", "notes_in_scale", "time_melodies_rest")
+HEADER = ["tradition", "form", "period", "key", "pitch class", "interval", "length", "range",
+          "tonic", "dance repeats", "restated", "in scale", "melodies rest", "valid"]
+
+
+def _mean(values: list) -> float:
+    kept = [v for v in values if v is not None and not np.isnan(v)]
+    return float(np.mean(kept)) if kept else float("nan")
+
+
+def row(folders: list[Path]) -> list[str]:
+    """The pooled figures of the reports in ``folders``, formatted for the table."""
+    reports = [json.loads((f / "report.json").read_text(encoding="utf-8")) for f in folders]
+    pieces = [p for r in reports for p in r["pieces"]]
+    cells = []
+    for dim in STYLES:
+        verdicts = [p["style"][dim] for p in pieces if dim in p["style"]]
+        cells.append(f"{_mean([v['asked'] == v['heard'] for v in verdicts]):.1%}")
+    cells.append(f"{_mean([p['key_heard_is_written'] for p in pieces]):.1%}")
+    summaries = [r["summary"] for r in reports]
+    cells += [f"{_mean([s['overlap_with_real'].get(f) for s in summaries]):.3f}"
+              for f in OVERLAPS]
+    cells += [f"{_mean([s['structure']['generated'][m] for s in summaries]):.1%}"
+              for m in SHAPES]
+    cells.append(f"{_mean([s['validity']['all_three'] for s in summaries]):.1%}")
+    return [c.replace("nan%", "–").replace("nan", "–") for c in cells]
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    if not args or any("=" not in a for a in args):
+        print(__doc__, file=sys.stderr)
+        return 2
+    print("| sampler | draws | " + " | ".join(HEADER) + " |")
+    print("|---|---:|" + "---:|" * len(HEADER))
+    for arg in args:
+        name, folders = arg.split("=", 1)
+        paths = [Path(f) for f in folders.split(",")]
+        missing = [str(p) for p in paths if not (p / "report.json").exists()]
+        if missing:
+            print(f"pooled_reports.py: no report.json in {', '.join(missing)}", file=sys.stderr)
+            return 2
+        print(f"| {name} | {len(paths)} | " + " | ".join(row(paths)) + " |")
+    print(f"\nreproduce: python benchmarks/pooled_reports.py {' '.join(args)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
