@@ -220,7 +220,7 @@ class Composer:
             groups.setdefault(outline.same, []).append(i)
         total = sum(outlines[members[0]].controls.bars for members in groups.values())
         name = _one_line(title, 200) if title else _title(prompt)
-        pieces: list[Piece] = [None] * num  # type: ignore[list-item]  # filled group by group
+        pieces: dict[int, Piece] = {}  # by the piece's place, filled group by group
 
         def check(trackers: list[BarTracker | Voices], before: int) -> None:
             if deadline and time.monotonic() > deadline:
@@ -241,7 +241,7 @@ class Composer:
             for i, piece in zip(members, made, strict=False):  # the best of the candidates
                 pieces[i] = piece
             before += outline.controls.bars
-        return pieces
+        return [pieces[i] for i in range(num)]
 
     def _outline(self, wanted: Controls, voices: int | None, opening: Opening | None,
                  words: Lyrics | None, choices: Sampling, rng: np.random.Generator
