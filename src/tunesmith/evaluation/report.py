@@ -30,7 +30,7 @@ def _plot_histograms(groups: list[dict], path: Path) -> None:
     for ax, feature in zip(axes.flat, FEATURES, strict=False):
         bins = FEATURES[feature]
         x = np.arange(len(bins))
-        # the tonic over the prompts that left the key to the model
+        # the tonic over the prompts it is compared for (no key asked, real tunes alike)
         compared = [g for g in groups if g["overlap"][feature] is not None] or groups
         for kind, offset, colour in (("real", -0.2, "#888888"), ("generated", 0.2, "#c0392b")):
             h = np.mean([g[f"{kind}_hist"][feature] for g in compared], axis=0)
