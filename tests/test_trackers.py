@@ -33,7 +33,8 @@ from tunesmith.lyrics import LyricsError
 from tunesmith.models import RNNConfig, TransformerConfig, build_model
 
 # every atom three times or more, so each is one token
-VOCAB = Tokenizer.build(["[V:1]C/D/E F2 G4 A8 c z z2 (3ABc d>e ~f |:g|a:|b::c||d|]\n[V:2]"] * 3,
+VOCAB = Tokenizer.build(["[V:1]C/D/E F2 G4 A8 c z z2 (3ABc d>e f<g ~f |:g|a:|b::c||d|]\n[V:2]"]
+                        * 3,
                         TokenizerConfig())
 TABLE = TokenTable(VOCAB)
 HEADER = {"M": "4/4", "L": "1/8", "K": "C"}
@@ -135,6 +136,10 @@ def test_a_triplet_counts_two_thirds_and_a_broken_pair_keeps_its_length():
     assert t.filled == 2
     feed(t, "d>e")
     assert t.filled == 4 and t.phase == "free"  # no second > on the pair
+    feed(t, "f")
+    assert {">", "<"} <= allowed_texts(t)  # a strathspey's Scotch snap as well as a dot
+    feed(t, "<g")
+    assert t.filled == 6 and t.phase == "free"
     assert TABLE.triplet_span == 2 and TABLE.triplet_notes == 3
 
 

@@ -145,7 +145,10 @@ class TokenTable:
         self.plain_bars[[self.bar[b] for b in ("|", "|]") if b in self.bar]] = True
         self.barlines = np.zeros(n, dtype=bool)
         self.barlines[list(self.bar.values())] = True
-        self.broken, self.triplet, self.roll = ids.get(">"), ids.get("(3"), ids.get("~")
+        # a broken-rhythm pair fills twice its notes' written length however it splits them:
+        # "A>B", the Scotch snap "A<B" (a strathspey's) and the rare doubled ones
+        self.broken = [ids[b] for b in (">", "<", ">>", "<<") if b in ids]
+        self.triplet, self.roll = ids.get("(3"), ids.get("~")
         # a triplet's notes each last this share of their written length (2/3 of 3 notes)
         self.triplet_factor, self.triplet_notes = tuplet("(3", compound=False)
         self.triplet_span = self.triplet_factor * self.triplet_notes  # their lengths to one
@@ -427,8 +430,7 @@ class BarTracker:
             mask = t.notes_up_to(rem).copy()
         if self.phase == "roll":
             return mask & t.notes_up_to(rem, pitched_only=True)
-        if self.phase == "note" and t.broken is not None and not self.final_bar \
-                and self.last <= rem:
+        if self.phase == "note" and t.broken and not self.final_bar and self.last <= rem:
             mask[t.broken] = True
         if self.phase in ("free", "note", "barred", "space") and not self.final_bar:
             if t.triplet is not None and rem >= t.triplet_span * GRID:
@@ -475,7 +477,7 @@ class BarTracker:
                 self.filled += value
                 self.phase = "note" if self.phase != "broken" and tid in t.pitched else "free"
                 self.last = value
-        elif tid == t.broken:
+        elif tid in t.broken:
             self.phase = "broken"
         elif tid == t.triplet:
             self.phase, self.triplet_left = "triplet", t.triplet_notes
