@@ -5,7 +5,7 @@ tunes of a dataset's test split and in the pieces of ``tunesmith evaluate`` repo
 
 Prints, for the melodies that close a section before their end, the share of those sections
 (all but each piece's last, which its length ends) lasting whole 4-bar phrases, and the
-commonest lengths to the nearest bar: what ``generate.PHRASE_BARS`` is weighed against.
+commonest lengths to the nearest bar: what ``abc.durations.PHRASE_BARS`` is weighed against.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections import Counter
 
 from _beside_real import reproduce, rows_from_args
 
-from tunesmith.evaluation.structure import PHRASE_BARS, section_lengths
+from tunesmith.abc.durations import PHRASE_BARS
+from tunesmith.evaluation.structure import section_lengths
 
 
 def main() -> None:

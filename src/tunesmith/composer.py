@@ -31,6 +31,7 @@ from .generate import (
     choose_header,
     complete_controls,
     explicit_repeats,
+    fitted_phrases,
     generate,
     header_values,
     sung_tracker,
@@ -285,8 +286,8 @@ class Composer:
         if canonical and not controls.key:
             out_key = self._typical_key(header["K"], labels, rng)
         if words is not None:  # the words set the length, in bars of the header's meter
-            controls.bars = sung_tracker(self.table, header, None, plan(words, header["M"]),
-                                         [s.stressed for s in words.syllables], (0, 127)).bars
+            controls.bars = sum(bars for _, bars in fitted_phrases(
+                self.table, header, plan(words, header["M"])))
             if controls.bars > MAX_BARS:
                 raise LyricsError(f"lyrics: {controls.bars} bars to sing them; at most "
                                   f"{MAX_BARS}: give fewer lines")

@@ -24,7 +24,7 @@ from fractions import Fraction
 import numpy as np
 
 from .abc import Kind, Tokenizer, lex, parse_key
-from .abc.durations import beats, length_multiplier, tuplet
+from .abc.durations import PHRASE_BARS, beats, length_multiplier, tuplet
 from .abc.keys import ACCIDENTAL_VALUE, LETTERS, Key, final_notes
 from .abc.lexer import NOTE_RE
 from .abc.notes import DISSONANT, PERFECT
@@ -61,9 +61,8 @@ REPEAT_RUN, REPEAT_COST = 4, 2.0
 # (benchmarks/melody_rests.py; docs/model-card.md)
 REST_COST = 1.0
 # a melody's section (``||``, ``|:``, ``:|``, ``::``) closes after a whole number of phrases
-# of this many bars, as 96.7% of the test split's do (a reel's or jig's part is 8 bars, a slip
-# jig's 4); 45-57% of v5's did, 7 or 9 bars as often as 8 (benchmarks/sections.py)
-PHRASE_BARS = 4
+# of ``PHRASE_BARS``, as 96.7% of the test split's do; 45-57% of v5's did, 7 or 9 bars as
+# often as 8 (benchmarks/sections.py)
 SECTION_BARS = ("||", "|:", ":|", "::")
 # nats given to a melody's token that goes on restating, note for note, a bar written once
 # so far, 4 or 8 bars back (a phrase or a part), but for a phrase's cadence 4 back; taken from
@@ -623,11 +622,19 @@ def sung_tracker(table: TokenTable, header: dict[str, str], mode: str | None,
     header's meter, its strong beats (``lyrics.strong_positions``), the
     last note on the final."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
-    phrases = [_fitted(table, bar, n, bars) for n, bars in phrases]
+    phrases = fitted_phrases(table, header, phrases)
     key = parse_key(header["K"])
     return SungTracker(table, bar, sum(b for _, b in phrases), final_notes(key, 1, mode)[0],
                        compass=compass, cost=table.melody_cost(key), phrases=phrases,
                        stresses=stresses, strong=strong_positions(header["M"], bar))
+
+
+def fitted_phrases(table: TokenTable, header: dict[str, str],
+                   phrases: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The words' phrases, (syllables, bars) each, in whole bars of the header's meter that
+    this vocabulary's note lengths can fill (``_fitted``): what a song's length is."""
+    bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
+    return [_fitted(table, bar, n, bars) for n, bars in phrases]
 
 
 def _fitted(table: TokenTable, bar: Fraction, syllables: int, bars: int) -> tuple[int, int]:

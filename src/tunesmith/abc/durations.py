@@ -17,6 +17,11 @@ from fractions import Fraction
 from .lexer import NOTE_RE, REST_RE, Kind, lex
 from .tune import MAX_DIGITS, AbcError, Tune, meter_length, parse_fraction, whole_number
 
+# the bars a melody's sections come in whole numbers of: 96.7% of the test split's last whole
+# 4-bar phrases, 8 bars mostly (a reel's or jig's part), or 4 (a slip jig's):
+# benchmarks/sections.py; the sampler's rule and evaluate's measure both read it
+PHRASE_BARS = 4
+
 
 @dataclass(frozen=True)
 class Bar:

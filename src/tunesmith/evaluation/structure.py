@@ -18,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..abc import Kind, Tune, parse_key
-from ..abc.durations import bars, beats
+from ..abc.durations import PHRASE_BARS, bars, beats
 from ..abc.normalise import music_atoms
 from ..abc.notes import notes
 from ..abc.tune import AbcError, meter_length
@@ -32,7 +32,6 @@ _DIATONIC = {"major": (0, 2, 4, 5, 7, 9, 11), "minor": (0, 2, 3, 5, 7, 8, 10),
 _PENTATONIC = (0, 2, 4, 7, 9)  # gong shang jue zhi yu, from the gong
 CHINESE_MODES = ("gong", "shang", "jue", "zhi", "yu")
 _REPEAT_BARS = (":|", "|:", "::")
-PHRASE_BARS = 4  # the unit real melodies' sections come in: 8 bars mostly, or 4
 
 
 def first_voice_bars(tune: Tune) -> list[str]:
