@@ -86,6 +86,15 @@ def matvec_floor(model: torch.nn.Module, tokens: int) -> float:
     return tokens / (time.perf_counter() - start)
 
 
+def whole_tune(composer: Composer, tunes: int, guidance: float) -> str:
+    """Seconds (and tokens/s) a 32-bar reel takes ``Composer.generate``, over ``tunes``."""
+    start = time.perf_counter()
+    tokens = sum(composer.generate("a lively Irish reel in D", bars=32, seed=s,
+                                   guidance=guidance)[0].tokens for s in range(tunes))
+    seconds = (time.perf_counter() - start) / tunes
+    return f"{seconds:.2f} s ({tokens / tunes / seconds:,.0f} tokens/s)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -117,16 +126,14 @@ def main() -> None:
               f"{recompute_rate(model, 1, args.tokens):,.0f} |")
         print(f"| matrix-vector products only, batch 1 (floor, tokens/s) | | "
               f"{matvec_floor(model, args.tokens):,.0f} |", flush=True)
-        cells = []
-        for kind in engines:
-            composer = Composer.load(path, engine=kind)
+        composers = {kind: Composer.load(path, engine=kind) for kind in engines}
+        for composer in composers.values():
             composer.generate("a reel", bars=4, seed=0)  # warm-up
-            start = time.perf_counter()
-            tokens = sum(composer.generate("a lively Irish reel in D", bars=32, seed=s)[0]
-                         .tokens for s in range(args.tunes))
-            seconds = (time.perf_counter() - start) / args.tunes
-            cells.append(f"{seconds:.2f} s ({tokens / args.tunes / seconds:,.0f} tokens/s)")
-        print(f"| whole 32-bar tune, constrained, warm | {cells[0]} | {cells[1]} |", flush=True)
+        for guidance in (1.0, 1.5):  # guided: each piece decoded with and without its style
+            cells = [whole_tune(c, args.tunes, guidance) for c in composers.values()]
+            what = "warm" if guidance == 1 else f"warm, guidance {guidance}"
+            print(f"| whole 32-bar tune, constrained, {what} | {cells[0]} | {cells[1]} |",
+                  flush=True)
         for argv in (["--help"], ["generate", "a reel", "--bars", "32", "--model", str(path)]):
             cells = []
             for kind in engines:

@@ -14,6 +14,7 @@ from tunesmith.abc import Tokenizer
 from tunesmith.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from tunesmith.cli import main
 from tunesmith.engine import OnnxEngine, TorchEngine, largest_difference, load_engine
+from tunesmith.generate import Decoder
 from tunesmith.models import RNNConfig, TransformerConfig, build_model
 from tunesmith.pretrained import DEFAULT_MODEL
 
@@ -121,3 +122,22 @@ def test_more_positions_than_the_context_are_refused(tmp_path):
     _, cache = engine.forward(np.zeros((1, 40), np.int64))
     with pytest.raises(ValueError, match="49 positions exceed the model's context of 48"):
         engine.forward(np.zeros((1, 9), np.int64), cache)
+
+
+def test_rows_from_prompts_of_their_own_step_together_as_they_would_apart(tmp_path):
+    """Guidance decodes each piece with and without its style controls: on ONNX Runtime
+    both parts share one cache (rows at their own positions, one call a step), on PyTorch
+    each part has its own; past the context both restart every part from its own prefix."""
+    path = _save(tmp_path / "ck", SHAPES["rope"])
+    onnx, torch_engine = load_engine(path, "onnx")[1], load_engine(path, "torch")[1]
+    parts = [([0, 3, 5, 7, 9], 2), ([0, 9], 3)]
+    steps = np.random.default_rng(0).integers(0, len(TOKENS), (80, 5))
+    with Decoder(onnx, parts) as together, Decoder(torch_engine, parts) as apart:
+        worst = np.abs(together.start() - apart.start()).max()
+        assert len(together.caches) == 1 and len(apart.caches) == 2
+        for ids in steps:  # 80 steps past a context of 48: restarts on the way
+            worst = max(worst, np.abs(together.step(ids) - apart.step(ids)).max())
+    assert worst < 1e-4
+    alone = onnx.forward(np.array([[0, 9]]))[0]  # one part's row as if by itself
+    with Decoder(onnx, parts) as together:
+        assert np.abs(together.start()[2:] - alone).max() < 1e-5

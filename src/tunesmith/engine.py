@@ -28,27 +28,41 @@ KEPT_BYTES = 256 << 20  # the most released key/value buffers an engine keeps fo
 
 class Engine(Protocol):
     context: float  # positions one cache holds; past it the decoder restarts (the seam)
+    ragged: bool  # whether one cache's rows may stand at different positions (``rows``)
 
-    def forward(self, ids: np.ndarray, cache: Any = None) -> tuple[np.ndarray, Any]:
+    def new_cache(self, rows: int) -> Any:
+        """An empty cache for ``rows`` rows."""
+
+    def forward(self, ids: np.ndarray, cache: Any = None, rows: slice | None = None
+                ) -> tuple[np.ndarray, Any]:
         """Logits (B, V) float32 after ``ids`` (B, T), which continue ``cache`` (None: a
-        fresh start), and the cache that now holds them."""
+        fresh start), and the cache that now holds them. A ragged engine feeds only the
+        cache's ``rows`` (B of them) when given: rows start from prompts of their own."""
 
     def release(self, cache: Any) -> None:
         """The decoder holding ``cache`` is done with it."""
 
 
 class TorchEngine:
+    ragged = False  # a cache's rows share one position
+
     def __init__(self, model):
         self.model, self.device = model, next(model.parameters()).device
         config = model.config
         self.context = config.context if isinstance(config, TransformerConfig) else math.inf
 
-    def forward(self, ids: np.ndarray, cache: Any = None) -> tuple[np.ndarray, Any]:
+    def new_cache(self, rows: int) -> Any:
+        return self.model.new_cache(rows, self.device)
+
+    def forward(self, ids: np.ndarray, cache: Any = None, rows: slice | None = None
+                ) -> tuple[np.ndarray, Any]:
         import torch
 
+        if rows is not None:
+            raise ValueError("PyTorch's caches hold their rows at one position: no rows=")
         with torch.inference_mode():
             if cache is None:
-                cache = self.model.new_cache(ids.shape[0], self.device)
+                cache = self.new_cache(ids.shape[0])
             logits = self.model(torch.from_numpy(ids).to(self.device), cache=cache,
                                 last_only=True)[0]
             return logits[:, -1].float().cpu().numpy(), cache
@@ -58,6 +72,8 @@ class TorchEngine:
 
 
 class OnnxEngine:
+    ragged = True  # each row's length is its own (``seqlens``)
+
     def __init__(self, path: Path, config: TransformerConfig, threads: int = 0):
         """``path``: a checkpoint with ``model.onnx``; a ``CheckpointError`` says why not."""
         if not has_graph(config):
@@ -92,26 +108,33 @@ class OnnxEngine:
         self._spare: dict[int, list[SlotCache]] = {}  # released caches by rows, bound already
         self._lock = threading.Lock()
 
-    def forward(self, ids: np.ndarray, cache: SlotCache | None = None
-                ) -> tuple[np.ndarray, SlotCache]:
+    def new_cache(self, rows: int) -> SlotCache:
+        with self._lock:
+            spare = self._spare.get(rows)
+            cache = spare.pop() if spare else SlotCache(self, rows, 64)
+        cache.lengths[:] = 0
+        return cache
+
+    def forward(self, ids: np.ndarray, cache: SlotCache | None = None,
+                rows: slice | None = None) -> tuple[np.ndarray, SlotCache]:
         if cache is None:
-            with self._lock:
-                spare = self._spare.get(ids.shape[0])
-                cache = spare.pop() if spare else SlotCache(self, ids.shape[0], 64)
-            cache.lengths[:] = 0
-        lengths = cache.lengths + ids.shape[1]
+            cache = self.new_cache(ids.shape[0])
+        part = slice(None) if rows is None else rows
+        lengths = cache.lengths[part] + ids.shape[1]
+        if len(lengths) != ids.shape[0]:
+            raise ValueError(f"{ids.shape[0]} rows of ids for {len(lengths)} rows of cache")
         if lengths.max() > self.context:
             raise ValueError(f"{lengths.max()} positions exceed the model's context of "
                              f"{self.context}")
         if lengths.max() > cache.positions:  # room doubles up to the context: few copies
             cache.grow(min(max(int(lengths.max()), 2 * cache.positions), int(self.context)))
-        binding = cache.binding()
+        binding = cache.binding(rows)
         binding.bind_cpu_input("ids", np.ascontiguousarray(ids, dtype=np.int64))
         binding.bind_cpu_input("seqlens", (lengths - 1).astype(np.int32))  # each row's last
         binding.bind_cpu_input("total", np.array(lengths.max(), np.int32))
         self.session.run_with_iobinding(binding)
-        cache.lengths = lengths
-        return cache.logits.copy(), cache
+        cache.lengths[part] = lengths
+        return cache.logits[part].copy(), cache
 
     def release(self, cache: SlotCache) -> None:
         """Keep a decoder's buffers for the next one of as many rows: a fresh cache costs
@@ -152,20 +175,27 @@ class SlotCache:
             self.buffers[name][:, :, :old.shape[2]] = old
         self._binding = None
 
-    def binding(self):
-        """The I/O binding of these buffers, made once (again after ``grow``): the keys and
-        values are read and written in place."""
+    def binding(self, rows: slice | None = None):
+        """The I/O binding of these buffers: the keys and values are read and written in
+        place. All rows' is made once (again after ``grow``); some ``rows``' (a prompt of
+        their own) is made for the call, on views of the same buffers."""
+        if rows is not None:
+            return self._bind(rows)
         if self._binding is None:
-            import onnxruntime as ort
-
-            self._binding = self.session.io_binding()
-            for name, buffer in self.buffers.items():
-                value = ort.OrtValue.ortvalue_from_numpy(buffer)
-                self._binding.bind_ortvalue_input(f"past_{name}", value)
-                self._binding.bind_ortvalue_output(f"present_{name}", value)
-            self._binding.bind_ortvalue_output("logits",
-                                               ort.OrtValue.ortvalue_from_numpy(self.logits))
+            self._binding = self._bind(slice(None))
         return self._binding
+
+    def _bind(self, rows: slice):
+        import onnxruntime as ort
+
+        binding = self.session.io_binding()
+        for name, buffer in self.buffers.items():
+            value = ort.OrtValue.ortvalue_from_numpy(buffer[rows])  # a view: rows are leading
+            binding.bind_ortvalue_input(f"past_{name}", value)
+            binding.bind_ortvalue_output(f"present_{name}", value)
+        binding.bind_ortvalue_output("logits", ort.OrtValue.ortvalue_from_numpy(
+            self.logits[rows]))
+        return binding
 
 
 def load_engine(path: str | Path, kind: str = "auto", device: str = "cpu"

@@ -17,7 +17,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -842,38 +841,65 @@ def explicit_repeats(log: list[int], table: TokenTable, tags: Sequence[int] = ()
 
 
 class Decoder:
-    """Feeds an engine one token at a time; when its cache is full (a transformer's context)
-    it restarts from the prefix and the latest tokens (the fragment seam). A context manager:
-    leaving it hands the cache back (a batching engine's rows go to the next request)."""
+    """Feeds an engine one token a row at a time; when its cache is full (a transformer's
+    context) it restarts from the prefix and the latest tokens (the fragment seam). Rows come
+    in ``parts``, each ``(prefix, rows)`` (guidance: the same pieces with and without their
+    style controls): an engine whose rows may stand at different positions (ONNX Runtime)
+    steps every part in one call, another steps each part on a cache of its own. A context
+    manager: leaving it hands the caches back (kept for the next decoder of as many rows)."""
 
-    def __init__(self, engine: Engine, prefix: list[int], batch: int):
-        self.engine, self.prefix, self.batch = engine, prefix, batch
+    def __init__(self, engine: Engine, parts: Sequence[tuple[list[int], int]]):
+        self.engine, self.parts = engine, [(list(prefix), rows) for prefix, rows in parts]
+        self.batch = sum(rows for _, rows in self.parts)
         self.history: list[np.ndarray] = []  # generated ids, (batch,) each
-        self.cache, self.pos = None, 0
+        self.caches: list = []  # one for all rows, or one a part
+        self.pos = 0  # positions the longest row holds
 
     def start(self) -> np.ndarray:
-        return self._run(np.array([self.prefix] * self.batch, dtype=np.int64), fresh=True)
+        return self._restart(0)
 
     def step(self, ids: np.ndarray) -> np.ndarray:
         self.history.append(np.asarray(ids, dtype=np.int64))
         if self.pos >= self.engine.context:
-            keep = int(self.engine.context) // 2
-            start = np.array([self.prefix] * self.batch, dtype=np.int64)
-            return self._run(np.concatenate((start, np.stack(self.history[-keep:], axis=1)),
-                                            axis=1), fresh=True)
-        return self._run(self.history[-1][:, None], fresh=False)
+            return self._restart(int(self.engine.context) // 2)
+        self.pos += 1
+        if len(self.caches) == 1:
+            logits, self.caches[0] = self.engine.forward(self.history[-1][:, None],
+                                                         self.caches[0])
+            return logits
+        return np.concatenate([self.engine.forward(self.history[-1][rows, None], cache)[0]
+                               for rows, cache in zip(self._slices(), self.caches,
+                                                      strict=True)])
 
-    def _run(self, ids: np.ndarray, fresh: bool) -> np.ndarray:
-        if fresh:
-            self.close()
-        logits, self.cache = self.engine.forward(ids, self.cache)
-        self.pos += ids.shape[1]
-        return logits
+    def _slices(self) -> list[slice]:
+        ends = np.cumsum([rows for _, rows in self.parts])
+        return [slice(end - rows, end) for (_, rows), end in zip(self.parts, ends, strict=True)]
+
+    def _restart(self, keep: int) -> np.ndarray:
+        """Every row from its part's prefix and its ``keep`` latest tokens, on fresh caches."""
+        self.close()
+        latest = np.stack(self.history[-keep:], axis=1) if keep else None
+        shared = self.engine.ragged and len(self.parts) > 1
+        if shared:
+            self.caches = [self.engine.new_cache(self.batch)]
+        logits = []
+        for (prefix, _), rows in zip(self.parts, self._slices(), strict=True):
+            ids = np.array([prefix] * (rows.stop - rows.start), dtype=np.int64)
+            if keep:
+                ids = np.concatenate((ids, latest[rows]), axis=1)
+            if shared:
+                logits.append(self.engine.forward(ids, self.caches[0], rows)[0])
+            else:
+                out, cache = self.engine.forward(ids)
+                logits.append(out)
+                self.caches.append(cache)
+        self.pos = max(len(prefix) for prefix, _ in self.parts) + keep
+        return np.concatenate(logits)
 
     def close(self) -> None:
-        if self.cache is not None:
-            self.engine.release(self.cache)
-        self.cache, self.pos = None, 0
+        for cache in self.caches:
+            self.engine.release(cache)
+        self.caches, self.pos = [], 0
 
     def __enter__(self) -> Decoder:
         return self
@@ -965,16 +991,15 @@ def generate(engine: Engine, table: TokenTable, prefix: list[int],
     ``check`` runs after every step: raise in it to stop (a deadline, a client gone)."""
     count = len(trackers)
     logp = np.zeros(count)
-    with ExitStack() as held:
-        decoder = held.enter_context(Decoder(engine, prefix, count))
+    guided = guidance != 1.0  # then rows count to 2 count - 1: the same pieces, unguided
+    parts = [(prefix, count)] + ([(unguided or prefix, count)] if guided else [])
+    with Decoder(engine, parts) as decoder:
         logits = decoder.start()
-        plain = held.enter_context(Decoder(engine, unguided or prefix, count)) \
-            if guidance != 1.0 else None
-        plain_logits = plain.start() if plain is not None else None
         for _ in range(budget):
             allowed = np.stack([t.allowed() for t in trackers])
-            if plain is not None:
-                logits = plain_logits + guidance * (logits - plain_logits)
+            if guided:
+                plain = logits[count:]
+                logits = plain + guidance * (logits[:count] - plain)
             allowed = plain_when_unsure(logits, allowed, table)
             # melodies: fewer notes outside the scale; voices (whose chromatic notes are part
             # of a quartet's or a chorale's style): fewer clashes with each other
@@ -988,9 +1013,7 @@ def generate(engine: Engine, table: TokenTable, prefix: list[int],
                 break
             if check is not None:
                 check()
-            logits = decoder.step(ids)
-            if plain is not None:
-                plain_logits = plain.step(ids)
+            logits = decoder.step(np.concatenate((ids, ids)) if guided else ids)
     return logp
 
 
@@ -1032,7 +1055,7 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
         # the next label the prompt gave, if any: the last candidate, from a given dimension
         then = next((tid for tid, (j, _) in candidates.items() if DIMENSIONS[j] in chosen), None)
         rows = np.array(list(candidates), dtype=np.int64)
-        with Decoder(engine, ids, len(rows)) as decoder:  # one row per candidate
+        with Decoder(engine, [(ids, len(rows))]) as decoder:  # one row per candidate
             logits = _log_softmax(decoder.start().astype(np.float64))[:1]
             if then is not None:  # P(candidate) P(the given label next | candidate)
                 after = _log_softmax(decoder.step(rows).astype(np.float64))[:, then]
@@ -1060,7 +1083,7 @@ def choose_header(engine: Engine, table: TokenTable, prefix: list[int],
         if name in ("M", "L"):
             meter = header_values(tok.decode(ids)).get("M")
             choices = [i for i in choices if _playable(tok.tokens[i], meter)]
-        with Decoder(engine, ids, 1) as decoder:
+        with Decoder(engine, [(ids, 1)]) as decoder:
             logits = decoder.start()
         allowed = np.zeros(table.n, dtype=bool)
         allowed[choices] = True
