@@ -1,5 +1,6 @@
 import json
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,46 @@ def test_a_tenor_written_in_an_octave_clef_sounds_an_octave_down(corpus_dir, tmp
         pitches.setdefault(note.voice, []).append(note.pitch)
     middle = {voice: median(p) for voice, p in pitches.items()}
     assert middle["1"] > middle["2"] > max(middle["3"], middle["4"]) > middle["5"]
+
+
+def test_a_clef_change_inside_a_voice_keeps_the_key_and_the_pitches(corpus_dir, tmp_path):
+    """xml2abc writes a clef change as ``[K:bass]``: engraving, dropped; an octave clef's
+    notes move from there on. Seventeen scores (Beethoven's op. 18 and 59 quartets among
+    them) were skipped as "cannot read key 'treble'" before."""
+    from tunesmith.abc import transpose
+
+    text = ('X:1\nM:2/4\nL:1/8\nK:D\nV:1 treble nm="Vc"\nV:2 bass\n'
+            "V:1\nf2 [K:bass] F,2|[K:treble-8] f2 [K:clef=treble] f2|\nV:2\nD,4|D,4|\n")
+    two = normalise(interleave(parse(text)))
+    assert two.body == "[V:1]f2 F,2|[V:2]D,4|\n[V:1]F2 f2|[V:2]D,4|\n"
+    one = parse("X:1\nM:2/4\nL:1/8\nK:D\nf2 [K:bass] F,2|F,4|\n")
+    assert normalise(interleave(one)).body == "f2 F,2|F,4|\n"
+    # a clef change left in a tune keeps its key when the tune moves (not "K:none")
+    moved = transpose(parse("X:1\nM:2/4\nL:1/8\nK:D\nf2 [K:bass] F,2|f4|\n"), -2)
+    assert moved.key == "C" and moved.body == "e2 [K:bass] E,2|e4|\n"
+    beethoven, skips = read_score_file(corpus_dir / "beethoven" / "opus18no5.mxl", "x",
+                                       {"period": "classical"}, tmp_path)
+    assert not skips and "[K:treble]" not in beethoven[0].body
+    assert beethoven[0].labels["form"] == "quartet"
+
+
+def test_a_compressed_score_whose_member_is_not_named_xml_is_read(corpus_dir, tmp_path):
+    """xml2abc opens only a ``*.xml`` inside an ``.mxl``; music21 names most ``*.musicxml``
+    (Beethoven's op. 132 was lost as "NameError: name 'fobj' is not defined")."""
+    verdi = corpus_dir / "verdi" / "laDonnaEMobile.mxl"
+    assert not any(n.endswith(".xml") and "META" not in n for n in zipfile.ZipFile(verdi)
+                   .namelist())
+    tunes, skips = read_score_file(verdi, "x", {"period": "romantic"}, tmp_path)
+    assert not skips and tunes[0].body.count("[V:") > 2
+    broken = tmp_path / "broken.mxl"
+    broken.write_bytes(b"PK not a zip")
+    tunes, skips = read_score_file(broken, "x", {}, tmp_path)
+    assert not tunes and "not a readable .mxl (zip) file" in skips[0].reason
+    empty = tmp_path / "empty.mxl"
+    with zipfile.ZipFile(empty, "w") as archive:
+        archive.writestr("readme.txt", "no score here")
+    tunes, skips = read_score_file(empty, "x", {}, tmp_path)
+    assert "no score inside the .mxl archive" in skips[0].reason
 
 
 def test_piano_pieces_and_string_quartets_are_told_by_their_instruments(corpus_dir, tmp_path):

@@ -23,6 +23,8 @@ MAJOR_SHARPS = {"C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "F#": 6, "C#": 7
 _KEY_RE = re.compile(r"^\s*([A-Ga-g])([#b]?)\s*([A-Za-z]*)")
 _EXPLICIT_RE = re.compile(r"(\^\^|\^|__|_|=)([A-Ga-g])")
 ACCIDENTAL_VALUE = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2}
+_CLEF_RE = re.compile(r"(?:clef=)?(?:treble|alto|tenor|bass|baritone|mezzosoprano|soprano|perc)"
+                      r"\d?(?:[+-]8)?")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,12 @@ def signature_for(tonic: str, mode: str) -> dict[str, int]:
     for i in range(abs(n)):
         signature[order[i % 7]] = signature.get(order[i % 7], 0) + step
     return signature
+
+
+def names_only_a_clef(value: str) -> bool:
+    """Whether a ``K:`` value changes only the clef (``[K:bass]`` inside a voice, as xml2abc
+    writes a clef change): the key stays what it was."""
+    return bool(_CLEF_RE.fullmatch(value.split("%")[0].strip()))
 
 
 def parse_key(value: str) -> Key:

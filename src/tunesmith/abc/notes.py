@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .durations import broken, is_compound, length_multiplier, tuplet
-from .keys import ACCIDENTAL_VALUE, NATURAL_PC, Key, parse_key
+from .keys import ACCIDENTAL_VALUE, NATURAL_PC, Key, names_only_a_clef, parse_key
 from .lexer import NOTE_RE, REST_RE, Kind, lex
 from .tune import AbcError, Tune, parse_fraction
 
@@ -126,7 +126,7 @@ def notes(tune: Tune) -> list[Note]:
             in_bar = {}
         elif atom.field:
             name, value = atom.field
-            if name == "K":
+            if name == "K" and not names_only_a_clef(value):
                 with suppress(AbcError):  # an unreadable inline key keeps the signature
                     signature = dict(parse_key(value).signature)
             elif name == "L":

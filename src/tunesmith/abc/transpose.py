@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .keys import LETTERS, MAJOR_SHARPS, MODE_OFFSET, NATURAL_PC, Key, parse_key, signature_for
+from .keys import (
+    LETTERS,
+    MAJOR_SHARPS,
+    MODE_OFFSET,
+    NATURAL_PC,
+    Key,
+    names_only_a_clef,
+    parse_key,
+    signature_for,
+)
 from .lexer import NOTE_RE, Atom, Kind, lex
 from .tune import Tune
 
@@ -181,7 +190,7 @@ def _move_atom(atom: Atom, speller: _Speller) -> str:
         speller.new_bar()
     elif kind is Kind.SYMBOL:
         return speller.chord_symbol(text) if re.match(r'"[A-G]', text) else text
-    elif atom.field and atom.field[0] == "K":
+    elif atom.field and atom.field[0] == "K" and not names_only_a_clef(atom.field[1]):
         inline = text.startswith("[")
         value = atom.field[1]
         key = parse_key(value)

@@ -13,10 +13,13 @@ import signal
 import subprocess
 import sys
 import tempfile
+import zipfile
 from dataclasses import replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 from ..abc import AbcError, Kind, Tune, lex, normalise, parse_tune, validate
+from ..abc.keys import names_only_a_clef
 from ..abc.transpose import octave_moved
 from ..tools import user_cache
 from .abc_source import Collection, music21_corpus_dir
@@ -26,6 +29,7 @@ from .records import Skip, SourceError
 SCORE_SUFFIXES = {".xml", ".mxl", ".musicxml", ".krn", ".mid", ".midi"}
 _MUSICXML = {".xml", ".mxl", ".musicxml"}
 CONVERT_TIMEOUT = 180  # seconds per file
+CONVERTER = "2"  # bump when converting changes: a remembered failure is tried again
 
 # music21 corpus folder → (default labels, licence); a score's form for piano or string quartet
 # comes from its instruments (``instrumentation_form``), not its folder: Mozart's folder holds
@@ -107,6 +111,32 @@ def _to_musicxml(path: Path, out: Path) -> None:
 _XML2ABC_FAILURE = re.compile(r"<class '([\w.]+)'> occurred: ([^\n]*)")
 
 
+def _mxl_score(path: Path, out: Path) -> Path:
+    """The score inside a compressed MusicXML file, written to ``out``: xml2abc opens only a
+    member named ``*.xml`` and fails on the rest (music21's corpus names most ``*.musicxml``:
+    Beethoven's op. 59 and 132, Verdi, Schumann's op. 41 no. 1 were lost to it). The score is
+    the first root file ``META-INF/container.xml`` names, else the one MusicXML member."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            roots = []
+            if "META-INF/container.xml" in names:
+                container = ElementTree.fromstring(archive.read("META-INF/container.xml"))
+                roots = [e.get("full-path") for e in container.iter()
+                         if e.tag.rsplit("}", 1)[-1] == "rootfile"]
+            scores = [n for n in names if not n.startswith("META-INF")
+                      and n.lower().endswith((".xml", ".musicxml"))]
+            root = roots[0] if roots and roots[0] in names else \
+                scores[0] if len(scores) == 1 else None
+            if root is None:
+                raise SourceError(f"{path}: no score inside the .mxl archive (its container "
+                                  f"names {roots or 'none'}, it holds {names[:6]})")
+            out.write_bytes(archive.read(root))
+    except (zipfile.BadZipFile, ElementTree.ParseError, OSError) as exc:
+        raise SourceError(f"{path}: not a readable .mxl (zip) file: {exc}") from None
+    return out
+
+
 def _xml2abc(path: Path, workdir: Path) -> str:
     cmd = [sys.executable, "-m", "abctoolkit.xml2abc", "-o", str(workdir), str(path)]
     try:
@@ -134,7 +164,7 @@ def score_to_abc(path: Path, cache_dir: Path | None = None) -> str:
         digest = hashlib.sha1(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise SourceError(f"{path}: cannot read ({exc.strerror})") from exc
-    cached, failed = cache_dir / f"{digest}.abc", cache_dir / f"{digest}.err"
+    cached, failed = cache_dir / f"{digest}.abc", cache_dir / f"{digest}.{CONVERTER}.err"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
     if failed.exists():
@@ -146,6 +176,8 @@ def score_to_abc(path: Path, cache_dir: Path | None = None) -> str:
             if path.suffix in (".krn", ".mid", ".midi"):
                 source = Path(tmp) / "score.musicxml"
                 _to_musicxml(path, source)
+            elif path.suffix == ".mxl":
+                source = _mxl_score(path, Path(tmp) / f"{path.stem}.xml")
             outdir = Path(tmp) / "abc"
             outdir.mkdir()
             text = _xml2abc(source, outdir)
@@ -183,11 +215,11 @@ def instrumentation_form(abc: str) -> str | None:
     return "quartet" if parts == ["cello", "viola", "violin", "violin"] else None
 
 
-def _octave_move(value: str) -> int | None:
-    """The octaves a voice's notes move when its ``V:`` value names an octave clef
-    (``3 treble-8``: a tenor's part, written an octave above where it sounds, as xml2abc
-    writes it); None for any other clef."""
-    for word in value.split()[1:]:
+def _octave_move(clefs: list[str]) -> int | None:
+    """The octaves a voice's notes move when a clef among ``clefs`` (the words after a
+    ``V:`` name, or a clef change's ``K:`` value) is an octave clef (``treble-8``: a tenor's
+    part, written an octave above where it sounds, as xml2abc writes it); None for any other."""
+    for word in clefs:
         clef = word.removeprefix("clef=")
         if clef[:-2] in ("treble", "bass", "alto", "tenor") and clef[-2:] in ("-8", "+8"):
             return -1 if clef[-2] == "-" else 1
@@ -197,13 +229,17 @@ def _octave_move(value: str) -> int | None:
 def interleave(tune: Tune) -> Tune:
     """A multi-voice tune rewritten as one line per bar: ``[V:1]…|[V:2]…|``, each voice's
     notes at the pitch they sound (the field drops clefs: a tenor's ``treble-8`` part moves
-    down an octave).
+    down an octave). A clef change inside a voice (``[K:bass]``) is engraving, not music:
+    it is dropped, and an octave clef's notes move from there on (a voice's clef is chosen
+    by its range when a piece is written).
 
     Raises :class:`AbcError` when the voices do not have the same number of bars.
     """
     moves = {value.split()[0]: move for value in tune.get_all("V")
-             if (move := _octave_move(value)) is not None}
+             if (move := _octave_move(value.split()[1:])) is not None}
+    written_high = set(moves)  # voices whose V: names an octave clef
     voices: dict[str, list[list[str]]] = {}
+    alone: list[str] = []  # the body as one voice: all but V: lines and clef changes
     current: list[str] = []
     name = None
     for atom in lex(tune.body):
@@ -211,26 +247,31 @@ def interleave(tune: Tune) -> Tune:
         if atom.voice:  # xml2abc's V: lines, clefs and all, follow K:, in the body
             name = atom.voice
             voices.setdefault(name, [[]])
-            if (move := _octave_move(text.strip().strip("[]")[2:])) is not None:
+            if (move := _octave_move(text.strip().strip("[]")[2:].split()[1:])) is not None:
+                moves[name] = move
+                written_high.add(name)
+            continue
+        if atom.field and atom.field[0] == "K" and names_only_a_clef(atom.field[1]):
+            if (move := _octave_move([atom.field[1].strip()])) is None:
+                moves.pop(name, None)
+            else:
                 moves[name] = move
             continue
+        if atom.kind is Kind.NOTE and name in moves:
+            text = octave_moved(text, moves[name])
+        alone.append(text)
         if atom.kind in (Kind.NEWLINE, Kind.COMMENT) or name is None or text == "$":
             continue
         if atom.kind is Kind.FIELD_LINE:  # an L:/M:/K: line inside a voice stays in place
             if text[0] not in "KLM":
                 continue  # lyrics (w:) and other text lines are not bars of music
             text = f"[{text.strip()}]"
-        elif atom.kind is Kind.NOTE and name in moves:
-            text = octave_moved(text, moves[name])
         current = voices[name][-1]
         current.append(text)
         if atom.kind is Kind.BAR:
             voices[name].append([])
     if len(voices) < 2:  # one voice: no V: lines needed
-        body = "".join(octave_moved(a.text, moves[name]) if a.kind is Kind.NOTE
-                       and name in moves else a.text for a in lex(tune.body)
-                       if not (a.kind is Kind.FIELD_LINE and a.text.startswith("V:")))
-        return replace(tune, fields=[f for f in tune.fields if f[0] != "V"], body=body)
+        return replace(tune, fields=[f for f in tune.fields if f[0] != "V"], body="".join(alone))
     bars = {v: [b for b in bs if "".join(b).strip(" |:[]")] for v, bs in voices.items()}
     counts = {v: len(b) for v, b in bars.items()}
     if len(set(counts.values())) != 1:
@@ -243,7 +284,7 @@ def interleave(tune: Tune) -> Tune:
         if key == "V":
             words = value.split()
             clef = next((w for w in words[1:] if w in _CLEFS), "")
-            clef = clef[:-2] if words[0] in moves else clef  # its notes sound as written now
+            clef = clef[:-2] if words[0] in written_high else clef  # notes sound as written now
             value = f"{words[0]} {clef}".strip()
         fields.append((key, value))
     return replace(tune, fields=fields, body="\n".join(lines) + "\n")
