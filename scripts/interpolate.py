@@ -1,0 +1,56 @@
+"""A checkpoint whose weights lie between a model and its fine-tuned descendant.
+
+    python scripts/interpolate.py src/tunesmith/pretrained/default runs/v8/best \
+        --weight 0.5 --out runs/v8mix
+
+Each weight is ``(1 - w) * A + w * B`` (weight-space ensembling, as WiSE-FT: a fine-tune
+that gained some things and lost others keeps part of each). Both must have the same
+config and vocabulary (B trained from A with ``tunesmith train --init``); the rest of the
+checkpoint (styles, data.json with its key counts, metrics) is B's, the graph is written anew.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import torch
+
+from tunesmith.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from tunesmith.models import config_to_dict
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("a", help="the model fine-tuned from")
+    parser.add_argument("b", help="its fine-tune")
+    parser.add_argument("--weight", type=float, default=0.5, help="B's share, 0 to 1")
+    parser.add_argument("--out", required=True, help="checkpoint folder to write")
+    args = parser.parse_args()
+    if not 0 <= args.weight <= 1:
+        print("interpolate.py: --weight must be between 0 and 1", file=sys.stderr)
+        return 2
+    try:
+        a, b = load_checkpoint(args.a), load_checkpoint(args.b)
+    except CheckpointError as exc:
+        print(f"interpolate.py: {exc}", file=sys.stderr)
+        return 2
+    if config_to_dict(a.config) != config_to_dict(b.config) or \
+            a.tokenizer.tokens != b.tokenizer.tokens:
+        print("interpolate.py: the two checkpoints differ in config or vocabulary",
+              file=sys.stderr)
+        return 2
+    start, end = a.model.state_dict(), b.model.state_dict()
+    with torch.no_grad():  # out of place: tied weights (embedding and head) are one tensor
+        b.model.load_state_dict({name: torch.lerp(start[name], end[name], args.weight)
+                                 for name in end})
+    metrics = {**b.metrics,
+               "interpolated": {"a": str(a.path), "b": str(b.path), "weight": args.weight}}
+    save_checkpoint(args.out, b.model, b.config, b.tokenizer, styles=b.styles, data=b.data,
+                    metrics=metrics, train=b.train)
+    print(f"{args.out}: {1 - args.weight:g} × {a.path} + {args.weight:g} × {b.path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
