@@ -47,3 +47,6 @@ def test_models_of_other_vocabularies_or_weights_out_of_range_are_refused(tmp_pa
     assert refused.returncode == 2 and "differ in config or vocabulary" in refused.stderr
     assert not (tmp_path / "mix").exists()
     assert "between 0 and 1" in _run(a, a, "--weight", "1.5", "--out", "x").stderr
+    missing = _run(a, a, "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path / "mix"))
+    assert missing.returncode == 2 and "nowhere" in missing.stderr
+    assert not (tmp_path / "mix").exists()
