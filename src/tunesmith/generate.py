@@ -850,7 +850,10 @@ class Decoder:
 
     def __init__(self, engine: Engine, parts: Sequence[tuple[list[int], int]]):
         self.engine, self.parts = engine, [(list(prefix), rows) for prefix, rows in parts]
-        self.batch = sum(rows for _, rows in self.parts)
+        ends = np.cumsum([rows for _, rows in self.parts]).tolist()
+        self.slices = [slice(end - rows, end) for (_, rows), end in zip(self.parts, ends,
+                                                                         strict=True)]
+        self.batch = ends[-1]
         self.history: list[np.ndarray] = []  # generated ids, (batch,) each
         self.caches: list = []  # one for all rows, or one a part
         self.pos = 0  # positions the longest row holds
@@ -868,12 +871,7 @@ class Decoder:
                                                          self.caches[0])
             return logits
         return np.concatenate([self.engine.forward(self.history[-1][rows, None], cache)[0]
-                               for rows, cache in zip(self._slices(), self.caches,
-                                                      strict=True)])
-
-    def _slices(self) -> list[slice]:
-        ends = np.cumsum([rows for _, rows in self.parts])
-        return [slice(end - rows, end) for (_, rows), end in zip(self.parts, ends, strict=True)]
+                               for rows, cache in zip(self.slices, self.caches, strict=True)])
 
     def _restart(self, keep: int) -> np.ndarray:
         """Every row from its part's prefix and its ``keep`` latest tokens, on fresh caches."""
@@ -883,7 +881,7 @@ class Decoder:
         if shared:
             self.caches = [self.engine.new_cache(self.batch)]
         logits = []
-        for (prefix, _), rows in zip(self.parts, self._slices(), strict=True):
+        for (prefix, _), rows in zip(self.parts, self.slices, strict=True):
             ids = np.array([prefix] * (rows.stop - rows.start), dtype=np.int64)
             if keep:
                 ids = np.concatenate((ids, latest[rows]), axis=1)
