@@ -128,10 +128,14 @@ class OnnxEngine:
                              f"{self.context}")
         if lengths.max() > cache.positions:  # room doubles up to the context: few copies
             cache.grow(min(max(int(lengths.max()), 2 * cache.positions), int(self.context)))
-        binding = cache.binding(rows)
-        binding.bind_cpu_input("ids", np.ascontiguousarray(ids, dtype=np.int64))
-        binding.bind_cpu_input("seqlens", (lengths - 1).astype(np.int32))  # each row's last
-        binding.bind_cpu_input("total", np.array(lengths.max(), np.int32))
+        if rows is None and ids.shape[1] == 1:  # a step of every row: the bound inputs
+            binding = cache.step_binding()
+            cache.ids[:], cache.seqlens[:], cache.total[...] = ids, lengths - 1, lengths.max()
+        else:  # a prompt, or some rows' own: bound for this call
+            binding = cache.binding(part)
+            binding.bind_cpu_input("ids", np.ascontiguousarray(ids, dtype=np.int64))
+            binding.bind_cpu_input("seqlens", (lengths - 1).astype(np.int32))  # rows' last
+            binding.bind_cpu_input("total", np.array(lengths.max(), np.int32))
         self.session.run_with_iobinding(binding)
         cache.lengths[part] = lengths
         return cache.logits[part].copy(), cache
@@ -156,6 +160,10 @@ class SlotCache:
         self.buffers = {name: np.zeros(self.shape, np.float32) for name in engine.past}
         self.logits = np.zeros((rows, engine.vocab), np.float32)
         self.lengths = np.zeros(rows, np.int64)
+        # a step's inputs, bound once and written in place: a binding per call costs a
+        # batch-1 step 5% (benchmarks/generate_speed.py)
+        self.ids, self.seqlens = np.zeros((rows, 1), np.int64), np.zeros(rows, np.int32)
+        self.total = np.zeros((), np.int32)
         self.session = engine.session
         self._binding = None
 
@@ -175,17 +183,22 @@ class SlotCache:
             self.buffers[name][:, :, :old.shape[2]] = old
         self._binding = None
 
-    def binding(self, rows: slice | None = None):
-        """The I/O binding of these buffers: the keys and values are read and written in
-        place. All rows' is made once (again after ``grow``); some ``rows``' (a prompt of
-        their own) is made for the call, on views of the same buffers."""
-        if rows is not None:
-            return self._bind(rows)
+    def step_binding(self):
+        """The binding of a step of every row, made once (again after ``grow``): the keys
+        and values read and written in place, the inputs ``ids``, ``seqlens``, ``total``
+        written in place by the caller."""
         if self._binding is None:
-            self._binding = self._bind(slice(None))
+            import onnxruntime as ort
+
+            self._binding = self.binding(slice(None))
+            for name in ("ids", "seqlens", "total"):
+                self._binding.bind_ortvalue_input(
+                    name, ort.OrtValue.ortvalue_from_numpy(getattr(self, name)))
         return self._binding
 
-    def _bind(self, rows: slice):
+    def binding(self, rows: slice):
+        """A binding of some ``rows`` (a prompt of their own), on views of the same buffers,
+        made for the call; its inputs are the caller's to bind."""
         import onnxruntime as ort
 
         binding = self.session.io_binding()

@@ -110,22 +110,31 @@ def write_graph(config: TransformerConfig, checkpoint: Path) -> Path:
         rotary = {"do_rotary": 1, "rotary_interleaved": 0}
         cos_sin = [node("Cos", [angles]), node("Sin", [angles])]
 
+    def add_norm(x: str, branch: str, name: str) -> tuple[str, str]:
+        """x + branch, and its layer norm: one fused op (ORT fuses few of these itself)."""
+        out = f"t{len(nodes)}"
+        nodes.append(helper.make_node(
+            "SkipLayerNormalization", [x, branch, weight(name)], [out, "", "", out + "_sum"],
+            domain="com.microsoft", epsilon=1e-5))
+        return out, out + "_sum"
+
+    h = norm(x, "blocks.0.norm1.weight")
     for layer in range(config.n_layer):
         p = f"blocks.{0 if config.share_layers else layer}."
-        qkv = linear(norm(x, p + "norm1.weight"), p + "attn.qkv.weight")
-        split = [f"q{layer}", f"k{layer}", f"v{layer}"]
-        nodes.append(helper.make_node("Split", [qkv], split, axis=2, num_outputs=3))
+        following = (f"blocks.{0 if config.share_layers else layer + 1}.norm1.weight"
+                     if layer + 1 < config.n_layer else "norm.weight")
+        # packed q, k, v in one input: the op splits them itself
         nodes.append(helper.make_node(
             "GroupQueryAttention",
-            [*split, f"past_k_{layer}", f"past_v_{layer}", "seqlens", "total",
-             *(cos_sin if rotary else [])],
+            [linear(h, p + "attn.qkv.weight"), "", "", f"past_k_{layer}", f"past_v_{layer}",
+             "seqlens", "total", *(cos_sin if rotary else [])],
             [f"y{layer}", f"present_k_{layer}", f"present_v_{layer}"], domain="com.microsoft",
             num_heads=H, kv_num_heads=H, **rotary))
-        x = node("Add", [x, linear(f"y{layer}", p + "attn.proj.weight")])
-        hidden = node("Gelu", [linear(norm(x, p + "norm2.weight"), p + "mlp.0.weight")])
-        x = node("Add", [x, linear(hidden, p + "mlp.2.weight")])
-    last = node("Squeeze", [node("Slice", [norm(x, "norm.weight"), ints(-1),
-                                           ints(np.iinfo(np.int64).max), ints(1)]), ints(1)])
+        h, x = add_norm(x, linear(f"y{layer}", p + "attn.proj.weight"), p + "norm2.weight")
+        hidden = node("Gelu", [linear(h, p + "mlp.0.weight")])
+        h, x = add_norm(x, linear(hidden, p + "mlp.2.weight"), following)
+    last = node("Squeeze", [node("Slice", [h, ints(-1), ints(np.iinfo(np.int64).max),
+                                           ints(1)]), ints(1)])
     node("MatMul", [last, node("Transpose", [weight("embed.weight")], perm=[1, 0])], "logits")
 
     cache = ["batch", H, "max", D]
