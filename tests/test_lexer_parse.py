@@ -1,3 +1,5 @@
+import pytest
+
 from tunesmith.abc import AbcError, Kind, lex, normalise, parse, parse_tune, split_tunes
 from tunesmith.abc.lexer import split_length
 
@@ -58,6 +60,17 @@ def test_missing_key_is_an_abc_error():
         assert "K:" in str(exc)
     else:
         raise AssertionError("a tune without K: must be refused")
+
+
+def test_a_mistyped_header_line_is_passed_over_when_a_key_follows():
+    # Aird's airs as music21 carries them: Q: and N: written without their colon, a
+    # directive continued onto a bare line; abc2midi reads these tunes
+    tune = parse_tune("X:20\nT:Jollity.\nM:6/8\n3/8=120\nN bars 13 and 21 are marked\n"
+                      "%%Bfly 0 300 \\\n 0 0 3 2\nK:D\nded A2G|F2A d3|\n")
+    assert tune.key == "D" and tune.meter == "6/8" and tune.body == "ded A2G|F2A d3|\n"
+    for text in ("X:1\nT:t\nded A2G|\n", "X:1\nT:t\n3/8=120\n\nK:D\nA|\n"):
+        with pytest.raises(AbcError, match="no K:"):  # music, or no key before the blank line
+            parse_tune(text)
 
 
 def test_default_unit_length_follows_the_meter():

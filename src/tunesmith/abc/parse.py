@@ -48,6 +48,8 @@ def parse_tune(text: str) -> Tune:
             continue
         m = _FIELD_RE.match(stripped)
         if not m:
+            if _key_follows(lines[i + 1:]):
+                continue  # a mistyped header line ("3/8=120" for "Q:3/8=120"), as abc2midi
             break  # music before K: (malformed); let the K: check below report it
         name, value = m.group(1), m.group(2).strip()
         if name == "+" and fields:  # continuation of the previous field
@@ -68,6 +70,16 @@ def parse_tune(text: str) -> Tune:
     if not body.strip():
         raise AbcError("the tune has a header but no music")
     return Tune(fields=fields, body=body + "\n")
+
+
+def _key_follows(lines: list[str]) -> bool:
+    """Whether a ``K:`` field comes before the header's first blank line."""
+    for line in lines:
+        if not line.strip():
+            return False
+        if line.strip().startswith("K:"):
+            return True
+    return False
 
 
 def parse(text: str) -> Tune:
