@@ -1,16 +1,21 @@
 """How much the voices of a chorale, mass or quartet clash, at each ``HARMONY_COST`` and
-``PARALLEL_COST``.
+``PARALLEL_COST``, and how their minor pieces use the leading note at each
+``LEADING_NOTE_BONUS``.
 
     python benchmarks/harmony_cost.py --dataset datasets/default --cost 0 0.5 1 2 \
         --parallel-cost 0 1 2 3
+    python benchmarks/harmony_cost.py --dataset datasets/default --leading-bonus 0 0.7 1 \
+        --seeds 0 100 200 300 400 500 600 700
 
 For every prompt of the suite whose pieces have several voices, ``--samples`` pieces of
 ``--bars`` bars for each seed of ``--seeds`` are written by the bundled model (or ``--model``)
 with each pair of costs set, and measured as ``tunesmith evaluate`` measures them
 (``evaluation/texture.py``): onsets striking a second, seventh or tritone against another
 voice, parallel fifths and octaves, onsets crossing another voice, time each voice rests, time
-all rest. Beside them, the same for the real test tunes alike each prompt. The shipped costs
-are those whose pieces clash and move in parallel about as often as real ones.
+all rest; and, over the pieces written in a minor key, the share of their notes (all voices)
+on the raised seventh and the share whose key the tone CNN hears as written. Beside them, the
+same for the real test tunes alike each prompt. The shipped costs are those whose pieces
+clash, move in parallel and lean on the leading note about as often as real ones.
 """
 
 from __future__ import annotations
@@ -24,16 +29,45 @@ import numpy as np
 
 import tunesmith.generate as sampler
 from tunesmith import Composer
-from tunesmith.abc import parse
+from tunesmith.abc import Tune, parse, parse_key
+from tunesmith.abc.notes import notes
 from tunesmith.data.dataset import Dataset
 from tunesmith.evaluation.generated import Asked, alike, read_prompts
 from tunesmith.evaluation.texture import texture
+from tunesmith.models.judges import Judges, key_label
+from tunesmith.models.tone_cnn import decode
 
 PROMPTS = Path(__file__).parent / "prompts.txt"
 
 
 MEASURES = ("dissonant_onsets", "parallel_fifths_and_octaves", "crossed_voices",
-            "time_each_voice_rests", "time_all_voices_rest")
+            "time_each_voice_rests", "time_all_voices_rest", "minor_leading_notes",
+            "minor_key_heard", "minor_ending_on_a_major_third")
+
+
+def in_minor(tunes: list[Tune], judges: Judges) -> dict[str, float | None]:
+    """Over the tunes written in a minor key: each one's share of notes on the raised seventh
+    (its leading note, ``^G`` in A minor), averaged; the share the tone CNN hears in the key
+    written; the share whose last chord holds the major third (a tierce de Picardie)."""
+    minor = [t for t in tunes if parse_key(t.key).mode == "minor" and notes(t)]
+    if not minor:
+        return dict.fromkeys(MEASURES[5:])
+    shares, picardy = [], []
+    for tune in minor:
+        tonic, sounding = parse_key(tune.key).pitch_class, notes(tune)
+        pitches = [n.pitch % 12 for n in sounding]
+        shares.append(pitches.count((tonic + 11) % 12) / len(pitches))
+        end = max(n.onset + n.length for n in sounding)
+        picardy.append(any((n.pitch - tonic) % 12 == 4 for n in sounding
+                           if n.onset + n.length == end))
+    heard = [tuple(h) == decode(key_label(t)) for t, h in zip(minor, judges.keys(minor),
+                                                               strict=True)]
+    return {"minor_leading_notes": float(np.mean(shares)), "minor_key_heard": float(np.mean(heard)),
+            "minor_ending_on_a_major_third": float(np.mean(picardy))}
+
+
+def measured(tunes: list[Tune], judges: Judges) -> dict[str, float | None]:
+    return {**texture(tunes), **in_minor(tunes, judges)}
 
 
 def _pct(v: float | None) -> str:
@@ -56,26 +90,30 @@ def main() -> None:
                         help="HARMONY_COST values: clashes")
     parser.add_argument("--parallel-cost", type=float, nargs="+",
                         default=[sampler.PARALLEL_COST], help="PARALLEL_COST values")
+    parser.add_argument("--leading-bonus", type=float, nargs="+",
+                        default=[sampler.LEADING_NOTE_BONUS], help="LEADING_NOTE_BONUS values")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 100])
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
     args = parser.parse_args()
-    composer = Composer.load(args.model)
+    composer, judges = Composer.load(args.model), Judges.load()
     real = Dataset(args.dataset).tunes("test")
     voiced = [p for p in read_prompts(args.prompts)
               if composer.generate(p, bars=1, seed=0)[0].controls.voices > 1]
     print(f"prompts with several voices: {', '.join(voiced)}")
-    rows = {"real test tunes alike": [texture(alike(real, Asked.of(p))) for p in voiced]}
-    for cost, parallel in product(args.cost, args.parallel_cost):
+    rows = {"real test tunes alike": [measured(alike(real, Asked.of(p)), judges)
+                                      for p in voiced]}
+    for cost, parallel, bonus in product(args.cost, args.parallel_cost, args.leading_bonus):
         sampler.HARMONY_COST, sampler.PARALLEL_COST = cost, parallel
+        sampler.LEADING_NOTE_BONUS = bonus
         start, per_prompt = time.perf_counter(), []
         for prompt in voiced:
-            per_prompt.append(texture([parse(piece.abc) for seed in args.seeds
-                                       for piece in composer.generate(
-                                           prompt, bars=args.bars, num=args.samples,
-                                           seed=seed)]))
+            per_prompt.append(measured([parse(piece.abc) for seed in args.seeds
+                                        for piece in composer.generate(
+                                            prompt, bars=args.bars, num=args.samples,
+                                            seed=seed)], judges))
         pieces = len(voiced) * len(args.seeds) * args.samples
-        rows[f"costs {cost:g} / {parallel:g} ({pieces} pieces, "
+        rows[f"costs {cost:g} / {parallel:g}, leading {bonus:g} ({pieces} pieces, "
              f"{time.perf_counter() - start:.0f} s)"] = per_prompt
     print("\nmean over the prompts\n\n| | " + " | ".join(m.replace("_", " ") for m in MEASURES)
           + " |\n|---|" + "---:|" * len(MEASURES))
@@ -88,8 +126,15 @@ def main() -> None:
         print(f"| {prompt} | " + " | ".join(
             " / ".join(_pct(r[i][m]) for m in MEASURES[:3])
             for r in rows.values()) + " |")
+    print("\nleading notes / key heard / last chord with a major third, the pieces in a minor "
+          "key, per prompt\n\n| prompt | "
+          + " | ".join(rows) + " |\n|---|" + "---:|" * len(rows))
+    for i, prompt in enumerate(voiced):
+        print(f"| {prompt} | " + " | ".join(
+            " / ".join(_pct(r[i][m]) for m in MEASURES[5:]) for r in rows.values()) + " |")
     print("\nreproduce: python benchmarks/harmony_cost.py --dataset", args.dataset, "--cost",
-          *args.cost, "--parallel-cost", *args.parallel_cost, "--seeds", *args.seeds)
+          *args.cost, "--parallel-cost", *args.parallel_cost, "--leading-bonus",
+          *args.leading_bonus, "--seeds", *args.seeds)
 
 
 if __name__ == "__main__":

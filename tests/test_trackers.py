@@ -14,6 +14,7 @@ from tunesmith.engine import TorchEngine
 from tunesmith.generate import (
     ACCIDENTAL_COST,
     HARMONY_COST,
+    LEADING_NOTE_BONUS,
     MELODY_SPAN,
     PARALLEL_COST,
     REPEAT_COST,
@@ -237,6 +238,17 @@ def test_a_melody_pays_for_accidentals_but_a_minor_key_s_leading_note(key, free)
     assert cost == {text: 0.0 if text in (free, "G2") else -ACCIDENTAL_COST for text in cost}
 
 
+@pytest.mark.parametrize(("key", "leading"), [("Am", "^G2"), ("Cm", "=B2"), ("C", None)])
+def test_voices_in_a_minor_key_lean_toward_its_leading_note(key, leading):
+    vocab = Tokenizer.build(["[V:1]^G2 =B2 G2 B2 C/ z |\n[V:2]"] * 3, TokenizerConfig())
+    voices = tracker(TokenTable(vocab), {**HEADER, "K": key}, bars=2, mode=None,
+                     compasses=[(0, 127)] * 2)
+    voices.advance(vocab.ids["[V:1]"])
+    bias = {text: float(voices.bias()[vocab.ids[text]]) for text in ("^G2", "=B2", "G2", "B2")}
+    assert LEADING_NOTE_BONUS > 0
+    assert bias == {text: LEADING_NOTE_BONUS if text == leading else 0.0 for text in bias}
+
+
 def test_a_melody_pays_for_its_rests_and_voices_do_not():
     melody = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
     assert melody.bias()[VOCAB.ids["z2"]] == -REST_COST == melody.bias()[VOCAB.ids["z"]]
@@ -287,9 +299,32 @@ def test_a_melody_s_phrase_may_end_its_line_mid_bar_but_a_voice_keeps_its_bar_a_
     ("C", "dorian", 4, [("D", ""), ("F", ""), ("A", ""), ("D", "")]),
     ("F", "lydian", 1, [("B", "")]),  # B flat, as the signature spells it
     ("Bb", "major", 1, [("B", "_")]),
+    ("Cm", None, 4, [("C", ""), ("E", ""), ("G", ""), ("C", "")]),
 ])
 def test_final_notes(key, mode, voices, expected):
     assert final_notes(parse_key(key), voices, mode) == expected
+
+
+@pytest.mark.parametrize(("key", "voices", "expected"), [
+    # a minor key's third may be raised (or not) where one voice holds it: =E in C minor
+    ("Cm", 4, [("C", ""), ("E", "="), ("G", ""), ("C", "")]),
+    ("F#m", 3, [("F", "^"), ("A", "^"), ("F", "^")]),
+    ("Am", 5, [("A", ""), ("C", ""), ("E", ""), ("C", ""), ("A", "")]),  # no C/C# together
+    ("D", 4, [("D", ""), ("F", ""), ("A", ""), ("D", "")]),  # a major third already
+])
+def test_a_baroque_minor_final_chord_may_take_the_picardy_third(key, voices, expected):
+    assert final_notes(parse_key(key), voices, picardy=True) == expected
+
+
+def test_a_minor_chorale_s_alto_may_end_on_the_picardy_third_or_the_minor_one():
+    vocab = Tokenizer.build(["[V:1]C/ C8 E8 =E8 _E8 ^E8 G8 c8 | |]\n[V:2][V:3][V:4]"] * 3,
+                            TokenizerConfig())
+    voices = tracker(TokenTable(vocab), {**HEADER, "K": "Cm"}, bars=1, mode=None,
+                     compasses=[(0, 127)] * 4, picardy=True)
+    for i in vocab.encode("[V:1]C8|][V:2]"):
+        voices.advance(i)
+    allowed = {vocab.tokens[i] for i in np.flatnonzero(voices.allowed()).tolist()}
+    assert {"E8", "=E8"} <= allowed and not {"_E8", "^E8", "G8", "C8"} & allowed
 
 
 def test_medieval_voices_end_on_a_bare_fifth():

@@ -19,7 +19,7 @@ from .abc.keys import Key, parse_key
 from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
 from .abc.tune import AbcError, parse_fraction
-from .abc.voices import medieval, voice_blocks, voice_compasses, voice_parts
+from .abc.voices import medieval, picardy, voice_blocks, voice_compasses, voice_parts
 from .checkpoint import Checkpoint, CheckpointError
 from .data.dataset import KEY_LABELS
 from .engine import Engine, TorchEngine, load_engine
@@ -313,7 +313,8 @@ class Composer:
                         for _ in range(count)]
         else:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
-                                compasses, medieval(labels)) for _ in range(count)]
+                                compasses, medieval(labels), picardy(labels))
+                        for _ in range(count)]
         if opening is not None:
             for t in trackers:
                 t.follow(opening, outline.given)

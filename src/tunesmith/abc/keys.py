@@ -100,7 +100,8 @@ FINAL_STEP = {"major": 0, "dorian": 1, "phrygian": 2, "lydian": 3, "mixolydian":
 
 
 def final_notes(key: Key, voices: int = 1, mode: str | None = None,
-                open_fifth: bool = False) -> list[tuple[str, str] | None]:
+                open_fifth: bool = False, picardy: bool = False
+                ) -> list[tuple[str, str] | None]:
     """The (letter, accidental) each voice's last note should sound, top voice first: the
     top and bottom voices end on the final, the inner ones on the third and fifth above it,
     so the last chord is the tonic triad, or all on the fifth (``open_fifth``: the bare
@@ -108,7 +109,9 @@ def final_notes(key: Key, voices: int = 1, mode: str | None = None,
     ``mode`` its final makes it (the corpus writes a dorian mass or a Chinese yu-mode song
     in the signature of C, ending on D or A), so its final is that mode's degree, which the
     signature then spells. None where the key has no clear final (no tonic, or a ``K:``
-    written phrygian, lydian or locrian)."""
+    written phrygian, lydian or locrian). ``picardy``: in a minor key the voice on the third
+    may end on it raised (the tierce de Picardie, ``=E`` in C minor) or as the signature
+    has it, the model's choice."""
     final = None
     # a mode on the signature's own tonic (step 0) takes the branch below, which spells it
     if key.tonic and key.mode == "major" and FINAL_STEP.get(mode or "", 0):
@@ -117,7 +120,12 @@ def final_notes(key: Key, voices: int = 1, mode: str | None = None,
         final = (key.tonic[0], {"#": "^", "b": "_"}.get(key.tonic[1:], ""))
     if final is None:
         return [None] * voices
-    return [final if v in (0, voices - 1)
-            else (LETTERS[(LETTERS.index(final[0]) + (4 if open_fifth or v % 2 == 0 else 2))
-                          % 7], "")
-            for v in range(voices)]
+    notes = [final if v in (0, voices - 1)
+             else (LETTERS[(LETTERS.index(final[0]) + (4 if open_fifth or v % 2 == 0 else 2))
+                           % 7], "")
+             for v in range(voices)]
+    # three or four voices have one on the third (five have two, which might clash: E, Eb)
+    if picardy and key.mode == "minor" and voices in (3, 4) and not open_fifth:
+        third = notes[1][0]  # spelt raised ("=E" in C minor): the tracker takes E or =E
+        notes[1] = (third, {0: "=", 1: "^"}.get(key.signature.get(third, 0) + 1, ""))
+    return notes
