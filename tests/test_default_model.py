@@ -55,6 +55,16 @@ def test_open_controls_are_chosen_to_fit_the_ones_given(default):
         assert "period" not in labels, labels
 
 
+def test_a_romantic_or_classical_piece_is_given_a_major_or_minor_key(default):
+    # the bundled model learnt lydian and mixolydian for them from scores that end on a
+    # trio or a half close; asked for, a church mode is still written
+    modes = {piece.controls.labels["mode"] for prompt in ("romantic piano piece", "古典主义")
+             for piece in default.generate(prompt, bars=1, num=8, seed=0)}
+    assert modes == {"major", "minor"}
+    asked = default.generate("a lydian romantic piano piece", bars=1, seed=0)[0]
+    assert asked.controls.labels["mode"] == "lydian"
+
+
 def test_guidance_moves_its_music_toward_the_asked_style(default):
     plain = default.generate("a lively Irish reel in D", bars=8, seed=3)[0]
     guided = default.generate("a lively Irish reel in D", bars=8, seed=3, guidance=3.0)[0]

@@ -30,6 +30,11 @@ def test_labels_from_metadata():
     assert label(essen)["tradition"] == "german"
     assert label(essen)["mode"] == "minor"  # K:G ending on E: E minor
     assert oneills_form(1200, "2/2") == "reel" and oneills_form(1120, "9/8") == "slip jig"
+    # a minuet ending on its trio, in the subdominant: lydian for a folk tune, not for Mozart
+    minuet = parse("X:1\nM:3/4\nL:1/8\nK:G\nG2 B2 d2|c6|]\n")
+    assert label(minuet)["mode"] == "lydian"
+    assert label(minuet, {"period": "classical"})["mode"] == "major"
+    assert label(essen, {"period": "romantic"})["mode"] == "minor"  # its final still tells
 
 
 def test_duplicates_collapse_and_variants_share_a_split():

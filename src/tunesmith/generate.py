@@ -31,7 +31,7 @@ from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
 from .engine import Engine
 from .lyrics import LyricsError, strong_positions
-from .styles import BY_NAME, DIMENSIONS, TAXONOMY
+from .styles import BY_NAME, DIMENSIONS, TAXONOMY, TONAL_MODES, TONAL_PERIODS, Style
 
 GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
 # the widest a single melody may go, in semitones: 95% of the training split's one-voice tunes
@@ -1031,6 +1031,14 @@ def generate(engine: Engine, table: TokenTable, prefix: list[int],
     return logp
 
 
+def _fits_the_period(style: Style, period: str | None) -> bool:
+    """Whether the model may choose ``style`` for a piece of ``period``: a classical or
+    romantic piece is in a major or minor key (``TONAL_PERIODS``). v8 learnt church modes
+    for them from scores whose last note is not their tonic's (a trio before the da capo),
+    labelled so before ``PIPELINE_VERSION`` 9, and wrote a "romantic piano piece" in lydian."""
+    return style.dimension != "mode" or period not in TONAL_PERIODS or style.name in TONAL_MODES
+
+
 def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, str],
                       options: Sampling, rng: np.random.Generator) -> dict[str, str]:
     """The prompt's labels plus the model's choice for the dimensions it leaves open.
@@ -1058,7 +1066,8 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
             given = chosen.get(DIMENSIONS[j])
             for style in TAXONOMY:
                 if style.dimension == DIMENSIONS[j] and given in (None, style.name) \
-                        and style.token in tokenizer.ids:
+                        and style.token in tokenizer.ids and (
+                            given or _fits_the_period(style, chosen.get("period"))):
                     candidates[tokenizer.ids[style.token]] = (j, style.name)
             if given is not None:
                 break

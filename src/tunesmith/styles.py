@@ -87,6 +87,12 @@ for _style in TAXONOMY:
         BY_ALIAS.setdefault(_alias.lower(), _style)
 
 
+# periods whose music is in major and minor keys: a score of theirs that ends off its tonic
+# ends on a trio before the da capo or on a half close, not in a church mode
+TONAL_PERIODS = frozenset({"classical", "romantic"})
+TONAL_MODES = ("major", "minor")
+
+
 def lookup(alias: str) -> Style | None:
     """The style an alias names (``"古典主义"`` → period classical), or None."""
     return BY_ALIAS.get(alias.strip().lower())

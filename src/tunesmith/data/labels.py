@@ -10,7 +10,7 @@ import re
 
 from ..abc import AbcError, Kind, Tune, lex, parse_key
 from ..abc.keys import ACCIDENTAL_VALUE, NATURAL_PC
-from ..styles import BY_NAME
+from ..styles import BY_NAME, TONAL_MODES, TONAL_PERIODS
 
 _METERS = {"C": "4/4", "C|": "2/2"}
 # words in R:, T: or an Essen genre line → form
@@ -87,11 +87,13 @@ def final_pitch_class(tune: Tune) -> int | None:
     return last
 
 
-def mode_label(tune: Tune, chinese: bool = False) -> str | None:
+def mode_label(tune: Tune, chinese: bool = False, tonal: bool = False) -> str | None:
     """The mode: from K: when it names one, else from the final note against the signature.
 
     Essen transcriptions write only the key signature in K:, so a song in E minor reads
     ``K:G``; the final note tells the mode. Chinese songs get pentatonic modes (gong … yu).
+    A ``tonal`` piece (``TONAL_PERIODS``) is major or minor: Mozart's K. 80 minuet ends on
+    its trio, in the subdominant, which the final note alone would call lydian.
     """
     try:
         key = parse_key(tune.key)
@@ -108,7 +110,8 @@ def mode_label(tune: Tune, chinese: bool = False) -> str | None:
     offset = (final - major_tonic) % 12
     if chinese:
         return _FINAL_CHINESE.get(offset, key.mode)
-    return _FINAL_MODE.get(offset, key.mode)
+    mode = _FINAL_MODE.get(offset, key.mode)
+    return mode if not tonal or mode in TONAL_MODES else key.mode
 
 
 def label(tune: Tune, defaults: dict[str, str] | None = None) -> dict[str, str]:
@@ -130,7 +133,8 @@ def label(tune: Tune, defaults: dict[str, str] | None = None) -> dict[str, str]:
     if meter_label(tune.meter) == "9/8" and labels.get("form") == "jig":
         labels["form"] = "slip jig"
     labels["meter"] = meter_label(tune.meter)
-    mode = mode_label(tune, chinese=labels.get("tradition") == "chinese")
+    mode = mode_label(tune, chinese=labels.get("tradition") == "chinese",
+                      tonal=labels.get("period") in TONAL_PERIODS)
     if mode:
         labels["mode"] = mode
     return {k: v for k, v in labels.items() if (k, v) in BY_NAME}

@@ -34,7 +34,7 @@ from .folder import folder_files, read_file
 from .records import Skip
 from .scores import music21_score_collections
 
-PIPELINE_VERSION = "8"  # bump when reading or normalising changes, to invalidate caches
+PIPELINE_VERSION = "9"  # bump when reading or normalising changes, to invalidate caches
 BUILTIN_SOURCES = ("music21-abc", "music21-scores")
 
 
