@@ -446,10 +446,11 @@ def _sampling_arguments(p) -> None:
     p.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest (0=off)")
     p.add_argument("--top-p", type=float, default=0.95,
                    help="nucleus sampling (1=off; default 0.95)")
-    p.add_argument("--guidance", type=float, default=1.0,
+    p.add_argument("--guidance", type=float, default=None,
                    help="classifier-free guidance toward the asked style: 1 = off, 2 = twice "
                    "the pull of the style controls (needs a model trained with control "
-                   "dropout; doubles decoding time)")
+                   "dropout; doubles decoding time). Default: 2 for a string quartet or a "
+                   "madrigal, whose style it was measured to bring out, 1 for the rest")
     p.add_argument("--rerank", type=int, default=1, metavar="N",
                    help="sample N candidates per piece and keep the best: in the key it "
                    "writes and the style asked (by the judges), then the most likely")

@@ -58,7 +58,7 @@ def _between(name: str, value: float, low: float, high: float, low_open: bool = 
 def check_request(*, bars: int | None = None, num: int = 1, key: str | None = None,
                   meter: str | None = None, tempo: int | None = None,
                   voices: int | None = None, temperature: float = 1.0, top_k: int = 0,
-                  top_p: float = 0.95, guidance: float = 1.0,
+                  top_p: float = 0.95, guidance: float | None = None,
                   rerank: int = 1) -> tuple[str | None, str | None]:
     """Raise ValueError naming the first control out of its limits; return the key and meter
     as ``K:`` and ``M:`` write them."""
@@ -74,6 +74,7 @@ def check_request(*, bars: int | None = None, num: int = 1, key: str | None = No
     if top_k < 0:
         raise ValueError(f"top_k must be at least 0 (0 = off; got {top_k})")
     _between("top_p", top_p, 0, 1, low_open=True)
-    _between("guidance", guidance, 0, MAX_GUIDANCE)
+    if guidance is not None:  # None: the style's own (``composer.STYLE_GUIDANCE``)
+        _between("guidance", guidance, 0, MAX_GUIDANCE)
     return (checked_key(key) if key is not None else None,
             checked_meter(meter) if meter is not None else None)
