@@ -66,9 +66,9 @@ def test_a_romantic_or_classical_piece_is_given_a_major_or_minor_key(default):
 
 
 def test_a_quartet_or_a_madrigal_is_guided_unless_asked_otherwise(default):
-    quartet = default.generate("a classical string quartet", bars=1, seed=0)[0]
-    assert "guidance 2, a quartet's default" in quartet.remarks
-    unguided = default.generate("a classical string quartet", bars=1, seed=0, guidance=1)[0]
+    quartet = default.generate("a classical string quartet", bars=4, seed=0)[0]
+    assert "guidance 1.5, a quartet's default" in quartet.remarks
+    unguided = default.generate("a classical string quartet", bars=4, seed=0, guidance=1)[0]
     assert unguided.abc != quartet.abc
     assert not any(r.startswith("guidance") for r in unguided.remarks
                    + default.generate("a lively Irish reel", bars=1, seed=0)[0].remarks)

@@ -47,12 +47,13 @@ if TYPE_CHECKING:
     from .models.judges import Judges
 
 # classifier-free guidance a piece gets by its form when none is asked: the two forms with
-# voices whose pieces the judges heard in their period and form far more often at 2 than at
-# 1, on seeds the evaluation does not draw (`python benchmarks/style_guidance.py`: quartets
-# 4 → 12 and 9 → 15 of 32, madrigals 4 → 23 and 4 → 22; chorales, masses, trecento, the
-# romantic piano piece gain nothing; a reel is heard a reel more often, 17 → 29, but its
-# notes caricature O'Neill's ornaments: docs/model-card.md, "Limits")
-STYLE_GUIDANCE = {"quartet": 2.0, "madrigal": 2.0}
+# voices whose pieces the judges heard in their period and form far more often guided, on
+# seeds the evaluation does not draw (`python benchmarks/style_guidance.py --guidance 1 1.5
+# 2`: quartets 4 → 13 and 9 → 17 of 32 at 1.5, where 2 adds nothing and leaves all four
+# voices silent more often; madrigals 4 → 23 and 4 → 22 at 2, 6 and 13 at 1.5); chorales,
+# masses, trecento and the romantic piano piece gain nothing; a reel is heard a reel more
+# often at 2 (17 → 29) but its notes caricature O'Neill's ornaments (docs/model-card.md)
+STYLE_GUIDANCE = {"quartet": 1.5, "madrigal": 2.0}
 
 _SUFFIX_FORMATS = {".abc": "abc", ".mid": "mid", ".midi": "mid", ".wav": "wav", ".mp3": "mp3",
                    ".svg": "svg", ".musicxml": "musicxml", ".xml": "musicxml"}
@@ -158,13 +159,13 @@ class Composer:
         gives the same pieces. ``guidance`` > 1 pushes each token toward the asked style
         (classifier-free guidance: the model's logits with the style controls, moved away
         from its logits without them; 1 = off, costs a second decoder); None gives each
-        piece its form's (``STYLE_GUIDANCE``: 2 for a quartet or madrigal). Each piece makes its
-        own choice of what the prompt leaves open (form, mode, meter, key), as real tunes of
-        a style differ; pieces that chose alike are written in one batch. With ``rerank`` > 1
-        each piece is the best of ``rerank`` candidates (see ``_rank``). Past ``time_limit``
-        seconds it raises ``TimeoutError``, and once ``cancel`` is set ``Cancelled`` (a
-        server's guards: a request too slow, a client gone). A list of prompts gives each
-        prompt's pieces in turn.
+        piece its form's (``STYLE_GUIDANCE``: 1.5 for a quartet, 2 for a madrigal). Each
+        piece makes its own choice of what the prompt leaves open (form, mode, meter, key),
+        as real tunes of a style differ; pieces that chose alike are written in one batch.
+        With ``rerank`` > 1 each piece is the best of ``rerank`` candidates (see ``_rank``).
+        Past ``time_limit`` seconds it raises ``TimeoutError``, and once ``cancel`` is set
+        ``Cancelled`` (a server's guards: a request too slow, a client gone). A list of
+        prompts gives each prompt's pieces in turn.
 
         ``start`` is an opening to continue: ABC with its header (M: and K: at least) and
         whole bars of one voice. It is kept byte for byte, its key and meter are the piece's,
