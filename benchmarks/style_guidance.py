@@ -1,5 +1,6 @@
 """How often the judges hear each prompt's asked period and form, and its written key, at
-each classifier-free guidance: what ``composer.STYLE_GUIDANCE`` was chosen by.
+each classifier-free guidance, and how long all its voices rest at once: what
+``composer.STYLE_GUIDANCE`` was chosen by.
 
     python benchmarks/style_guidance.py --guidance 1 2
 
@@ -18,6 +19,7 @@ import time
 from tunesmith import Composer
 from tunesmith.abc import parse
 from tunesmith.evaluation.generated import Asked
+from tunesmith.evaluation.texture import texture
 from tunesmith.models.judges import Judges, key_label
 from tunesmith.models.tone_cnn import decode
 
@@ -37,8 +39,8 @@ def main() -> None:
     parser.add_argument("--bars", type=int, default=16)
     args = parser.parse_args()
     composer, judges = Composer.load(args.model), Judges.load()
-    print("| prompt | guidance | pieces | period heard | form heard | key heard | seconds |\n"
-          "|---|---:|---:|---:|---:|---:|---:|")
+    print("| prompt | guidance | pieces | period heard | form heard | key heard | all voices rest "
+          "| seconds |\n|---|---:|---:|---:|---:|---:|---:|---:|")
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
         for guidance in args.guidance:
@@ -50,9 +52,12 @@ def main() -> None:
                      for d in ("period", "form")]
             keys = sum((w := key_label(t)) is not None and tuple(k) == decode(w)
                        for t, k in zip(tunes, judges.keys(tunes), strict=True))
+            tacet = texture(tunes)["time_all_voices_rest"]
+            rest = "–" if tacet is None else f"{tacet:.1%}"
             print(f"| {prompt} | {guidance:g} | {len(tunes)} | {cells[0]} | {cells[1]} | {keys} "
-                  f"| {time.perf_counter() - start:.0f} |", flush=True)
-    print(f"\nreproduce: python benchmarks/style_guidance.py --guidance "
+                  f"| {rest} | {time.perf_counter() - start:.0f} |", flush=True)
+    print(f"\nreproduce: python benchmarks/style_guidance.py --prompts "
+          f"{' '.join(repr(p) for p in args.prompts)} --guidance "
           f"{' '.join(f'{g:g}' for g in args.guidance)} --seeds {' '.join(map(str, args.seeds))}")
 
 
