@@ -1,12 +1,17 @@
-"""How often the judges hear each prompt's asked period and form, and its written key, at
-each classifier-free guidance, and how long all its voices rest at once: what
+"""How often the judges hear each prompt's asked tradition, period and form, and its
+written key, at each classifier-free guidance; what guidance costs the notes (their lengths,
+steps and spans beside real tunes of the style) and how long all voices rest at once: what
 ``composer.STYLE_GUIDANCE`` was chosen by.
 
     python benchmarks/style_guidance.py --guidance 1 2
+    python benchmarks/style_guidance.py --prompts "an Irish slip jig in 9/8" --guidance 1 1.5 2
 
 For each prompt (by default the suite's with voices, which have few training tunes a form),
 ``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are written by the bundled
-model (or ``--model``) at each guidance and judged as ``tunesmith evaluate`` judges them. The
+model (or ``--model``) at each guidance and judged as ``tunesmith evaluate`` judges them,
+overlaps included: against the tunes of ``--dataset`` alike the prompt (its test split, as the
+evaluation; ``--split train`` where the test split holds few of a form), and beside them the
+same overlaps between as many real tunes and the rest (what the pieces can reach). The
 default seeds are ones the evaluation does not draw (it draws 0, 100, 200 and 300), so a
 default chosen here is judged there on other pieces.
 """
@@ -15,10 +20,13 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from tunesmith import Composer
 from tunesmith.abc import parse
-from tunesmith.evaluation.generated import Asked
+from tunesmith.data.dataset import Dataset
+from tunesmith.evaluation.distributions import histograms, overlap, overlap_ceiling, pooled
+from tunesmith.evaluation.generated import Asked, alike
 from tunesmith.evaluation.texture import texture
 from tunesmith.models.judges import Judges, key_label
 from tunesmith.models.tone_cnn import decode
@@ -26,12 +34,19 @@ from tunesmith.models.tone_cnn import decode
 PROMPTS = ["a classical string quartet", "a renaissance madrigal", "文艺复兴 弥撒曲", "trecento",
            "a baroque chorale", "romantic piano piece", "a phrygian motet",
            "a lively Irish reel in D major"]
+DIMENSIONS = ("tradition", "period", "form")
+OVERLAPS = {"note_length": "length overlap", "interval": "interval overlap",
+            "pitch_range": "range overlap"}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", help="checkpoint (default: the bundled model)")
+    parser.add_argument("--dataset", type=Path, default=Path("datasets/default"),
+                        help="prepared dataset whose tunes the overlaps compare with")
+    parser.add_argument("--split", choices=("test", "train"), default="test",
+                        help="its split to compare with (default test, as the evaluation)")
     parser.add_argument("--prompts", nargs="+", default=PROMPTS)
     parser.add_argument("--guidance", type=float, nargs="+", default=[1.0, 2.0])
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(400, 1200, 100)))
@@ -39,24 +54,37 @@ def main() -> None:
     parser.add_argument("--bars", type=int, default=16)
     args = parser.parse_args()
     composer, judges = Composer.load(args.model), Judges.load()
-    print("| prompt | guidance | pieces | period heard | form heard | key heard | all voices rest "
-          "| seconds |\n|---|---:|---:|---:|---:|---:|---:|---:|")
+    real = list(Dataset(args.dataset).tunes(args.split))
+    counts = {id(t): histograms(t) for t in real}
+    print(f"| prompt | guidance | pieces | {' | '.join(f'{d} heard' for d in DIMENSIONS)} "
+          f"| key heard | {' | '.join(OVERLAPS.values())} | all voices rest | seconds |")
+    print("|---|---:|---:|" + "---:|" * (len(DIMENSIONS) + len(OVERLAPS) + 3))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
+        like = [counts[id(t)] for t in alike(real, Asked.of(prompt))]
+        real_h = pooled([], like)
         for guidance in args.guidance:
             start = time.perf_counter()
             tunes = [parse(piece.abc) for seed in args.seeds for piece in composer.generate(
                 prompt, bars=args.bars, num=args.samples, seed=seed, guidance=guidance)]
             heard = judges.styles(tunes)
             cells = [f"{sum(h.get(d) == asked[d] for h in heard)}" if d in asked else "–"
-                     for d in ("period", "form")]
+                     for d in DIMENSIONS]
             keys = sum((w := key_label(t)) is not None and tuple(k) == decode(w)
                        for t, k in zip(tunes, judges.keys(tunes), strict=True))
+            gen_h = pooled(tunes)
+            cells += [str(keys)] + [f"{overlap(gen_h[f], real_h[f]):.3f}" for f in OVERLAPS]
             tacet = texture(tunes)["time_all_voices_rest"]
-            rest = "–" if tacet is None else f"{tacet:.1%}"
-            print(f"| {prompt} | {guidance:g} | {len(tunes)} | {cells[0]} | {cells[1]} | {keys} "
-                  f"| {rest} | {time.perf_counter() - start:.0f} |", flush=True)
-    print(f"\nreproduce: python benchmarks/style_guidance.py --prompts "
+            cells.append("–" if tacet is None else f"{tacet:.1%}")
+            print(f"| {prompt} | {guidance:g} | {len(tunes)} | {' | '.join(cells)} "
+                  f"| {time.perf_counter() - start:.0f} |", flush=True)
+        reach = overlap_ceiling(like, len(tunes))  # NaN where too few are alike to draw
+        print(f"| {prompt}: {len(tunes)} of {len(like)} real tunes alike against the rest | | "
+              f"{len(tunes)} |{' |' * (len(DIMENSIONS) + 1)} "
+              f"{' | '.join(f'{reach[f]:.3f}'.replace('nan', '–') for f in OVERLAPS)} | | |",
+              flush=True)
+    print(f"\nreproduce: python benchmarks/style_guidance.py --dataset {args.dataset} "
+          f"--split {args.split} --prompts "
           f"{' '.join(repr(p) for p in args.prompts)} --guidance "
           f"{' '.join(f'{g:g}' for g in args.guidance)} --seeds {' '.join(map(str, args.seeds))}")
 
