@@ -120,3 +120,20 @@ def test_prepared_dataset_is_canonical_and_rows_start_with_their_controls(tiny_d
     stream = np.memmap(tiny_dataset / "train.bin", dtype=np.uint16, mode="r")
     assert row[:first["prefix"]].tolist() == stream[:first["prefix"]].tolist()
     assert abs(sum(windows.shares.values()) - 1) < 1e-9
+
+
+def test_rows_of_a_long_tune_may_read_it_from_its_start(tiny_dataset):
+    tokenizer = Tokenizer.load(tiny_dataset / "vocab.json")
+    midway, opening = (TuneWindows(tiny_dataset, "train", 64, tokenizer, from_start=share)
+                       for share in (0.0, 1.0))
+    long = {i for i, (n, pre) in enumerate(zip(opening.lengths, opening.prefixes, strict=True))
+            if n - pre > 64}
+    assert len(long) > 10
+    rng = np.random.default_rng(0)
+    tunes = rng.choice(len(opening.p), size=64, p=opening.p)  # as ``batch`` draws them
+    x, _ = opening.batch(np.random.default_rng(0), 64)
+    starts = [opening.row(t, 0.0, drop=False)[:64] for t in tunes]
+    assert all((row == start).all() for row, start in zip(x.numpy(), starts, strict=True))
+    y, _ = midway.batch(np.random.default_rng(0), 64)
+    assert sum(not (row == start).all()  # without it a long tune's row starts anywhere
+               for row, start, t in zip(y.numpy(), starts, tunes, strict=True) if t in long) > 5

@@ -64,7 +64,7 @@ def _train(args: argparse.Namespace) -> int:
         print(f"tunesmith train: {exc}", file=sys.stderr)
         return 2
     overrides = {k: getattr(args, k) for k in ("steps", "batch_size", "grad_accum", "lr",
-                                               "warmup", "grad_clip", "eval_every",
+                                               "warmup", "grad_clip", "from_start", "eval_every",
                                                "eval_batches", "seed", "device", "init")
                  if getattr(args, k) is not None}
     config = replace(config, **overrides)
@@ -518,6 +518,9 @@ def _add_train(sub) -> None:
     p.add_argument("--lr", type=float, help="peak learning rate")
     p.add_argument("--warmup", type=int, help="learning-rate warmup steps")
     p.add_argument("--grad-clip", type=float, help="max gradient norm; 0 = off (default 1.0)")
+    p.add_argument("--from-start", type=float, metavar="SHARE",
+                   help="share of rows that read a tune longer than a row from its start "
+                        "rather than from a random point, so a long piece's opening is learnt")
     p.add_argument("--eval-every", type=int, help="steps between validation + checkpoint")
     p.add_argument("--eval-batches", type=int, help="validation batches per evaluation")
     p.add_argument("--seed", type=int)

@@ -50,6 +50,7 @@ class TrainConfig:
     grad_clip: float = 1.0  # max global gradient norm; 0 turns clipping off
     balance: float = 0.5  # style group shares of rows ~ tokens ** balance (data/windows.py)
     control_dropout: float = 0.1  # rows trained without their style controls (for guidance)
+    from_start: float = 0.0  # rows of a tune longer than a row read from its start, not midway
     eval_every: int = 500
     eval_batches: int = 40
     seed: int = 1337
@@ -146,7 +147,8 @@ class Trainer:
         self.model_config = config_from_dict(model_spec, vocab_size=len(self.tokenizer))
         context = self.model_config.context
         self.train_data = TuneWindows(self.data_dir, "train", context, self.tokenizer,
-                                      config.balance, config.control_dropout)
+                                      config.balance, config.control_dropout,
+                                      config.from_start)
         self.valid_data = TuneWindows(self.data_dir, "valid", context, self.tokenizer,
                                       config.balance)
 

@@ -4,11 +4,15 @@ Random windows of the token stream mostly start mid-tune, where the model never 
 it is writing in, and they give each corpus a share by its token count (Palestrina's long
 masses were 44% of what the model read). Here a row is one tune's ``<bos>``, controls and
 ``M: L: K:`` lines, then its music from the start, or, for a tune longer than the row, from a
-random point (the same view the decoder has past its context); shorter tunes are followed by
-the next ones in the stream. Tunes are drawn so that each style group gets a share of rows
-proportional to ``tokens ** balance`` (1 = by size, 0 = equal). With ``control_dropout`` the
-style controls (tradition, form, period) are left out of that share of rows, so the model
-also learns the music without them: what classifier-free guidance compares against.
+random point (the same view the decoder has past its context) or, in a ``from_start`` share
+of rows, from its start again: a quartet movement (7,500 tokens, the corpus's median) is
+otherwise read from its opening once in 6,500 of its rows, and a model that never saw how
+a piece opens begins one as it goes on, in the dominant as often as the tonic. Shorter
+tunes are followed by the next ones in the stream. Tunes are drawn so that each style group
+gets a share of rows proportional to ``tokens ** balance`` (1 = by size, 0 = equal). With
+``control_dropout`` the style controls (tradition, form, period) are left out of that share
+of rows, so the model also learns the music without them: what classifier-free guidance
+compares against.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ class TuneWindows:
     """Rows of ``context + 1`` tokens from one split of a prepared dataset; see above."""
 
     def __init__(self, data_dir: Path, split: str, context: int, tokenizer: Tokenizer,
-                 balance: float = 0.5, control_dropout: float = 0.0):
+                 balance: float = 0.5, control_dropout: float = 0.0, from_start: float = 0.0):
         dataset = Dataset(data_dir)
         self.data = dataset.tokens(split)
         rows = []
@@ -52,6 +56,7 @@ class TuneWindows:
         self.prefixes = np.array([r[2] for r in rows], dtype=np.int64)
         self.context = context
         self.control_dropout = control_dropout
+        self.from_start = from_start
         self.guided = np.array(sorted(tokenizer.ids[t] for t in guided_tokens()
                                       if t in tokenizer.ids), dtype=np.int64)
         self.pad = tokenizer.pad_id
@@ -90,6 +95,8 @@ class TuneWindows:
         tunes = rng.choice(len(self.p), size=rows, p=self.p)
         where = rng.random(rows)
         drop = rng.random(rows) < self.control_dropout
+        if self.from_start:  # drawn only then: a run without it draws as it always has
+            where[rng.random(rows) < self.from_start] = 0.0
         chunk = np.stack([self.row(t, w, d) for t, w, d in
                           zip(tunes[keep], where[keep], drop[keep], strict=True)])
         chunk = torch.from_numpy(chunk)
