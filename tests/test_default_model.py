@@ -65,9 +65,11 @@ def test_a_romantic_or_classical_piece_is_given_a_major_or_minor_key(default):
     assert asked.controls.labels["mode"] == "lydian"
 
 
-def test_a_quartet_or_a_madrigal_is_guided_unless_asked_otherwise(default):
+def test_a_form_that_gains_from_guidance_is_guided_unless_asked_otherwise(default):
     quartet = default.generate("a classical string quartet", bars=4, seed=0)[0]
     assert "guidance 1.5, a quartet's default" in quartet.remarks
+    assert "guidance 2, a hornpipe's default" in default.generate(
+        "an English hornpipe", bars=2, seed=0)[0].remarks
     unguided = default.generate("a classical string quartet", bars=4, seed=0, guidance=1)[0]
     assert unguided.abc != quartet.abc
     assert not any(r.startswith("guidance") for r in unguided.remarks
