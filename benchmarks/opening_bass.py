@@ -25,9 +25,9 @@ import numpy as np
 
 from tunesmith.abc import Tune, parse, parse_key
 from tunesmith.abc.durations import meter_length
-from tunesmith.abc.notes import notes
 from tunesmith.abc.tune import AbcError
 from tunesmith.data.dataset import Dataset
+from tunesmith.evaluation.texture import by_voice
 
 SPANS = ((0, 4), (8, 12), (12, 16))  # bars, counted from 0
 TONIC, DOMINANT = 0, 7
@@ -43,10 +43,8 @@ def degrees(tune: Tune) -> dict[tuple[int, int], np.ndarray] | None:
         return None
     if key.pitch_class is None or key.mode not in ("major", "minor"):
         return None
-    voices: dict[str, list] = {}
-    for n in notes(tune):
-        voices.setdefault(n.voice, []).append(n)
-    if len(voices) < 3:
+    voices = by_voice(tune)
+    if voices is None or len(voices) < 3:
         return None
     bass = min(voices.values(), key=lambda line: np.mean([n.pitch for n in line]))
     shares = {}
