@@ -1,7 +1,7 @@
 """How often the judges hear each prompt's asked tradition, period and form, and its
 written key, at each classifier-free guidance; what guidance costs the notes (their lengths,
 steps and spans beside real tunes of the style) and how long all voices rest at once: what
-``composer.STYLE_GUIDANCE`` was chosen by.
+``styles.STYLE_GUIDANCE`` was chosen by.
 
     python benchmarks/style_guidance.py --guidance 1 2
     python benchmarks/style_guidance.py --prompts "an Irish slip jig in 9/8" --guidance 1 1.5 2

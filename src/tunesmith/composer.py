@@ -41,21 +41,10 @@ from .limits import DEFAULT_BARS, MAX_BARS, check_request, checked_meter
 from .lyrics import Lyrics, LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
 from .prompt import Controls, interpret, usual_voices
-from .styles import STYLE_DIMENSIONS, guided_tokens
+from .styles import STYLE_DIMENSIONS, STYLE_GUIDANCE, guided_tokens
 
 if TYPE_CHECKING:
     from .models.judges import Judges
-
-# classifier-free guidance a piece gets by its form when none is asked: the forms whose
-# pieces the judges heard in their form far more often guided, on seeds the evaluation does
-# not draw (`python benchmarks/style_guidance.py`, docs/model-card.md "Sampling defaults"):
-# quartets 9 → 17 of 32 at 1.5, where 2 adds nothing and silences all four voices more
-# often; madrigals 4 → 22 at 2; hornpipes 33 → 45 of 64 at 2, their note lengths nearer real
-# hornpipes' (overlap 0.69 → 0.79), their steps further (0.93 → 0.86). A jig gains a few
-# pieces at 1.5, not in every draw; a reel's, a strathspey's or a march's note lengths run
-# off real ones' when guided; chorales, masses, trecento and the romantic piano piece gain
-# nothing.
-STYLE_GUIDANCE = {"quartet": 1.5, "madrigal": 2.0, "hornpipe": 2.0}
 
 _SUFFIX_FORMATS = {".abc": "abc", ".mid": "mid", ".midi": "mid", ".wav": "wav", ".mp3": "mp3",
                    ".svg": "svg", ".musicxml": "musicxml", ".xml": "musicxml"}
@@ -161,11 +150,10 @@ class Composer:
         gives the same pieces. ``guidance`` > 1 pushes each token toward the asked style
         (classifier-free guidance: the model's logits with the style controls, moved away
         from its logits without them; 1 = off, costs a second decoder); None gives each
-        piece its form's (``STYLE_GUIDANCE``: 1.5 for a quartet, 2 for a madrigal or a
-        hornpipe). Each piece makes its own choice of what the prompt leaves open (form,
-        mode, meter, key), as real tunes of a style differ; pieces that chose alike are
-        written in one batch.
-        With ``rerank`` > 1 each piece is the best of ``rerank`` candidates (see ``_rank``).
+        piece its form's (``styles.STYLE_GUIDANCE``). Each piece makes its own choice of
+        what the prompt leaves open (form, mode, meter, key), as real tunes of a style
+        differ; pieces that chose alike are written in one batch. With ``rerank`` > 1 each
+        piece is the best of ``rerank`` candidates (see ``_rank``).
         Past ``time_limit`` seconds it raises ``TimeoutError``, and once ``cancel`` is set
         ``Cancelled`` (a server's guards: a request too slow, a client gone). A list of
         prompts gives each prompt's pieces in turn.

@@ -74,7 +74,7 @@ def check_request(*, bars: int | None = None, num: int = 1, key: str | None = No
     if top_k < 0:
         raise ValueError(f"top_k must be at least 0 (0 = off; got {top_k})")
     _between("top_p", top_p, 0, 1, low_open=True)
-    if guidance is not None:  # None: the style's own (``composer.STYLE_GUIDANCE``)
+    if guidance is not None:  # None: the style's own (``styles.STYLE_GUIDANCE``)
         _between("guidance", guidance, 0, MAX_GUIDANCE)
     return (checked_key(key) if key is not None else None,
             checked_meter(meter) if meter is not None else None)

@@ -41,6 +41,7 @@ from ..composer import Cancelled, Composer
 from ..lyrics import MAX_CHARS as LYRICS_CHARS
 from ..prompt import Controls
 from ..render import RenderError, render
+from ..styles import guidance_defaults
 from ..tools import ToolError, user_cache
 from . import soundfont
 
@@ -74,7 +75,7 @@ class GenerateRequest(BaseModel):
     top_p: float = Field(0.95, gt=0, le=1, allow_inf_nan=False)
     guidance: float | None = Field(None, ge=0, le=limits.MAX_GUIDANCE, allow_inf_nan=False,
                                    description="pull toward the asked style; 1 = off; none: "
-                                   "the style's own (1.5 for a quartet, 2 for a madrigal, else 1)")
+                                   f"the style's own ({guidance_defaults()}, else 1)")
     start: str | None = Field(None, max_length=MAX_OPENING,
                               description="an opening to continue: ABC with its M: and K: "
                               "lines and whole bars of one voice, kept as written")
