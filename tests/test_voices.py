@@ -10,6 +10,7 @@ from tunesmith.abc import bars, lex, parse, parse_key, validate
 from tunesmith.abc.keys import NATURAL_PC, final_notes
 from tunesmith.abc.voices import interleaved, voice_bars, voice_blocks
 from tunesmith.cli import main
+from tunesmith.composer import _abc
 from tunesmith.prompt import interpret, usual_voices
 from tunesmith.tools import abc2abc_check
 
@@ -122,7 +123,7 @@ def test_trecento_is_sung_in_three_close_voices_that_end_on_a_bare_fifth(default
     assert finals == wanted and (wanted[1] - wanted[0]) % 12 == 7, piece.abc
 
 
-def test_low_voices_get_the_bass_clef_and_a_viola_the_alto(default, tmp_path):
+def test_each_part_reads_its_instruments_clef(default, tmp_path):
     from tunesmith.abc.notes import notes
 
     piece = default.generate("a chorale", bars=4, seed=0)[0]
@@ -131,7 +132,16 @@ def test_low_voices_get_the_bass_clef_and_a_viola_the_alto(default, tmp_path):
     assert declared[-1] == 'V:4 clef=bass nm="Bass"'
     quartet = default.generate("a string quartet in D", bars=4, seed=0)[0]
     declared = [line for line in quartet.abc.splitlines() if line.startswith("V:")]
-    assert declared[2] == 'V:3 clef=alto nm="Viola"'
+    assert declared == ['V:1 clef=treble nm="Violin I"', 'V:2 clef=treble nm="Violin II"',
+                        'V:3 clef=alto nm="Viola"', 'V:4 clef=bass nm="Cello"']
+    # however low its notes lie: a second violin on G3-D4 still reads treble, where a
+    # tenor's part is printed where it lies
+    body = "[V:1]d4|[V:2]G,2D2|[V:3]D,4|[V:4]D,,4|\n"
+    header = {"M": "2/4", "L": "1/8", "K": "D"}
+    low = _abc("Low", header, None, body, 4, {"form": "quartet"})
+    assert "V:2 clef=treble" in low and "V:4 clef=bass" in low
+    low = _abc("Low", header, None, body, 4, {"form": "chorale"})
+    assert "V:2 clef=treble" in low and "V:3 clef=bass" in low
     # the clef moves where the notes are printed, not what they sound (as abc2midi plays
     # them: an accidental holds to the end of its bar)
     xml = music21.converter.parse(quartet.save(tmp_path / "quartet.musicxml"))

@@ -500,7 +500,7 @@ def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
     fields = [("X", "1"), ("T", title), ("C", "tunesmith"), ("M", header["M"]),
               ("L", header["L"])] + [("Q", f"1/4={tempo}")] * bool(tempo)
     tune = Tune(fields + [("K", header["K"])], body)
-    if voices > 1:  # one block per voice: a viola in alto clef, others in bass where low
+    if voices > 1:  # one block per voice, each in its part's clef, else by where it lies
         pitches: dict[str, list[int]] = {}
         for note in sounding_notes(tune):
             pitches.setdefault(note.voice, []).append(note.pitch)

@@ -78,11 +78,13 @@ class Part:
     clef: str | None = None  # the clef it always reads; None: treble or bass by its notes
 
 
-# where each voice may go: singers' ranges, and the strings' comfortable ranges for a quartet
-SATB = (Part("Soprano", (60, 79), 52), Part("Alto", (55, 74), 52),
-        Part("Tenor", (48, 67), 52), Part("Bass", (40, 62), 52))  # 52: choir aahs
-STRINGS = (Part("Violin I", (55, 86), 40), Part("Violin II", (55, 81), 40),
-           Part("Viola", (48, 74), 41, "alto"), Part("Cello", (36, 64), 42))
+# where each voice may go: singers' ranges, and the strings' comfortable ranges for a quartet;
+# each reads its own clef, as a player or singer expects (a violin II on G3-D4 still reads
+# treble, with ledger lines), but a tenor, whose parts come in treble or bass
+SATB = (Part("Soprano", (60, 79), 52, "treble"), Part("Alto", (55, 74), 52, "treble"),
+        Part("Tenor", (48, 67), 52), Part("Bass", (40, 62), 52, "bass"))  # 52: choir aahs
+STRINGS = (Part("Violin I", (55, 86), 40, "treble"), Part("Violin II", (55, 81), 40, "treble"),
+           Part("Viola", (48, 74), 41, "alto"), Part("Cello", (36, 64), 42, "bass"))
 # a piano piece's hands: the right in the treble staff, the left in the bass; the corpus's
 # four piano pieces have their top voice within MIDI 50-100 (medians 64-77) and their
 # bass-staff voices within 32-68
