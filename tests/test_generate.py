@@ -414,6 +414,33 @@ def test_a_piece_given_no_key_is_in_a_key_its_style_is_written_in():
     assert typical_key(rows, "Cdor", {}, rng) == "Cdor"  # no dorian tune at all: as written
 
 
+def test_a_melody_keeps_within_a_span_its_styles_tunes_keep_within(composer):
+    from collections import Counter
+
+    from tunesmith.abc.notes import notes
+    from tunesmith.composer import MELODY_SPAN, NARROWEST_SPAN, typical_span
+
+    rows = [["german", None, "song", "major", 9, 300], ["german", None, "song", "major", 14, 100],
+            ["german", None, "song", "major", 16, 100],
+            ["irish", None, "reel", "major", 19, 40], ["irish", None, "reel", "major", 30, 2],
+            ["irish", None, "jig", "major", 17, 3], ["scottish", None, "jig", "major", 15, 20]]
+    rng = np.random.default_rng(0)
+    song = {"tradition": "german", "form": "song", "mode": "major"}
+    # from the wider half of the songs' spans: 9 (the narrowest given: 12), 14 or 16
+    drawn = Counter(typical_span(rows, song, rng) for _ in range(400))
+    assert set(drawn) == {NARROWEST_SPAN, 14, 16} and 70 < drawn[NARROWEST_SPAN] < 130
+    reel = {"tradition": "irish", "form": "reel", "mode": "major"}
+    assert {typical_span(rows, reel, rng) for _ in range(200)} == {19, MELODY_SPAN}
+    # three Irish jigs are too few to tell: the tradition is let go before the form
+    assert {typical_span(rows, {**reel, "form": "jig"}, rng) for _ in range(50)} == {15, 17}
+    assert typical_span([], song, rng) == MELODY_SPAN
+    for piece in composer.generate("a reel", bars=8, num=4, seed=2):
+        said = [r for r in piece.controls.remarks if r.startswith("within ")]
+        span = int(said[0].split()[1])
+        pitches = [n.pitch for n in notes(parse(piece.abc))]
+        assert NARROWEST_SPAN <= span <= MELODY_SPAN and max(pitches) - min(pitches) <= span
+
+
 def test_a_canonical_models_melody_sits_where_melodies_sit_in_any_key(composer):
     from statistics import median
 
@@ -441,7 +468,9 @@ def test_a_list_of_prompts_gives_each_prompts_pieces_in_turn(composer):
 
 def test_progress_is_told_bar_by_bar_up_to_the_end(composer):
     seen = []
-    composer.generate("a reel", bars=6, seed=2, num=2, progress=lambda d, t: seen.append((d, t)))
+    # two candidates of one outline in one batch: the slowest one's bars are told
+    composer.generate("a reel", bars=6, seed=2, rerank=2,
+                      progress=lambda d, t: seen.append((d, t)))
     done = [d for d, _ in seen]
     assert {t for _, t in seen} == {6} and done == sorted(done) and done[0] == 0
     assert done[-1] >= 5  # the last bar closes on the final step, after which it stops

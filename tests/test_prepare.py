@@ -145,3 +145,21 @@ def test_key_counts_say_on_which_tonics_each_styles_tunes_are_written(tiny_datas
             row = (*(tune.labels.get(d) for d in KEY_LABELS), key.mode, key.tonic)
             written[row] = written.get(row, 0) + 1
     assert {tuple(r[:-1]): r[-1] for r in rows} == written and len(written) > 3
+
+
+def test_span_counts_say_how_wide_each_styles_melodies_go(tiny_dataset):
+    import music21
+
+    from tunesmith.data.dataset import KEY_LABELS, Dataset
+
+    dataset = Dataset(tiny_dataset)
+    rows = dataset.span_counts("train")
+    assert sum(r[-1] for r in rows) == len(dataset.tunes("train"))  # O'Neill's: one voice
+    heard = {}
+    for tune in dataset.tunes("train")[:20]:  # music21 reads the same notes
+        pitches = [p.midi for p in music21.converter.parse(tune.abc, format="abc")
+                   .flatten().pitches]
+        row = (*(tune.labels.get(d) for d in KEY_LABELS), max(pitches) - min(pitches))
+        heard[row] = heard.get(row, 0) + 1
+    counted = {tuple(r[:-1]): r[-1] for r in rows}
+    assert all(counted.get(row, 0) >= n for row, n in heard.items())

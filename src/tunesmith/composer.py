@@ -24,6 +24,7 @@ from .checkpoint import Checkpoint, CheckpointError
 from .data.dataset import KEY_LABELS
 from .engine import Engine, TorchEngine, load_engine
 from .generate import (
+    MELODY_SPAN,
     BarTracker,
     Sampling,
     TokenTable,
@@ -102,11 +103,13 @@ class Outline:
     given: list[int]  # an opening's bars after the header, else none
     header: dict[str, str]  # M, L and K as the model writes the piece
     out_key: str  # the key the piece is written in at the end
+    span: int = MELODY_SPAN  # semitones a melody keeps within
 
     @property
     def same(self) -> tuple:
         """Equal for outlines whose candidates can be decoded in one batch."""
-        return tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars
+        return (tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars,
+                self.span)
 
 
 class Composer:
@@ -293,7 +296,12 @@ class Composer:
             if controls.bars > MAX_BARS:
                 raise LyricsError(f"lyrics: {controls.bars} bars to sing them; at most "
                                   f"{MAX_BARS}: give fewer lines")
-        return Outline(controls, prefix, given, header, out_key)
+        span = MELODY_SPAN
+        if controls.voices == 1 and opening is None and words is None:
+            span = self._typical_span(labels, rng)
+            controls.remarks.append(f"within {span} semitones, as wide as the training "
+                                    "tunes of its style go")
+        return Outline(controls, prefix, given, header, out_key, span)
 
     def _style_guidance(self, outline: Outline) -> float:
         """The guidance a piece of this outline gets when none is asked: its form's in
@@ -326,7 +334,7 @@ class Composer:
                         for _ in range(count)]
         else:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
-                                compasses, medieval(labels), picardy(labels))
+                                compasses, medieval(labels), picardy(labels), outline.span)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -392,6 +400,12 @@ class Composer:
             for mode, counts in data.get("tonics", {}).items() for tonic, n in counts.items()]
         return typical_key(rows, written, labels, rng)
 
+    def _typical_span(self, labels: dict[str, str], rng: np.random.Generator) -> int:
+        """How far a melody may go, drawn by how wide the training tunes of its style went
+        (``data.json``; ``typical_span``); ``MELODY_SPAN`` for a checkpoint without."""
+        rows = self.checkpoint.data.get("spans")
+        return typical_span(rows, labels, rng) if rows else MELODY_SPAN
+
     def _rank(self, pieces: list[Piece], asked: dict[str, str]) -> list[Piece]:
         """Best first: the pieces the independent judges find in their written key and in
         the asked tradition, form and period, then by the model's mean log-likelihood."""
@@ -426,29 +440,64 @@ KEY_MATCHED = 10
 KEY_LET_GO = ("form", "mode", "period", "tradition")
 
 
-def typical_key(rows: list[list], written: str, labels: dict[str, str],
-                rng: np.random.Generator) -> str:
-    """A tonic for ``written``'s mode drawn by how often training tunes of the piece's
-    ``labels`` were written on each (``rows``: ``Dataset.key_counts``). While fewer than
-    ``KEY_MATCHED`` tunes share the labels, one is let go (``KEY_LET_GO``); with no tune of
-    the mode at all, ``written`` itself."""
-    key = parse_key(written)
-    rows = [r for r in rows if r[len(KEY_LABELS)] == key.mode]
-    counts: dict[str, float] = {}
-    for n in range(len(KEY_LET_GO) + 1):
-        kept = [i for i, d in enumerate(KEY_LABELS) if d not in KEY_LET_GO[:n]]
+def _counts_alike(rows: list[list], labels: dict[str, str],
+                  let_go: tuple[str, ...] = KEY_LET_GO) -> dict:
+    """The rows' counts (last column) by their value before it, over the training tunes
+    that share the piece's ``labels`` (``KEY_LABELS``, the rows' first columns). While
+    fewer than ``KEY_MATCHED`` tunes share them, one label is let go, in ``let_go``'s order."""
+    counts: dict = {}
+    for n in range(len(let_go) + 1):
+        kept = [i for i, d in enumerate(KEY_LABELS) if d not in let_go[:n]]
         counts = {}
         for r in rows:
             if all(r[i] == labels.get(KEY_LABELS[i]) for i in kept):
                 counts[r[-2]] = counts.get(r[-2], 0) + r[-1]
         if sum(counts.values()) >= KEY_MATCHED:
             break
+    return counts
+
+
+def _drawn(counts: dict, rng: np.random.Generator):
+    """One of ``counts``' values, drawn as often as it was counted."""
+    values = list(counts)
+    weights = np.array([float(counts[v]) for v in values])
+    return values[int(rng.choice(len(values), p=weights / weights.sum()))]
+
+
+def typical_key(rows: list[list], written: str, labels: dict[str, str],
+                rng: np.random.Generator) -> str:
+    """A tonic for ``written``'s mode drawn by how often training tunes of the piece's
+    ``labels`` were written on each (``rows``: ``Dataset.key_counts``; ``_counts_alike``);
+    with no tune of the mode at all, ``written`` itself."""
+    key = parse_key(written)
+    counts = _counts_alike([[*r[:len(KEY_LABELS)], *r[len(KEY_LABELS) + 1:]] for r in rows
+                            if r[len(KEY_LABELS)] == key.mode], labels)
+    return Key(_drawn(counts, rng), key.mode).abc() if counts else written
+
+
+# the narrowest span a melody is given: any twelve semitones hold its final in some octave
+NARROWEST_SPAN = 12
+# a melody's span is drawn from the wider part of its style's: the tracker keeps it within,
+# and a melody seldom reaches its limit where its style's tunes go no wider than the model
+# (reels), where it does where they keep closer than the model wanders (songs)
+SPAN_FROM = 0.5
+# a form says most about how wide a tune goes (reels and hornpipes over two octaves, songs
+# within a tenth), a mode least: the labels let go in turn while too few tunes share them
+SPAN_LET_GO = ("mode", "period", "tradition", "form")
+
+
+def typical_span(rows: list[list], labels: dict[str, str], rng: np.random.Generator) -> int:
+    """Semitones a melody keeps within: the span of training tunes of the piece's ``labels``
+    (``rows``: ``Dataset.span_counts``; ``_counts_alike``, ``SPAN_LET_GO``) at a share drawn
+    from ``SPAN_FROM`` to 1 of them, from ``NARROWEST_SPAN`` to ``MELODY_SPAN``;
+    ``MELODY_SPAN`` with no tune to count."""
+    counts = _counts_alike(rows, labels, SPAN_LET_GO)
     if not counts:
-        return written
-    tonics = list(counts)
-    weights = np.array([float(counts[t]) for t in tonics])
-    pick = tonics[int(rng.choice(len(tonics), p=weights / weights.sum()))]
-    return Key(pick, key.mode).abc()
+        return MELODY_SPAN
+    spans = sorted(counts)
+    shares = np.cumsum([counts[s] for s in spans]) / sum(counts.values())
+    drawn = spans[min(int(np.searchsorted(shares, rng.uniform(SPAN_FROM, 1.0))), len(spans) - 1)]
+    return min(MELODY_SPAN, max(NARROWEST_SPAN, int(drawn)))
 
 
 # where a song's melody may go, as written: middle C to the G an octave and a fifth above,

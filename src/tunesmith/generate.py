@@ -788,10 +788,10 @@ class Voices:
 
 
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
-            compasses: list[tuple[int, int]], medieval: bool = False, picardy: bool = False
-            ) -> BarTracker | Voices:
+            compasses: list[tuple[int, int]], medieval: bool = False, picardy: bool = False,
+            span: int = MELODY_SPAN) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
-    compass (a single voice has no compass but keeps within ``MELODY_SPAN``, closes its
+    compass (a single voice has no compass but keeps within ``span`` semitones, closes its
     sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
     or two on, ``RESTATE_BONUS``), each ending on
     its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
@@ -805,7 +805,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     finals = final_notes(key, len(compasses), mode, open_fifth=medieval, picardy=picardy)
     ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
     if len(compasses) == 1:
-        return BarTracker(table, bar, bars, finals[0], ending, span=MELODY_SPAN,
+        return BarTracker(table, bar, bars, finals[0], ending, span=span,
                           cost=table.melody_cost(key), may_pickup=True, phrase=PHRASE_BARS,
                           restate=RESTATE_BONUS)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]

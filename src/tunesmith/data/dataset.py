@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..abc import Tokenizer, Tune, parse, parse_key
+from ..abc.notes import notes
 from ..abc.tune import AbcError
 
 TOKEN_DTYPE = np.uint16
@@ -93,6 +94,23 @@ class Dataset:
             if key is not None and key.tonic is not None:
                 labels = record["labels"]
                 counts[(*(labels.get(d) for d in KEY_LABELS), key.mode, key.tonic)] += 1
+        return [[*row, n] for row, n in sorted(counts.items(), key=str)]
+
+    def span_counts(self, split: str = "train") -> list[list]:
+        """How wide the one-voice tunes of ``split`` go, by style: rows of ``KEY_LABELS``
+        (None where a tune has no such label), the span from lowest to highest note in
+        semitones and the number of tunes. A German song keeps within a tenth where a reel
+        runs over two octaves: what a melody's span is drawn from (``Composer``)."""
+        counts: Counter = Counter()
+        for _, record in self.records(split):
+            try:
+                pitches = [n.pitch for n in notes(parse(record["abc"]))]
+            except AbcError:
+                continue
+            if pitches and "V:" not in record["abc"]:
+                labels = record["labels"]
+                counts[(*(labels.get(d) for d in KEY_LABELS),
+                        max(pitches) - min(pitches))] += 1
         return [[*row, n] for row, n in sorted(counts.items(), key=str)]
 
     def report(self) -> dict:
