@@ -120,6 +120,59 @@ def test_the_model_fills_in_what_the_prompt_leaves_open(composer):
     assert given["form"] == "slip jig" and given["meter"] == "9/8"
 
 
+class HistoryModel:
+    """A language model over the real vocabulary whose next-token log-probabilities are
+    looked up by everything read so far (``table``), uniform where it has none: a model
+    whose beliefs the test sets, for the arithmetic of choosing controls."""
+
+    context, ragged = float("inf"), False
+
+    def __init__(self, vocab: int, table: dict[tuple[int, ...], dict[int, float]]):
+        self.vocab, self.table = vocab, table
+
+    def new_cache(self, rows: int) -> list[list[int]]:
+        return [[] for _ in range(rows)]
+
+    def forward(self, ids, cache=None, rows=None):
+        cache = cache if cache is not None else self.new_cache(len(ids))
+        logits = np.zeros((len(ids), self.vocab), np.float32)
+        for row, (read, new) in enumerate(zip(cache, ids, strict=True)):
+            read += [int(i) for i in new]
+            beliefs = self.table.get(tuple(read))
+            if beliefs:
+                logits[row] = -30.0
+                for token, logp in beliefs.items():
+                    logits[row, token] = logp
+        return logits, cache
+
+    def release(self, cache) -> None:
+        pass
+
+
+@pytest.mark.parametrize("form, period", [("song", None), ("chorale", "baroque")])
+def test_a_choice_is_weighed_by_every_given_label_after_it(composer, form, period):
+    """German tunes in the corpus are folk songs and Bach's chorales: a German song's
+    period is none, a German chorale's baroque, though the tradition alone cannot tell."""
+    from tunesmith.generate import Sampling, complete_controls
+    from tunesmith.styles import BY_NAME
+
+    tok = composer.tokenizer
+    bos, baroque, german, song, chorale = (tok.bos_id, *(
+        tok.ids[BY_NAME[d, n].token] for d, n in (("period", "baroque"),
+                                                   ("tradition", "german"),
+                                                   ("form", "song"), ("form", "chorale"))))
+    half = float(np.log(0.5))
+    model = HistoryModel(len(tok), {
+        (bos,): {baroque: half, german: half},  # the tradition alone: a tie
+        (bos, baroque): {german: 0.0},
+        (bos, baroque, german): {chorale: 0.0, song: float(np.log(0.01))},
+        (bos, german): {song: float(np.log(0.9)), chorale: float(np.log(0.1))}})
+    for seed in range(5):
+        chosen = complete_controls(model, tok, {"tradition": "german", "form": form},
+                                   Sampling(temperature=0.05), np.random.default_rng(seed))
+        assert chosen.get("period") == period
+
+
 def test_asked_key_and_meter_are_kept(composer):
     piece = composer.generate("a jig in A dorian", bars=4, seed=3)[0]
     tune = parse(piece.abc)

@@ -1046,10 +1046,12 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
     Every training tune's prefix names its form, mode and meter, so a prefix with gaps is
     one the model never saw. Walking the dimensions in training order, the model picks a
     label for each open one, or skips ahead to a later dimension's token (folk tunes have
-    no period), but never past a label the prompt gave. A choice made before a given label
-    is weighed by how likely the model finds that label after it: the period of "an Irish
-    reel" is chosen as P(period) P(irish | period), so it is almost always none, where the
-    next-token prior alone would often pick Palestrina's.
+    no period), but never past a label the prompt gave. A choice made before given labels
+    is weighed by how likely the model finds them after it, every one that follows without
+    an open dimension between: the period of "an Irish reel" is chosen as P(period)
+    P(irish | period) P(reel | period, irish), so it is almost always none, where the
+    next-token prior alone would often pick Palestrina's; with the tradition alone, "a
+    German folk song" was baroque (Bach's chorales are German) one time in five.
     """
     chosen = dict(labels)
     ids = [tokenizer.bos_id]
@@ -1075,20 +1077,40 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
             break
         allowed = np.zeros(len(tokenizer), dtype=bool)
         allowed[list(candidates)] = True
-        # the next label the prompt gave, if any: the last candidate, from a given dimension
-        then = next((tid for tid, (j, _) in candidates.items() if DIMENSIONS[j] in chosen), None)
         rows = np.array(list(candidates), dtype=np.int64)
+        given = _given_after(tokenizer, chosen, max(j for j, _ in candidates.values()))
         with Decoder(engine, [(ids, len(rows))]) as decoder:  # one row per candidate
             logits = _log_softmax(decoder.start().astype(np.float64))[:1]
-            if then is not None:  # P(candidate) P(the given label next | candidate)
-                after = _log_softmax(decoder.step(rows).astype(np.float64))[:, then]
-                logits[0, rows] += np.where(rows == then, 0.0, after)
+            # P(candidate) P(the given labels next | candidate): each row reads its
+            # candidate, then the given labels; the given one itself reads only the rest
+            if given:
+                skipped = rows == given[0]
+                fed, later = rows, np.zeros(len(rows))
+                for k, label in enumerate(given):
+                    step = _log_softmax(decoder.step(fed).astype(np.float64))
+                    if k + 1 < len(given):  # the given row is a label ahead of the others
+                        later += np.where(skipped, step[:, given[k + 1]], 0.0)
+                    later += np.where(skipped, 0.0, step[:, label])
+                    fed = np.where(skipped, given[min(k + 1, len(given) - 1)], label)
+                logits[0, rows] += later
         tid = int(sample(logits, allowed, options, rng)[0][0])
         j, name = candidates[tid]
         chosen[DIMENSIONS[j]] = name
         ids.append(tid)
         pos = j + 1
     return chosen
+
+
+def _given_after(tokenizer: Tokenizer, chosen: dict[str, str], first: int) -> list[int]:
+    """The tokens of the labels the prompt gave from dimension ``first`` on, up to the first
+    dimension left open: what a choice before them is weighed by."""
+    tokens = []
+    for dim in DIMENSIONS[first:]:
+        style = BY_NAME.get((dim, chosen.get(dim, "")))
+        if style is None or style.token not in tokenizer.ids:
+            break
+        tokens.append(tokenizer.ids[style.token])
+    return tokens
 
 
 def choose_header(engine: Engine, table: TokenTable, prefix: list[int],
