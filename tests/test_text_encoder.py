@@ -38,3 +38,13 @@ def test_an_alias_wins_without_the_encoder():
     c = interpret("a German march")
     assert (c.labels["tradition"], c.labels["form"]) == ("german", "march")
     assert not any("nearest in meaning" in n for n in c.remarks)
+
+
+@pytest.mark.parametrize("prompt, labels", [
+    ("a locrian melody in 4/4", {"mode": "locrian", "meter": "4/4"}),  # not a quartet
+    ("something from Galway in 6/8", {"meter": "6/8", "tradition": "irish"}),
+])
+def test_the_nearest_style_reads_only_the_words_no_rule_read(prompt, labels):
+    """A meter, key, bar count or tempo is read by its own rule; left in, the "4/4" of a
+    locrian melody made it a string quartet (four) by the encoder's cosine."""
+    assert interpret(prompt).labels == labels

@@ -95,7 +95,7 @@ def interpret(prompt: str) -> Controls:
     c = Controls()
     for dim, style in _find_aliases(lower).items():
         c.labels[dim] = style.name
-    m = _KEY_ZH.search(text)
+    m_zh = m = _KEY_ZH.search(text)
     key_match = m or next((k for k in _KEY_EN.finditer(text)
                            if k.group(1).isupper() and (k.group(0).lower().startswith("in")
                                                         or k.group(2) or k.group(3))), None)
@@ -129,11 +129,17 @@ def interpret(prompt: str) -> Controls:
         c.tempo = next((bpm for word, bpm in _TEMPO_WORDS.items()
                         if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", lower)),
                        None)
+    # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
+    unread = text
+    for pattern in (_KEY_ZH, _METER, _BARS, _VOICES, _TEMPO):
+        unread = pattern.sub(" ", unread)
+    if key_match and not m_zh:
+        unread = unread.replace(key_match.group(0), " ")
     if not any(d in c.labels for d in ("period", "tradition", "form")) and any(
-            ch.isalpha() for ch in text):
+            ch.isalpha() for ch in unread):
         from .models.text_encoder import nearest_style
 
-        if near := nearest_style(text):
+        if near := nearest_style(" ".join(unread.split())):
             style, score = near
             c.labels[style.dimension] = style.name
             c.remarks.append(f"no style named; nearest in meaning: {style.dimension}="
