@@ -95,7 +95,7 @@ def interpret(prompt: str) -> Controls:
     c = Controls()
     for dim, style in _find_aliases(lower).items():
         c.labels[dim] = style.name
-    m_zh = m = _KEY_ZH.search(text)
+    m = _KEY_ZH.search(text)
     key_match = m or next((k for k in _KEY_EN.finditer(text)
                            if k.group(1).isupper() and (k.group(0).lower().startswith("in")
                                                         or k.group(2) or k.group(3))), None)
@@ -133,7 +133,7 @@ def interpret(prompt: str) -> Controls:
     unread = text
     for pattern in (_KEY_ZH, _METER, _BARS, _VOICES, _TEMPO):
         unread = pattern.sub(" ", unread)
-    if key_match and not m_zh:
+    if key_match:  # a Chinese key went with _KEY_ZH
         unread = unread.replace(key_match.group(0), " ")
     if not any(d in c.labels for d in ("period", "tradition", "form")) and any(
             ch.isalpha() for ch in unread):
