@@ -20,12 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 import numpy as np
 
 from tunesmith.abc import Tune, parse
-from tunesmith.abc.notes import notes
+from tunesmith.abc.notes import melody_span
 from tunesmith.abc.tune import AbcError
 from tunesmith.data.dataset import Dataset
 from tunesmith.evaluation.generated import Asked, alike, beside_real
@@ -36,14 +37,9 @@ def spans_of(tunes: list[Tune]) -> np.ndarray:
     """The span of each one-voice tune that has notes."""
     spans = []
     for tune in tunes:
-        if "V:" in tune.body:
-            continue  # one voice: a melody
-        try:
-            pitches = [n.pitch for n in notes(tune)]
-        except (AbcError, ValueError):
-            continue
-        if pitches:
-            spans.append(max(pitches) - min(pitches))
+        with suppress(AbcError, ValueError):
+            if (span := melody_span(tune)) is not None:
+                spans.append(span)
     return np.array(spans)
 
 

@@ -139,3 +139,12 @@ def notes(tune: Tune) -> list[Note]:
                 unit, signature, compound, carry = kept.get(
                     voice, (tune.unit_length, dict(key.signature), is_compound(tune.meter), {}))
     return out
+
+
+def melody_span(tune: Tune) -> int | None:
+    """Semitones from a melody's lowest note to its highest; None for a tune in voices
+    (``V:``) or without notes. ``AbcError`` where its notes cannot be read."""
+    if "V:" in tune.body:
+        return None
+    pitches = [n.pitch for n in notes(tune)]
+    return max(pitches) - min(pitches) if pitches else None

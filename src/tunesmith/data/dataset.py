@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..abc import Tokenizer, Tune, parse, parse_key
-from ..abc.notes import notes
+from ..abc.notes import melody_span
 from ..abc.tune import AbcError
 
 TOKEN_DTYPE = np.uint16
@@ -107,16 +107,14 @@ class Dataset:
         counts: Counter = Counter()
         for _, record in tqdm(self.records(split), desc="melody spans", unit="tune",
                               disable=not progress):
-            if "V:" in record["abc"]:  # voices, not a melody (and the longest scores)
+            if "V:" in record["abc"]:  # voices, not a melody: skipped before the reading
                 continue
             try:
-                pitches = [n.pitch for n in notes(parse(record["abc"]))]
+                span = melody_span(parse(record["abc"]))
             except AbcError:
                 continue
-            if pitches:
-                labels = record["labels"]
-                counts[(*(labels.get(d) for d in KEY_LABELS),
-                        max(pitches) - min(pitches))] += 1
+            if span is not None:
+                counts[(*(record["labels"].get(d) for d in KEY_LABELS), span)] += 1
         return [[*row, n] for row, n in sorted(counts.items(), key=str)]
 
     def report(self) -> dict:
