@@ -1,10 +1,13 @@
 """How often the judges hear each prompt's asked tradition, period and form, and its
-written key, at each classifier-free guidance; what guidance costs the notes (their lengths,
-steps and spans beside real tunes of the style) and how long all voices rest at once: what
-``styles.STYLE_GUIDANCE`` was chosen by.
+written key, at each classifier-free guidance (and ``--broken-bonus``, the nats a melody's
+broken-rhythm signs get in the prompt's form); what they cost the notes (their lengths, steps
+and spans beside real tunes of the style, the share of dotted notes) and how long all voices
+rest at once: what ``styles.STYLE_GUIDANCE`` and ``styles.BROKEN_RHYTHM_BONUS`` were chosen by.
 
     python benchmarks/style_guidance.py --guidance 1 2
     python benchmarks/style_guidance.py --prompts "an Irish slip jig in 9/8" --guidance 1 1.5 2
+    python benchmarks/style_guidance.py --split train --prompts "a Scottish strathspey" \
+        --guidance 1 --broken-bonus 0 0.5 1 1.5
 
 For each prompt (by default the suite's with voices, which have few training tunes a form),
 ``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are written by the bundled
@@ -25,11 +28,18 @@ from pathlib import Path
 from tunesmith import Composer
 from tunesmith.abc import parse
 from tunesmith.data.dataset import Dataset
-from tunesmith.evaluation.distributions import histograms, overlap, overlap_ceiling, pooled
+from tunesmith.evaluation.distributions import (
+    FEATURES,
+    histograms,
+    overlap,
+    overlap_ceiling,
+    pooled,
+)
 from tunesmith.evaluation.generated import Asked, alike
 from tunesmith.evaluation.texture import texture
 from tunesmith.models.judges import Judges, key_label
 from tunesmith.models.tone_cnn import decode
+from tunesmith.styles import BROKEN_RHYTHM_BONUS
 
 PROMPTS = ["a classical string quartet", "a renaissance madrigal", "文艺复兴 弥撒曲", "trecento",
            "a baroque chorale", "romantic piano piece", "a phrygian motet",
@@ -37,6 +47,7 @@ PROMPTS = ["a classical string quartet", "a renaissance madrigal", "文艺复兴
 DIMENSIONS = ("tradition", "period", "form")
 OVERLAPS = {"note_length": "length overlap", "interval": "interval overlap",
             "pitch_range": "range overlap"}
+DOTTED = FEATURES["note_length"].index("3/16")  # a dotted eighth: the long half of a pair
 
 
 def main() -> None:
@@ -52,18 +63,27 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(400, 1200, 100)))
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
+    parser.add_argument("--broken-bonus", type=float, nargs="+",
+                        help="nats for a broken-rhythm sign in the prompt's form (default: "
+                             "styles.BROKEN_RHYTHM_BONUS's)")
     args = parser.parse_args()
     composer, judges = Composer.load(args.model), Judges.load()
     real = list(Dataset(args.dataset).tunes(args.split))
     counts = {id(t): histograms(t) for t in real}
-    print(f"| prompt | guidance | pieces | {' | '.join(f'{d} heard' for d in DIMENSIONS)} "
-          f"| key heard | {' | '.join(OVERLAPS.values())} | all voices rest | seconds |")
-    print("|---|---:|---:|" + "---:|" * (len(DIMENSIONS) + len(OVERLAPS) + 3))
+    print(f"| prompt | guidance | broken bonus | pieces | "
+          f"{' | '.join(f'{d} heard' for d in DIMENSIONS)} | key heard | "
+          f"{' | '.join(OVERLAPS.values())} | dotted notes | all voices rest | seconds |")
+    print("|---|---:|---:|---:|" + "---:|" * (len(DIMENSIONS) + len(OVERLAPS) + 4))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
         like = [counts[id(t)] for t in alike(real, Asked.of(prompt))]
         real_h = pooled([], like)
-        for guidance in args.guidance:
+        form = asked.get("form")
+        shipped = BROKEN_RHYTHM_BONUS.get(form, 0.0)
+        for guidance, bonus in [(g, b) for g in args.guidance
+                                for b in args.broken_bonus or [shipped]]:
+            if form:
+                BROKEN_RHYTHM_BONUS[form] = bonus
             start = time.perf_counter()
             tunes = [parse(piece.abc) for seed in args.seeds for piece in composer.generate(
                 prompt, bars=args.bars, num=args.samples, seed=seed, guidance=guidance)]
@@ -74,19 +94,26 @@ def main() -> None:
                        for t, k in zip(tunes, judges.keys(tunes), strict=True))
             gen_h = pooled(tunes)
             cells += [str(keys)] + [f"{overlap(gen_h[f], real_h[f]):.3f}" for f in OVERLAPS]
+            lengths = gen_h["note_length"]
+            cells.append(f"{lengths[DOTTED] / lengths.sum():.1%}")
             tacet = texture(tunes)["time_all_voices_rest"]
             cells.append("–" if tacet is None else f"{tacet:.1%}")
-            print(f"| {prompt} | {guidance:g} | {len(tunes)} | {' | '.join(cells)} "
+            print(f"| {prompt} | {guidance:g} | {bonus:g} | {len(tunes)} | {' | '.join(cells)} "
                   f"| {time.perf_counter() - start:.0f} |", flush=True)
+        if form:
+            BROKEN_RHYTHM_BONUS[form] = shipped
         reach = overlap_ceiling(like, len(tunes))  # NaN where too few are alike to draw
-        print(f"| {prompt}: {len(tunes)} of {len(like)} real tunes alike against the rest | | "
+        print(f"| {prompt}: {len(tunes)} of {len(like)} real tunes alike against the rest | | | "
               f"{len(tunes)} |{' |' * (len(DIMENSIONS) + 1)} "
-              f"{' | '.join(f'{reach[f]:.3f}'.replace('nan', '–') for f in OVERLAPS)} | | |",
+              f"{' | '.join(f'{reach[f]:.3f}'.replace('nan', '–') for f in OVERLAPS)} | "
+              f"{real_h['note_length'][DOTTED] / real_h['note_length'].sum():.1%} | | |",
               flush=True)
     print(f"\nreproduce: python benchmarks/style_guidance.py --dataset {args.dataset} "
           f"--split {args.split} --prompts "
           f"{' '.join(repr(p) for p in args.prompts)} --guidance "
-          f"{' '.join(f'{g:g}' for g in args.guidance)} --seeds {' '.join(map(str, args.seeds))}")
+          f"{' '.join(f'{g:g}' for g in args.guidance)} --seeds {' '.join(map(str, args.seeds))}"
+          + (f" --broken-bonus {' '.join(f'{b:g}' for b in args.broken_bonus)}"
+             if args.broken_bonus else ""))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The model that ships inside the package: found without a path, small, and musical."""
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from tunesmith.abc import bars, parse, validate
 from tunesmith.checkpoint import load_checkpoint
 from tunesmith.cli import main
 from tunesmith.composer import DEFAULT_MODEL
+from tunesmith.styles import BROKEN_RHYTHM_BONUS
 from tunesmith.tools import abc2abc_check
 
 
@@ -80,6 +82,19 @@ def test_guidance_moves_its_music_toward_the_asked_style(default):
     plain = default.generate("a lively Irish reel in D", bars=8, seed=3)[0]
     guided = default.generate("a lively Irish reel in D", bars=8, seed=3, guidance=3.0)[0]
     assert guided.abc != plain.abc and validate(parse(guided.abc)) == []
+
+
+def test_a_strathspey_is_written_in_dotted_pairs_and_snaps(default, monkeypatch):
+    def broken_signs() -> int:  # ">" and "<" in the bodies: a dotted pair or a Scotch snap
+        pieces = default.generate("a Scottish strathspey", bars=16, num=8, seed=0)
+        return sum(line.count(">") + line.count("<") for p in pieces
+                   for line in p.abc.splitlines() if not re.match(r"[A-Za-z]:", line))
+
+    bonus = broken_signs()
+    assert "dotted pairs and snaps favoured, a strathspey's rhythm" in default.generate(
+        "a Scottish strathspey", bars=2, seed=0)[0].remarks
+    monkeypatch.setitem(BROKEN_RHYTHM_BONUS, "strathspey", 0.0)
+    assert bonus > 2 * broken_signs()  # the model alone writes strathspeys in even notes
 
 
 def test_cli_uses_it_by_default(capsys):

@@ -789,7 +789,7 @@ class Voices:
 
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
             compasses: list[tuple[int, int]], medieval: bool = False, picardy: bool = False,
-            span: int = MELODY_SPAN) -> BarTracker | Voices:
+            span: int = MELODY_SPAN, broken: float = 0.0) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass (a single voice has no compass but keeps within ``span`` semitones, closes its
     sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
@@ -799,14 +799,17 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     shorter than half a beat, and 91% of voices hold their last note two beats or more:
     ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in
     parallel fifths and octaves (26% of similar motion in the corpus's medieval pieces);
-    ``picardy`` voices in a minor key may end on the major third (``final_notes``)."""
+    ``picardy`` voices in a minor key may end on the major third (``final_notes``); a single
+    voice's broken-rhythm signs get ``broken`` nats (``styles.BROKEN_RHYTHM_BONUS``)."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
     key = parse_key(header["K"])
     finals = final_notes(key, len(compasses), mode, open_fifth=medieval, picardy=picardy)
     ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
     if len(compasses) == 1:
+        cost = table.melody_cost(key)
+        cost[table.broken] += broken
         return BarTracker(table, bar, bars, finals[0], ending, span=span,
-                          cost=table.melody_cost(key), may_pickup=True, phrase=PHRASE_BARS,
+                          cost=cost, may_pickup=True, phrase=PHRASE_BARS,
                           restate=RESTATE_BONUS)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     parts = [BarTracker(table, bar, bars, final, ending, compass=compass)
