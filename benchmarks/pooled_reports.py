@@ -2,11 +2,14 @@
 
     python benchmarks/pooled_reports.py before=runs/eval-G-s0,runs/eval-G-s100 \\
         now=docs/evaluation,runs/eval-K-s100
+    python benchmarks/pooled_reports.py --by-prompt before=runs/eval-G-s0 now=docs/evaluation
 
 Each argument is NAME=REPORT[,REPORT...]: the report folders of one sampler drawn with
 different ``--seed``s. A judge's verdicts are pooled over all the pieces (one draw of 128
 pieces moves the tradition heard by ten points); overlaps and form measures are the mean of
-the draws' figures. Prints a Markdown table.
+the draws' figures. Prints a Markdown table; with ``--by-prompt`` a second one, each prompt's
+pieces heard in the asked tradition, form and period and in the written key, counted over
+the draws of each sampler.
 """
 
 from __future__ import annotations
@@ -47,13 +50,27 @@ def row(folders: list[Path]) -> list[str]:
     return [c.replace("nan%", "–").replace("nan", "–") for c in cells]
 
 
+def by_prompt(folders: list[Path]) -> dict[str, str]:
+    """Per prompt: 'tradition · form · period · key' heard as asked, as counts of its pieces
+    over the reports in ``folders`` ('–' where the prompt did not ask that dimension)."""
+    heard: dict[str, dict[str, list[bool]]] = {}
+    for folder in folders:
+        for p in json.loads((folder / "report.json").read_text(encoding="utf-8"))["pieces"]:
+            counts = heard.setdefault(p["prompt"], {d: [] for d in (*STYLES, "key")})
+            for dim in STYLES:
+                if dim in p["style"]:
+                    counts[dim].append(p["style"][dim]["asked"] == p["style"][dim]["heard"])
+            counts["key"].append(bool(p["key_heard_is_written"]))
+    return {prompt: " · ".join(f"{sum(v)}/{len(v)}" if v else "–" for v in counts.values())
+            for prompt, counts in heard.items()}
+
+
 def main() -> int:
-    args = sys.argv[1:]
+    args = [a for a in sys.argv[1:] if a != "--by-prompt"]
     if not args or any("=" not in a for a in args):
         print(__doc__, file=sys.stderr)
         return 2
-    print("| sampler | draws | " + " | ".join(HEADER) + " |")
-    print("|---|---:|" + "---:|" * len(HEADER))
+    samplers = {}
     for arg in args:
         name, folders = arg.split("=", 1)
         paths = [Path(f) for f in folders.split(",")]
@@ -61,8 +78,20 @@ def main() -> int:
         if missing:
             print(f"pooled_reports.py: no report.json in {', '.join(missing)}", file=sys.stderr)
             return 2
+        samplers[name] = paths
+    print("| sampler | draws | " + " | ".join(HEADER) + " |")
+    print("|---|---:|" + "---:|" * len(HEADER))
+    for name, paths in samplers.items():
         print(f"| {name} | {len(paths)} | " + " | ".join(row(paths)) + " |")
-    print(f"\nreproduce: python benchmarks/pooled_reports.py {' '.join(args)}")
+    if "--by-prompt" in sys.argv:
+        prompts = {name: by_prompt(paths) for name, paths in samplers.items()}
+        print("\nheard as asked, pieces of each prompt: tradition · form · period · key\n")
+        print("| prompt | " + " | ".join(samplers) + " |")
+        print("|---|" + "---:|" * len(samplers))
+        for prompt in next(iter(prompts.values())):
+            print(f"| {prompt} | " + " | ".join(p.get(prompt, "") for p in prompts.values())
+                  + " |")
+    print(f"\nreproduce: python benchmarks/pooled_reports.py {' '.join(sys.argv[1:])}")
     return 0
 
 
