@@ -113,7 +113,7 @@ STYLE_GUIDANCE = {"quartet": 1.5, "madrigal": 2.0, "hornpipe": 2.0}
 # 64 (0.5: 17.1%, 0.952, 40). The hornpipe's already dot more than real ones (20.9% against
 # 12.2%). On seeds the evaluation does not draw: `python benchmarks/style_guidance.py --split
 # train --prompts "a Scottish strathspey" --guidance 1 --broken-bonus 0 0.5 1 1.5 --seeds
-# 1200 1300 … 2700` (docs/model-card.md, "Strathspeys in dotted pairs").
+# $(seq 1200 100 2700)` (docs/model-card.md, "Strathspeys in dotted pairs").
 BROKEN_RHYTHM_BONUS = {"strathspey": 1.0}
 
 
