@@ -1,13 +1,14 @@
 """How often the judges hear each prompt's asked tradition, period and form, and its
-written key, at each classifier-free guidance (and ``--broken-bonus``, the nats a melody's
-broken-rhythm signs get in the prompt's form); what they cost the notes (their lengths, steps
-and spans beside real tunes of the style, the share of dotted notes) and how long all voices
-rest at once: what ``styles.STYLE_GUIDANCE`` and ``styles.BROKEN_RHYTHM_BONUS`` were chosen by.
+written key, at each classifier-free guidance (and each ``--rhythm-bonus``, the nats a
+``--rhythm`` gets in the prompt's form: "broken", a dotted pair or snap, or a note value such
+as "1/8"); what they cost the notes (their lengths, steps and spans beside real tunes of the
+style, the share of dotted notes) and how long all voices rest at once: what
+``styles.STYLE_GUIDANCE`` and ``styles.RHYTHM_BONUS`` were chosen by.
 
     python benchmarks/style_guidance.py --guidance 1 2
     python benchmarks/style_guidance.py --prompts "an Irish slip jig in 9/8" --guidance 1 1.5 2
     python benchmarks/style_guidance.py --split train --prompts "a Scottish strathspey" \
-        --guidance 1 --broken-bonus 0 0.5 1 1.5
+        --guidance 1 --rhythm broken --rhythm-bonus 0 0.5 1 1.5
 
 For each prompt (by default the suite's with voices, which have few training tunes a form),
 ``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are written by the bundled
@@ -39,7 +40,7 @@ from tunesmith.evaluation.generated import Asked, alike
 from tunesmith.evaluation.texture import texture
 from tunesmith.models.judges import Judges, key_label
 from tunesmith.models.tone_cnn import decode
-from tunesmith.styles import BROKEN_RHYTHM_BONUS
+from tunesmith.styles import RHYTHM_BONUS
 
 PROMPTS = ["a classical string quartet", "a renaissance madrigal", "文艺复兴 弥撒曲", "trecento",
            "a baroque chorale", "romantic piano piece", "a phrygian motet",
@@ -63,14 +64,16 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(400, 1200, 100)))
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
-    parser.add_argument("--broken-bonus", type=float, nargs="+",
-                        help="nats for a broken-rhythm sign in the prompt's form (default: "
-                             "styles.BROKEN_RHYTHM_BONUS's)")
+    parser.add_argument("--rhythm", default="broken",
+                        help="the rhythm --rhythm-bonus is for: broken or a note value (1/8)")
+    parser.add_argument("--rhythm-bonus", type=float, nargs="+",
+                        help="nats for the --rhythm in the prompt's form, in place of "
+                             "styles.RHYTHM_BONUS's (default: RHYTHM_BONUS's own)")
     args = parser.parse_args()
     composer, judges = Composer.load(args.model), Judges.load()
     real = list(Dataset(args.dataset).tunes(args.split))
     counts = {id(t): histograms(t) for t in real}
-    print(f"| prompt | guidance | broken bonus | pieces | "
+    print(f"| prompt | guidance | rhythm bonus | pieces | "
           f"{' | '.join(f'{d} heard' for d in DIMENSIONS)} | key heard | "
           f"{' | '.join(OVERLAPS.values())} | dotted notes | all voices rest | seconds |")
     print("|---|---:|---:|---:|" + "---:|" * (len(DIMENSIONS) + len(OVERLAPS) + 4))
@@ -79,11 +82,11 @@ def main() -> None:
         like = [counts[id(t)] for t in alike(real, Asked.of(prompt))]
         real_h = pooled([], like)
         form = asked.get("form")
-        shipped = BROKEN_RHYTHM_BONUS.get(form, 0.0)
-        for guidance, bonus in [(g, b) for g in args.guidance
-                                for b in args.broken_bonus or [shipped]]:
-            if form:
-                BROKEN_RHYTHM_BONUS[form] = bonus
+        shipped = RHYTHM_BONUS.get(form)
+        for guidance, bonus in [(g, b) for g in args.guidance for b in args.rhythm_bonus
+                                or [(shipped or {}).get(args.rhythm, 0.0)]]:
+            if form and args.rhythm_bonus:
+                RHYTHM_BONUS[form] = {args.rhythm: bonus}
             start = time.perf_counter()
             tunes = [parse(piece.abc) for seed in args.seeds for piece in composer.generate(
                 prompt, bars=args.bars, num=args.samples, seed=seed, guidance=guidance)]
@@ -100,8 +103,10 @@ def main() -> None:
             cells.append("–" if tacet is None else f"{tacet:.1%}")
             print(f"| {prompt} | {guidance:g} | {bonus:g} | {len(tunes)} | {' | '.join(cells)} "
                   f"| {time.perf_counter() - start:.0f} |", flush=True)
-        if form:
-            BROKEN_RHYTHM_BONUS[form] = shipped
+        if form and shipped is not None:
+            RHYTHM_BONUS[form] = shipped
+        elif form:
+            RHYTHM_BONUS.pop(form, None)
         reach = overlap_ceiling(like, len(tunes))  # NaN where too few are alike to draw
         print(f"| {prompt}: {len(tunes)} of {len(like)} real tunes alike against the rest | | | "
               f"{len(tunes)} |{' |' * (len(DIMENSIONS) + 1)} "
@@ -112,8 +117,8 @@ def main() -> None:
           f"--split {args.split} --prompts "
           f"{' '.join(repr(p) for p in args.prompts)} --guidance "
           f"{' '.join(f'{g:g}' for g in args.guidance)} --seeds {' '.join(map(str, args.seeds))}"
-          + (f" --broken-bonus {' '.join(f'{b:g}' for b in args.broken_bonus)}"
-             if args.broken_bonus else ""))
+          + (f" --rhythm {args.rhythm} --rhythm-bonus "
+             f"{' '.join(f'{b:g}' for b in args.rhythm_bonus)}" if args.rhythm_bonus else ""))
 
 
 if __name__ == "__main__":

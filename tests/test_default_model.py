@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 
 import music21
@@ -9,10 +10,11 @@ import pytest
 
 from tunesmith import Composer
 from tunesmith.abc import bars, parse, validate
+from tunesmith.abc.notes import notes
 from tunesmith.checkpoint import load_checkpoint
 from tunesmith.cli import main
 from tunesmith.composer import DEFAULT_MODEL
-from tunesmith.styles import BROKEN_RHYTHM_BONUS
+from tunesmith.styles import RHYTHM_BONUS
 from tunesmith.tools import abc2abc_check
 
 
@@ -93,8 +95,27 @@ def test_a_strathspey_is_written_in_dotted_pairs_and_snaps(default, monkeypatch)
     bonus = broken_signs()
     assert "dotted pairs and snaps favoured, a strathspey's rhythm" in default.generate(
         "a Scottish strathspey", bars=2, seed=0)[0].remarks
-    monkeypatch.setitem(BROKEN_RHYTHM_BONUS, "strathspey", 0.0)
+    monkeypatch.delitem(RHYTHM_BONUS, "strathspey")
     assert bonus > 2 * broken_signs()  # the model alone writes strathspeys in even notes
+
+
+def test_a_chorales_voices_move_in_eighth_notes(default, monkeypatch):
+    def eighths() -> float:  # the share of the voices' notes an eighth long
+        pieces = default.generate("a baroque chorale", bars=8, num=4, seed=0)
+        lengths = [n.length for p in pieces for n in notes(parse(p.abc))]
+        return sum(v == Fraction(1, 8) for v in lengths) / len(lengths)
+
+    bonus = eighths()
+    assert "eighth notes favoured, a chorale's rhythm" in default.generate(
+        "a baroque chorale", bars=1, seed=0)[0].remarks
+    monkeypatch.delitem(RHYTHM_BONUS, "chorale")
+    assert bonus > 1.5 * eighths()  # the model alone writes block chords of quarters
+
+
+def test_a_favoured_rhythm_is_named_in_the_remarks(default, monkeypatch):
+    monkeypatch.setitem(RHYTHM_BONUS, "reel", {"1/2": 0.5, "3/16": 0.5})
+    remarks = default.generate("a lively Irish reel", bars=1, seed=0)[0].remarks
+    assert "half notes and notes 3/16 long favoured, a reel's rhythm" in remarks
 
 
 def test_cli_uses_it_by_default(capsys):

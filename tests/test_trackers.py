@@ -217,6 +217,21 @@ def test_a_note_struck_a_fifth_time_in_a_row_pays_for_it_in_a_melody_and_in_voic
     assert v.bias()[VOCAB.ids["c"]] == -REPEAT_COST
 
 
+@pytest.mark.parametrize(("unit", "eighth"), [("1/8", "c"), ("1/16", "F2"), ("1/4", "C/")])
+def test_a_rhythm_s_notes_get_its_bonus_in_a_melody_and_in_every_voice(unit, eighth):
+    rhythm = {"1/8": 0.5, "broken": 1.0}
+    melody = tracker(TABLE, {**HEADER, "L": unit}, bars=2, mode=None, compasses=[(0, 127)],
+                     rhythm=rhythm)
+    plain = tracker(TABLE, {**HEADER, "L": unit}, bars=2, mode=None, compasses=[(0, 127)])
+    gained = {VOCAB.tokens[i]: float(g) for i, g in enumerate(melody.cost - plain.cost) if g}
+    eighths = {VOCAB.tokens[i] for i in TABLE.pitched
+               if TABLE.lengths[i] * Fraction(unit) == Fraction(1, 8)}
+    assert eighth in eighths and gained == {**dict.fromkeys(eighths, 0.5), ">": 1.0, "<": 1.0}
+    voices = tracker(TABLE, {**HEADER, "L": unit}, bars=2, mode=None,
+                     compasses=[(0, 127)] * 2, rhythm=rhythm)
+    assert all(p.cost[VOCAB.ids[eighth]] == 0.5 for p in voices.parts)
+
+
 def test_an_accidental_holds_to_the_end_of_the_bar_for_the_voices_after():
     vocab = Tokenizer.build(["[V:1]^F2 F2 B4 c2 C/ z |[V:2]\n"] * 3, TokenizerConfig())
     table = TokenTable(vocab)

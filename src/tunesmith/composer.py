@@ -42,7 +42,7 @@ from .limits import DEFAULT_BARS, MAX_BARS, check_request, checked_meter
 from .lyrics import Lyrics, LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
 from .prompt import Controls, interpret, usual_voices
-from .styles import BROKEN_RHYTHM_BONUS, STYLE_DIMENSIONS, STYLE_GUIDANCE, guided_tokens
+from .styles import RHYTHM_BONUS, RHYTHM_WORDS, STYLE_DIMENSIONS, STYLE_GUIDANCE, guided_tokens
 
 if TYPE_CHECKING:
     from .models.judges import Judges
@@ -301,9 +301,9 @@ class Composer:
             span = self._typical_span(labels, rng)
             controls.remarks.append(f"within {span} semitones, as wide as the training "
                                     "tunes of its style go")
-        if controls.voices == 1 and words is None and labels.get("form") in BROKEN_RHYTHM_BONUS:
-            controls.remarks.append(f"dotted pairs and snaps favoured, a {labels['form']}'s "
-                                    "rhythm")
+        if words is None and (rhythm := RHYTHM_BONUS.get(labels.get("form"), {})):
+            named = " and ".join(RHYTHM_WORDS.get(r, f"notes {r} long") for r in rhythm)
+            controls.remarks.append(f"{named} favoured, a {labels['form']}'s rhythm")
         return Outline(controls, prefix, given, header, out_key, span)
 
     def _style_guidance(self, outline: Outline) -> float:
@@ -338,7 +338,7 @@ class Composer:
         else:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
                                 compasses, medieval(labels), picardy(labels), outline.span,
-                                BROKEN_RHYTHM_BONUS.get(labels.get("form"), 0.0))
+                                RHYTHM_BONUS.get(labels.get("form")))
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:

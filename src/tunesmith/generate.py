@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -204,6 +204,20 @@ class TokenTable:
             if ok and value == value.strip() and " " not in value:
                 out.append(i)
         return out
+
+    def rhythm(self, name: str, unit: Fraction) -> np.ndarray:
+        """1.0 for the tokens of a rhythm, as float32: "broken", the broken-rhythm signs, or
+        a note value ("1/8"), the notes that long when ``L:`` is ``unit``."""
+        key = ("rhythm", name, unit)
+        if key not in self._masks:
+            mask = np.zeros(self.n, dtype=np.float32)
+            if name == "broken":
+                mask[self.broken] = 1.0
+            else:
+                value = Fraction(name)
+                mask[[i for i in self.pitched if self.lengths.get(i, 0) * unit == value]] = 1.0
+            self._masks[key] = mask
+        return self._masks[key]
 
     def written_as(self, pitch: int) -> np.ndarray:
         """1.0 for the notes written at this MIDI pitch (before the key signature), as
@@ -789,7 +803,8 @@ class Voices:
 
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
             compasses: list[tuple[int, int]], medieval: bool = False, picardy: bool = False,
-            span: int = MELODY_SPAN, broken: float = 0.0) -> BarTracker | Voices:
+            span: int = MELODY_SPAN, rhythm: Mapping[str, float] | None = None
+            ) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass (a single voice has no compass but keeps within ``span`` semitones, closes its
     sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
@@ -799,20 +814,23 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     shorter than half a beat, and 91% of voices hold their last note two beats or more:
     ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in
     parallel fifths and octaves (26% of similar motion in the corpus's medieval pieces);
-    ``picardy`` voices in a minor key may end on the major third (``final_notes``); a single
-    voice's broken-rhythm signs get ``broken`` nats (``styles.BROKEN_RHYTHM_BONUS``)."""
+    ``picardy`` voices in a minor key may end on the major third (``final_notes``); each
+    voice's tokens of a ``rhythm`` get its nats (``styles.RHYTHM_BONUS``)."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
     key = parse_key(header["K"])
     finals = final_notes(key, len(compasses), mode, open_fifth=medieval, picardy=picardy)
     ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
+    unit = parse_fraction(header["L"], "L")
+    bonus = sum((nats * table.rhythm(name, unit) for name, nats in (rhythm or {}).items()),
+                np.zeros(table.n, np.float32))
     if len(compasses) == 1:
-        cost = table.melody_cost(key)
-        cost[table.broken] += broken
         return BarTracker(table, bar, bars, finals[0], ending, span=span,
-                          cost=cost, may_pickup=True, phrase=PHRASE_BARS,
+                          cost=table.melody_cost(key) + bonus, may_pickup=True,
+                          phrase=PHRASE_BARS,
                           restate=RESTATE_BONUS)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
-    parts = [BarTracker(table, bar, bars, final, ending, compass=compass)
+    parts = [BarTracker(table, bar, bars, final, ending, compass=compass,
+                        cost=bonus if bonus.any() else None)
              for final, compass in zip(finals, compasses, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST,
