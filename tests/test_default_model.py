@@ -86,30 +86,31 @@ def test_guidance_moves_its_music_toward_the_asked_style(default):
     assert guided.abc != plain.abc and validate(parse(guided.abc)) == []
 
 
-def test_a_strathspey_is_written_in_dotted_pairs_and_snaps(default, monkeypatch):
-    def broken_signs() -> int:  # ">" and "<" in the bodies: a dotted pair or a Scotch snap
-        pieces = default.generate("a Scottish strathspey", bars=16, num=8, seed=0)
-        return sum(line.count(">") + line.count("<") for p in pieces
-                   for line in p.abc.splitlines() if not re.match(r"[A-Za-z]:", line))
-
-    bonus = broken_signs()
-    assert "dotted pairs and snaps favoured, a strathspey's rhythm" in default.generate(
-        "a Scottish strathspey", bars=2, seed=0)[0].remarks
-    monkeypatch.delitem(RHYTHM_BONUS, "strathspey")
-    assert bonus > 2 * broken_signs()  # the model alone writes strathspeys in even notes
+def _broken_signs(pieces) -> float:  # ">" and "<" in the bodies: dotted pairs, Scotch snaps
+    return sum(line.count(">") + line.count("<") for p in pieces
+               for line in p.abc.splitlines() if not re.match(r"[A-Za-z]:", line))
 
 
-def test_a_chorales_voices_move_in_eighth_notes(default, monkeypatch):
-    def eighths() -> float:  # the share of the voices' notes an eighth long
-        pieces = default.generate("a baroque chorale", bars=8, num=4, seed=0)
-        lengths = [n.length for p in pieces for n in notes(parse(p.abc))]
-        return sum(v == Fraction(1, 8) for v in lengths) / len(lengths)
+def _eighths(pieces) -> float:  # the share of the notes an eighth long
+    lengths = [n.length for p in pieces for n in notes(parse(p.abc))]
+    return sum(v == Fraction(1, 8) for v in lengths) / len(lengths)
 
-    bonus = eighths()
-    assert "eighth notes favoured, a chorale's rhythm" in default.generate(
-        "a baroque chorale", bars=1, seed=0)[0].remarks
-    monkeypatch.delitem(RHYTHM_BONUS, "chorale")
-    assert bonus > 1.5 * eighths()  # the model alone writes block chords of quarters
+
+@pytest.mark.parametrize(("prompt", "form", "measure", "words", "times"), [
+    # the model alone writes strathspeys in even notes, chorales in block chords of quarters
+    ("a Scottish strathspey", "strathspey", _broken_signs, "dotted pairs and snaps", 2),
+    ("a baroque chorale", "chorale", _eighths, "eighth notes", 1.5),
+])
+def test_a_forms_favoured_rhythm_is_written_more_often(default, monkeypatch, prompt, form,
+                                                       measure, words, times):
+    def written() -> float:
+        return measure(default.generate(prompt, bars=16, num=8, seed=0))
+
+    favoured = written()
+    assert f"{words} favoured, a {form}'s rhythm" in default.generate(
+        prompt, bars=1, seed=0)[0].remarks
+    monkeypatch.delitem(RHYTHM_BONUS, form)
+    assert favoured > times * written()
 
 
 def test_a_favoured_rhythm_is_named_in_the_remarks(default, monkeypatch):
