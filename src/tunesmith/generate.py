@@ -816,18 +816,17 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     parallel fifths and octaves (26% of similar motion in the corpus's medieval pieces);
     ``picardy`` voices in a minor key may end on the major third (``final_notes``); each
     voice's tokens of a ``rhythm`` get its nats (``styles.RHYTHM_BONUS``)."""
-    bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
+    unit = parse_fraction(header["L"], "L")
+    bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
     finals = final_notes(key, len(compasses), mode, open_fifth=medieval, picardy=picardy)
     ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
-    unit = parse_fraction(header["L"], "L")
     bonus = sum((nats * table.rhythm(name, unit) for name, nats in (rhythm or {}).items()),
                 np.zeros(table.n, np.float32))
     if len(compasses) == 1:
         return BarTracker(table, bar, bars, finals[0], ending, span=span,
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
-                          phrase=PHRASE_BARS,
-                          restate=RESTATE_BONUS)
+                          phrase=PHRASE_BARS, restate=RESTATE_BONUS)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     parts = [BarTracker(table, bar, bars, final, ending, compass=compass,
                         cost=bonus if bonus.any() else None)

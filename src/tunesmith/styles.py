@@ -112,12 +112,13 @@ STYLE_GUIDANCE = {"quartet": 1.5, "madrigal": 2.0, "hornpipe": 2.0}
 # their notes dotted against the Scottish ones' 19.2%; with 1 nat 23.8%, their note lengths
 # 0.832 → 0.916 of real ones', heard Scottish 38 → 47 of 64 (0.5: 17.1%, 0.952, 40). A Bach
 # chorale's voices move in eighths for 37% of their notes, the model's 14%, block chords of
-# quarters (80%, real 42%); with 0.5 nats their note lengths 0.697 → 0.906 of real ones',
-# their steps 0.855 → 0.901. The hornpipe's already dot more than real ones (20.9% against
-# 12.2%). On seeds the evaluation does not draw: `python benchmarks/style_guidance.py --split
-# train --prompts "a Scottish strathspey" --guidance 1 --rhythm broken --rhythm-bonus 0 0.5 1
-# 1.5 --seeds $(seq 1200 100 2700)` (docs/model-card.md, "Strathspeys in dotted pairs,
-# chorales in moving eighths").
+# quarters (80%, real 42%); with 0.5 nats their note lengths 0.705 → 0.903 of real ones',
+# their steps 0.854 → 0.887 (0.25: 0.815; 1: 0.695). The hornpipe's already dot more than
+# real ones (20.9% against 12.2%). On seeds the evaluation does not draw: `python
+# benchmarks/style_guidance.py --split train --prompts "a Scottish strathspey" --guidance 1
+# --rhythm broken --rhythm-bonus 0 0.5 1 1.5 --seeds $(seq 1200 100 2700)`, the same with
+# `--prompts "a baroque chorale" --rhythm 1/8` (docs/model-card.md, "Strathspeys in dotted
+# pairs, chorales in moving eighths").
 RHYTHM_BONUS: dict[str, dict[str, float]] = {"strathspey": {"broken": 1.0},
                                              "chorale": {"1/8": 0.5}}
 # how a piece's remarks name a rhythm; another note value is named by its length
