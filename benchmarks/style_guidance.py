@@ -84,9 +84,11 @@ def main() -> None:
         form = asked.get("form")
         shipped = RHYTHM_BONUS.get(form)
         for guidance, bonus in [(g, b) for g in args.guidance for b in args.rhythm_bonus
-                                or [(shipped or {}).get(args.rhythm, 0.0)]]:
-            if form and args.rhythm_bonus:
+                                or [None]]:
+            if form and bonus is not None:
                 RHYTHM_BONUS[form] = {args.rhythm: bonus}
+            named = (f"{bonus:g}" if bonus is not None  # else the shipped bonus, all rhythms
+                     else ", ".join(f"{r} {v:g}" for r, v in (shipped or {}).items()) or "0")
             start = time.perf_counter()
             tunes = [parse(piece.abc) for seed in args.seeds for piece in composer.generate(
                 prompt, bars=args.bars, num=args.samples, seed=seed, guidance=guidance)]
@@ -101,7 +103,7 @@ def main() -> None:
             cells.append(f"{lengths[DOTTED] / lengths.sum():.1%}")
             tacet = texture(tunes)["time_all_voices_rest"]
             cells.append("–" if tacet is None else f"{tacet:.1%}")
-            print(f"| {prompt} | {guidance:g} | {bonus:g} | {len(tunes)} | {' | '.join(cells)} "
+            print(f"| {prompt} | {guidance:g} | {named} | {len(tunes)} | {' | '.join(cells)} "
                   f"| {time.perf_counter() - start:.0f} |", flush=True)
         if form and shipped is not None:
             RHYTHM_BONUS[form] = shipped
