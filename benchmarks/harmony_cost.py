@@ -6,6 +6,9 @@
         --parallel-cost 0 1 2 3
     python benchmarks/harmony_cost.py --dataset datasets/default --leading-bonus 0 0.7 1 \
         --seeds 0 100 200 300 400 500 600 700
+    python benchmarks/harmony_cost.py --dataset datasets/default \
+        --prompts <(echo "a baroque chorale") --cost 1 --parallel-cost 2 3 4 5 \
+        --seeds 1200 1300 1400 1500 1600 1700 1800 1900 --shipped
 
 For every prompt of the suite whose pieces have several voices, ``--samples`` pieces of
 ``--bars`` bars for each seed of ``--seeds`` are written by the bundled model (or ``--model``)
@@ -15,7 +18,9 @@ voice, parallel fifths and octaves, onsets crossing another voice, time each voi
 all rest; and, over the pieces written in a minor key, the share of their notes (all voices)
 on the raised seventh and the share whose key the tone CNN hears as written. Beside them, the
 same for the real test tunes alike each prompt. The shipped costs are those whose pieces
-clash, move in parallel and lean on the leading note about as often as real ones.
+clash, move in parallel and lean on the leading note about as often as real ones. A swept
+parallel cost holds for every prompt's voices (a form's own, ``styles.PARALLEL_COST_BY_FORM``,
+set aside); ``--shipped`` adds a row written with the costs as shipped, a form's own too.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 import tunesmith.generate as sampler
-from tunesmith import Composer
+from tunesmith import Composer, styles
 from tunesmith.abc import Tune, parse, parse_key
 from tunesmith.abc.notes import notes
 from tunesmith.data.dataset import Dataset
@@ -95,6 +100,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 100])
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
+    parser.add_argument("--shipped", action="store_true",
+                        help="also a row with the costs as shipped (a form's own too)")
     args = parser.parse_args()
     composer, judges = Composer.load(args.model), Judges.load()
     real = Dataset(args.dataset).tunes("test")
@@ -103,9 +110,10 @@ def main() -> None:
     print(f"prompts with several voices: {', '.join(voiced)}")
     rows = {"real test tunes alike": [measured(alike(real, Asked.of(p)), judges)
                                       for p in voiced]}
-    for cost, parallel, bonus in product(args.cost, args.parallel_cost, args.leading_bonus):
-        sampler.HARMONY_COST, sampler.PARALLEL_COST = cost, parallel
-        sampler.LEADING_NOTE_BONUS = bonus
+    shipped = (sampler.HARMONY_COST, sampler.PARALLEL_COST, sampler.LEADING_NOTE_BONUS)
+    by_form = dict(styles.PARALLEL_COST_BY_FORM)
+
+    def written(name: str) -> None:
         start, per_prompt = time.perf_counter(), []
         for prompt in voiced:
             per_prompt.append(measured([parse(piece.abc) for seed in args.seeds
@@ -113,8 +121,18 @@ def main() -> None:
                                             prompt, bars=args.bars, num=args.samples,
                                             seed=seed)], judges))
         pieces = len(voiced) * len(args.seeds) * args.samples
-        rows[f"costs {cost:g} / {parallel:g}, leading {bonus:g} ({pieces} pieces, "
-             f"{time.perf_counter() - start:.0f} s)"] = per_prompt
+        rows[f"{name} ({pieces} pieces, {time.perf_counter() - start:.0f} s)"] = per_prompt
+
+    styles.PARALLEL_COST_BY_FORM.clear()  # a swept cost holds for every form
+    for cost, parallel, bonus in product(args.cost, args.parallel_cost, args.leading_bonus):
+        sampler.HARMONY_COST, sampler.PARALLEL_COST = cost, parallel
+        sampler.LEADING_NOTE_BONUS = bonus
+        written(f"costs {cost:g} / {parallel:g}, leading {bonus:g}")
+    if args.shipped:
+        sampler.HARMONY_COST, sampler.PARALLEL_COST, sampler.LEADING_NOTE_BONUS = shipped
+        styles.PARALLEL_COST_BY_FORM.update(by_form)
+        written("as shipped, " + ", ".join(f"a {form}'s parallels {nats:g}"
+                                           for form, nats in by_form.items()))
     print("\nmean over the prompts\n\n| | " + " | ".join(m.replace("_", " ") for m in MEASURES)
           + " |\n|---|" + "---:|" * len(MEASURES))
     for name, per_prompt in rows.items():
@@ -134,7 +152,7 @@ def main() -> None:
             " / ".join(_pct(r[i][m]) for m in MEASURES[5:]) for r in rows.values()) + " |")
     print("\nreproduce: python benchmarks/harmony_cost.py --dataset", args.dataset, "--cost",
           *args.cost, "--parallel-cost", *args.parallel_cost, "--leading-bonus",
-          *args.leading_bonus, "--seeds", *args.seeds)
+          *args.leading_bonus, "--seeds", *args.seeds, *(["--shipped"] * args.shipped))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from tunesmith.abc.notes import notes
 from tunesmith.checkpoint import load_checkpoint
 from tunesmith.cli import main
 from tunesmith.composer import DEFAULT_MODEL
-from tunesmith.styles import RHYTHM_BONUS
+from tunesmith.evaluation.texture import texture
+from tunesmith.styles import PARALLEL_COST_BY_FORM, RHYTHM_BONUS
 from tunesmith.tools import abc2abc_check
 
 
@@ -117,6 +118,16 @@ def test_a_favoured_rhythm_is_named_in_the_remarks(default, monkeypatch):
     monkeypatch.setitem(RHYTHM_BONUS, "reel", {"1/2": 0.5, "3/16": 0.5})
     remarks = default.generate("a lively Irish reel", bars=1, seed=0)[0].remarks
     assert "half notes and notes 3/16 long favoured, a reel's rhythm" in remarks
+
+
+def test_a_chorale_s_voices_keep_from_parallels_as_bach_s_do(default, monkeypatch):
+    def parallels() -> float:  # of the voices' similar steps, in parallel fifths or octaves
+        pieces = default.generate("a baroque chorale", bars=8, num=8, seed=0)
+        return texture([parse(p.abc) for p in pieces])["parallel_fifths_and_octaves"]
+
+    strict = parallels()  # 2.0% (Bach's 2.3%)
+    monkeypatch.delitem(PARALLEL_COST_BY_FORM, "chorale")
+    assert strict < 0.03 < 2 * strict < parallels()  # 7.4% at the cost of other forms
 
 
 def test_cli_uses_it_by_default(capsys):

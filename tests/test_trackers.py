@@ -201,6 +201,16 @@ def test_a_voice_pays_for_parallel_fifths_and_octaves_with_the_voices_before_it(
                                                         "A": 0.0}
 
 
+@pytest.mark.parametrize(("parallel", "medieval", "cost"), [(4.0, False, 4.0), (None, False,
+                                                            PARALLEL_COST), (4.0, True, 0.0)])
+def test_a_stricter_style_s_parallels_cost_its_own_nats_and_a_medieval_piece_s_none(
+        parallel, medieval, cost):
+    t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2,
+                medieval=medieval, parallel=parallel)
+    feed(t, "[V:1]c d e f G4|[V:2]F2")  # A would move in parallel fifths with c → e
+    assert _costs(t, TABLE, ["A", "B"]) == {"A": cost / HARMONY_COST, "B": 0.0}
+
+
 def test_a_note_struck_a_fifth_time_in_a_row_pays_for_it_in_a_melody_and_in_voices():
     t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
     feed(t, "c c z c")  # three strikes of c, a rest between

@@ -42,7 +42,14 @@ from .limits import DEFAULT_BARS, MAX_BARS, check_request, checked_meter
 from .lyrics import Lyrics, LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
 from .prompt import Controls, interpret, usual_voices
-from .styles import RHYTHM_BONUS, RHYTHM_WORDS, STYLE_DIMENSIONS, STYLE_GUIDANCE, guided_tokens
+from .styles import (
+    PARALLEL_COST_BY_FORM,
+    RHYTHM_BONUS,
+    RHYTHM_WORDS,
+    STYLE_DIMENSIONS,
+    STYLE_GUIDANCE,
+    guided_tokens,
+)
 
 if TYPE_CHECKING:
     from .models.judges import Judges
@@ -338,7 +345,8 @@ class Composer:
         else:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
                                 compasses, medieval(labels), picardy(labels), outline.span,
-                                RHYTHM_BONUS.get(labels.get("form")))
+                                RHYTHM_BONUS.get(labels.get("form")),
+                                PARALLEL_COST_BY_FORM.get(labels.get("form")))
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:

@@ -803,8 +803,8 @@ class Voices:
 
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
             compasses: list[tuple[int, int]], medieval: bool = False, picardy: bool = False,
-            span: int = MELODY_SPAN, rhythm: Mapping[str, float] | None = None
-            ) -> BarTracker | Voices:
+            span: int = MELODY_SPAN, rhythm: Mapping[str, float] | None = None,
+            parallel: float | None = None) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass (a single voice has no compass but keeps within ``span`` semitones, closes its
     sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
@@ -815,7 +815,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in
     parallel fifths and octaves (26% of similar motion in the corpus's medieval pieces);
     ``picardy`` voices in a minor key may end on the major third (``final_notes``); each
-    voice's tokens of a ``rhythm`` get its nats (``styles.RHYTHM_BONUS``)."""
+    voice's tokens of a ``rhythm`` get its nats (``styles.RHYTHM_BONUS``); ``parallel``
+    replaces ``PARALLEL_COST`` in a style stricter than most (``styles.PARALLEL_COST_BY_FORM``)."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
@@ -832,7 +833,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
                         cost=bonus if bonus.any() else None)
              for final, compass in zip(finals, compasses, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
-                  parallel_cost=0.0 if medieval else PARALLEL_COST,
+                  parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None
+                  else parallel,
                   leading=table.leading_notes(key))
 
 
