@@ -16,8 +16,10 @@ with each pair of costs set, and measured as ``tunesmith evaluate`` measures the
 (``evaluation/texture.py``): onsets striking a second, seventh or tritone against another
 voice, parallel fifths and octaves, onsets crossing another voice, time each voice rests, time
 all rest; and, over the pieces written in a minor key, the share of their notes (all voices)
-on the raised seventh and the share whose key the tone CNN hears as written. Beside them, the
-same for the real test tunes alike each prompt. The shipped costs are those whose pieces
+on the raised seventh and the share whose key the tone CNN hears as written; and the share of
+all the pieces the judges hear in every style the prompt asked and in their written key, so a
+cost that makes the voices sound right is seen not to cost the style. Beside them, the same
+for the real test tunes alike each prompt. The shipped costs are those whose pieces
 clash, move in parallel and lean on the leading note about as often as real ones. A swept
 parallel cost holds for every prompt's voices (a form's own, ``styles.PARALLEL_COST_BY_FORM``,
 set aside); ``--shipped`` adds a row written with the costs as shipped, a form's own too.
@@ -48,6 +50,7 @@ PROMPTS = Path(__file__).parent / "prompts.txt"
 MEASURES = ("dissonant_onsets", "parallel_fifths_and_octaves", "crossed_voices",
             "time_each_voice_rests", "time_all_voices_rest", "minor_leading_notes",
             "minor_key_heard", "minor_ending_on_a_major_third")
+HEARD = ("style_heard", "key_heard")
 
 
 def in_minor(tunes: list[Tune], judges: Judges) -> dict[str, float | None]:
@@ -71,8 +74,21 @@ def in_minor(tunes: list[Tune], judges: Judges) -> dict[str, float | None]:
             "minor_ending_on_a_major_third": float(np.mean(picardy))}
 
 
-def measured(tunes: list[Tune], judges: Judges) -> dict[str, float | None]:
-    return {**texture(tunes), **in_minor(tunes, judges)}
+def heard(tunes: list[Tune], asked: dict[str, str], judges: Judges) -> dict[str, float | None]:
+    """The share of the tunes the judges hear in every style the prompt asked, and the share
+    the tone CNN hears in their written key."""
+    if not tunes:
+        return dict.fromkeys(HEARD)
+    styles = judges.styles(tunes)
+    style = [all(h[d] == v for d, v in asked.items() if d in h) for h in styles]
+    key = [(w := key_label(t)) is not None and tuple(k) == decode(w)
+           for t, k in zip(tunes, judges.keys(tunes), strict=True)]
+    return {"style_heard": float(np.mean(style)), "key_heard": float(np.mean(key))}
+
+
+def measured(tunes: list[Tune], prompt: str, judges: Judges) -> dict[str, float | None]:
+    return {**texture(tunes), **in_minor(tunes, judges),
+            **heard(tunes, Asked.of(prompt).labels, judges)}
 
 
 def _pct(v: float | None) -> str:
@@ -82,7 +98,7 @@ def _pct(v: float | None) -> str:
 def _mean_over_prompts(per_prompt: list[dict[str, float | None]]) -> dict[str, float]:
     """As ``tunesmith evaluate`` pools them: each prompt's mean, then the mean of those."""
     return {m: float(np.nanmean([np.nan if f[m] is None else f[m] for f in per_prompt]))
-            for m in MEASURES}
+            for m in MEASURES + HEARD}
 
 
 def main() -> None:
@@ -108,7 +124,7 @@ def main() -> None:
     voiced = [p for p in read_prompts(args.prompts)
               if composer.generate(p, bars=1, seed=0)[0].controls.voices > 1]
     print(f"prompts with several voices: {', '.join(voiced)}")
-    rows = {"real test tunes alike": [measured(alike(real, Asked.of(p)), judges)
+    rows = {"real test tunes alike": [measured(alike(real, Asked.of(p)), p, judges)
                                       for p in voiced]}
     shipped = (sampler.HARMONY_COST, sampler.PARALLEL_COST, sampler.LEADING_NOTE_BONUS)
     by_form = dict(styles.PARALLEL_COST_BY_FORM)
@@ -119,7 +135,7 @@ def main() -> None:
             per_prompt.append(measured([parse(piece.abc) for seed in args.seeds
                                         for piece in composer.generate(
                                             prompt, bars=args.bars, num=args.samples,
-                                            seed=seed)], judges))
+                                            seed=seed)], prompt, judges))
         pieces = len(voiced) * len(args.seeds) * args.samples
         rows[f"{name} ({pieces} pieces, {time.perf_counter() - start:.0f} s)"] = per_prompt
 
@@ -133,8 +149,9 @@ def main() -> None:
         styles.PARALLEL_COST_BY_FORM.update(by_form)
         written("as shipped, " + ", ".join(f"a {form}'s parallels {nats:g}"
                                            for form, nats in by_form.items()))
-    print("\nmean over the prompts\n\n| | " + " | ".join(m.replace("_", " ") for m in MEASURES)
-          + " |\n|---|" + "---:|" * len(MEASURES))
+    print("\nmean over the prompts\n\n| | " + " | ".join(m.replace("_", " ")
+                                                        for m in MEASURES + HEARD)
+          + " |\n|---|" + "---:|" * len(MEASURES + HEARD))
     for name, per_prompt in rows.items():
         print(f"| {name} | " + " | ".join(_pct(v) for v in
                                           _mean_over_prompts(per_prompt).values()) + " |")
@@ -150,6 +167,11 @@ def main() -> None:
     for i, prompt in enumerate(voiced):
         print(f"| {prompt} | " + " | ".join(
             " / ".join(_pct(r[i][m]) for m in MEASURES[5:]) for r in rows.values()) + " |")
+    print("\nheard in every asked style / in the written key, per prompt (real: the judges' "
+          "own accuracy)\n\n| prompt | " + " | ".join(rows) + " |\n|---|" + "---:|" * len(rows))
+    for i, prompt in enumerate(voiced):
+        print(f"| {prompt} | " + " | ".join(
+            " / ".join(_pct(r[i][m]) for m in HEARD) for r in rows.values()) + " |")
     print("\nreproduce: python benchmarks/harmony_cost.py --dataset", args.dataset, "--cost",
           *args.cost, "--parallel-cost", *args.parallel_cost, "--leading-bonus",
           *args.leading_bonus, "--seeds", *args.seeds, *(["--shipped"] * args.shipped))
