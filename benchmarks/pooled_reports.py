@@ -9,7 +9,8 @@ different ``--seed``s. A judge's verdicts are pooled over all the pieces (one dr
 pieces moves the tradition heard by ten points); overlaps and form measures are the mean of
 the draws' figures. Prints a Markdown table; with ``--by-prompt`` a second one, each prompt's
 pieces heard in the asked tradition, form and period and in the written key, counted over
-the draws of each sampler.
+the draws of each sampler, and a third, the voices' clashes and parallels of each prompt whose
+pieces have several voices.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 STYLES = ("tradition", "form", "period")
 OVERLAPS = ("pitch_class", "interval", "note_length", "pitch_range", "tonic")
 SHAPES = ("dance_tunes_that_repeat", "bars_restated", "notes_in_scale", "time_melodies_rest")
+VOICES = ("dissonant_onsets", "parallel_fifths_and_octaves")
 HEADER = ["tradition", "form", "period", "key", "pitch class", "interval", "length", "range",
           "tonic", "dance repeats", "restated", "in scale", "melodies rest", "valid"]
 
@@ -65,6 +67,20 @@ def by_prompt(folders: list[Path]) -> dict[str, str]:
             for prompt, counts in heard.items()}
 
 
+def voices_by_prompt(folders: list[Path]) -> dict[str, str]:
+    """Per prompt whose pieces have several voices: 'clashes / parallels' (dissonant onsets,
+    parallel fifths and octaves), the mean of the reports in ``folders``."""
+    texture: dict[str, list[dict]] = {}
+    for folder in folders:
+        for g in json.loads((folder / "report.json").read_text(encoding="utf-8"))["prompts"]:
+            if g["texture"]["generated"]["parallel_fifths_and_octaves"] is not None:
+                texture.setdefault(g["prompt"], []).append(g["texture"])
+    return {prompt: " / ".join(
+        f"{_mean([t['generated'][m] for t in ts]):.1%}" for m in VOICES)
+        + " (real " + " / ".join(f"{_mean([t['real'][m] for t in ts]):.1%}" for m in VOICES)
+        + ")" for prompt, ts in texture.items()}
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if a != "--by-prompt"]
     if not args or any("=" not in a for a in args):
@@ -90,6 +106,14 @@ def main() -> int:
         print("|---|" + "---:|" * len(samplers))
         for prompt in next(iter(prompts.values())):
             print(f"| {prompt} | " + " | ".join(p.get(prompt, "") for p in prompts.values())
+                  + " |")
+        voiced = {name: voices_by_prompt(paths) for name, paths in samplers.items()}
+        print("\nthe prompts with voices: dissonant onsets / parallel fifths and octaves, the "
+              "mean of the draws (real: the test tunes alike)\n")
+        print("| prompt | " + " | ".join(samplers) + " |")
+        print("|---|" + "---:|" * len(samplers))
+        for prompt in next(iter(voiced.values())):
+            print(f"| {prompt} | " + " | ".join(v.get(prompt, "") for v in voiced.values())
                   + " |")
     print(f"\nreproduce: python benchmarks/pooled_reports.py {' '.join(sys.argv[1:])}")
     return 0
