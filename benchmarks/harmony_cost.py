@@ -9,20 +9,25 @@
     python benchmarks/harmony_cost.py --dataset datasets/default \
         --prompts <(echo "a baroque chorale") --cost 1 --parallel-cost 2 3 4 5 \
         --seeds 1200 1300 1400 1500 1600 1700 1800 1900 --shipped
+    python benchmarks/harmony_cost.py --dataset datasets/default \
+        --prompts <(echo "a baroque chorale") --cost 1 --parallel-cost 4 \
+        --chord-bonus 0 1 1.5 2 --seeds 1200 1300 1400 1500 1600 1700 1800 1900 --shipped
 
 For every prompt of the suite whose pieces have several voices, ``--samples`` pieces of
 ``--bars`` bars for each seed of ``--seeds`` are written by the bundled model (or ``--model``)
 with each pair of costs set, and measured as ``tunesmith evaluate`` measures them
 (``evaluation/texture.py``): onsets striking a second, seventh or tritone against another
 voice, parallel fifths and octaves, onsets crossing another voice, time each voice rests, time
-all rest; and, over the pieces written in a minor key, the share of their notes (all voices)
-on the raised seventh and the share whose key the tone CNN hears as written; and the share of
-all the pieces the judges hear in every style the prompt asked and in their written key, so a
-cost that makes the voices sound right is seen not to cost the style. Beside them, the same
+all rest, quarter beats sounding a whole triad; and, over the pieces written in a minor key,
+the share of their notes (all voices) on the raised seventh and the share whose key the tone
+CNN hears as written; and the share of all the pieces the judges hear in every style the
+prompt asked and in their written key, so a cost that makes the voices sound right is seen
+not to cost the style. Beside them, the same
 for the real test tunes alike each prompt. The shipped costs are those whose pieces
 clash, move in parallel and lean on the leading note about as often as real ones. A swept
-parallel cost holds for every prompt's voices (a form's own, ``styles.PARALLEL_COST_BY_FORM``,
-set aside); ``--shipped`` adds a row written with the costs as shipped, a form's own too.
+parallel cost or chord bonus holds for every prompt's voices (a form's own,
+``styles.PARALLEL_COST_BY_FORM`` and ``CHORD_BONUS_BY_FORM``, set aside); ``--shipped`` adds
+a row written with the costs as shipped, a form's own too.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ MEASURES = ("dissonant_onsets", "parallel_fifths_and_octaves", "crossed_voices",
             "time_each_voice_rests", "time_all_voices_rest", "minor_leading_notes",
             "minor_key_heard", "minor_ending_on_a_major_third")
 HEARD = ("style_heard", "key_heard")
+TRIADS = ("whole_triads",)  # texture's too, printed after the minor pieces' measures
 
 
 def in_minor(tunes: list[Tune], judges: Judges) -> dict[str, float | None]:
@@ -98,7 +104,7 @@ def _pct(v: float | None) -> str:
 def _mean_over_prompts(per_prompt: list[dict[str, float | None]]) -> dict[str, float]:
     """As ``tunesmith evaluate`` pools them: each prompt's mean, then the mean of those."""
     return {m: float(np.nanmean([np.nan if f[m] is None else f[m] for f in per_prompt]))
-            for m in MEASURES + HEARD}
+            for m in MEASURES + TRIADS + HEARD}
 
 
 def main() -> None:
@@ -113,6 +119,9 @@ def main() -> None:
                         default=[sampler.PARALLEL_COST], help="PARALLEL_COST values")
     parser.add_argument("--leading-bonus", type=float, nargs="+",
                         default=[sampler.LEADING_NOTE_BONUS], help="LEADING_NOTE_BONUS values")
+    parser.add_argument("--chord-bonus", type=float, nargs="+", default=[0.0],
+                        help="nats for a voice's note completing a triad (a form's own, "
+                             "styles.CHORD_BONUS_BY_FORM, set aside)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 100])
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
@@ -128,6 +137,7 @@ def main() -> None:
                                       for p in voiced]}
     shipped = (sampler.HARMONY_COST, sampler.PARALLEL_COST, sampler.LEADING_NOTE_BONUS)
     by_form = dict(styles.PARALLEL_COST_BY_FORM)
+    chords = dict(styles.CHORD_BONUS_BY_FORM)
 
     def written(name: str) -> None:
         start, per_prompt = time.perf_counter(), []
@@ -139,19 +149,26 @@ def main() -> None:
         pieces = len(voiced) * len(args.seeds) * args.samples
         rows[f"{name} ({pieces} pieces, {time.perf_counter() - start:.0f} s)"] = per_prompt
 
-    styles.PARALLEL_COST_BY_FORM.clear()  # a swept cost holds for every form
-    for cost, parallel, bonus in product(args.cost, args.parallel_cost, args.leading_bonus):
+    styles.PARALLEL_COST_BY_FORM.clear()  # a swept value holds for every form
+    for cost, parallel, bonus, chord in product(args.cost, args.parallel_cost,
+                                                args.leading_bonus, args.chord_bonus):
         sampler.HARMONY_COST, sampler.PARALLEL_COST = cost, parallel
         sampler.LEADING_NOTE_BONUS = bonus
-        written(f"costs {cost:g} / {parallel:g}, leading {bonus:g}")
+        styles.CHORD_BONUS_BY_FORM.clear()
+        styles.CHORD_BONUS_BY_FORM.update({s.name: chord for s in styles.TAXONOMY
+                                           if s.dimension == "form" and chord})
+        written(f"costs {cost:g} / {parallel:g}, leading {bonus:g}, chord {chord:g}")
     if args.shipped:
         sampler.HARMONY_COST, sampler.PARALLEL_COST, sampler.LEADING_NOTE_BONUS = shipped
         styles.PARALLEL_COST_BY_FORM.update(by_form)
-        written("as shipped, " + ", ".join(f"a {form}'s parallels {nats:g}"
-                                           for form, nats in by_form.items()))
+        styles.CHORD_BONUS_BY_FORM.clear()
+        styles.CHORD_BONUS_BY_FORM.update(chords)
+        written("as shipped, " + ", ".join(
+            [f"a {form}'s parallels {nats:g}" for form, nats in by_form.items()]
+            + [f"a {form}'s chords {nats:g}" for form, nats in chords.items()]))
     print("\nmean over the prompts\n\n| | " + " | ".join(m.replace("_", " ")
-                                                        for m in MEASURES + HEARD)
-          + " |\n|---|" + "---:|" * len(MEASURES + HEARD))
+                                                        for m in MEASURES + TRIADS + HEARD)
+          + " |\n|---|" + "---:|" * len(MEASURES + TRIADS + HEARD))
     for name, per_prompt in rows.items():
         print(f"| {name} | " + " | ".join(_pct(v) for v in
                                           _mean_over_prompts(per_prompt).values()) + " |")
@@ -174,7 +191,8 @@ def main() -> None:
             " / ".join(_pct(r[i][m]) for m in HEARD) for r in rows.values()) + " |")
     print("\nreproduce: python benchmarks/harmony_cost.py --dataset", args.dataset, "--cost",
           *args.cost, "--parallel-cost", *args.parallel_cost, "--leading-bonus",
-          *args.leading_bonus, "--seeds", *args.seeds, *(["--shipped"] * args.shipped))
+          *args.leading_bonus, "--chord-bonus", *args.chord_bonus, "--seeds", *args.seeds,
+          *(["--shipped"] * args.shipped))
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ def test_texture_measures_on_hand_made_voices():
         silence,
         tacet,
         texture,
+        triads,
     )
 
     # C held under c d e f: d strikes a second; a voice of its own, nothing to measure
@@ -117,11 +118,16 @@ def test_texture_measures_on_hand_made_voices():
     # voices rank as the body writes them, not as they enter: a mass's upper voice enters late
     late = tune("V:1\nz2 e2|\nV:2\nc2 c2|", meter="4/4", unit="1/4")
     assert crossing(late) == 0
+    # C major, F major, then a bare third and a lone c: half the beats sound a whole triad
+    chords = tune("V:1\ne f e z|\nV:2\nc c c c|\nV:3\nG, A, z2|", meter="4/4", unit="1/4")
+    assert triads(chords) == pytest.approx(2 / 4) and triads(held) == 0
+    assert triads(tune("c e g c'|")) is None  # a melody's arpeggio is no chord
     # a prompt's pieces: the melody among them says nothing about voices
     assert texture([held, gap, tune("c d e f|")]) == pytest.approx(
         {"dissonant_onsets": (1 / 5 + 2 / 4) / 2, "parallel_fifths_and_octaves": 0.0,
          "crossed_voices": 0.0,
-         "time_each_voice_rests": (0 + 1 / 4) / 2, "time_all_voices_rest": (0 + 1 / 4) / 2})
+         "time_each_voice_rests": (0 + 1 / 4) / 2, "time_all_voices_rest": (0 + 1 / 4) / 2,
+         "whole_triads": 0.0})
 
 
 def test_piano_roll_moves_with_transposition():

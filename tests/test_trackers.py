@@ -211,6 +211,19 @@ def test_a_stricter_style_s_parallels_cost_its_own_nats_and_a_medieval_piece_s_n
     assert _costs(t, TABLE, ["A", "B"]) == {"A": cost / HARMONY_COST, "B": 0.0}
 
 
+@pytest.mark.parametrize("chord", [1.5, 0.0])
+def test_a_voice_gains_for_completing_the_triad_the_voices_before_it_sound(chord):
+    vocab = Tokenizer.build(["[V:1]c8|[V:2]E8|[V:3]G8 A8 C8 F8 C/ z |\n"] * 3,
+                            TokenizerConfig())
+    table = TokenTable(vocab)
+    t = tracker(table, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 3, chord=chord)
+    for i in vocab.encode("[V:1]c8|[V:2]E8|[V:3]"):
+        t.advance(i)
+    bias = {text: float(t.bias()[vocab.ids[text]]) for text in ("G8", "A8", "C8", "F8")}
+    # against C and E: G makes C major, A makes A minor, C adds nothing, F clashes with E
+    assert bias == {"G8": chord, "A8": chord, "C8": 0.0, "F8": -HARMONY_COST}
+
+
 def test_a_note_struck_a_fifth_time_in_a_row_pays_for_it_in_a_melody_and_in_voices():
     t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
     feed(t, "c c z c")  # three strikes of c, a rest between

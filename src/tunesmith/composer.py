@@ -43,6 +43,7 @@ from .lyrics import Lyrics, LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
 from .prompt import Controls, interpret, usual_voices
 from .styles import (
+    CHORD_BONUS_BY_FORM,
     PARALLEL_COST_BY_FORM,
     RHYTHM_BONUS,
     RHYTHM_WORDS,
@@ -346,7 +347,8 @@ class Composer:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
                                 compasses, medieval(labels), picardy(labels), outline.span,
                                 RHYTHM_BONUS.get(labels.get("form")),
-                                PARALLEL_COST_BY_FORM.get(labels.get("form")))
+                                PARALLEL_COST_BY_FORM.get(labels.get("form")),
+                                CHORD_BONUS_BY_FORM.get(labels.get("form"), 0.0))
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:

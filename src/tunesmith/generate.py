@@ -14,6 +14,7 @@ length while the tracker carries on across the seam.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +27,7 @@ from .abc import Kind, Tokenizer, lex, parse_key
 from .abc.durations import PHRASE_BARS, beats, length_multiplier, tuplet
 from .abc.keys import ACCIDENTAL_VALUE, LETTERS, Key, final_notes
 from .abc.lexer import NOTE_RE
-from .abc.notes import DISSONANT, PERFECT
+from .abc.notes import DISSONANT, PERFECT, TRIADS
 from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
 from .engine import Engine
@@ -671,6 +672,16 @@ def _fitted(table: TokenTable, bar: Fraction, syllables: int, bars: int) -> tupl
                       "this meter with this model's note lengths; join it to the next line")
 
 
+@functools.cache
+def completing(heard: frozenset[int]) -> np.ndarray:
+    """Over the 12 pitch classes: which would make ``heard`` hold a whole triad, where it
+    holds none yet."""
+    def whole(pcs: frozenset[int]) -> bool:
+        return any(triad <= pcs for triad in TRIADS)
+
+    return np.array([not whole(heard) and whole(heard | {pc}) for pc in range(12)])
+
+
 @dataclass
 class Voices:
     """Several voices written as the corpus writes polyphony: one line per bar,
@@ -685,6 +696,7 @@ class Voices:
     tags: list[int]  # token id of [V:1], [V:2], …
     signature: dict[str, int] = field(default_factory=dict)  # the key's, letter → -2..2
     parallel_cost: float = PARALLEL_COST
+    chord_bonus: float = 0.0  # nats for a note completing the triad the voices before sound
     leading: np.ndarray | None = None  # a minor key's leading notes (``LEADING_NOTE_BONUS``)
     current: int = 0
     need: str = "tag"  # tag | newline | "" (inside the current voice's bar)
@@ -724,7 +736,8 @@ class Voices:
         tritone against a note the voices before this one sound at this point, and minus
         ``parallel_cost`` for one that would move in parallel fifths or octaves with one of
         them (from the last onset both struck, both step the same way from a fifth or octave
-        to the same interval), beside the current voice's own ``BarTracker.bias``."""
+        to the same interval), plus ``chord_bonus`` for one that would make what they sound
+        a whole triad, beside the current voice's own ``BarTracker.bias``."""
         t, k = self.table, self.current
         if self.need or self.finished:
             return np.zeros(t.n, dtype=np.float32)
@@ -753,6 +766,9 @@ class Voices:
                 parallel |= (np.abs(pitches - now) % 12 == interval) \
                     & (np.sign(pitches - was) == np.sign(now - then))
         bias[t.note_ids] -= HARMONY_COST * clash + self.parallel_cost * parallel
+        if self.chord_bonus:
+            heard = frozenset(p % 12 for p in against)
+            bias[t.note_ids] += self.chord_bonus * completing(heard)[pitches % 12]
         return bias
 
     def _time(self, voice: int) -> Fraction:
@@ -804,7 +820,7 @@ class Voices:
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
             compasses: list[tuple[int, int]], medieval: bool = False, picardy: bool = False,
             span: int = MELODY_SPAN, rhythm: Mapping[str, float] | None = None,
-            parallel: float | None = None) -> BarTracker | Voices:
+            parallel: float | None = None, chord: float = 0.0) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass (a single voice has no compass but keeps within ``span`` semitones, closes its
     sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
@@ -816,7 +832,9 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     parallel fifths and octaves (26% of similar motion in the corpus's medieval pieces);
     ``picardy`` voices in a minor key may end on the major third (``final_notes``); each
     voice's tokens of a ``rhythm`` get its nats (``styles.RHYTHM_BONUS``); ``parallel``
-    replaces ``PARALLEL_COST`` in a style stricter than most (``styles.PARALLEL_COST_BY_FORM``)."""
+    replaces ``PARALLEL_COST`` in a style stricter than most (``styles.PARALLEL_COST_BY_FORM``);
+    a voice's note that completes the triad of the voices before it gains ``chord`` nats
+    (``styles.CHORD_BONUS_BY_FORM``)."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
@@ -834,7 +852,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
              for final, compass in zip(finals, compasses, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None
-                  else parallel,
+                  else parallel, chord_bonus=chord,
                   leading=table.leading_notes(key))
 
 

@@ -126,6 +126,13 @@ RHYTHM_BONUS: dict[str, dict[str, float]] = {"strathspey": {"broken": 1.0},
 # model to: Bach's chorales move so in 2.3% of their similar steps, the model's chorales with
 # 2 nats in 7.9% (masses 6.1%, quartets 6.4%: there 2 nats meet real ones)
 PARALLEL_COST_BY_FORM: dict[str, float] = {"chorale": 4.0}
+# nats given to a voice's note that would make what the voices written before it sound a whole
+# triad (major, minor or diminished), in a form whose beats mostly sound one: most of a Bach
+# chorale's quarter beats do, a third of the model's chorales' did not; the bonus that brings
+# them to Bach's share, chosen by `python benchmarks/harmony_cost.py --dataset datasets/default
+# --prompts <(echo "a baroque chorale") --cost 1 --parallel-cost 4 --chord-bonus 0 1 1.5 2
+# --seeds 1200 1300 1400 1500 1600 1700 1800 1900` (docs/model-card.md, "… whole chords")
+CHORD_BONUS_BY_FORM: dict[str, float] = {"chorale": 1.5}
 # how a piece's remarks name a rhythm; another note value is named by its length
 RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "1/16": "sixteenth notes",
                 "1/8": "eighth notes", "1/4": "quarter notes", "1/2": "half notes",

@@ -23,6 +23,9 @@ from .tune import AbcError, Tune, parse_fraction
 DISSONANT = frozenset({1, 2, 6, 10, 11})
 # and between two that two voices may not move in parallel: unisons, octaves, fifths
 PERFECT = frozenset({0, 7})
+# the whole triads, major, minor and diminished on every root, as pitch-class sets
+TRIADS = tuple(frozenset((root + i) % 12 for i in shape) for root in range(12)
+               for shape in ((0, 4, 7), (0, 3, 7), (0, 3, 6)))
 
 
 @dataclass
