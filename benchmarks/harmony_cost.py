@@ -85,8 +85,7 @@ def heard(tunes: list[Tune], asked: dict[str, str], judges: Judges) -> dict[str,
     the tone CNN hears in their written key."""
     if not tunes:
         return dict.fromkeys(HEARD)
-    styles = judges.styles(tunes)
-    style = [all(h[d] == v for d, v in asked.items() if d in h) for h in styles]
+    style = [all(h[d] == v for d, v in asked.items() if d in h) for h in judges.styles(tunes)]
     key = [(w := key_label(t)) is not None and tuple(k) == decode(w)
            for t, k in zip(tunes, judges.keys(tunes), strict=True)]
     return {"style_heard": float(np.mean(style)), "key_heard": float(np.mean(key))}
