@@ -56,7 +56,7 @@ MEASURES = ("dissonant_onsets", "parallel_fifths_and_octaves", "crossed_voices",
             "time_each_voice_rests", "time_all_voices_rest", "minor_leading_notes",
             "minor_key_heard", "minor_ending_on_a_major_third")
 HEARD = ("style_heard", "key_heard")
-TRIADS = ("whole_triads",)  # texture's too, printed after the minor pieces' measures
+WHOLE_CHORDS = ("whole_triads",)  # texture's too, printed after the minor pieces' measures
 
 
 def in_minor(tunes: list[Tune], judges: Judges) -> dict[str, float | None]:
@@ -103,7 +103,7 @@ def _pct(v: float | None) -> str:
 def _mean_over_prompts(per_prompt: list[dict[str, float | None]]) -> dict[str, float]:
     """As ``tunesmith evaluate`` pools them: each prompt's mean, then the mean of those."""
     return {m: float(np.nanmean([np.nan if f[m] is None else f[m] for f in per_prompt]))
-            for m in MEASURES + TRIADS + HEARD}
+            for m in MEASURES + WHOLE_CHORDS + HEARD}
 
 
 def main() -> None:
@@ -166,8 +166,8 @@ def main() -> None:
             [f"a {form}'s parallels {nats:g}" for form, nats in by_form.items()]
             + [f"a {form}'s chords {nats:g}" for form, nats in chords.items()]))
     print("\nmean over the prompts\n\n| | " + " | ".join(m.replace("_", " ")
-                                                        for m in MEASURES + TRIADS + HEARD)
-          + " |\n|---|" + "---:|" * len(MEASURES + TRIADS + HEARD))
+                                                        for m in MEASURES + WHOLE_CHORDS + HEARD)
+          + " |\n|---|" + "---:|" * len(MEASURES + WHOLE_CHORDS + HEARD))
     for name, per_prompt in rows.items():
         print(f"| {name} | " + " | ".join(_pct(v) for v in
                                           _mean_over_prompts(per_prompt).values()) + " |")

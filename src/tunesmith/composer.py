@@ -344,11 +344,11 @@ class Composer:
                                      plan(words, header["M"]), stresses, voice)
                         for _ in range(count)]
         else:
+            form = labels.get("form")
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
                                 compasses, medieval(labels), picardy(labels), outline.span,
-                                RHYTHM_BONUS.get(labels.get("form")),
-                                PARALLEL_COST_BY_FORM.get(labels.get("form")),
-                                CHORD_BONUS_BY_FORM.get(labels.get("form"), 0.0))
+                                RHYTHM_BONUS.get(form), PARALLEL_COST_BY_FORM.get(form),
+                                CHORD_BONUS_BY_FORM.get(form, 0.0))
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:

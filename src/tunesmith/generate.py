@@ -27,7 +27,7 @@ from .abc import Kind, Tokenizer, lex, parse_key
 from .abc.durations import PHRASE_BARS, beats, length_multiplier, tuplet
 from .abc.keys import ACCIDENTAL_VALUE, LETTERS, Key, final_notes
 from .abc.lexer import NOTE_RE
-from .abc.notes import DISSONANT, PERFECT, TRIADS
+from .abc.notes import DISSONANT, PERFECT, holds_triad
 from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
 from .engine import Engine
@@ -676,10 +676,7 @@ def _fitted(table: TokenTable, bar: Fraction, syllables: int, bars: int) -> tupl
 def completing(heard: frozenset[int]) -> np.ndarray:
     """Over the 12 pitch classes: which would make ``heard`` hold a whole triad, where it
     holds none yet."""
-    def whole(pcs: frozenset[int]) -> bool:
-        return any(triad <= pcs for triad in TRIADS)
-
-    return np.array([not whole(heard) and whole(heard | {pc}) for pc in range(12)])
+    return np.array([not holds_triad(heard) and holds_triad(heard | {pc}) for pc in range(12)])
 
 
 @dataclass

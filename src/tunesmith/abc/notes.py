@@ -28,6 +28,11 @@ TRIADS = tuple(frozenset((root + i) % 12 for i in shape) for root in range(12)
                for shape in ((0, 4, 7), (0, 3, 7), (0, 3, 6)))
 
 
+def holds_triad(pitch_classes: set[int] | frozenset[int]) -> bool:
+    """Whether these pitch classes, sounding together, hold a whole triad (``TRIADS``)."""
+    return any(triad <= pitch_classes for triad in TRIADS)
+
+
 @dataclass
 class Note:
     pitch: int  # MIDI number; ABC's C is middle C, 60

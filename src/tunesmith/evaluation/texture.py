@@ -24,7 +24,7 @@ from itertools import pairwise
 from math import ceil
 
 from ..abc import Tune
-from ..abc.notes import DISSONANT, PERFECT, TRIADS, Note, notes
+from ..abc.notes import DISSONANT, PERFECT, Note, holds_triad, notes
 from ..abc.tune import AbcError
 from ..abc.voices import voice_bars
 
@@ -168,7 +168,7 @@ def _triads(voices: Voiced) -> float | None:
             held.setdefault(k, set()).add(note.pitch % 12)
     if not held:
         return None
-    return sum(any(triad <= pcs for triad in TRIADS) for pcs in held.values()) / (max(held) + 1)
+    return sum(map(holds_triad, held.values())) / (max(held) + 1)
 
 
 def _silence(voices: Voiced) -> float | None:
