@@ -83,6 +83,7 @@ def test_each_voice_keeps_its_own_unit_key_and_ties():
 
 def test_texture_measures_on_hand_made_voices():
     from tunesmith.evaluation.texture import (
+        chorded,
         crossing,
         dissonance,
         parallels,
@@ -127,7 +128,10 @@ def test_texture_measures_on_hand_made_voices():
         {"dissonant_onsets": (1 / 5 + 2 / 4) / 2, "parallel_fifths_and_octaves": 0.0,
          "crossed_voices": 0.0,
          "time_each_voice_rests": (0 + 1 / 4) / 2, "time_all_voices_rest": (0 + 1 / 4) / 2,
-         "whole_triads": 0.0})
+         "whole_triads": 0.0, "notes_in_chords": 0.0})
+    # a hand striking chords: four of the right hand's six notes, none of the left hand's
+    piano = tune("V:1\n[ce] d [Bd] c|\nV:2\nC, G, E, C,|", meter="4/4", unit="1/4")
+    assert chorded(piano) == pytest.approx(4 / 10) and chorded(tune("c d e f|")) is None
 
 
 def test_piano_roll_moves_with_transposition():

@@ -142,8 +142,10 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         "Onsets that strike a second, seventh or tritone against another voice (among those "
         "where another voice sounds), two voices' steps in the same direction that go from a "
         "fifth or octave to the same interval (parallel fifths and octaves), onsets above a "
-        "voice written before or below one written after (crossed voices), and the time "
-        "voices spend resting; real: the test tunes alike, where they have several voices.",
+        "voice written before or below one written after (crossed voices), the time "
+        "voices spend resting, the quarter beats whose notes hold a whole triad, and the "
+        "notes struck in a chord of their own voice (a piano's hands); real: the test tunes "
+        "alike, where they have several voices.",
         "",
         "| measure | generated | real |", "|---|---:|---:|",
         *[f"| {m.replace('_', ' ')} | {_pct(v)} | {_pct(s['texture']['real'][m])} |"

@@ -13,12 +13,15 @@ cross at 4.3% of them, Palestrina's masses, with their equal tenors, 20.2%). ``s
 share of the piece's length that each voice spends resting, averaged over the voices;
 ``tacet``: the share in which all rest. ``triads``: the share of its quarter-note beats at
 which the notes sounding hold a whole major, minor or diminished triad (Bach's chorales
-85%). All are None for a piece of one voice.
+85%). ``chorded``: the share of the notes struck together with another of their own voice,
+in a chord (a piano's hands: Clara Schumann's polonaises 50-74%; a chorale's voices none).
+All are None for a piece of one voice.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from fractions import Fraction
 from itertools import pairwise
 from math import ceil
@@ -97,6 +100,11 @@ def triads(tune: Tune) -> float | None:
     return _measured(tune, _triads)
 
 
+def chorded(tune: Tune) -> float | None:
+    """Share of the notes struck in a chord of their own voice."""
+    return _measured(tune, _chorded)
+
+
 def _measured(tune: Tune, measure) -> float | None:
     voices = by_voice(tune)
     return None if voices is None else measure(voices)
@@ -171,6 +179,11 @@ def _triads(voices: Voiced) -> float | None:
     return sum(map(holds_triad, held.values())) / (max(held) + 1)
 
 
+def _chorded(voices: Voiced) -> float | None:
+    struck = Counter((v, n.onset) for v, ns in voices.items() for n in ns)
+    return sum(n for n in struck.values() if n > 1) / sum(struck.values())
+
+
 def _silence(voices: Voiced) -> float | None:
     end = max(n.onset + n.length for ns in voices.values() for n in ns)
     if end <= 0:
@@ -187,7 +200,7 @@ def _tacet(voices: Voiced) -> float | None:
 
 
 def texture(tunes: list[Tune]) -> dict[str, float | None]:
-    """Means of the six measures over the ``tunes`` of several voices (None: none has)."""
+    """Means of the seven measures over the ``tunes`` of several voices (None: none has)."""
     def mean(values: list[float | None]) -> float | None:
         kept = [v for v in values if v is not None]
         return sum(kept) / len(kept) if kept else None
@@ -199,4 +212,5 @@ def texture(tunes: list[Tune]) -> dict[str, float | None]:
             "crossed_voices": mean([_crossing(s) for s in struck]),
             "time_each_voice_rests": mean([_silence(v) for v in voiced]),
             "time_all_voices_rest": mean([_tacet(v) for v in voiced]),
-            "whole_triads": mean([_triads(v) for v in voiced])}
+            "whole_triads": mean([_triads(v) for v in voiced]),
+            "notes_in_chords": mean([_chorded(v) for v in voiced])}
