@@ -15,7 +15,12 @@ from tunesmith.checkpoint import load_checkpoint
 from tunesmith.cli import main
 from tunesmith.composer import DEFAULT_MODEL
 from tunesmith.evaluation.texture import texture
-from tunesmith.styles import CHORD_BONUS_BY_FORM, PARALLEL_COST_BY_FORM, RHYTHM_BONUS
+from tunesmith.styles import (
+    CHORD_BONUS_BY_FORM,
+    CHORDED_FORMS,
+    PARALLEL_COST_BY_FORM,
+    RHYTHM_BONUS,
+)
 from tunesmith.tools import abc2abc_check
 
 
@@ -35,6 +40,7 @@ def test_it_ships_in_the_package_small_and_without_trainer_state():
     ("古典主义", ("period", "classical")),
     ("a lively Irish reel in D", ("form", "reel")),
     ("中国民歌", ("tradition", "chinese")),
+    ("浪漫主义 钢琴曲", ("form", "piano")),  # its hands play chords
 ])
 def test_the_issue_prompts_give_valid_pieces_in_the_asked_style(default, prompt, label):
     for seed in range(2):
@@ -138,6 +144,24 @@ def test_a_chorale_s_voices_sound_whole_chords_as_bach_s_do(default, monkeypatch
     chords = whole()  # 0.85 (Bach's chorales 0.89)
     monkeypatch.delitem(CHORD_BONUS_BY_FORM, "chorale")
     assert chords > 0.8 and chords > whole() + 0.1  # 0.68 without the bonus
+
+
+def test_a_piano_piece_s_hands_play_chords_as_the_corpus_s_do(default, monkeypatch):
+    def in_chords() -> float:  # of the notes, those struck with another in their hand
+        tunes = [parse(p.abc) for p in default.generate("romantic piano piece", bars=8,
+                                                          num=4, seed=0)]
+        assert all(validate(t) == [] for t in tunes)
+        struck = [(i, n.voice, n.onset) for i, t in enumerate(tunes) for n in notes(t)]
+        together = Counter(struck)
+        return sum(together[n] > 1 for n in struck) / len(struck)
+
+    def said() -> bool:
+        remarks = default.generate("romantic piano piece", bars=1, seed=0)[0].remarks
+        return "chords in its parts, as piano pieces play them" in remarks
+
+    share, told = in_chords(), said()  # 0.67 (the corpus's romantic piano pieces 0.50-0.74)
+    monkeypatch.delitem(CHORDED_FORMS, "piano")
+    assert share > 0.4 and told and in_chords() == 0 and not said()
 
 
 def test_cli_uses_it_by_default(capsys):

@@ -224,6 +224,42 @@ def test_a_voice_gains_for_completing_the_triad_the_voices_before_it_sound(chord
     assert bias == {"G8": chord, "A8": chord, "C8": 0.0, "F8": -HARMONY_COST}
 
 
+CHORDS = Tokenizer.build(["[V:1][C2E2G2c2] [C2D2] A4 C/ z |\n[V:2]C,8 B,8 |\n"] * 3,
+                         TokenizerConfig())
+
+
+def test_a_piano_s_hands_write_chords_of_rising_notes_of_one_length():
+    table = TokenTable(CHORDS)
+
+    def allowed(t: Voices) -> set[str]:
+        return {CHORDS.tokens[i] for i in np.flatnonzero(t.allowed()).tolist()}
+
+    def write(t: Voices, text: str) -> None:
+        for i in CHORDS.encode(text):
+            assert t.allowed()[i], f"{CHORDS.tokens[i]!r} refused after {CHORDS.decode(t.log)!r}"
+            t.advance(i)
+
+    plain = tracker(table, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
+    write(plain, "[V:1]")
+    assert "[" not in allowed(plain)  # a voice of another form plays one note at a time
+    t = tracker(table, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2, chords=True)
+    write(t, "[V:1]")
+    assert "[" in allowed(t)
+    write(t, "[C2")
+    # rising notes as long as the first; one note is no chord yet
+    assert allowed(t) == {"D2", "E2", "G2", "c2"}
+    write(t, "E2G2c2")
+    assert allowed(t) == {"]"}  # four notes at most
+    write(t, "]")
+    assert t.parts[0].filled == 2 and "A8" not in allowed(t) and "A4" in allowed(t)
+    write(t, "[C2")
+    # its own chord's notes so far are heard: D strikes a second against C
+    assert _costs(t, table, ["D2", "E2"]) == {"D2": 1.0, "E2": 0.0}
+    write(t, "E2] A4|[V:2]")
+    # the left hand hears the whole chord: B, clashes with C, C, with none of C E G c
+    assert _costs(t, table, ["B,8", "C,8"]) == {"B,8": 1.0, "C,8": 0.0}
+
+
 def test_a_note_struck_a_fifth_time_in_a_row_pays_for_it_in_a_melody_and_in_voices():
     t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
     feed(t, "c c z c")  # three strikes of c, a rest between

@@ -44,6 +44,7 @@ from .pretrained import DEFAULT_MODEL
 from .prompt import Controls, interpret, usual_voices
 from .styles import (
     CHORD_BONUS_BY_FORM,
+    CHORDED_FORMS,
     PARALLEL_COST_BY_FORM,
     RHYTHM_BONUS,
     RHYTHM_WORDS,
@@ -312,6 +313,9 @@ class Composer:
         if words is None and (rhythm := RHYTHM_BONUS.get(labels.get("form"), {})):
             named = " and ".join(RHYTHM_WORDS.get(r, f"notes {r} long") for r in rhythm)
             controls.remarks.append(f"{named} favoured, a {labels['form']}'s rhythm")
+        if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
+            controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
+                                    "play them")
         return Outline(controls, prefix, given, header, out_key, span)
 
     def _style_guidance(self, outline: Outline) -> float:
@@ -348,7 +352,7 @@ class Composer:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
                                 compasses, medieval(labels), picardy(labels), outline.span,
                                 RHYTHM_BONUS.get(form), PARALLEL_COST_BY_FORM.get(form),
-                                CHORD_BONUS_BY_FORM.get(form, 0.0))
+                                CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form))
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:

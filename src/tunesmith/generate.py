@@ -4,8 +4,10 @@ A ``BarTracker`` per candidate follows the tune as it is written: how full the c
 in units of ``L:``, whether a repeat is open, whether a broken-rhythm pair or a triplet is half
 done. Before each token it says which tokens may come next: notes that fit the bar, a barline
 only when the bar is full, ``|]`` (or ``:|``) to close the last bar, whose last note is the
-tonic. Everything the tracker cannot account for exactly (chords, grace notes, ties, inline
-fields, character fallbacks) is never sampled, so every tune passes ``abc.validate``.
+tonic. A voice that may play chords (a piano's hands) writes them as ``[CEG]``: notes of
+one length, rising, closed by a bare ``]``. Everything the tracker cannot account for
+exactly (grace notes, ties, inline fields, character fallbacks) is never sampled, so every
+tune passes ``abc.validate``.
 
 The model sees ``<bos> controls M: L: K: body``; past its context the decoder restarts from
 the controls, the header and the latest bars (fragment by fragment), so pieces can be any
@@ -15,7 +17,7 @@ length while the tracker carries on across the seam.
 from __future__ import annotations
 
 import functools
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +54,8 @@ HARMONY_COST = 1.0
 # and from one that would move in parallel fifths or octaves with one of those voices (from
 # the last onset both struck together): real part-writing 5.1% of similar motion, v5 15.2%
 PARALLEL_COST = 2.0
+# the most notes a chord may stack: the corpus's piano chords hold 2 (53%), 3 (43%) or 4
+MAX_CHORD = 4
 # nats given to a voice's leading note in a minor key (the raised seventh: ``=B`` in C minor,
 # the note that says minor rather than the relative major): the real chorales alike put 3.2%
 # of their notes on it, the quartets' 2.4%, v8's voices 1.6% and 2.0%, 3.3% and 2.3% with
@@ -153,6 +157,7 @@ class TokenTable:
         # "A>B", the Scotch snap "A<B" (a strathspey's) and the rare doubled ones
         self.broken = [ids[b] for b in (">", "<", ">>", "<<") if b in ids]
         self.triplet, self.roll = ids.get("(3"), ids.get("~")
+        self.chord_open, self.chord_close = ids.get("["), ids.get("]")
         # a triplet's notes each last this share of their written length (2/3 of 3 notes)
         self.triplet_factor, self.triplet_notes = tuplet("(3", compound=False)
         self.triplet_span = self.triplet_factor * self.triplet_notes  # their lengths to one
@@ -323,7 +328,7 @@ class BarTracker:
     filled: Fraction = Fraction(0)
     done_bars: int = 0
     repeat_open: bool = False
-    phase: str = "free"  # free | note | broken | triplet | roll | barred | space
+    phase: str = "free"  # free | note | broken | triplet | roll | chord | barred | space
     last: Fraction = Fraction(0)
     triplet_left: int = 0
     finished: bool = False
@@ -337,6 +342,11 @@ class BarTracker:
     low: int | None = None
     high: int | None = None
     cost: np.ndarray | None = None  # added to the logits before each draw (``melody_cost``)
+    # a voice that may play chords: its chord's notes so far, their length and highest pitch
+    chords: bool = False
+    chord_notes: int = 0
+    chord_length: Fraction = Fraction(0)
+    chord_top: int = 0
     last_pitch: int | None = None  # the last note's, and how often in a row it was struck
     struck: int = 0
     # a melody may open with a pickup of at most half a bar, not counted among ``bars``; its
@@ -418,6 +428,15 @@ class BarTracker:
             return mask
         if self.phase == "broken":  # the second note of a pair: the same length
             return t.notes_up_to(rem, pitched_only=True, exactly=self.last)
+        if self.phase == "chord":  # rising notes of the first one's length, then "]"
+            if self.chord_notes == 0:
+                return t.notes_up_to(rem, pitched_only=True)
+            mask = np.zeros(t.n, dtype=bool)
+            if self.chord_notes < MAX_CHORD:
+                mask = t.notes_up_to(rem, pitched_only=True, exactly=self.chord_length) \
+                    & t.within(self.chord_top + 1, 127)
+            mask[t.chord_close] = self.chord_notes >= 2 or not mask.any()  # never stuck
+            return mask
         if self.phase == "triplet":
             if self.triplet_left == t.triplet_notes:  # the first: all of them must fit
                 mask = t.notes_up_to(rem / t.triplet_span, pitched_only=True).copy()
@@ -460,6 +479,8 @@ class BarTracker:
                 mask[t.triplet] = True
             if t.roll is not None:
                 mask[t.roll] = True
+            if self.chords and t.chord_open is not None and t.chord_close is not None:
+                mask[t.chord_open] = True
         if self.phase in ("free", "note") and t.space is not None:
             mask[t.space] = True
         if self.may_pickup and self.done_bars == 0 and not self.pickup and not self.final_bar \
@@ -489,7 +510,15 @@ class BarTracker:
             self.high = pitch if self.high is None else max(self.high, pitch)
             self.struck = self.struck + 1 if pitch == self.last_pitch else 1
             self.last_pitch = pitch
-        if tid in t.lengths:
+        if self.phase == "chord":  # a chord fills its bar when it closes
+            if tid == t.chord_close:
+                self.filled += self.chord_length
+                self.phase, self.last = "free", self.chord_length
+            else:
+                self.chord_length = t.lengths[tid]
+                self.chord_notes, self.chord_top = self.chord_notes + 1, t.pitch[tid]
+                self.rested = Fraction(0)
+        elif tid in t.lengths:
             value = t.lengths[tid]
             self.rested = Fraction(0) if tid in t.pitched else self.rested + value
             if self.phase == "triplet":
@@ -506,6 +535,8 @@ class BarTracker:
             self.phase, self.triplet_left = "triplet", t.triplet_notes
         elif tid == t.roll:
             self.phase = "roll"
+        elif tid == t.chord_open:
+            self.phase, self.chord_notes = "chord", 0
         elif tid in t.bar.values():
             self.bar_done(t.tokenizer.tokens[tid])
         elif tid in (t.space, t.newline):
@@ -730,7 +761,8 @@ class Voices:
 
     def bias(self) -> np.ndarray:
         """Minus ``HARMONY_COST`` for each note that would strike a second, seventh or
-        tritone against a note the voices before this one sound at this point, and minus
+        tritone against a note the voices before this one sound at this point (or one its
+        own chord has struck so far), and minus
         ``parallel_cost`` for one that would move in parallel fifths or octaves with one of
         them (from the last onset both struck, both step the same way from a fifth or octave
         to the same interval), plus ``chord_bonus`` for one that would make what they sound
@@ -741,10 +773,10 @@ class Voices:
         bias = self.parts[k].bias().copy()  # the voice's own: a note struck too often
         if self.leading is not None:
             bias[self.leading] += LEADING_NOTE_BONUS
-        if k == 0:
-            return bias
-        at = self._time(k)
-        against = [p for j in range(k) if (p := self._sounding(j, at)) is not None]
+        at, part = self._time(k), self.parts[k]
+        against = [p for j in range(k) for p in self._sounding(j, at)]
+        if part.phase == "chord" and part.chord_notes:  # and its own chord's notes so far
+            against += self.pitches[k][-part.chord_notes:]
         if not against:
             return bias
         pitches = t.sounding(self.signature, self.accidentals)
@@ -773,10 +805,13 @@ class Voices:
         part = self.parts[voice]
         return part.done_bars * part.bar_length + part.filled
 
-    def _sounding(self, voice: int, at: Fraction) -> int | None:
-        """The pitch ``voice`` (written past ``at``) sounds at ``at``; None in a rest."""
-        i = bisect_right(self.onsets[voice], at) - 1
-        return self.pitches[voice][i] if i >= 0 else None
+    def _sounding(self, voice: int, at: Fraction) -> list[int]:
+        """The pitches ``voice`` (written past ``at``) sounds at ``at``: its note's, its
+        chord's, none in a rest."""
+        onsets = self.onsets[voice]
+        i = bisect_right(onsets, at)
+        first = bisect_left(onsets, onsets[i - 1], hi=i) if i else i
+        return [p for p in self.pitches[voice][first:i] if p is not None]
 
     def advance(self, tid: int) -> None:
         if self.finished:  # the batch's padding, as for a BarTracker
@@ -791,7 +826,8 @@ class Voices:
             at, pitch = self._time(self.current), self._pitch(tid)
             self.onsets[self.current].append(at)
             self.pitches[self.current].append(pitch)
-            if pitch is not None:
+            # a chord moves by its outer note: the top voice's highest, another's lowest
+            if pitch is not None and (self.current == 0 or at not in self.struck[self.current]):
                 self.struck[self.current][at] = pitch
         self.parts[self.current].advance(tid)
         if tid in self.table.bar.values():
@@ -817,7 +853,8 @@ class Voices:
 def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | None,
             compasses: list[tuple[int, int]], medieval: bool = False, picardy: bool = False,
             span: int = MELODY_SPAN, rhythm: Mapping[str, float] | None = None,
-            parallel: float | None = None, chord: float = 0.0) -> BarTracker | Voices:
+            parallel: float | None = None, chord: float = 0.0,
+            chords: float | None = None) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass (a single voice has no compass but keeps within ``span`` semitones, closes its
     sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
@@ -831,7 +868,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     voice's tokens of a ``rhythm`` get its nats (``styles.RHYTHM_BONUS``); ``parallel``
     replaces ``PARALLEL_COST`` in a style stricter than most (``styles.PARALLEL_COST_BY_FORM``);
     a voice's note that completes the triad of the voices before it gains ``chord`` nats
-    (``styles.CHORD_BONUS_BY_FORM``)."""
+    (``styles.CHORD_BONUS_BY_FORM``); with ``chords`` the voices may play chords, each
+    chord's ``[`` gaining those nats (``styles.CHORDED_FORMS``)."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
@@ -844,8 +882,10 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
+    if chords and table.chord_open is not None:
+        bonus[table.chord_open] += chords
     parts = [BarTracker(table, bar, bars, final, ending, compass=compass,
-                        cost=bonus if bonus.any() else None)
+                        cost=bonus if bonus.any() else None, chords=chords is not None)
              for final, compass in zip(finals, compasses, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None

@@ -1,0 +1,99 @@
+"""How a piano piece's hands play chords at each bonus on a chord's opening, and what the
+judges hear: what ``styles.CHORDED_FORMS`` was chosen by.
+
+    python benchmarks/piano_chords.py --chord-bonus 0 0.5 1 2
+    python benchmarks/piano_chords.py --prompts 浪漫主义钢琴曲 --chord-bonus 1
+
+For each prompt, ``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are
+written by the bundled model (or ``--model``) with chords refused (the row "no chords") and
+with chords allowed at each ``--chord-bonus`` (nats given to ``[``), then measured as
+``tunesmith evaluate`` measures voices (``evaluation/texture.py``: notes struck in chords,
+quarter beats sounding a whole triad, clashes, parallels, time each voice rests) and judged:
+the share heard in the asked period and form and in the written key. Beside them, the same
+texture of the dataset's piano pieces of the asked period (every split: the test split holds
+none). The default seeds are ones the evaluation does not draw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from tunesmith import Composer, styles
+from tunesmith.abc import Tune, parse
+from tunesmith.data.dataset import Dataset
+from tunesmith.evaluation.generated import Asked
+from tunesmith.evaluation.texture import texture
+from tunesmith.models.judges import Judges, key_label
+from tunesmith.models.tone_cnn import decode
+
+TEXTURE = ("notes_in_chords", "whole_triads", "dissonant_onsets",
+           "parallel_fifths_and_octaves", "time_each_voice_rests")
+HEARD = ("period", "form")
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{v:.1%}"
+
+
+def judged(tunes: list[Tune], asked: dict[str, str], judges: Judges) -> list[str]:
+    """Pieces heard in each asked dimension of ``HEARD``, and in their written key."""
+    verdicts = judges.styles(tunes)
+    cells = [f"{sum(v.get(d) == asked[d] for v in verdicts)} / {len(tunes)}" if d in asked
+             else "–" for d in HEARD]
+    key = sum((w := key_label(t)) is not None and tuple(k) == decode(w)
+              for t, k in zip(tunes, judges.keys(tunes), strict=True))
+    return [*cells, f"{key} / {len(tunes)}"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", type=Path, default=Path("datasets/default"),
+                        help="for the real piano pieces")
+    parser.add_argument("--model", help="checkpoint (default: the bundled model)")
+    parser.add_argument("--prompts", nargs="+", default=["romantic piano piece"])
+    parser.add_argument("--chord-bonus", type=float, nargs="+", default=[1.0],
+                        help="nats given to a chord's opening '['")
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
+    parser.add_argument("--samples", type=int, default=4)
+    parser.add_argument("--bars", type=int, default=16)
+    args = parser.parse_args()
+    composer, judges = Composer.load(args.model), Judges.load()
+    data = Dataset(args.dataset)
+    shipped = dict(styles.CHORDED_FORMS)
+    print("| prompt | pieces | " + " | ".join(m.replace("_", " ") for m in TEXTURE)
+          + " | heard in its period | in its form | in its key | seconds |\n|---|---|"
+          + "---:|" * (len(TEXTURE) + 4))
+    for prompt in args.prompts:
+        asked = Asked.of(prompt).labels
+        form = asked.get("form", "piano")
+        real = [t for t in data.tunes() if t.labels.get("form") == form
+                and t.labels.get("period") == asked.get("period", t.labels.get("period"))]
+        measured = texture(real)
+        print(f"| {prompt} | real: {len(real)} {form} pieces | "
+              + " | ".join(_pct(measured[m]) for m in TEXTURE) + " | | | | |")
+        for bonus in [None, *args.chord_bonus]:
+            styles.CHORDED_FORMS.clear()
+            if bonus is not None:
+                styles.CHORDED_FORMS[form] = bonus
+            start = time.perf_counter()
+            tunes = [parse(p.abc) for seed in args.seeds for p in
+                     composer.generate(prompt, bars=args.bars, num=args.samples, seed=seed)]
+            measured = texture(tunes)
+            name = "no chords" if bonus is None else f"chord bonus {bonus:g}"
+            print(f"| {prompt} | {name} | "
+                  + " | ".join(_pct(measured[m]) for m in TEXTURE) + " | "
+                  + " | ".join(judged(tunes, asked, judges))
+                  + f" | {time.perf_counter() - start:.0f} |", flush=True)
+    styles.CHORDED_FORMS.clear()
+    styles.CHORDED_FORMS.update(shipped)
+    print(f"\nshipped: {shipped}")
+    print("reproduce: python benchmarks/piano_chords.py --dataset", args.dataset, "--prompts",
+          *[f'"{p}"' for p in args.prompts], "--chord-bonus", *args.chord_bonus,
+          "--seeds", *args.seeds, "--samples", args.samples, "--bars", args.bars)
+
+
+if __name__ == "__main__":
+    main()
