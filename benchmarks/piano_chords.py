@@ -8,8 +8,10 @@ For each prompt, ``--samples`` pieces of ``--bars`` bars for each seed of ``--se
 written by the bundled model (or ``--model``) with chords refused (the row "no chords") and
 with chords allowed at each ``--chord-bonus`` (nats given to ``[``), then measured as
 ``tunesmith evaluate`` measures voices (``evaluation/texture.py``: notes struck in chords,
-quarter beats sounding a whole triad, clashes, parallels, time each voice rests) and judged:
-the share heard in the asked period and form and in the written key. Beside them, the same
+quarter beats sounding a whole triad, clashes, parallels, time each voice rests), with the
+longest run of one chord struck again and again in a voice (its pitch classes, as
+``generate.CHORD_RUN`` counts them; the most in any piece), and judged: the share heard in
+the asked period and form and in the written key. Beside them, the same
 texture of the dataset's piano pieces of the asked period (every split: the test split holds
 none). The default seeds are ones the evaluation does not draw.
 """
@@ -18,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from tunesmith import Composer, styles
 from tunesmith.abc import Tune, parse
+from tunesmith.abc.notes import notes
 from tunesmith.data.dataset import Dataset
 from tunesmith.evaluation.generated import Asked
 from tunesmith.evaluation.texture import texture
@@ -35,6 +39,21 @@ HEARD = ("period", "form")
 
 def _pct(v: float | None) -> str:
     return "–" if v is None else f"{v:.1%}"
+
+
+def chord_run(tune: Tune) -> int:
+    """The most times a voice of ``tune`` strikes one chord (its pitch classes) in a row."""
+    struck: dict[str, dict] = defaultdict(lambda: defaultdict(set))
+    for n in notes(tune):
+        struck[n.voice][n.onset].add(n.pitch)
+    longest = 0
+    for onsets in struck.values():
+        run, last = 0, None
+        for _, pitches in sorted(onsets.items()):
+            chord = frozenset(p % 12 for p in pitches) if len(pitches) > 1 else None
+            run = run + 1 if chord is not None and chord == last else int(chord is not None)
+            last, longest = chord, max(longest, run)
+    return longest
 
 
 def judged(tunes: list[Tune], asked: dict[str, str], judges: Judges) -> list[str]:
@@ -64,8 +83,8 @@ def main() -> None:
     data = Dataset(args.dataset)
     shipped = dict(styles.CHORDED_FORMS)
     print("| prompt | pieces | " + " | ".join(m.replace("_", " ") for m in TEXTURE)
-          + " | heard in its period | in its form | in its key | seconds |\n|---|---|"
-          + "---:|" * (len(TEXTURE) + 4))
+          + " | longest chord run | heard in its period | in its form | in its key | seconds |"
+          "\n|---|---|" + "---:|" * (len(TEXTURE) + 5))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
         form = asked.get("form", "piano")
@@ -73,7 +92,8 @@ def main() -> None:
                 and t.labels.get("period") == asked.get("period", t.labels.get("period"))]
         measured = texture(real)
         print(f"| {prompt} | real: {len(real)} {form} pieces | "
-              + " | ".join(_pct(measured[m]) for m in TEXTURE) + " | | | | |")
+              + " | ".join(_pct(measured[m]) for m in TEXTURE)
+              + f" | {max(map(chord_run, real))} | | | | |")
         for bonus in [None, *args.chord_bonus]:
             styles.CHORDED_FORMS.clear()
             if bonus is not None:
@@ -84,7 +104,8 @@ def main() -> None:
             measured = texture(tunes)
             name = "no chords" if bonus is None else f"chord bonus {bonus:g}"
             print(f"| {prompt} | {name} | "
-                  + " | ".join(_pct(measured[m]) for m in TEXTURE) + " | "
+                  + " | ".join(_pct(measured[m]) for m in TEXTURE)
+                  + f" | {max(map(chord_run, tunes))} | "
                   + " | ".join(judged(tunes, asked, judges))
                   + f" | {time.perf_counter() - start:.0f} |", flush=True)
     styles.CHORDED_FORMS.clear()

@@ -228,17 +228,21 @@ CHORDS = Tokenizer.build(["[V:1][C2E2G2c2] [C2D2] A4 C/ z |\n[V:2]C,8 B,8 |\n"] 
                          TokenizerConfig())
 
 
+CHORDS_TABLE = TokenTable(CHORDS)
+
+
+def allowed(t: BarTracker | Voices) -> set[str]:  # in the CHORDS vocabulary
+    return {CHORDS.tokens[i] for i in np.flatnonzero(t.allowed()).tolist()}
+
+
+def write(t: BarTracker | Voices, text: str) -> None:
+    for i in CHORDS.encode(text):
+        assert t.allowed()[i], f"{CHORDS.tokens[i]!r} refused after {CHORDS.decode(t.log)!r}"
+        t.advance(i)
+
+
 def test_a_piano_s_hands_write_chords_of_rising_notes_of_one_length():
-    table = TokenTable(CHORDS)
-
-    def allowed(t: Voices) -> set[str]:
-        return {CHORDS.tokens[i] for i in np.flatnonzero(t.allowed()).tolist()}
-
-    def write(t: Voices, text: str) -> None:
-        for i in CHORDS.encode(text):
-            assert t.allowed()[i], f"{CHORDS.tokens[i]!r} refused after {CHORDS.decode(t.log)!r}"
-            t.advance(i)
-
+    table = CHORDS_TABLE
     plain = tracker(table, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
     write(plain, "[V:1]")
     assert "[" not in allowed(plain)  # a voice of another form plays one note at a time
@@ -258,6 +262,22 @@ def test_a_piano_s_hands_write_chords_of_rising_notes_of_one_length():
     write(t, "E2] A4|[V:2]")
     # the left hand hears the whole chord: B, clashes with C, C, with none of C E G c
     assert _costs(t, table, ["B,8", "C,8"]) == {"B,8": 1.0, "C,8": 0.0}
+
+
+def test_a_chord_struck_six_times_in_a_row_makes_the_next_one_pay_more_and_more():
+    t = BarTracker(CHORDS_TABLE, Fraction(8), bars=4, tonic=None, chords=True)
+
+    def cost() -> float:  # what opening another chord costs now
+        return float(-t.bias()[CHORDS.ids["["]] / REPEAT_COST)
+
+    write(t, "[C2E2][C2E2][C2E2][C2E2]|[C2E2]")
+    assert cost() == 0
+    write(t, "[C2E2]")
+    assert cost() == 1
+    write(t, "[C2E2c2]")  # an octave added: the same chord a seventh time
+    assert cost() == 2
+    write(t, "C2|")  # a note between: the run is over
+    assert cost() == 0
 
 
 def test_a_note_struck_a_fifth_time_in_a_row_pays_for_it_in_a_melody_and_in_voices():

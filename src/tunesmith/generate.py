@@ -65,6 +65,12 @@ LEADING_NOTE_BONUS = 0.5
 # between do not count): 0.9% of the test split's notes do, v5's 2.4-4.1% (its loops of one
 # note, "AAAA|AAAA|"), 0.3-0.7% with this cost (benchmarks/repeated_notes.py)
 REPEAT_RUN, REPEAT_COST = 4, 2.0
+# and from the opening of a chord after one chord was struck 6 times in a row (its pitch
+# classes: an octave added is the same chord), twice as much after 7, and so on: the corpus's
+# romantic piano pieces repeat a chord at most 5-6 times in a voice (a polonaise's
+# accompaniment; once 10, a mazurka's drone), the model's hands up to 60 times
+# ("[CFA][CFA][CFA]…"), a loop that a flat cost, or one on the chord's last note, let go on
+CHORD_RUN = 6
 # nats taken from a melody's rest: the test split's melodies rest 2.3% of their length, v5's
 # 8.5-9.0%, 4.5-6.2% once a phrase may end its line mid-bar, 2.1-2.5% with this cost too
 # (benchmarks/melody_rests.py; docs/model-card.md)
@@ -342,11 +348,14 @@ class BarTracker:
     low: int | None = None
     high: int | None = None
     cost: np.ndarray | None = None  # added to the logits before each draw (``melody_cost``)
-    # a voice that may play chords: its chord's notes so far, their length and highest pitch
+    # a voice that may play chords: its chord's notes so far (written pitches) and their
+    # length; the pitch classes of the last chord it closed and how often in a row it struck
+    # them (an octave added or left out is the same chord)
     chords: bool = False
-    chord_notes: int = 0
+    chord: list[int] = field(default_factory=list)
     chord_length: Fraction = Fraction(0)
-    chord_top: int = 0
+    last_chord: frozenset[int] = frozenset()
+    chord_run: int = 0
     last_pitch: int | None = None  # the last note's, and how often in a row it was struck
     struck: int = 0
     # a melody may open with a pickup of at most half a bar, not counted among ``bars``; its
@@ -374,12 +383,17 @@ class BarTracker:
 
     def bias(self) -> np.ndarray:
         """What ``generate`` adds to the logits before this row's next draw: ``cost``,
-        ``REPEAT_COST`` off the pitch struck ``REPEAT_RUN`` times in a row, and ``restate``
+        ``REPEAT_COST`` off the pitch struck ``REPEAT_RUN`` times in a row (and off a chord's
+        opening after one chord struck ``CHORD_RUN`` times in a row, once more for each
+        time more), and ``restate``
         on a token that goes on restating a bar a phrase or two back (off it, a third time
         running or the bar just before)."""
         bias = self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
         if self.struck >= REPEAT_RUN:
             bias = bias - REPEAT_COST * self.table.written_as(self.last_pitch)
+        if self.chord_run >= CHORD_RUN:  # another "[" would most likely strike it again
+            bias = bias.copy()
+            bias[self.table.chord_open] -= REPEAT_COST * (self.chord_run - CHORD_RUN + 1)
         if self.restate and self.phrase and self.written:
             # toward a bar written once so far, a phrase (4 bars) or a part (8) back; not a
             # phrase's cadence from the phrase before (a part's may echo the last part's).
@@ -429,13 +443,13 @@ class BarTracker:
         if self.phase == "broken":  # the second note of a pair: the same length
             return t.notes_up_to(rem, pitched_only=True, exactly=self.last)
         if self.phase == "chord":  # rising notes of the first one's length, then "]"
-            if self.chord_notes == 0:
+            if not self.chord:
                 return t.notes_up_to(rem, pitched_only=True)
             mask = np.zeros(t.n, dtype=bool)
-            if self.chord_notes < MAX_CHORD:
+            if len(self.chord) < MAX_CHORD:
                 mask = t.notes_up_to(rem, pitched_only=True, exactly=self.chord_length) \
-                    & t.within(self.chord_top + 1, 127)
-            mask[t.chord_close] = self.chord_notes >= 2 or not mask.any()  # never stuck
+                    & t.within(self.chord[-1] + 1, 127)
+            mask[t.chord_close] = len(self.chord) >= 2 or not mask.any()  # never stuck
             return mask
         if self.phase == "triplet":
             if self.triplet_left == t.triplet_notes:  # the first: all of them must fit
@@ -514,13 +528,17 @@ class BarTracker:
             if tid == t.chord_close:
                 self.filled += self.chord_length
                 self.phase, self.last = "free", self.chord_length
+                chord = frozenset(p % 12 for p in self.chord)
+                self.chord_run = self.chord_run + 1 if chord == self.last_chord else 1
+                self.last_chord = chord
             else:
                 self.chord_length = t.lengths[tid]
-                self.chord_notes, self.chord_top = self.chord_notes + 1, t.pitch[tid]
+                self.chord.append(t.pitch[tid])
                 self.rested = Fraction(0)
         elif tid in t.lengths:
             value = t.lengths[tid]
             self.rested = Fraction(0) if tid in t.pitched else self.rested + value
+            self.chord_run = 0 if tid in t.pitched else self.chord_run
             if self.phase == "triplet":
                 self.filled += value * t.triplet_factor
                 self.last, self.triplet_left = value, self.triplet_left - 1
@@ -536,7 +554,7 @@ class BarTracker:
         elif tid == t.roll:
             self.phase = "roll"
         elif tid == t.chord_open:
-            self.phase, self.chord_notes = "chord", 0
+            self.phase, self.chord = "chord", []
         elif tid in t.bar.values():
             self.bar_done(t.tokenizer.tokens[tid])
         elif tid in (t.space, t.newline):
@@ -775,8 +793,8 @@ class Voices:
             bias[self.leading] += LEADING_NOTE_BONUS
         at, part = self._time(k), self.parts[k]
         against = [p for j in range(k) for p in self._sounding(j, at)]
-        if part.phase == "chord" and part.chord_notes:  # and its own chord's notes so far
-            against += self.pitches[k][-part.chord_notes:]
+        if part.phase == "chord" and part.chord:  # and its own chord's notes so far
+            against += self.pitches[k][-len(part.chord):]
         if not against:
             return bias
         pitches = t.sounding(self.signature, self.accidentals)
