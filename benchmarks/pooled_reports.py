@@ -9,8 +9,8 @@ different ``--seed``s. A judge's verdicts are pooled over all the pieces (one dr
 pieces moves the tradition heard by ten points); overlaps and form measures are the mean of
 the draws' figures. Prints a Markdown table; with ``--by-prompt`` a second one, each prompt's
 pieces heard in the asked tradition, form and period and in the written key, counted over
-the draws of each sampler, and a third, the voices' clashes, parallels and whole triads of
-each prompt whose pieces have several voices.
+the draws of each sampler, and a third, the voices' clashes, parallels, whole triads and
+notes in chords of each prompt whose pieces have several voices.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 STYLES = ("tradition", "form", "period")
 OVERLAPS = ("pitch_class", "interval", "note_length", "pitch_range", "tonic")
 SHAPES = ("dance_tunes_that_repeat", "bars_restated", "notes_in_scale", "time_melodies_rest")
-VOICES = ("dissonant_onsets", "parallel_fifths_and_octaves", "whole_triads")
+VOICES = ("dissonant_onsets", "parallel_fifths_and_octaves", "whole_triads", "notes_in_chords")
 HEADER = ["tradition", "form", "period", "key", "pitch class", "interval", "length", "range",
           "tonic", "dance repeats", "restated", "in scale", "melodies rest", "valid"]
 
@@ -68,9 +68,10 @@ def by_prompt(folders: list[Path]) -> dict[str, str]:
 
 
 def voices_by_prompt(folders: list[Path]) -> dict[str, str]:
-    """Per prompt whose pieces have several voices: 'clashes / parallels / triads' (dissonant
-    onsets, parallel fifths and octaves, quarter beats sounding a whole triad: '–' in a report
-    made before it was measured), the mean of the reports in ``folders``."""
+    """Per prompt whose pieces have several voices: 'clashes / parallels / triads / chords'
+    (dissonant onsets, parallel fifths and octaves, quarter beats sounding a whole triad,
+    notes struck in chords: '–' in a report made before it was measured), the mean of the
+    reports in ``folders``."""
     texture: dict[str, list[dict]] = {}
     for folder in folders:
         for g in json.loads((folder / "report.json").read_text(encoding="utf-8"))["prompts"]:
@@ -111,8 +112,8 @@ def main() -> int:
                   + " |")
         voiced = {name: voices_by_prompt(paths) for name, paths in samplers.items()}
         print("\nthe prompts with voices: dissonant onsets / parallel fifths and octaves / "
-              "quarter beats sounding a whole triad, the mean of the draws (real: the test "
-              "tunes alike)\n")
+              "quarter beats sounding a whole triad / notes in chords, the mean of the draws "
+              "(real: the test tunes alike)\n")
         print("| prompt | " + " | ".join(samplers) + " |")
         print("|---|" + "---:|" * len(samplers))
         for prompt in next(iter(voiced.values())):
