@@ -11,9 +11,10 @@ with chords allowed at each ``--chord-bonus`` (nats given to ``[``), then measur
 quarter beats sounding a whole triad, clashes, parallels, time each voice rests), with the
 longest run of one chord struck again and again in a voice (its pitch classes, as
 ``generate.CHORD_RUN`` counts them; the most in any piece), and judged: the share heard in
-the asked period and form and in the written key. Beside them, the same
-texture of the dataset's piano pieces of the asked period (every split: the test split holds
-none). The default seeds are ones the evaluation does not draw.
+the asked period and form and in the written key; and how like the real pieces their notes
+are (histogram overlap of pitch class and note length, as ``evaluate`` measures it). The
+real pieces are the dataset's piano pieces of the asked period (every split: the test split
+holds none). The default seeds are ones the evaluation does not draw.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tunesmith import Composer, styles
 from tunesmith.abc import Tune, parse
 from tunesmith.abc.notes import notes
 from tunesmith.data.dataset import Dataset
+from tunesmith.evaluation.distributions import overlap, pooled
 from tunesmith.evaluation.generated import Asked
 from tunesmith.evaluation.texture import texture
 from tunesmith.models.judges import Judges, key_label
@@ -35,6 +37,7 @@ from tunesmith.models.tone_cnn import decode
 TEXTURE = ("notes_in_chords", "whole_triads", "dissonant_onsets",
            "parallel_fifths_and_octaves", "time_each_voice_rests")
 HEARD = ("period", "form")
+NOTES = ("pitch_class", "note_length")
 
 
 def _pct(v: float | None) -> str:
@@ -83,17 +86,18 @@ def main() -> None:
     data = Dataset(args.dataset)
     shipped = dict(styles.CHORDED_FORMS)
     print("| prompt | pieces | " + " | ".join(m.replace("_", " ") for m in TEXTURE)
-          + " | longest chord run | heard in its period | in its form | in its key | seconds |"
-          "\n|---|---|" + "---:|" * (len(TEXTURE) + 5))
+          + " | longest chord run | heard in its period | in its form | in its key | "
+          + " | ".join(f"{f.replace('_', ' ')} overlap" for f in NOTES)
+          + " | seconds |\n|---|---|" + "---:|" * (len(TEXTURE) + 5 + len(NOTES)))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
         form = asked.get("form", "piano")
         real = [t for t in data.tunes() if t.labels.get("form") == form
                 and t.labels.get("period") == asked.get("period", t.labels.get("period"))]
-        measured = texture(real)
+        measured, like = texture(real), pooled(real)
         print(f"| {prompt} | real: {len(real)} {form} pieces | "
               + " | ".join(_pct(measured[m]) for m in TEXTURE)
-              + f" | {max(map(chord_run, real))} | | | | |")
+              + f" | {max(map(chord_run, real))} | | | |" + " |" * len(NOTES) + " |")
         for bonus in [None, *args.chord_bonus]:
             styles.CHORDED_FORMS.clear()
             if bonus is not None:
@@ -106,7 +110,8 @@ def main() -> None:
             print(f"| {prompt} | {name} | "
                   + " | ".join(_pct(measured[m]) for m in TEXTURE)
                   + f" | {max(map(chord_run, tunes))} | "
-                  + " | ".join(judged(tunes, asked, judges))
+                  + " | ".join(judged(tunes, asked, judges)) + " | "
+                  + " | ".join(f"{overlap(pooled(tunes)[f], like[f]):.3f}" for f in NOTES)
                   + f" | {time.perf_counter() - start:.0f} |", flush=True)
     styles.CHORDED_FORMS.clear()
     styles.CHORDED_FORMS.update(shipped)

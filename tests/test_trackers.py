@@ -249,7 +249,9 @@ def test_a_piano_s_hands_write_chords_of_rising_notes_of_one_length():
     t = tracker(table, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2, chords=True)
     write(t, "[V:1]")
     assert "[" in allowed(t)
-    write(t, "[C2")
+    write(t, "[")
+    assert "C2" in allowed(t) and "C/" not in allowed(t)  # no chord shorter than an eighth
+    write(t, "C2")
     # rising notes as long as the first; one note is no chord yet
     assert allowed(t) == {"D2", "E2", "G2", "c2"}
     write(t, "E2G2c2")

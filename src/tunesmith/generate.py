@@ -5,7 +5,7 @@ in units of ``L:``, whether a repeat is open, whether a broken-rhythm pair or a 
 done. Before each token it says which tokens may come next: notes that fit the bar, a barline
 only when the bar is full, ``|]`` (or ``:|``) to close the last bar, whose last note is the
 tonic. A voice that may play chords (a piano's hands) writes them as ``[CEG]``: notes of
-one length, rising, closed by a bare ``]``. Everything the tracker cannot account for
+one length (an eighth or longer), rising, closed by a bare ``]``. Everything the tracker cannot account for
 exactly (grace notes, ties, inline fields, character fallbacks) is never sampled, so every
 tune passes ``abc.validate``.
 
@@ -56,6 +56,10 @@ HARMONY_COST = 1.0
 PARALLEL_COST = 2.0
 # the most notes a chord may stack: the corpus's piano chords hold 2 (53%), 3 (43%) or 4
 MAX_CHORD = 4
+# and the shortest a chord may be, of a whole note: 95% of the notes of the corpus's romantic
+# piano pieces' chords are an eighth or longer (68% eighths, 19% quarters), 4% of the model's
+# (96% sixteenths, "[C/E/][C/E/]…", a tremolo where the polonaises strike eighths)
+SHORTEST_CHORD = Fraction(1, 8)
 # nats given to a voice's leading note in a minor key (the raised seventh: ``=B`` in C minor,
 # the note that says minor rather than the relative major): the real chorales alike put 3.2%
 # of their notes on it, the quartets' 2.4%, v8's voices 1.6% and 2.0%, 3.3% and 2.3% with
@@ -352,6 +356,7 @@ class BarTracker:
     # length; the pitch classes of the last chord it closed and how often in a row it struck
     # them (an octave added or left out is the same chord)
     chords: bool = False
+    shortest_chord: Fraction = Fraction(0)  # in units of L:
     chord: list[int] = field(default_factory=list)
     chord_length: Fraction = Fraction(0)
     last_chord: frozenset[int] = frozenset()
@@ -444,7 +449,9 @@ class BarTracker:
             return t.notes_up_to(rem, pitched_only=True, exactly=self.last)
         if self.phase == "chord":  # rising notes of the first one's length, then "]"
             if not self.chord:
-                return t.notes_up_to(rem, pitched_only=True)
+                mask = t.notes_up_to(rem, pitched_only=True)
+                long = mask & ~t.notes_up_to(self.shortest_chord - GRID)
+                return long if long.any() else mask
             mask = np.zeros(t.n, dtype=bool)
             if len(self.chord) < MAX_CHORD:
                 mask = t.notes_up_to(rem, pitched_only=True, exactly=self.chord_length) \
@@ -493,7 +500,8 @@ class BarTracker:
                 mask[t.triplet] = True
             if t.roll is not None:
                 mask[t.roll] = True
-            if self.chords and t.chord_open is not None and t.chord_close is not None:
+            if self.chords and t.chord_open is not None and t.chord_close is not None \
+                    and rem >= self.shortest_chord:
                 mask[t.chord_open] = True
         if self.phase in ("free", "note") and t.space is not None:
             mask[t.space] = True
@@ -903,7 +911,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     if chords and table.chord_open is not None:
         bonus[table.chord_open] += chords
     parts = [BarTracker(table, bar, bars, final, ending, compass=compass,
-                        cost=bonus if bonus.any() else None, chords=chords is not None)
+                        cost=bonus if bonus.any() else None, chords=chords is not None,
+                        shortest_chord=SHORTEST_CHORD / unit)
              for final, compass in zip(finals, compasses, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None

@@ -135,10 +135,12 @@ PARALLEL_COST_BY_FORM: dict[str, float] = {"chorale": 4.0}
 CHORD_BONUS_BY_FORM: dict[str, float] = {"chorale": 1.5}
 # forms whose voices may play chords (``[CEG]``), and the nats each chord's opening gains:
 # the corpus's romantic piano pieces strike 50-74% of their notes in chords (Clara Schumann's
-# polonaises, Chopin's mazurka), the model's hands played none. Allowed, they strike 16% so;
-# with 1 nat 55%, the pieces heard romantic 9 → 21 of 32 (none without chords), in their
-# key 27 of 32 (0.5: 28%, 13, 22; 2: 76%, 26, 16); on seeds the evaluation does not draw:
-# `python benchmarks/piano_chords.py --chord-bonus 0 0.5 1 2` (docs/model-card.md)
+# polonaises, Chopin's mazurka), the model's hands played none. Allowed (an eighth long at
+# least, ``generate.SHORTEST_CHORD``) and given 1 nat, they strike 31% so, the pieces heard
+# romantic 0 → 10 of 32, their pitch classes and note lengths as like the real pieces'
+# (overlap 0.88 and 0.89); 2 nats strike 60% but lose a third of the keys; on seeds the
+# evaluation does not draw: `python benchmarks/piano_chords.py --chord-bonus 1 1.5 2`
+# (docs/model-card.md)
 CHORDED_FORMS: dict[str, float] = {"piano": 1.0}
 # how a piece's remarks name a rhythm; another note value is named by its length
 RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "1/16": "sixteenth notes",
