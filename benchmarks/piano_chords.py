@@ -3,6 +3,7 @@ judges hear: what ``styles.CHORDED_FORMS`` was chosen by.
 
     python benchmarks/piano_chords.py --chord-bonus 0 0.5 1 2
     python benchmarks/piano_chords.py --prompts 浪漫主义钢琴曲 --chord-bonus 1
+    python benchmarks/piano_chords.py --chord-bonus 1 --shortest-chord 1/16 --chord-run 1000
 
 For each prompt, ``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are
 written by the bundled model (or ``--model``) with chords refused (the row "no chords") and
@@ -14,7 +15,9 @@ longest run of one chord struck again and again in a voice (its pitch classes, a
 the asked period and form and in the written key; and how like the real pieces their notes
 are (histogram overlap of pitch class and note length, as ``evaluate`` measures it). The
 real pieces are the dataset's piano pieces of the asked period (every split: the test split
-holds none). The default seeds are ones the evaluation does not draw.
+holds none). ``--shortest-chord`` and ``--chord-run`` replace ``generate.SHORTEST_CHORD`` and
+``CHORD_RUN`` (1/16 and 1000: the sampler before those rules). The default seeds are ones the
+evaluation does not draw.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from __future__ import annotations
 import argparse
 import time
 from collections import defaultdict
+from fractions import Fraction
 from pathlib import Path
 
+import tunesmith.generate as sampler
 from tunesmith import Composer, styles
 from tunesmith.abc import Tune, parse
 from tunesmith.abc.notes import notes
@@ -78,10 +83,15 @@ def main() -> None:
     parser.add_argument("--prompts", nargs="+", default=["romantic piano piece"])
     parser.add_argument("--chord-bonus", type=float, nargs="+", default=[1.0],
                         help="nats given to a chord's opening '['")
+    parser.add_argument("--shortest-chord", type=Fraction, default=sampler.SHORTEST_CHORD,
+                        help="of a whole note (1/16: sixteenth chords allowed)")
+    parser.add_argument("--chord-run", type=int, default=sampler.CHORD_RUN,
+                        help="strikes of one chord before the next '[' pays (1000: never)")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
     args = parser.parse_args()
+    sampler.SHORTEST_CHORD, sampler.CHORD_RUN = args.shortest_chord, args.chord_run
     composer, judges = Composer.load(args.model), Judges.load()
     data = Dataset(args.dataset)
     shipped = dict(styles.CHORDED_FORMS)
@@ -118,6 +128,7 @@ def main() -> None:
     print(f"\nshipped: {shipped}")
     print("reproduce: python benchmarks/piano_chords.py --dataset", args.dataset, "--prompts",
           *[f'"{p}"' for p in args.prompts], "--chord-bonus", *args.chord_bonus,
+          "--shortest-chord", args.shortest_chord, "--chord-run", args.chord_run,
           "--seeds", *args.seeds, "--samples", args.samples, "--bars", args.bars)
 
 
