@@ -5,9 +5,9 @@ in units of ``L:``, whether a repeat is open, whether a broken-rhythm pair or a 
 done. Before each token it says which tokens may come next: notes that fit the bar, a barline
 only when the bar is full, ``|]`` (or ``:|``) to close the last bar, whose last note is the
 tonic. A voice that may play chords (a piano's hands) writes them as ``[CEG]``: notes of
-one length (an eighth or longer), rising, closed by a bare ``]``. Everything the tracker cannot account for
-exactly (grace notes, ties, inline fields, character fallbacks) is never sampled, so every
-tune passes ``abc.validate``.
+one length (an eighth or longer), rising, closed by a bare ``]``. Everything the tracker
+cannot account for exactly (grace notes, ties, inline fields, character fallbacks) is never
+sampled, so every tune passes ``abc.validate``.
 
 The model sees ``<bos> controls M: L: K: body``; past its context the decoder restarts from
 the controls, the header and the latest bars (fragment by fragment), so pieces can be any
