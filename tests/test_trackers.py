@@ -41,13 +41,13 @@ TABLE = TokenTable(VOCAB)
 HEADER = {"M": "4/4", "L": "1/8", "K": "C"}
 
 
-def allowed_texts(t: BarTracker | Voices) -> set[str]:
-    return {VOCAB.tokens[i] for i in np.flatnonzero(t.allowed()).tolist()}
+def allowed_texts(t: BarTracker | Voices, vocab: Tokenizer = VOCAB) -> set[str]:
+    return {vocab.tokens[i] for i in np.flatnonzero(t.allowed()).tolist()}
 
 
-def feed(t: BarTracker | Voices, text: str) -> None:
-    for i in VOCAB.encode(text):
-        assert t.allowed()[i], f"{VOCAB.tokens[i]!r} refused after {VOCAB.decode(t.log)!r}"
+def feed(t: BarTracker | Voices, text: str, vocab: Tokenizer = VOCAB) -> None:
+    for i in vocab.encode(text):
+        assert t.allowed()[i], f"{vocab.tokens[i]!r} refused after {vocab.decode(t.log)!r}"
         t.advance(i)
 
 
@@ -232,13 +232,11 @@ CHORDS_TABLE = TokenTable(CHORDS)
 
 
 def allowed(t: BarTracker | Voices) -> set[str]:  # in the CHORDS vocabulary
-    return {CHORDS.tokens[i] for i in np.flatnonzero(t.allowed()).tolist()}
+    return allowed_texts(t, CHORDS)
 
 
 def write(t: BarTracker | Voices, text: str) -> None:
-    for i in CHORDS.encode(text):
-        assert t.allowed()[i], f"{CHORDS.tokens[i]!r} refused after {CHORDS.decode(t.log)!r}"
-        t.advance(i)
+    feed(t, text, CHORDS)
 
 
 def test_a_piano_s_hands_write_chords_of_rising_notes_of_one_length():
