@@ -138,7 +138,7 @@ CHORD_BONUS_BY_FORM: dict[str, float] = {"chorale": 1.5}
 # polonaises, Chopin's mazurka), the model's hands played none. Allowed (an eighth long at
 # least, ``generate.SHORTEST_CHORD``) and given 1 nat, they strike 31% so, the pieces heard
 # romantic 0 → 10 of 32, their pitch classes and note lengths as like the real pieces'
-# (overlap 0.88 and 0.89); 2 nats strike 60% but lose a third of the keys; on seeds the
+# (overlap 0.88 and 0.89); 2 nats strike 60% but lose 7 of 27 keys; on seeds the
 # evaluation does not draw: `python benchmarks/piano_chords.py --chord-bonus 1 1.5 2`
 # (docs/model-card.md)
 CHORDED_FORMS: dict[str, float] = {"piano": 1.0}
