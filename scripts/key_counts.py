@@ -1,14 +1,10 @@
-"""Write a dataset's key or meter counts into a checkpoint trained before ``tunesmith train``
-wrote them.
+"""Write a dataset's key counts into a checkpoint trained before ``tunesmith train`` wrote them.
 
     python scripts/key_counts.py --data datasets/default --model src/tunesmith/pretrained/default
-    python scripts/key_counts.py --data datasets/default --model src/tunesmith/pretrained/default \
-        --table meters
 
 ``data.json`` gains ``keys`` (``Dataset.key_counts``: how often the train split's tunes of
-each style are written on each tonic), from which a piece given no key draws one, or
-``meters`` (``Dataset.meter_counts``), from which a piece given no meter draws one; the rest
-of the file is kept. The shipped model's were counted this way from ``datasets/default``.
+each style are written on each tonic), from which a piece given no key draws one; the rest of
+the file is kept. The shipped model's were counted this way from ``datasets/default``.
 """
 
 from __future__ import annotations
@@ -25,24 +21,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", required=True, help="dataset folder (tunesmith prepare)")
     parser.add_argument("--model", required=True, help="checkpoint folder")
-    parser.add_argument("--table", choices=("keys", "meters"), default="keys",
-                        help="which counts to write (default: keys)")
     args = parser.parse_args()
     dataset, path = Dataset(args.data), Path(args.model) / "data.json"
     if not dataset.exists() or not path.exists():
         print(f"key_counts.py: need a dataset at {args.data} and {path}", file=sys.stderr)
         return 2
     data = json.loads(path.read_text(encoding="utf-8"))
-    table = args.table
-    counted = dataset.key_counts("train") if table == "keys" else dataset.meter_counts("train")
-    data.pop(table, None)
-    data[f"{table}_from"] = {"dir": args.data, "fingerprint": dataset.fingerprint()}
-    rows = ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in counted)
-    text = json.dumps(data, indent=1, ensure_ascii=False)  # one row a line:
-    path.write_text(text[:-2] + f',\n "{table}": [\n  {rows}\n ]\n}}\n', encoding="utf-8")
-    written = json.loads(path.read_text(encoding="utf-8"))[table]
-    print(f"{path}: {len(written)} rows of {table}, {sum(r[-1] for r in written)} train tunes "
-          f"of {args.data}")
+    data["keys"] = dataset.key_counts("train")
+    data["keys_from"] = {"dir": args.data, "fingerprint": dataset.fingerprint()}
+    rows = ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in data.pop("keys"))
+    text = json.dumps(data, indent=1, ensure_ascii=False)  # one row of keys a line:
+    path.write_text(text[:-2] + f',\n "keys": [\n  {rows}\n ]\n}}\n', encoding="utf-8")
+    written = json.loads(path.read_text(encoding="utf-8"))["keys"]
+    print(f"{path}: {len(written)} rows, {sum(r[-1] for r in written)} train tunes of "
+          f"{args.data}")
     return 0
 
 

@@ -76,19 +76,6 @@ def test_a_romantic_or_classical_piece_is_given_a_major_or_minor_key(default):
     assert asked.controls.labels["mode"] == "lydian"
 
 
-def test_a_piece_given_no_meter_is_in_one_its_styles_corpus_tunes_are_in(default):
-    # the model alone wrote a romantic piano piece in 2/4 three times in five; the corpus's
-    # five are mazurkas and polonaises, all in 3/4
-    pieces = default.generate("romantic piano piece", bars=1, num=6, seed=0)
-    assert {p.tune.meter for p in pieces} == {"3/4"}
-    assert all("in 3/4 time, drawn as the training tunes of its style are written"
-               in p.controls.remarks for p in pieces)
-    asked = default.generate("romantic piano piece", bars=1, seed=0, meter="2/4")[0]
-    assert asked.tune.meter == "2/4" and not any("drawn as" in r for r in asked.controls.remarks)
-    quartets = default.generate("a classical string quartet", bars=1, num=12, seed=0)
-    assert len({p.tune.meter for p in quartets}) >= 3  # Haydn's and Mozart's are in many
-
-
 def test_a_form_that_gains_from_guidance_is_guided_unless_asked_otherwise(default):
     quartet = default.generate("a classical string quartet", bars=4, seed=0)[0]
     assert "guidance 1.5, a quartet's default" in quartet.remarks

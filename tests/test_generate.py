@@ -467,40 +467,6 @@ def test_a_piece_given_no_key_is_in_a_key_its_style_is_written_in():
     assert typical_key(rows, "Cdor", {}, rng) == "Cdor"  # no dorian tune at all: as written
 
 
-def test_a_piece_given_no_meter_is_in_a_meter_its_style_is_written_in(composer, tiny_dataset):
-    from collections import Counter
-
-    from tunesmith.composer import typical_meter
-    from tunesmith.data.dataset import Dataset
-
-    rows = [[None, "romantic", "piano", "major", "3/4", 3],
-            [None, "romantic", "piano", "minor", "3/4", 2],
-            [None, "classical", "quartet", "major", "3/4", 11],
-            [None, "classical", "quartet", "major", "4/4", 4],
-            [None, "classical", "quartet", "minor", "2/2", 2],
-            [None, "baroque", "piano", "major", "4/4", 2]]
-    rng = np.random.default_rng(0)
-    piano = {"period": "romantic", "form": "piano", "mode": "major", "meter": "2/4"}
-    # three major pieces are too few: the mode is let go, the five pieces say 3/4
-    assert {typical_meter(rows, piano, rng) for _ in range(20)} == {"3/4"}
-    quartet = {"period": "classical", "form": "quartet", "mode": "major"}
-    drawn = Counter(typical_meter(rows, quartet, rng) for _ in range(300))
-    assert set(drawn) == {"3/4", "4/4"} and drawn["3/4"] > 2 * drawn["4/4"]
-    # two baroque piano pieces are too few to tell, and the form and period are never let go
-    assert typical_meter(rows, {"period": "baroque", "form": "piano"}, rng) is None
-    assert typical_meter([], quartet, rng) is None
-    # training counts them; a piece of the style is written in one of its tunes' meters
-    counted = Dataset(tiny_dataset).meter_counts("train")
-    assert composer.checkpoint.data["meters"] == counted
-    drawn = 0
-    for piece in composer.generate("an Irish tune", bars=1, num=6, seed=1):
-        labels = piece.controls.labels
-        if any("drawn as the training tunes" in r for r in piece.controls.remarks):
-            drawn += 1
-            assert piece.tune.meter in {r[-2] for r in counted if r[2] == labels["form"]}
-    assert drawn > 0
-
-
 def test_a_melody_keeps_within_a_span_its_styles_tunes_keep_within(composer):
     from collections import Counter
 

@@ -147,18 +147,6 @@ def test_key_counts_say_on_which_tonics_each_styles_tunes_are_written(tiny_datas
     assert {tuple(r[:-1]): r[-1] for r in rows} == written and len(written) > 3
 
 
-def test_meter_counts_say_in_which_meters_each_styles_tunes_are(tiny_dataset):
-    from tunesmith.data.dataset import KEY_LABELS, Dataset
-
-    dataset = Dataset(tiny_dataset)
-    counted = {tuple(r[:-1]): r[-1] for r in dataset.meter_counts("train")}
-    written = {}
-    for tune in dataset.tunes("train"):
-        row = (*(tune.labels.get(d) for d in KEY_LABELS), tune.labels["meter"])
-        written[row] = written.get(row, 0) + 1
-    assert counted == written and {row[-1] for row in written} >= {"6/8", "4/4"}
-
-
 def test_span_counts_say_how_wide_each_styles_melodies_go(tiny_dataset):
     import music21
 

@@ -266,20 +266,10 @@ class Composer:
         tok = self.tokenizer
         controls = replace(wanted, remarks=list(wanted.remarks))
         labels = complete_controls(self.engine, tok, controls.labels, choices, rng)
-        meter = None
-        if "meter" not in controls.labels and controls.meter is None:
-            meter = typical_meter(self.checkpoint.data.get("meters", []), labels, rng)
         added = {d: v for d, v in labels.items() if d not in controls.labels}
-        if meter is not None:  # the corpus's meters of the style, not the model's
-            labels["meter"] = meter
-            added.pop("meter", None)
         if added:
             controls.remarks.append("the model chose " + ", ".join(f"{d}={v}"
                                                                  for d, v in added.items()))
-        if meter is not None:
-            said = f"{meter} time" if meter != "other" else "a less common meter"
-            controls.remarks.append(f"in {said}, drawn as the training tunes of its style "
-                                    "are written")
         controls.labels = labels
         if controls.meter is None and labels.get("meter", "other") != "other":
             controls.meter = labels["meter"]
@@ -469,10 +459,10 @@ KEY_LET_GO = ("form", "mode", "period", "tradition")
 
 
 def _counts_alike(rows: list[list], labels: dict[str, str],
-                  let_go: tuple[str, ...] = KEY_LET_GO, matched: int = KEY_MATCHED) -> dict:
+                  let_go: tuple[str, ...] = KEY_LET_GO) -> dict:
     """The rows' counts (last column) by their value before it, over the training tunes
     that share the piece's ``labels`` (``KEY_LABELS``, the rows' first columns). While
-    fewer than ``matched`` tunes share them, one label is let go, in ``let_go``'s order."""
+    fewer than ``KEY_MATCHED`` tunes share them, one label is let go, in ``let_go``'s order."""
     counts: dict = {}
     for n in range(len(let_go) + 1):
         kept = [i for i, d in enumerate(KEY_LABELS) if d not in let_go[:n]]
@@ -480,7 +470,7 @@ def _counts_alike(rows: list[list], labels: dict[str, str],
         for r in rows:
             if all(r[i] == labels.get(KEY_LABELS[i]) for i in kept):
                 counts[r[-2]] = counts.get(r[-2], 0) + r[-1]
-        if sum(counts.values()) >= matched:
+        if sum(counts.values()) >= KEY_MATCHED:
             break
     return counts
 
@@ -501,24 +491,6 @@ def typical_key(rows: list[list], written: str, labels: dict[str, str],
     counts = _counts_alike([[*r[:len(KEY_LABELS)], *r[len(KEY_LABELS) + 1:]] for r in rows
                             if r[len(KEY_LABELS)] == key.mode], labels)
     return Key(_drawn(counts, rng), key.mode).abc() if counts else written
-
-
-# fewer training tunes of a piece's tradition, period and form than this: the model chooses
-# its meter (``typical_meter``); the corpus's five romantic piano pieces are enough to say
-# they are in 3/4
-METER_MATCHED = 5
-
-
-def typical_meter(rows: list[list], labels: dict[str, str],
-                  rng: np.random.Generator) -> str | None:
-    """A meter label drawn by how often training tunes of the piece's ``labels`` were in
-    each (``rows``: ``Dataset.meter_counts``; ``_counts_alike``, letting only the mode go);
-    None while fewer than ``METER_MATCHED`` tunes share the rest, the model's to choose.
-    The model's own choice strayed from its corpus: a romantic piano piece in 2/4 three
-    times in five (the corpus's are all in 3/4), a classical quartet in 3/4 one time in
-    thirteen (a third of the training split's)."""
-    counts = _counts_alike(rows, labels, ("mode",), METER_MATCHED)
-    return _drawn(counts, rng) if sum(counts.values()) >= METER_MATCHED else None
 
 
 # the narrowest span a melody is given: any twelve semitones hold its final in some octave

@@ -96,19 +96,6 @@ class Dataset:
                 counts[(*(labels.get(d) for d in KEY_LABELS), key.mode, key.tonic)] += 1
         return [[*row, n] for row, n in sorted(counts.items(), key=str)]
 
-    def meter_counts(self, split: str = "train") -> list[list]:
-        """How often the tunes of ``split`` are in each meter, by style: rows of
-        ``KEY_LABELS`` (None where a tune has no such label), the meter label and the number
-        of tunes. Jigs are in 6/8, the corpus's romantic piano pieces and a quarter of
-        Haydn's and Mozart's quartet movements in 3/4: what a piece given no meter is given
-        (``Composer``)."""
-        counts: Counter = Counter()
-        for _, record in self.records(split):
-            labels = record["labels"]
-            if labels.get("meter"):
-                counts[(*(labels.get(d) for d in KEY_LABELS), labels["meter"])] += 1
-        return [[*row, n] for row, n in sorted(counts.items(), key=str)]
-
     def span_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """How wide the one-voice tunes of ``split`` go, by style: rows of ``KEY_LABELS``
         (None where a tune has no such label), the span from lowest to highest note in
