@@ -4,11 +4,14 @@ judges hear: what ``styles.CHORDED_FORMS`` was chosen by.
     python benchmarks/piano_chords.py --chord-bonus 0 0.5 1 2
     python benchmarks/piano_chords.py --prompts 浪漫主义钢琴曲 --chord-bonus 1
     python benchmarks/piano_chords.py --chord-bonus 1 --shortest-chord 1/16 --chord-run 1000
+    python benchmarks/piano_chords.py --chord-bonus 1 0.5,2 0,2 0.5,1.5
 
 For each prompt, ``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are
 written by the bundled model (or ``--model``) with chords refused (the row "no chords") and
-with chords allowed at each ``--chord-bonus`` (nats given to ``[``), then measured as
+with chords allowed at each ``--chord-bonus`` (nats given to ``[``; a pair ``R,L`` gives
+the right hand, the top voice, ``R`` and the voices below ``L``), then measured as
 ``tunesmith evaluate`` measures voices (``evaluation/texture.py``: notes struck in chords,
+in all and by hand,
 quarter beats sounding a whole triad, clashes, parallels, time each voice rests), with the
 longest run of one chord struck again and again in a voice (its pitch classes, as
 ``generate.CHORD_RUN`` counts them; the most in any piece), and judged: the share heard in
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from fractions import Fraction
 from pathlib import Path
 
@@ -32,6 +35,7 @@ import tunesmith.generate as sampler
 from tunesmith import Composer, styles
 from tunesmith.abc import Tune, parse
 from tunesmith.abc.notes import notes
+from tunesmith.abc.voices import voice_bars
 from tunesmith.data.dataset import Dataset
 from tunesmith.evaluation.distributions import overlap, pooled
 from tunesmith.evaluation.generated import Asked
@@ -64,6 +68,24 @@ def chord_run(tune: Tune) -> int:
     return longest
 
 
+def by_hand(tunes: list[Tune]) -> str:
+    """Notes struck in a chord of their own voice, in the top voice (the right hand) and in
+    the rest (the left hand: a real piece's second voice is sometimes the right hand's
+    inner one), over all the tunes: "right / left"."""
+    struck = [[0, 0], [0, 0]]  # per hand: notes, notes in chords
+    for tune in tunes:
+        onsets = defaultdict(list)
+        for n in notes(tune):
+            onsets[n.voice].append(n.onset)
+        top = next(iter(voice_bars(tune.body)), None)
+        for voice, times in onsets.items():
+            count = Counter(times)
+            hand = struck[voice != top]
+            hand[0] += len(times)
+            hand[1] += sum(count[t] > 1 for t in times)
+    return " / ".join(_pct(chorded / n if n else None) for n, chorded in struck)
+
+
 def judged(tunes: list[Tune], asked: dict[str, str], judges: Judges) -> list[str]:
     """Pieces heard in each asked dimension of ``HEARD``, and in their written key."""
     verdicts = judges.styles(tunes)
@@ -74,6 +96,14 @@ def judged(tunes: list[Tune], asked: dict[str, str], judges: Judges) -> list[str
     return [*cells, f"{key} / {len(tunes)}"]
 
 
+def _bonus(text: str) -> tuple[float, ...]:
+    return tuple(float(x) for x in text.split(","))
+
+
+def _named(bonus: tuple[float, ...]) -> str:
+    return ",".join(f"{b:g}" for b in bonus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -81,8 +111,9 @@ def main() -> None:
                         help="for the real piano pieces")
     parser.add_argument("--model", help="checkpoint (default: the bundled model)")
     parser.add_argument("--prompts", nargs="+", default=["romantic piano piece"])
-    parser.add_argument("--chord-bonus", type=float, nargs="+", default=[1.0],
-                        help="nats given to a chord's opening '['")
+    parser.add_argument("--chord-bonus", type=_bonus, nargs="+", default=[(1.0,)],
+                        help="nats given to a chord's opening '[', or the right hand's and "
+                             "the left hand's, as 0.5,2")
     parser.add_argument("--shortest-chord", type=Fraction, default=sampler.SHORTEST_CHORD,
                         help="of a whole note (1/16: sixteenth chords allowed)")
     parser.add_argument("--chord-run", type=int, default=sampler.CHORD_RUN,
@@ -96,9 +127,10 @@ def main() -> None:
     data = Dataset(args.dataset)
     shipped = dict(styles.CHORDED_FORMS)
     print("| prompt | pieces | " + " | ".join(m.replace("_", " ") for m in TEXTURE)
-          + " | longest chord run | heard in its period | in its form | in its key | "
+          + " | in chords, right / left hand | longest chord run | heard in its period"
+          + " | in its form | in its key | "
           + " | ".join(f"{f.replace('_', ' ')} overlap" for f in NOTES)
-          + " | seconds |\n|---|---|" + "---:|" * (len(TEXTURE) + 5 + len(NOTES)))
+          + " | seconds |\n|---|---|" + "---:|" * (len(TEXTURE) + 6 + len(NOTES)))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
         form = asked.get("form", "piano")
@@ -107,7 +139,8 @@ def main() -> None:
         measured, like = texture(real), pooled(real)
         print(f"| {prompt} | real: {len(real)} {form} pieces | "
               + " | ".join(_pct(measured[m]) for m in TEXTURE)
-              + f" | {max(map(chord_run, real))} | | | |" + " |" * len(NOTES) + " |")
+              + f" | {by_hand(real)} | {max(map(chord_run, real))} | | | |"
+              + " |" * len(NOTES) + " |")
         for bonus in [None, *args.chord_bonus]:
             styles.CHORDED_FORMS.clear()
             if bonus is not None:
@@ -116,10 +149,10 @@ def main() -> None:
             tunes = [parse(p.abc) for seed in args.seeds for p in
                      composer.generate(prompt, bars=args.bars, num=args.samples, seed=seed)]
             measured = texture(tunes)
-            name = "no chords" if bonus is None else f"chord bonus {bonus:g}"
+            name = "no chords" if bonus is None else f"chord bonus {_named(bonus)}"
             print(f"| {prompt} | {name} | "
                   + " | ".join(_pct(measured[m]) for m in TEXTURE)
-                  + f" | {max(map(chord_run, tunes))} | "
+                  + f" | {by_hand(tunes)} | {max(map(chord_run, tunes))} | "
                   + " | ".join(judged(tunes, asked, judges)) + " | "
                   + " | ".join(f"{overlap(pooled(tunes)[f], like[f]):.3f}" for f in NOTES)
                   + f" | {time.perf_counter() - start:.0f} |", flush=True)
@@ -127,7 +160,7 @@ def main() -> None:
     styles.CHORDED_FORMS.update(shipped)
     print(f"\nshipped: {shipped}")
     print("reproduce: python benchmarks/piano_chords.py --dataset", args.dataset, "--prompts",
-          *[f'"{p}"' for p in args.prompts], "--chord-bonus", *args.chord_bonus,
+          *[f'"{p}"' for p in args.prompts], "--chord-bonus", *map(_named, args.chord_bonus),
           "--shortest-chord", args.shortest_chord, "--chord-run", args.chord_run,
           "--seeds", *args.seeds, "--samples", args.samples, "--bars", args.bars)
 

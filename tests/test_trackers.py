@@ -244,7 +244,7 @@ def test_a_piano_s_hands_write_chords_of_rising_notes_of_one_length():
     plain = tracker(table, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
     write(plain, "[V:1]")
     assert "[" not in allowed(plain)  # a voice of another form plays one note at a time
-    t = tracker(table, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2, chords=True)
+    t = tracker(table, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2, chords=(0.0,))
     write(t, "[V:1]")
     assert "[" in allowed(t)
     write(t, "[")
@@ -262,6 +262,20 @@ def test_a_piano_s_hands_write_chords_of_rising_notes_of_one_length():
     write(t, "E2] A4|[V:2]")
     # the left hand hears the whole chord: B, clashes with C, C, with none of C E G c
     assert _costs(t, table, ["B,8", "C,8"]) == {"B,8": 1.0, "C,8": 0.0}
+
+
+def test_each_hand_s_chords_gain_its_own_nats_the_last_for_every_voice_below():
+    opened = CHORDS.ids["["]
+    both = tracker(CHORDS_TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2,
+                   chords=(1.0,))
+    assert [float(p.cost[opened]) for p in both.parts] == [1.0, 1.0]
+    t = tracker(CHORDS_TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2,
+                chords=(0.5, 2.0))
+    assert [float(p.cost[opened]) for p in t.parts] == [0.5, 2.0]
+    write(t, "[V:1]")
+    right = t.bias()[opened]
+    write(t, "A4A4|[V:2]")
+    assert t.bias()[opened] - right == 1.5  # the left hand's chords are favoured more
 
 
 def test_a_chord_struck_six_times_in_a_row_makes_the_next_one_pay_more_and_more():

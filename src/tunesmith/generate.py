@@ -880,7 +880,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             compasses: list[tuple[int, int]], medieval: bool = False, picardy: bool = False,
             span: int = MELODY_SPAN, rhythm: Mapping[str, float] | None = None,
             parallel: float | None = None, chord: float = 0.0,
-            chords: float | None = None) -> BarTracker | Voices:
+            chords: Sequence[float] | None = None) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass (a single voice has no compass but keeps within ``span`` semitones, closes its
     sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
@@ -895,7 +895,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     replaces ``PARALLEL_COST`` in a style stricter than most (``styles.PARALLEL_COST_BY_FORM``);
     a voice's note that completes the triad of the voices before it gains ``chord`` nats
     (``styles.CHORD_BONUS_BY_FORM``); with ``chords`` the voices may play chords, each
-    chord's ``[`` gaining those nats (``styles.CHORDED_FORMS``)."""
+    chord's ``[`` gaining its voice's nats, from the top voice down, the last for every voice
+    below (``styles.CHORDED_FORMS``)."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
@@ -908,12 +909,15 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
-    if chords and table.chord_open is not None:
-        bonus[table.chord_open] += chords
-    parts = [BarTracker(table, bar, bars, final, ending, compass=compass,
-                        cost=bonus if bonus.any() else None, chords=chords is not None,
-                        shortest_chord=SHORTEST_CHORD / unit)
-             for final, compass in zip(finals, compasses, strict=True)]
+    costs = []
+    for v in range(len(compasses)):
+        cost = bonus.copy()
+        if chords and table.chord_open is not None:
+            cost[table.chord_open] += chords[min(v, len(chords) - 1)]
+        costs.append(cost if cost.any() else None)
+    parts = [BarTracker(table, bar, bars, final, ending, compass=compass, cost=cost,
+                        chords=chords is not None, shortest_chord=SHORTEST_CHORD / unit)
+             for final, compass, cost in zip(finals, compasses, costs, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None
                   else parallel, chord_bonus=chord,
