@@ -19,7 +19,8 @@ the asked period and form and in the written key; and how like the real pieces t
 are (histogram overlap of pitch class and note length, as ``evaluate`` measures it). The
 real pieces are the dataset's piano pieces of the asked period (every split: the test split
 holds none). ``--shortest-chord`` and ``--chord-run`` replace ``generate.SHORTEST_CHORD`` and
-``CHORD_RUN`` (1/16 and 1000: the sampler before those rules). The default seeds are ones the
+``CHORD_RUN`` (1/16 and 1000: the sampler before those rules), ``--first-chord``
+``FIRST_CHORD_BONUS`` (0: before it). The default seeds are ones the
 evaluation does not draw.
 """
 
@@ -118,11 +119,14 @@ def main() -> None:
                         help="of a whole note (1/16: sixteenth chords allowed)")
     parser.add_argument("--chord-run", type=int, default=sampler.CHORD_RUN,
                         help="strikes of one chord before the next '[' pays (1000: never)")
+    parser.add_argument("--first-chord", type=float, default=sampler.FIRST_CHORD_BONUS,
+                        help="nats more for '[' before a hand's first chord (0: none)")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
     args = parser.parse_args()
     sampler.SHORTEST_CHORD, sampler.CHORD_RUN = args.shortest_chord, args.chord_run
+    sampler.FIRST_CHORD_BONUS = args.first_chord
     composer, judges = Composer.load(args.model), Judges.load()
     data = Dataset(args.dataset)
     shipped = dict(styles.CHORDED_FORMS)
@@ -162,6 +166,7 @@ def main() -> None:
     print("reproduce: python benchmarks/piano_chords.py --dataset", args.dataset, "--prompts",
           *[f'"{p}"' for p in args.prompts], "--chord-bonus", *map(_named, args.chord_bonus),
           "--shortest-chord", args.shortest_chord, "--chord-run", args.chord_run,
+          "--first-chord", args.first_chord,
           "--seeds", *args.seeds, "--samples", args.samples, "--bars", args.bars)
 
 

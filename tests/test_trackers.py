@@ -13,6 +13,8 @@ from tunesmith.abc.notes import notes
 from tunesmith.engine import TorchEngine
 from tunesmith.generate import (
     ACCIDENTAL_COST,
+    FIRST_CHORD_BARS,
+    FIRST_CHORD_BONUS,
     HARMONY_COST,
     LEADING_NOTE_BONUS,
     MELODY_SPAN,
@@ -276,6 +278,19 @@ def test_each_hand_s_chords_gain_its_own_nats_the_last_for_every_voice_below():
     right = t.bias()[opened]
     write(t, "A4A4|[V:2]")
     assert t.bias()[opened] - right == 1.5  # the left hand's chords are favoured more
+
+
+def test_a_hand_without_a_chord_yet_is_drawn_to_one_in_its_first_bars():
+    opened = CHORDS.ids["["]
+    t = BarTracker(CHORDS_TABLE, Fraction(8), bars=4, tonic=None, chords=True)
+    assert t.bias()[opened] == FIRST_CHORD_BONUS
+    write(t, "A4A4|" * (FIRST_CHORD_BARS - 1))
+    assert t.bias()[opened] == FIRST_CHORD_BONUS
+    write(t, "[C2E2]")
+    assert t.bias()[opened] == 0  # a chord struck: the model goes on as it began
+    late = BarTracker(CHORDS_TABLE, Fraction(8), bars=4, tonic=None, chords=True)
+    write(late, "A4A4|" * FIRST_CHORD_BARS)
+    assert late.bias()[opened] == 0  # too late to open with chords
 
 
 def test_a_chord_struck_six_times_in_a_row_makes_the_next_one_pay_more_and_more():

@@ -75,6 +75,12 @@ REPEAT_RUN, REPEAT_COST = 4, 2.0
 # accompaniment; once 10, a mazurka's drone), the model's hands up to 60 times
 # ("[CFA][CFA][CFA]…"), a loop that a flat cost, or one on the chord's last note, let go on
 CHORD_RUN = 6
+# nats more for a chorded voice's "[" until its first chord, in its first FIRST_CHORD_BARS
+# bars: a piano piece whose hands open in single lines seldom takes chords up (the suite's
+# romantic piano pieces struck 31.6% of their notes in chords, 4 of 16 heard romantic; with
+# 2 nats more 44.6%, 10 of 16; on other seeds 46.3% → 52.0%, 16 → 18 of 32)
+FIRST_CHORD_BONUS = 2.0
+FIRST_CHORD_BARS = 2
 # nats taken from a melody's rest: the test split's melodies rest 2.3% of their length, v5's
 # 8.5-9.0%, 4.5-6.2% once a phrase may end its line mid-bar, 2.1-2.5% with this cost too
 # (benchmarks/melody_rests.py; docs/model-card.md)
@@ -390,7 +396,7 @@ class BarTracker:
         """What ``generate`` adds to the logits before this row's next draw: ``cost``,
         ``REPEAT_COST`` off the pitch struck ``REPEAT_RUN`` times in a row (and off a chord's
         opening after one chord struck ``CHORD_RUN`` times in a row, once more for each
-        time more), and ``restate``
+        time more; ``FIRST_CHORD_BONUS`` on it before the first), and ``restate``
         on a token that goes on restating a bar a phrase or two back (off it, a third time
         running or the bar just before)."""
         bias = self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
@@ -399,6 +405,10 @@ class BarTracker:
         if self.chord_run >= CHORD_RUN:  # another "[" would most likely strike it again
             bias = bias.copy()
             bias[self.table.chord_open] -= REPEAT_COST * (self.chord_run - CHORD_RUN + 1)
+        if self.chords and not self.last_chord and self.done_bars < FIRST_CHORD_BARS \
+                and self.table.chord_open is not None:  # no chord yet: open with some
+            bias = bias.copy()
+            bias[self.table.chord_open] += FIRST_CHORD_BONUS
         if self.restate and self.phrase and self.written:
             # toward a bar written once so far, a phrase (4 bars) or a part (8) back; not a
             # phrase's cadence from the phrase before (a part's may echo the last part's).
