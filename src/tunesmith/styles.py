@@ -146,7 +146,7 @@ CHORD_BONUS_BY_FORM: dict[str, float] = {"chorale": 1.5, "mass": 1.0}
 # given 2, 27% / 76%, heard romantic 16, in their key 24 of 32 (27 at 1 / 1), their pitch
 # classes and note lengths a little less like the real pieces' (overlap 0.88 → 0.82 and
 # 0.89 → 0.80); on seeds the evaluation does not draw: `python benchmarks/piano_chords.py
-# --chord-bonus 1 0.5,2 0,2 0.5,1.5 1,2` (docs/model-card.md)
+# --chord-bonus 1 0.5,2 0,2 0.5,1.5 1,2 --first-chord 0` (docs/model-card.md)
 CHORDED_FORMS: dict[str, tuple[float, ...]] = {"piano": (1.0, 2.0)}
 # how a piece's remarks name a rhythm; another note value is named by its length
 RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "1/16": "sixteenth notes",
