@@ -1,6 +1,6 @@
 """How much the voices of a chorale, mass or quartet clash, at each ``HARMONY_COST`` and
-``PARALLEL_COST``, and how their minor pieces use the leading note at each
-``LEADING_NOTE_BONUS``.
+``PARALLEL_COST``, how their minor pieces use the leading note at each
+``LEADING_NOTE_BONUS``, and how long they rest at each ``VOICE_REST_BARS``.
 
     python benchmarks/harmony_cost.py --dataset datasets/default --cost 0 0.5 1 2 \
         --parallel-cost 0 1 2 3
@@ -12,6 +12,8 @@
     python benchmarks/harmony_cost.py --dataset datasets/default \
         --prompts <(echo "a baroque chorale") --cost 1 --parallel-cost 4 \
         --chord-bonus 0 1 1.5 2 --seeds 1200 1300 1400 1500 1600 1700 1800 1900 --shipped
+    python benchmarks/harmony_cost.py --dataset datasets/default --cost 1 --parallel-cost 2 \
+        --rest-bars 0.5 1 2 4 8 --seeds 1200 1300 1400 1500
 
 For every prompt of the suite whose pieces have several voices, ``--samples`` pieces of
 ``--bars`` bars for each seed of ``--seeds`` are written by the bundled model (or ``--model``)
@@ -25,8 +27,9 @@ prompt asked and in their written key, so a cost that makes the voices sound rig
 not to cost the style. Beside them, the same
 for the real test tunes alike each prompt. The shipped costs are those whose pieces
 clash, move in parallel and lean on the leading note about as often as real ones. A swept
-parallel cost or chord bonus holds for every prompt's voices (a form's own,
-``styles.PARALLEL_COST_BY_FORM`` and ``CHORD_BONUS_BY_FORM``, set aside); ``--shipped`` adds
+parallel cost, chord bonus or rest limit holds for every prompt's voices (a form's own,
+``styles.PARALLEL_COST_BY_FORM``, ``CHORD_BONUS_BY_FORM`` and ``REST_BARS_BY_FORM``, set
+aside); ``--shipped`` adds
 a row written with the costs as shipped, a form's own too.
 """
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from fractions import Fraction
 from itertools import product
 from pathlib import Path
 
@@ -121,6 +125,8 @@ def main() -> None:
     parser.add_argument("--chord-bonus", type=float, nargs="+", default=[0.0],
                         help="nats for a voice's note completing a triad (a form's own, "
                              "styles.CHORD_BONUS_BY_FORM, set aside)")
+    parser.add_argument("--rest-bars", type=float, nargs="+", default=[sampler.VOICE_REST_BARS],
+                        help="VOICE_REST_BARS values")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 100])
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
@@ -134,9 +140,11 @@ def main() -> None:
     print(f"prompts with several voices: {', '.join(voiced)}")
     rows = {"real test tunes alike": [measured(alike(real, Asked.of(p)), p, judges)
                                       for p in voiced]}
-    shipped = (sampler.HARMONY_COST, sampler.PARALLEL_COST, sampler.LEADING_NOTE_BONUS)
+    shipped = (sampler.HARMONY_COST, sampler.PARALLEL_COST, sampler.LEADING_NOTE_BONUS,
+               sampler.VOICE_REST_BARS)
     by_form = dict(styles.PARALLEL_COST_BY_FORM)
     chords = dict(styles.CHORD_BONUS_BY_FORM)
+    rests = dict(styles.REST_BARS_BY_FORM)
 
     def written(name: str) -> None:
         start, per_prompt = time.perf_counter(), []
@@ -149,33 +157,40 @@ def main() -> None:
         rows[f"{name} ({pieces} pieces, {time.perf_counter() - start:.0f} s)"] = per_prompt
 
     styles.PARALLEL_COST_BY_FORM.clear()  # a swept value holds for every form
-    for cost, parallel, bonus, chord in product(args.cost, args.parallel_cost,
-                                                args.leading_bonus, args.chord_bonus):
+    styles.REST_BARS_BY_FORM.clear()
+    for cost, parallel, bonus, chord, rest in product(args.cost, args.parallel_cost,
+                                                      args.leading_bonus, args.chord_bonus,
+                                                      args.rest_bars):
         sampler.HARMONY_COST, sampler.PARALLEL_COST = cost, parallel
-        sampler.LEADING_NOTE_BONUS = bonus
+        sampler.LEADING_NOTE_BONUS, sampler.VOICE_REST_BARS = bonus, Fraction(rest)
         styles.CHORD_BONUS_BY_FORM.clear()
         styles.CHORD_BONUS_BY_FORM.update({s.name: chord for s in styles.TAXONOMY
                                            if s.dimension == "form" and chord})
-        written(f"costs {cost:g} / {parallel:g}, leading {bonus:g}, chord {chord:g}")
+        written(f"costs {cost:g} / {parallel:g}, leading {bonus:g}, chord {chord:g}, "
+                f"rests {rest:g} bars")
     if args.shipped:
-        sampler.HARMONY_COST, sampler.PARALLEL_COST, sampler.LEADING_NOTE_BONUS = shipped
+        (sampler.HARMONY_COST, sampler.PARALLEL_COST, sampler.LEADING_NOTE_BONUS,
+         sampler.VOICE_REST_BARS) = shipped
         styles.PARALLEL_COST_BY_FORM.update(by_form)
         styles.CHORD_BONUS_BY_FORM.clear()
         styles.CHORD_BONUS_BY_FORM.update(chords)
+        styles.REST_BARS_BY_FORM.update(rests)
         written("as shipped, " + ", ".join(
             [f"a {form}'s parallels {nats:g}" for form, nats in by_form.items()]
-            + [f"a {form}'s chords {nats:g}" for form, nats in chords.items()]))
+            + [f"a {form}'s chords {nats:g}" for form, nats in chords.items()]
+            + [f"a {form}'s rests {bars:g} bars" for form, bars in rests.items()]))
     print("\nmean over the prompts\n\n| | " + " | ".join(m.replace("_", " ")
                                                         for m in MEASURES + WHOLE_CHORDS + HEARD)
           + " |\n|---|" + "---:|" * len(MEASURES + WHOLE_CHORDS + HEARD))
     for name, per_prompt in rows.items():
         print(f"| {name} | " + " | ".join(_pct(v) for v in
                                           _mean_over_prompts(per_prompt).values()) + " |")
-    print("\ndissonant onsets / parallel fifths and octaves / crossed, per prompt\n\n| prompt | "
+    print("\ndissonant onsets / parallel fifths and octaves / crossed / each voice rests, per "
+          "prompt\n\n| prompt | "
           + " | ".join(rows) + " |\n|---|" + "---:|" * len(rows))
     for i, prompt in enumerate(voiced):
         print(f"| {prompt} | " + " | ".join(
-            " / ".join(_pct(r[i][m]) for m in MEASURES[:3])
+            " / ".join(_pct(r[i][m]) for m in MEASURES[:4])
             for r in rows.values()) + " |")
     print("\nleading notes / key heard / last chord with a major third, the pieces in a minor "
           "key, per prompt\n\n| prompt | "
@@ -190,7 +205,8 @@ def main() -> None:
             " / ".join(_pct(r[i][m]) for m in HEARD) for r in rows.values()) + " |")
     print("\nreproduce: python benchmarks/harmony_cost.py --dataset", args.dataset, "--cost",
           *args.cost, "--parallel-cost", *args.parallel_cost, "--leading-bonus",
-          *args.leading_bonus, "--chord-bonus", *args.chord_bonus, "--seeds", *args.seeds,
+          *args.leading_bonus, "--chord-bonus", *args.chord_bonus, "--rest-bars",
+          *args.rest_bars, "--seeds", *args.seeds,
           *(["--shipped"] * args.shipped))
 
 

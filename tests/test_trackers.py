@@ -22,6 +22,7 @@ from tunesmith.generate import (
     REPEAT_COST,
     REST_COST,
     RESTATE_BONUS,
+    VOICE_REST_BARS,
     BarTracker,
     Sampling,
     TokenTable,
@@ -379,6 +380,17 @@ def test_a_melody_pays_for_its_rests_and_voices_do_not():
     voices = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
     feed(voices, "[V:1]")
     assert voices.bias()[VOCAB.ids["z2"]] == 0
+
+
+def test_a_voice_rests_half_a_bar_at_a_time_but_whole_bars_where_its_form_allows():
+    v = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
+    feed(v, "[V:1]A8|[V:2]" + " ".join(["z2"] * int(VOICE_REST_BARS * 8 / 2)))  # L:1/8
+    assert {"z", "z2"}.isdisjoint(allowed_texts(v)) and "F2" in allowed_texts(v)
+    v = tracker(TABLE, HEADER, bars=5, mode=None, compasses=[(0, 127)] * 2, rest_bars=3)
+    for _ in range(3):  # the lower voice enters late, as a mass's voices do
+        feed(v, "[V:1]A8|[V:2]z2 z2 z2 z2|\n")
+    feed(v, "[V:1]A8|[V:2]")
+    assert {"z", "z2"}.isdisjoint(allowed_texts(v)) and "F2" in allowed_texts(v)
 
 
 def test_a_melody_may_open_with_a_pickup_that_is_not_counted_as_a_bar():

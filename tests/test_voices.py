@@ -177,10 +177,11 @@ def test_each_voice_is_named_and_played_by_its_instrument_in_the_midi(default, t
 def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, form):
     from tunesmith.abc.notes import notes
     from tunesmith.abc.voices import voice_compasses
+    from tunesmith.generate import VOICE_REST_BARS
 
     piece = default.generate(prompt, bars=8, seed=2)[0]
     tune = parse(piece.abc)
-    half_bar = Fraction(bars(tune)[0].expected) / 2
+    longest = Fraction(bars(tune)[0].expected) * VOICE_REST_BARS
     played = notes(tune)
     for v, (low, high) in enumerate(voice_compasses(4, {"form": form}), start=1):
         voice = sorted((n for n in played if n.voice == str(v)), key=lambda n: n.onset)
@@ -188,7 +189,29 @@ def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, f
         # the compass is kept as written; an accidental may move a note one semitone past it
         assert low - 1 <= min(pitches) and max(pitches) <= high + 1, (v, piece.abc)
         gaps = [b.onset - (a.onset + a.length) for a, b in zip(voice, voice[1:], strict=False)]
-        assert voice[0].onset <= half_bar and max(gaps, default=0) <= half_bar, (v, piece.abc)
+        assert voice[0].onset <= longest and max(gaps, default=0) <= longest, (v, piece.abc)
+
+
+def test_a_madrigal_s_voices_rest_whole_bars_but_the_piece_never_falls_silent(default):
+    from tunesmith.abc.notes import notes
+    from tunesmith.styles import REST_BARS_BY_FORM
+
+    longest, silent = Fraction(0), Fraction(0)
+    for piece in default.generate("a madrigal", bars=8, seed=1, num=2):
+        tune = parse(piece.abc)
+        bar = Fraction(bars(tune)[0].expected)
+        played = sorted(notes(tune), key=lambda n: n.onset)
+        for v in {n.voice for n in played}:
+            voice = [n for n in played if n.voice == v]
+            gaps = [voice[0].onset] + [b.onset - (a.onset + a.length)
+                                       for a, b in zip(voice, voice[1:], strict=False)]
+            longest = max(longest, max(gaps) / bar)
+        sounded = Fraction(0)  # the stretches where no voice sounds
+        for note in played:
+            silent = max(silent, (note.onset - sounded) / bar)
+            sounded = max(sounded, note.onset + note.length)
+    assert 1 < longest <= REST_BARS_BY_FORM["madrigal"]
+    assert silent < 1
 
 
 def test_the_same_seed_writes_the_same_chorale(default):

@@ -46,6 +46,7 @@ from .styles import (
     CHORD_BONUS_BY_FORM,
     CHORDED_FORMS,
     PARALLEL_COST_BY_FORM,
+    REST_BARS_BY_FORM,
     RHYTHM_BONUS,
     RHYTHM_WORDS,
     STYLE_DIMENSIONS,
@@ -352,7 +353,8 @@ class Composer:
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
                                 compasses, medieval(labels), picardy(labels), outline.span,
                                 RHYTHM_BONUS.get(form), PARALLEL_COST_BY_FORM.get(form),
-                                CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form))
+                                CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
+                                REST_BARS_BY_FORM.get(form))
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:

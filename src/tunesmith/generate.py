@@ -81,6 +81,10 @@ CHORD_RUN = 6
 # 2 nats more 44.6%, 10 of 16; on other seeds 46.3% → 52.0%, 16 → 18 of 32)
 FIRST_CHORD_BONUS = 2.0
 FIRST_CHORD_BARS = 2
+# the longest a voice of a polyphonic piece may rest at a time, in bars, but in a form whose
+# voices enter late and drop out for bars (``styles.REST_BARS_BY_FORM``): a Bach chorale's
+# voices rest 2% of their time (benchmarks/texture_by_form.py)
+VOICE_REST_BARS = Fraction(1, 2)
 # nats taken from a melody's rest: the test split's melodies rest 2.3% of their length, v5's
 # 8.5-9.0%, 4.5-6.2% once a phrase may end its line mid-bar, 2.1-2.5% with this cost too
 # (benchmarks/melody_rests.py; docs/model-card.md)
@@ -349,9 +353,10 @@ class BarTracker:
     triplet_left: int = 0
     finished: bool = False
     log: list[int] = field(default_factory=list)
-    # a voice of a polyphonic piece: notes within (low, high) MIDI, silent for at most half
-    # a bar at a time (``rested``: the rests since its last note)
+    # a voice of a polyphonic piece or a song: notes within (low, high) MIDI, silent for at
+    # most ``longest_rest`` units at a time (``rested``: the rests since its last note)
     compass: tuple[int, int] | None = None
+    longest_rest: Fraction = Fraction(0)
     rested: Fraction = Fraction(0)
     # a melody: its notes within ``span`` semitones of each other (``low``..``high`` so far)
     span: int | None = None
@@ -444,7 +449,7 @@ class BarTracker:
         t, kept = self.table, mask
         if self.compass is not None:
             kept = kept & t.within(*self.compass) & ~t.rests_over(
-                self.bar_length / 2 - self.rested)
+                self.longest_rest - self.rested)
         if self.span is not None and self.low is not None:
             kept = kept & t.within(self.high - self.span, self.low + self.span)
         return kept if kept.any() else mask  # a dead end inside the range: any fitting note
@@ -716,8 +721,9 @@ def sung_tracker(table: TokenTable, header: dict[str, str], mode: str | None,
     phrases = fitted_phrases(table, header, phrases)
     key = parse_key(header["K"])
     return SungTracker(table, bar, sum(b for _, b in phrases), final_notes(key, 1, mode)[0],
-                       compass=compass, cost=table.melody_cost(key), phrases=phrases,
-                       stresses=stresses, strong=strong_positions(header["M"], bar))
+                       compass=compass, longest_rest=bar / 2, cost=table.melody_cost(key),
+                       phrases=phrases, stresses=stresses,
+                       strong=strong_positions(header["M"], bar))
 
 
 def fitted_phrases(table: TokenTable, header: dict[str, str],
@@ -789,10 +795,17 @@ class Voices:
             mask[t.tokenizer.eos_id if self.finished else
                  t.newline if self.need == "newline" else self.tags[self.current]] = True
             return mask
-        mask = self.parts[self.current].allowed()
-        if self.current > 0:
+        k, part = self.current, self.parts[self.current]
+        mask = part.allowed()
+        if k > 0:
             mask = mask.copy()
             mask[[b for b in t.bar.values() if b != self.barline]] = False
+        if k == len(self.parts) - 1 and not any(self._sounding(j, self._time(k))
+                                                for j in range(k)):
+            # the voices above all rest here: the last one may rest half a bar at most, so
+            # the piece never falls silent for a bar, however long its form lets voices rest
+            sounding = mask & ~t.rests_over(part.bar_length / 2 - part.rested)
+            mask = sounding if sounding.any() else mask  # never a dead end
         return mask
 
     def bias(self) -> np.ndarray:
@@ -890,12 +903,14 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             compasses: list[tuple[int, int]], medieval: bool = False, picardy: bool = False,
             span: int = MELODY_SPAN, rhythm: Mapping[str, float] | None = None,
             parallel: float | None = None, chord: float = 0.0,
-            chords: Sequence[float] | None = None) -> BarTracker | Voices:
+            chords: Sequence[float] | None = None,
+            rest_bars: float | None = None) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
-    compass (a single voice has no compass but keeps within ``span`` semitones, closes its
-    sections after whole phrases of ``PHRASE_BARS`` and leans toward restating a bar a phrase
-    or two on, ``RESTATE_BONUS``), each ending on
-    its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
+    compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
+    ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
+    semitones, closes its sections after whole phrases of ``PHRASE_BARS`` and leans toward
+    restating a bar a phrase or two on, ``RESTATE_BONUS``), each ending on its note of the
+    final chord (``final_notes``: ``mode`` names the final) with a note at
     least a beat long, two beats for voices (in the test split 5% of melodies end on a note
     shorter than half a beat, and 91% of voices hold their last note two beats or more:
     ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in
@@ -925,7 +940,9 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
         if chords and table.chord_open is not None:
             cost[table.chord_open] += chords[min(v, len(chords) - 1)]
         costs.append(cost if cost.any() else None)
-    parts = [BarTracker(table, bar, bars, final, ending, compass=compass, cost=cost,
+    parts = [BarTracker(table, bar, bars, final, ending, compass=compass,
+                        longest_rest=bar * Fraction(VOICE_REST_BARS if rest_bars is None
+                                                    else rest_bars), cost=cost,
                         chords=chords is not None, shortest_chord=SHORTEST_CHORD / unit)
              for final, compass, cost in zip(finals, compasses, costs, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),

@@ -148,6 +148,18 @@ CHORD_BONUS_BY_FORM: dict[str, float] = {"chorale": 1.5, "mass": 1.0}
 # 0.89 → 0.80); on seeds the evaluation does not draw: `python benchmarks/piano_chords.py
 # --chord-bonus 1 0.5,2 0,2 0.5,1.5 1,2 --first-chord 0` (docs/model-card.md)
 CHORDED_FORMS: dict[str, tuple[float, ...]] = {"piano": (1.0, 2.0)}
+# the longest a voice may rest at a time, in bars, in a form whose voices enter one after
+# another and drop out for bars (``generate.VOICE_REST_BARS``, half a bar, holds elsewhere):
+# the corpus's madrigals spend 28% of each voice's time resting, 20% in silences of over two
+# bars (`python benchmarks/texture_by_form.py --dataset datasets/default`); the model's, never
+# let rest over half a bar, rested 8% and were heard renaissance madrigals 13 times in 32.
+# Let rest 2 bars: 21%, heard so 27 times, in their key 17 → 22 (4 bars: 24%, 28, 19), on
+# seeds the evaluation does not draw: `python benchmarks/harmony_cost.py --dataset
+# datasets/default --prompts <(echo "a renaissance madrigal") --cost 1 --parallel-cost 2
+# --rest-bars 0.5 2 4 --seeds 1200 1300 1400 1500 1600 1700 1800 1900`. A mass (5% → 15% at 4
+# bars) was heard as one either way and lost whole triads (68% → 56%, Palestrina's 68%); a
+# quartet's keys suffered (heard in its key 20 → 16 of 32 at 2 bars), its styles did not gain
+REST_BARS_BY_FORM: dict[str, float] = {"madrigal": 2.0}
 # how a piece's remarks name a rhythm; another note value is named by its length
 RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "1/16": "sixteenth notes",
                 "1/8": "eighth notes", "1/4": "quarter notes", "1/2": "half notes",
