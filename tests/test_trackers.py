@@ -393,6 +393,29 @@ def test_a_voice_rests_half_a_bar_at_a_time_but_whole_bars_where_its_form_allows
     assert {"z", "z2"}.isdisjoint(allowed_texts(v)) and "F2" in allowed_texts(v)
 
 
+SLURRED = Tokenizer.build(["(C2D2) E2 z2 (F2G2|A4) c4 C/|]\n"] * 3, TokenizerConfig())
+
+
+def test_a_slur_joins_two_notes_or_more_never_a_rest_and_closes_before_a_second_barline():
+    plain = tracker(TokenTable(SLURRED), HEADER, bars=3, mode=None, compasses=[(0, 127)])
+    assert "(" not in allowed_texts(plain, SLURRED)  # a form that does not slur
+    t = tracker(TokenTable(SLURRED), HEADER, bars=3, mode=None, compasses=[(0, 127)],
+                slurs=True)
+    feed(t, "(C2", SLURRED)
+    texts = allowed_texts(t, SLURRED)
+    assert ")" not in texts and "z2" not in texts and "D2" in texts
+    feed(t, "D2", SLURRED)
+    assert ")" in allowed_texts(t, SLURRED)
+    feed(t, "E2 C2", SLURRED)
+    assert {")", "|"} <= allowed_texts(t, SLURRED)  # it may end with the bar, or go on
+    feed(t, "|E2 C2 D2 E2", SLURRED)  # over one barline, as a fiddler's bowing goes
+    assert allowed_texts(t, SLURRED) == {")"}  # not over a second
+    feed(t, ")|C2", SLURRED)
+    assert "(" not in allowed_texts(t, SLURRED)  # none opens in the last bar
+    feed(t, "D2 E2 C2|]", SLURRED)
+    assert validate(parse("X:1\nM:4/4\nL:1/8\nK:C\n" + SLURRED.decode(t.log))) == []
+
+
 def test_a_melody_may_open_with_a_pickup_that_is_not_counted_as_a_bar():
     melody = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
     feed(melody, "F2")

@@ -49,6 +49,7 @@ from .styles import (
     REST_BARS_BY_FORM,
     RHYTHM_BONUS,
     RHYTHM_WORDS,
+    SLURRED_FORMS,
     STYLE_DIMENSIONS,
     STYLE_GUIDANCE,
     guided_tokens,
@@ -354,7 +355,7 @@ class Composer:
                                 compasses, medieval(labels), picardy(labels), outline.span,
                                 RHYTHM_BONUS.get(form), PARALLEL_COST_BY_FORM.get(form),
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
-                                REST_BARS_BY_FORM.get(form))
+                                REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:

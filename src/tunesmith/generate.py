@@ -178,6 +178,7 @@ class TokenTable:
         self.broken = [ids[b] for b in (">", "<", ">>", "<<") if b in ids]
         self.triplet, self.roll = ids.get("(3"), ids.get("~")
         self.chord_open, self.chord_close = ids.get("["), ids.get("]")
+        self.slur_start, self.slur_end = ids.get("("), ids.get(")")
         # a triplet's notes each last this share of their written length (2/3 of 3 notes)
         self.triplet_factor, self.triplet_notes = tuplet("(3", compound=False)
         self.triplet_span = self.triplet_factor * self.triplet_notes  # their lengths to one
@@ -385,6 +386,14 @@ class BarTracker:
     # and lean toward restating a bar a phrase or a part back (``RESTATE_BONUS``): the tokens
     # of each bar written, line ends left out, and of the bar being written
     restate: float = 0.0
+    # a voice or melody may slur two notes or more, "(fedc)", never a rest, a slur closed
+    # before it spans a second barline and before the end (``styles.SLURRED_FORMS``):
+    # ``slur`` open, the notes under it and the barlines it crossed
+    slurs: bool = False
+    slur: bool = False
+    slurred: int = 0
+    slur_bars: int = 0
+    after_note: bool = False  # the last token was a pitched note
     written: list[list[int]] = field(default_factory=list)
     current: list[int] = field(default_factory=list)
     seen: Counter[tuple[int, ...]] = field(default_factory=Counter)  # bars by their tokens
@@ -479,6 +488,10 @@ class BarTracker:
             else:
                 mask = t.notes_up_to(rem, pitched_only=True, exactly=self.last)
             return mask
+        if rem == 0 and self.slur and (self.final_bar or self.slur_bars):
+            mask = np.zeros(t.n, dtype=bool)  # close the slur before the barline
+            mask[t.slur_end] = True
+            return mask
         if rem == 0:
             # a repeat may close that no |: opened, as most of the corpus writes it: "from the
             # start" or "from the last section's end" (``explicit_repeats`` writes the |:)
@@ -495,6 +508,8 @@ class BarTracker:
                 ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
                       ":|": close, "::": close, "|]": False}[text]
                 mask[tid] = ok and (whole or text not in SECTION_BARS)
+            if self.slur and self.after_note and self.slurred >= 2:
+                mask[t.slur_end] = True  # "(fedc)|": a bowing that ends with the bar
             return mask
         if self.final_bar and self.tonic is not None and t.tonic_lengths(self.tonic):
             # anything that leaves room for a tonic note ``ending`` long, or the tonic note
@@ -506,7 +521,9 @@ class BarTracker:
             mask = t.notes_up_to(rem).copy()
         if not mask.any():  # no tonic fits what is left: end on any note that fits
             mask = t.notes_up_to(rem).copy()
-        if self.phase == "roll":
+        if self.slur:  # a slur joins notes, never a rest
+            mask[t.rest > 0] = False
+        if self.phase in ("roll", "slur"):
             return mask & t.notes_up_to(rem, pitched_only=True)
         if self.phase == "note" and t.broken and not self.final_bar and self.last <= rem:
             mask[t.broken] = True
@@ -518,6 +535,11 @@ class BarTracker:
             if self.chords and t.chord_open is not None and t.chord_close is not None \
                     and rem >= self.shortest_chord:
                 mask[t.chord_open] = True
+        if self.slurs and t.slur_start is not None and t.slur_end is not None:
+            if self.slur:
+                mask[t.slur_end] = self.after_note and self.slurred >= 2
+            elif self.phase in ("free", "note", "barred", "space") and not self.final_bar:
+                mask[t.slur_start] = True
         if self.phase in ("free", "note") and t.space is not None:
             mask[t.space] = True
         if self.may_pickup and self.done_bars == 0 and not self.pickup and not self.final_bar \
@@ -539,6 +561,7 @@ class BarTracker:
             return
         t = self.table
         self.log.append(tid)
+        self.after_note = tid in t.pitched
         if not t.barlines[tid] and tid != t.newline:
             self.current.append(tid)
         if tid in t.pitch:
@@ -570,12 +593,17 @@ class BarTracker:
                 self.filled += value
                 self.phase = "note" if self.phase != "broken" and tid in t.pitched else "free"
                 self.last = value
+            self.slurred += self.slur and tid in t.pitched
         elif tid in t.broken:
             self.phase = "broken"
         elif tid == t.triplet:
             self.phase, self.triplet_left = "triplet", t.triplet_notes
         elif tid == t.roll:
             self.phase = "roll"
+        elif tid == t.slur_start:
+            self.phase, self.slur, self.slurred, self.slur_bars = "slur", True, 0, 0
+        elif tid == t.slur_end:
+            self.phase, self.slur = "free", False
         elif tid == t.chord_open:
             self.phase, self.chord = "chord", []
         elif tid in t.bar.values():
@@ -615,6 +643,7 @@ class BarTracker:
         self.current = []
         if barline in SECTION_BARS:
             self.section_start = self.done_bars
+        self.slur_bars += self.slur
         self.filled, self.phase = Fraction(0), "barred"
         self.finished = self.done_bars >= self.bars
 
@@ -904,7 +933,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             span: int = MELODY_SPAN, rhythm: Mapping[str, float] | None = None,
             parallel: float | None = None, chord: float = 0.0,
             chords: Sequence[float] | None = None,
-            rest_bars: float | None = None) -> BarTracker | Voices:
+            rest_bars: float | None = None, slurs: bool = False) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
     ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
@@ -932,7 +961,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     if len(compasses) == 1:
         return BarTracker(table, bar, bars, finals[0], ending, span=span,
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
-                          phrase=PHRASE_BARS, restate=RESTATE_BONUS)
+                          phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     costs = []
     for v in range(len(compasses)):
@@ -943,7 +972,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     parts = [BarTracker(table, bar, bars, final, ending, compass=compass,
                         longest_rest=bar * Fraction(VOICE_REST_BARS if rest_bars is None
                                                     else rest_bars), cost=cost,
-                        chords=chords is not None, shortest_chord=SHORTEST_CHORD / unit)
+                        chords=chords is not None, shortest_chord=SHORTEST_CHORD / unit,
+                        slurs=slurs)
              for final, compass, cost in zip(finals, compasses, costs, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None
