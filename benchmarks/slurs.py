@@ -11,7 +11,8 @@ others). For each prompt, ``--samples`` pieces of ``--bars`` bars for each seed 
 (ones the evaluation does not draw) are written by the bundled model (or ``--model``) so,
 and measured: slurs per 100 notes, the pieces the judges hear in each
 asked tradition, period and form, and in their written key; beside them the real tunes of
-``--split`` alike the prompt.
+``--split`` alike the prompt. First, the facts ``SLURRED_FORMS`` was drawn from: the slurs
+the split's tunes open per 100 notes, form by form.
 """
 
 from __future__ import annotations
@@ -55,6 +56,16 @@ def main() -> None:
     args = parser.parse_args()
     composer, judges = Composer.load(args.model), Judges.load()
     real = list(Dataset(args.dataset).tunes(args.split))
+    by_form: dict[str, list[Tune]] = {}
+    for tune in real:
+        by_form.setdefault(tune.labels.get("form") or "(none)", []).append(tune)
+    print(f"| form ({args.split} split) | tunes | slurs per 100 notes | tunes with a slur | "
+          "slurred as shipped |\n|---|---:|---:|---:|---|")
+    for form, tunes in sorted(by_form.items(), key=lambda kv: -len(kv[1])):
+        with_slur = sum(any(a.kind is Kind.SLUR_START for a in lex(t.body)) for t in tunes)
+        print(f"| {form} | {len(tunes)} | {slurs_per_100_notes(tunes):.1f} | "
+              f"{with_slur / len(tunes):.0%} | {'yes' if form in styles.SLURRED_FORMS else ''} |")
+    print()
     print(f"| prompt | slurs | pieces | slurs per 100 notes | "
           f"{' | '.join(f'{d} heard' for d in DIMENSIONS)} | key heard | seconds |")
     print("|---|---|---:|---:|" + "---:|" * (len(DIMENSIONS) + 2))

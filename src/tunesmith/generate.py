@@ -950,7 +950,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     a voice's note that completes the triad of the voices before it gains ``chord`` nats
     (``styles.CHORD_BONUS_BY_FORM``); with ``chords`` the voices may play chords, each
     chord's ``[`` gaining its voice's nats, from the top voice down, the last for every voice
-    below (``styles.CHORDED_FORMS``)."""
+    below (``styles.CHORDED_FORMS``); with ``slurs`` the melody or voices may slur their notes
+    (``styles.SLURRED_FORMS``)."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])

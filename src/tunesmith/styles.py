@@ -161,12 +161,12 @@ CHORDED_FORMS: dict[str, tuple[float, ...]] = {"piano": (1.0, 2.0)}
 # quartet's keys suffered (heard in its key 20 → 16 of 32 at 2 bars), its styles did not gain
 REST_BARS_BY_FORM: dict[str, float] = {"madrigal": 2.0}
 # forms whose pieces may slur their notes, "(fedc)", a fiddler's bowing or a string
-# player's legato: those whose training tunes slur 1 note in 100 or more (air 7.8, reel 5.8,
-# jig 2.7, hornpipe 3.5, march 4.0, slip jig 2.8, strathspey 13.5, quartet 10.2, waltz 10.3,
-# piano 2.5), not the songs, dances, chorales, masses and madrigals (0.0-0.1). Let slur in
-# every form, the model slurs a German song too, which the judges then hear less often as
-# one; the figures, form by form: `python benchmarks/slurs.py --dataset datasets/default`
-# (docs/model-card.md, "Bowings")
+# player's legato: those whose training tunes open a slur once in 100 notes or more (air 7.8,
+# reel 5.8, jig 2.7, hornpipe 3.5, march 4.0, slip jig 2.8, strathspey 13.5, quartet 10.2,
+# waltz 10.3, piano 2.5), not the songs, dances, chorales, masses and madrigals (0.0-0.1).
+# Let slur in every form, the model slurs a German song too, which the judges then hear less
+# often as one: `python benchmarks/slurs.py --dataset datasets/default` (docs/model-card.md,
+# "Bowings")
 SLURRED_FORMS: set[str] = {"air", "reel", "jig", "hornpipe", "march", "slip jig", "strathspey",
                            "quartet", "waltz", "piano"}
 # how a piece's remarks name a rhythm; another note value is named by its length
