@@ -393,7 +393,6 @@ class BarTracker:
     slur: bool = False
     slurred: int = 0
     slur_bars: int = 0
-    after_note: bool = False  # the last token was a pitched note
     written: list[list[int]] = field(default_factory=list)
     current: list[int] = field(default_factory=list)
     seen: Counter[tuple[int, ...]] = field(default_factory=Counter)  # bars by their tokens
@@ -401,6 +400,11 @@ class BarTracker:
     @property
     def remaining(self) -> Fraction:
         return self.bar_length - self.filled
+
+    @property
+    def after_note(self) -> bool:
+        """Whether the last token written was a note (a slur may close after one)."""
+        return bool(self.log) and self.log[-1] in self.table.pitched
 
     @property
     def final_bar(self) -> bool:
@@ -561,7 +565,6 @@ class BarTracker:
             return
         t = self.table
         self.log.append(tid)
-        self.after_note = tid in t.pitched
         if not t.barlines[tid] and tid != t.newline:
             self.current.append(tid)
         if tid in t.pitch:
