@@ -29,6 +29,7 @@ from tunesmith.generate import (
     Voices,
     explicit_repeats,
     generate,
+    plain_when_unsure,
     sample,
     sung_tracker,
     tracker,
@@ -414,6 +415,54 @@ def test_a_slur_joins_two_notes_or_more_never_a_rest_and_closes_before_a_second_
     assert "(" not in allowed_texts(t, SLURRED)  # none opens in the last bar
     feed(t, "D2 E2 C2|]", SLURRED)
     assert validate(parse("X:1\nM:4/4\nL:1/8\nK:C\n" + SLURRED.decode(t.log))) == []
+
+
+TIED = Tokenizer.build(["[V:1]C2-C2 ^F2 F2- F4 G8-|G4 z4||A2 c2 C4 C/ z|]\n[V:2]C,8-|C,8|\n"]
+                       * 3, TokenizerConfig())
+
+
+def test_a_tie_holds_a_note_into_one_spelt_alike_over_one_barline_at_most():
+    table = TokenTable(TIED)
+    plain = tracker(table, HEADER, bars=5, mode=None, compasses=[(0, 127)])
+    feed(plain, "C2", TIED)
+    assert "-" not in allowed_texts(plain, TIED)  # a style that does not tie
+    t = tracker(table, HEADER, bars=5, mode=None, compasses=[(0, 127)], ties=True)
+    feed(t, "C2", TIED)
+    assert "-" in allowed_texts(t, TIED)
+    feed(t, "-", TIED)
+    assert allowed_texts(t, TIED) == {"C/", "C", "C2", "C4"}  # the held C goes on, no rest
+    feed(t, "C2 ^F2 F2", TIED)  # the bar is full, its last F sharpened by the ^F before
+    assert "-" not in allowed_texts(t, TIED)  # after the barline "F" would be F natural
+    feed(t, "|G8", TIED)
+    assert "-" in allowed_texts(t, TIED)
+    feed(t, "-", TIED)
+    assert allowed_texts(t, TIED) == {"|"}  # over a plain barline only
+    feed(t, "|", TIED)
+    assert allowed_texts(t, TIED) == {"G", "G4", "G8"}
+    feed(t, "G8", TIED)
+    assert "-" not in allowed_texts(t, TIED)  # held over one barline, not a second
+    feed(t, "|G4 z4|A2 c2", TIED)
+    assert "-" not in allowed_texts(t, TIED)  # nor in the last bar, whose end is the tonic
+    feed(t, "C4|]", TIED)
+    tune = parse("X:1\nM:4/4\nL:1/8\nK:C\n" + TIED.decode(t.log))
+    assert validate(tune) == []
+    assert [(n.pitch, n.length) for n in notes(tune)][:2] == [(60, Fraction(1, 2)),
+                                                               (66, Fraction(1, 4))]
+    voices = tracker(table, HEADER, bars=3, mode=None, compasses=[(0, 127)] * 2, ties=True)
+    feed(voices, "[V:1]G8||[V:2]C,8", TIED)
+    assert "-" not in allowed_texts(voices, TIED)  # the first voice closed a section
+
+
+def test_a_tie_the_model_did_not_expect_at_a_bar_s_end_is_left_out():
+    table = TokenTable(TIED)
+    allowed = np.zeros((2, len(TIED)), dtype=bool)
+    allowed[:, [table.bar["|"], table.tie]] = True
+    logits = np.zeros((2, len(TIED)), np.float32)
+    logits[0, TIED.ids["A2"]] = 20.0  # row 0: the model wants another note in the bar
+    logits[1, table.tie] = 20.0  # row 1: it holds the note on
+    kept = plain_when_unsure(logits, allowed, table)
+    assert np.flatnonzero(kept[0]).tolist() == [table.bar["|"]]
+    assert np.array_equal(kept[1], allowed[1])
 
 
 def test_a_melody_may_open_with_a_pickup_that_is_not_counted_as_a_bar():

@@ -1,5 +1,6 @@
 """Polyphony: voices written together bar by bar stay aligned and come out one staff each."""
 
+import math
 from fractions import Fraction
 
 import music21
@@ -212,6 +213,26 @@ def test_a_madrigal_s_voices_rest_whole_bars_but_the_piece_never_falls_silent(de
             sounded = max(sounded, note.onset + note.length)
     assert 1 < longest <= REST_BARS_BY_FORM["madrigal"]
     assert silent < 1
+
+
+def test_a_madrigal_holds_notes_over_its_barlines_where_a_reel_never_ties(default):
+    from tunesmith.abc.notes import notes
+    from tunesmith.styles import tied
+
+    assert tied({"form": "mass"}) and tied({"period": "medieval"})
+    assert not tied({"form": "dance", "period": "medieval"})  # its form's say
+    crossed = 0
+    for piece in default.generate("a madrigal", bars=8, seed=1, num=2):
+        tune = parse(piece.abc)
+        assert validate(tune) == []
+        bar = Fraction(bars(tune)[0].expected)
+        for note in notes(tune):  # a tied note is one note
+            over = math.ceil((note.onset + note.length) / bar) - 1 - note.onset // bar
+            assert over <= 1  # held over one barline at most
+            crossed += over
+    assert crossed >= 4
+    assert all("-" not in piece.abc for piece in default.generate("a reel", bars=8, seed=1,
+                                                                  num=2))
 
 
 def test_the_same_seed_writes_the_same_chorale(default):

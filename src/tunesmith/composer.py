@@ -53,6 +53,7 @@ from .styles import (
     STYLE_DIMENSIONS,
     STYLE_GUIDANCE,
     guided_tokens,
+    tied,
 )
 
 if TYPE_CHECKING:
@@ -355,7 +356,7 @@ class Composer:
                                 compasses, medieval(labels), picardy(labels), outline.span,
                                 RHYTHM_BONUS.get(form), PARALLEL_COST_BY_FORM.get(form),
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
-                                REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS)
+                                REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels))
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:

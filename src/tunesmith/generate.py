@@ -5,9 +5,10 @@ in units of ``L:``, whether a repeat is open, whether a broken-rhythm pair or a 
 done. Before each token it says which tokens may come next: notes that fit the bar, a barline
 only when the bar is full, ``|]`` (or ``:|``) to close the last bar, whose last note is the
 tonic. A voice that may play chords (a piano's hands) writes them as ``[CEG]``: notes of
-one length (an eighth or longer), rising, closed by a bare ``]``. Everything the tracker
-cannot account for exactly (grace notes, ties, inline fields, character fallbacks) is never
-sampled, so every tune passes ``abc.validate``.
+one length (an eighth or longer), rising, closed by a bare ``]``; one that may tie holds a
+note on into one spelt alike (``A4-|A2``). Everything the tracker cannot account for exactly
+(grace notes, inline fields, character fallbacks) is never sampled, so every tune passes
+``abc.validate``.
 
 The model sees ``<bos> controls M: L: K: body``; past its context the decoder restarts from
 the controls, the header and the latest bars (fragment by fragment), so pieces can be any
@@ -179,6 +180,10 @@ class TokenTable:
         self.triplet, self.roll = ids.get("(3"), ids.get("~")
         self.chord_open, self.chord_close = ids.get("["), ids.get("]")
         self.slur_start, self.slur_end = ids.get("("), ids.get(")")
+        self.tie = ids.get("-")
+        self.bar_ends = self.barlines.copy()  # what may follow a bar's last note: a tie too
+        if self.tie is not None:
+            self.bar_ends[self.tie] = True
         # a triplet's notes each last this share of their written length (2/3 of 3 notes)
         self.triplet_factor, self.triplet_notes = tuplet("(3", compound=False)
         self.triplet_span = self.triplet_factor * self.triplet_notes  # their lengths to one
@@ -302,6 +307,17 @@ class TokenTable:
             mask[[i for i in self.pitched if self.letter[i] == (seventh, spelling)]] = True
         return mask
 
+    def spelled_as(self, tid: int) -> np.ndarray:
+        """The notes written as note ``tid`` is (letter, accidental, octave), of any length:
+        what a tie from it may hold into."""
+        key = ("spelled", tid)
+        if key not in self._masks:
+            mask = np.zeros(self.n, dtype=bool)
+            mask[[i for i in self.pitched if self.letter[i] == self.letter[tid]
+                  and self.pitch[i] == self.pitch[tid]]] = True
+            self._masks[key] = mask
+        return self._masks[key]
+
     def tonic_notes(self, tonic: tuple[str, str], length: Fraction) -> np.ndarray:
         """Notes on the tonic letter (with the key's accidental or none) of this length."""
         key = ("tonic", tonic, length)
@@ -349,7 +365,7 @@ class BarTracker:
     filled: Fraction = Fraction(0)
     done_bars: int = 0
     repeat_open: bool = False
-    phase: str = "free"  # free | note | broken | triplet | roll | chord | barred | space
+    phase: str = "free"  # free note broken triplet roll slur tie chord barred space
     last: Fraction = Fraction(0)
     triplet_left: int = 0
     finished: bool = False
@@ -393,6 +409,13 @@ class BarTracker:
     slur: bool = False
     slurred: int = 0
     slur_bars: int = 0
+    # a voice may hold a note on into one of the same pitch, "A2-A2", "A4-|A2": a long note
+    # across the beat or the barline, a suspension (``styles.TIED_STYLES``); over one barline
+    # at most, never into the last bar, nor under a slur. ``tied``: the note the next one
+    # holds, spelled alike; ``held_over``: the last note holds one from the bar before
+    ties: bool = False
+    tied: int | None = None
+    held_over: bool = False
     written: list[list[int]] = field(default_factory=list)
     current: list[int] = field(default_factory=list)
     seen: Counter[tuple[int, ...]] = field(default_factory=Counter)  # bars by their tokens
@@ -473,6 +496,12 @@ class BarTracker:
             mask = np.zeros(t.n, dtype=bool)
             mask[t.tokenizer.eos_id] = True
             return mask
+        if self.tied is not None:  # the held note goes on, after the barline if the bar is full
+            if rem == 0:
+                mask = np.zeros(t.n, dtype=bool)
+                mask[t.bar["|"]] = True
+                return mask
+            return t.notes_up_to(rem, pitched_only=True) & t.spelled_as(self.tied)
         if self.phase == "broken":  # the second note of a pair: the same length
             return t.notes_up_to(rem, pitched_only=True, exactly=self.last)
         if self.phase == "chord":  # rising notes of the first one's length, then "]"
@@ -514,6 +543,8 @@ class BarTracker:
                 mask[tid] = ok and (whole or text not in SECTION_BARS)
             if self.slur and self.after_note and self.slurred >= 2:
                 mask[t.slur_end] = True  # "(fedc)|": a bowing that ends with the bar
+            if self.may_tie():
+                mask[t.tie] = True
             return mask
         if self.final_bar and self.tonic is not None and t.tonic_lengths(self.tonic):
             # anything that leaves room for a tonic note ``ending`` long, or the tonic note
@@ -544,6 +575,8 @@ class BarTracker:
                 mask[t.slur_end] = self.after_note and self.slurred >= 2
             elif self.phase in ("free", "note", "barred", "space") and not self.final_bar:
                 mask[t.slur_start] = True
+        if self.may_tie():
+            mask[t.tie] = True
         if self.phase in ("free", "note") and t.space is not None:
             mask[t.space] = True
         if self.may_pickup and self.done_bars == 0 and not self.pickup and not self.final_bar \
@@ -558,6 +591,28 @@ class BarTracker:
             mask[t.newline] = True
         return mask
 
+    def may_tie(self) -> bool:
+        """Whether the note just written may be tied: a note of its spelling fits what is
+        left of the bar, or the next bar if it is full and not the last. Over the barline,
+        not a plain note whose letter an accidental altered earlier in the bar (``^G G-|G``:
+        after the barline the same spelling sounds otherwise)."""
+        t = self.table
+        if not self.ties or t.tie is None or self.phase != "note" or self.slur \
+                or self.final_bar:
+            return False
+        note, room = self.log[-1], self.remaining
+        if room == 0:
+            if self.done_bars + 2 >= self.bars or self.held_over:
+                return False
+            letter, accidental = t.letter[note]
+            if not accidental and any(
+                    t.letter[i][0] == letter and t.letter[i][1]
+                    and t.pitch[i] - _ACCIDENTAL[t.letter[i][1]] == t.pitch[note]
+                    for i in self.current if i in t.letter):
+                return False
+            room = self.bar_length
+        return bool((t.notes_up_to(room, pitched_only=True) & t.spelled_as(note)).any())
+
     def advance(self, tid: int) -> None:
         """Take the row's next token; once finished, its batch's end-of-tune padding is not
         the candidate's and is not logged."""
@@ -571,7 +626,8 @@ class BarTracker:
             pitch = t.pitch[tid]
             self.low = pitch if self.low is None else min(self.low, pitch)
             self.high = pitch if self.high is None else max(self.high, pitch)
-            self.struck = self.struck + 1 if pitch == self.last_pitch else 1
+            if self.tied is None:  # a held note is not struck again
+                self.struck = self.struck + 1 if pitch == self.last_pitch else 1
             self.last_pitch = pitch
         if self.phase == "chord":  # a chord fills its bar when it closes
             if tid == t.chord_close:
@@ -597,6 +653,8 @@ class BarTracker:
                 self.phase = "note" if self.phase != "broken" and tid in t.pitched else "free"
                 self.last = value
             self.slurred += self.slur and tid in t.pitched
+            self.held_over = self.tied is not None and (self.held_over or self.filled == value)
+            self.tied = None
         elif tid in t.broken:
             self.phase = "broken"
         elif tid == t.triplet:
@@ -607,6 +665,8 @@ class BarTracker:
             self.phase, self.slur, self.slurred, self.slur_bars = "slur", True, 0, 0
         elif tid == t.slur_end:
             self.phase, self.slur = "free", False
+        elif tid == t.tie:
+            self.phase, self.tied = "tie", self.log[-2]
         elif tid == t.chord_open:
             self.phase, self.chord = "chord", []
         elif tid in t.bar.values():
@@ -832,6 +892,8 @@ class Voices:
         if k > 0:
             mask = mask.copy()
             mask[[b for b in t.bar.values() if b != self.barline]] = False
+            if part.remaining == 0 and self.barline != t.bar["|"] and t.tie is not None:
+                mask[t.tie] = False  # a tie holds over a plain barline only
         if k == len(self.parts) - 1 and not any(self._sounding(j, self._time(k))
                                                 for j in range(k)):
             # the voices above all rest here: the last one may rest half a bar at most, so
@@ -908,7 +970,9 @@ class Voices:
             self.onsets[self.current].append(at)
             self.pitches[self.current].append(pitch)
             # a chord moves by its outer note: the top voice's highest, another's lowest
-            if pitch is not None and (self.current == 0 or at not in self.struck[self.current]):
+            held = self.parts[self.current].tied is not None  # not struck again
+            if pitch is not None and not held and (self.current == 0
+                                                   or at not in self.struck[self.current]):
                 self.struck[self.current][at] = pitch
         self.parts[self.current].advance(tid)
         if tid in self.table.bar.values():
@@ -936,7 +1000,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             span: int = MELODY_SPAN, rhythm: Mapping[str, float] | None = None,
             parallel: float | None = None, chord: float = 0.0,
             chords: Sequence[float] | None = None,
-            rest_bars: float | None = None, slurs: bool = False) -> BarTracker | Voices:
+            rest_bars: float | None = None, slurs: bool = False,
+            ties: bool = False) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
     ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
@@ -954,7 +1019,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     (``styles.CHORD_BONUS_BY_FORM``); with ``chords`` the voices may play chords, each
     chord's ``[`` gaining its voice's nats, from the top voice down, the last for every voice
     below (``styles.CHORDED_FORMS``); with ``slurs`` the melody or voices may slur their notes
-    (``styles.SLURRED_FORMS``)."""
+    (``styles.SLURRED_FORMS``), with ``ties`` hold them on (``styles.TIED_STYLES``)."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
@@ -965,7 +1030,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     if len(compasses) == 1:
         return BarTracker(table, bar, bars, finals[0], ending, span=span,
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
-                          phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs)
+                          phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs, ties=ties)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     costs = []
     for v in range(len(compasses)):
@@ -977,7 +1042,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
                         longest_rest=bar * Fraction(VOICE_REST_BARS if rest_bars is None
                                                     else rest_bars), cost=cost,
                         chords=chords is not None, shortest_chord=SHORTEST_CHORD / unit,
-                        slurs=slurs)
+                        slurs=slurs, ties=ties)
              for final, compass, cost in zip(finals, compasses, costs, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None
@@ -1146,12 +1211,14 @@ def plain_when_unsure(logits: np.ndarray, allowed: np.ndarray, table: TokenTable
                       confidence: float = 0.5) -> np.ndarray:
     """``allowed`` with only ``|`` (``|]`` at the end) where the tracker ends a bar that the
     model does not expect to end: less than ``confidence`` of its probability on the barlines
-    allowed there. It counted the bar otherwise (or wanted a space first, as the Essen songs
+    allowed there (and the tie that would hold the bar's last note over). It counted the bar
+    otherwise (or wanted a space first, as the Essen songs
     write ``c4 |``), so its choice among barlines is noise, and a repeat sign is a choice the
     model must make itself (otherwise it closed repeats every other bar of Chinese songs,
-    whose corpus has none). Letting it write that space instead was measured and dropped:
-    the key heard as written fell by 6 to 13 points (docs/model-card.md)."""
-    only_bars = ~(allowed & ~table.barlines).any(axis=-1)
+    whose corpus has none), and a tie would take all it meant for another note (a chorale's
+    voices tied 18 notes in 100, Bach's 1). Letting it write that space instead was measured
+    and dropped: the key heard as written fell by 6 to 13 points (docs/model-card.md)."""
+    only_bars = ~(allowed & ~table.bar_ends).any(axis=-1)
     if not only_bars.any():  # mid-bar, the usual case: nothing to decide, no softmax
         return allowed
     mass = np.where(allowed, _softmax(logits.astype(np.float64)), 0).sum(axis=-1)

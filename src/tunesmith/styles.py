@@ -8,6 +8,7 @@ here. Data only: this module imports nothing of tunesmith.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -169,6 +170,21 @@ REST_BARS_BY_FORM: dict[str, float] = {"madrigal": 2.0}
 # "Bowings")
 SLURRED_FORMS: set[str] = {"air", "reel", "jig", "hornpipe", "march", "slip jig", "strathspey",
                            "quartet", "waltz", "piano"}
+# styles whose pieces may hold a note on into the next, "A4-|A2", a long note over the beat
+# or the barline, a suspension: the forms whose training tunes tie once in 100 notes or more
+# (mass 6.6, madrigal 5.8, quartet 3.7, piano 2.0, chorale 1.0) and the medieval pieces,
+# which name no form (7.2); not the songs, airs and dances (0.4-0.6) or the reels, jigs,
+# hornpipes and the like (0.0-0.2): `python benchmarks/slurs.py --ties --dataset
+# datasets/default` (docs/model-card.md, "Held notes")
+TIED_STYLES: set[str] = {"mass", "madrigal", "quartet", "piano", "chorale", "medieval"}
+
+
+def tied(labels: Mapping[str, str]) -> bool:
+    """Whether a piece of these labels may tie notes: its form's (``TIED_STYLES``), or its
+    period's where it names no form."""
+    return (labels.get("form") or labels.get("period")) in TIED_STYLES
+
+
 # how a piece's remarks name a rhythm; another note value is named by its length
 RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "1/16": "sixteenth notes",
                 "1/8": "eighth notes", "1/4": "quarter notes", "1/2": "half notes",
