@@ -1215,9 +1215,10 @@ def plain_when_unsure(logits: np.ndarray, allowed: np.ndarray, table: TokenTable
     otherwise (or wanted a space first, as the Essen songs
     write ``c4 |``), so its choice among barlines is noise, and a repeat sign is a choice the
     model must make itself (otherwise it closed repeats every other bar of Chinese songs,
-    whose corpus has none), and a tie would take all it meant for another note (a chorale's
-    voices tied 18 notes in 100, Bach's 1). Letting it write that space instead was measured
-    and dropped: the key heard as written fell by 6 to 13 points (docs/model-card.md)."""
+    whose corpus has none), and a tie would take all it meant for another note (the voices
+    then tied their notes many times as often as the corpus's do). Letting it write that
+    space instead was measured and dropped: the key heard as written fell by 6 to 13 points
+    (docs/model-card.md)."""
     only_bars = ~(allowed & ~table.bar_ends).any(axis=-1)
     if not only_bars.any():  # mid-bar, the usual case: nothing to decide, no softmax
         return allowed
