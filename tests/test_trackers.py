@@ -451,6 +451,11 @@ def test_a_tie_holds_a_note_into_one_spelt_alike_over_one_barline_at_most():
     voices = tracker(table, HEADER, bars=3, mode=None, compasses=[(0, 127)] * 2, ties=True)
     feed(voices, "[V:1]G8||[V:2]C,8", TIED)
     assert "-" not in allowed_texts(voices, TIED)  # the first voice closed a section
+    sharp = tracker(table, HEADER, bars=3, mode=None, compasses=[(0, 127)] * 2, ties=True)
+    feed(sharp, "[V:1]C2 C2 F2 ^F2-|[V:2]C,8|\n[V:1]", TIED)
+    assert {t[0] for t in allowed_texts(sharp, TIED)} == {"F"}  # bare: the tie carries the #
+    feed(sharp, "F2", TIED)
+    assert sharp.pitches[0][-1] == 66  # the voice still sounds F sharp
 
 
 def test_a_tie_the_model_did_not_expect_at_a_bar_s_end_is_left_out():

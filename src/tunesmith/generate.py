@@ -6,9 +6,9 @@ done. Before each token it says which tokens may come next: notes that fit the b
 only when the bar is full, ``|]`` (or ``:|``) to close the last bar, whose last note is the
 tonic. A voice that may play chords (a piano's hands) writes them as ``[CEG]``: notes of
 one length (an eighth or longer), rising, closed by a bare ``]``; one that may tie holds a
-note on into one spelt alike (``A4-|A2``). Everything the tracker cannot account for exactly
-(grace notes, inline fields, character fallbacks) is never sampled, so every tune passes
-``abc.validate``.
+note on into the same pitch (``A4-|A2``, ``^F8-|F8``). Everything the tracker cannot
+account for exactly (grace notes, inline fields, character fallbacks) is never sampled, so
+every tune passes ``abc.validate``.
 
 The model sees ``<bos> controls M: L: K: body``; past its context the decoder restarts from
 the controls, the header and the latest bars (fragment by fragment), so pieces can be any
@@ -307,14 +307,19 @@ class TokenTable:
             mask[[i for i in self.pitched if self.letter[i] == (seventh, spelling)]] = True
         return mask
 
-    def spelled_as(self, tid: int) -> np.ndarray:
-        """The notes written as note ``tid`` is (letter, accidental, octave), of any length:
-        what a tie from it may hold into."""
-        key = ("spelled", tid)
+    def held_as(self, tid: int, carried: bool) -> np.ndarray:
+        """The notes, of any length, that a tie from note ``tid`` may hold into: spelt as
+        it is (letter, accidental, octave), or ``carried`` over a barline, its letter and
+        octave bare, as the corpus writes 86% of them (``^F8-|F8``: the tie carries the
+        sharp, as abc2midi, ``notes`` and the transposer read it)."""
+        key = ("held", tid, carried)
         if key not in self._masks:
+            letter, accidental = self.letter[tid]
+            spelling = (letter, "") if carried else (letter, accidental)
+            pitch = self.pitch[tid] - (_ACCIDENTAL[accidental] if carried else 0)
             mask = np.zeros(self.n, dtype=bool)
-            mask[[i for i in self.pitched if self.letter[i] == self.letter[tid]
-                  and self.pitch[i] == self.pitch[tid]]] = True
+            mask[[i for i in self.pitched
+                  if self.letter[i] == spelling and self.pitch[i] == pitch]] = True
             self._masks[key] = mask
         return self._masks[key]
 
@@ -412,7 +417,7 @@ class BarTracker:
     # a voice may hold a note on into one of the same pitch, "A2-A2", "A4-|A2": a long note
     # across the beat or the barline, a suspension (``styles.TIED_STYLES``); over one barline
     # at most, never into the last bar, nor under a slur. ``tied``: the note the next one
-    # holds, spelled alike; ``held_over``: the last note holds one from the bar before
+    # holds (``TokenTable.held_as``); ``held_over``: the last note holds one from the bar before
     ties: bool = False
     tied: int | None = None
     held_over: bool = False
@@ -501,7 +506,8 @@ class BarTracker:
                 mask = np.zeros(t.n, dtype=bool)
                 mask[t.bar["|"]] = True
                 return mask
-            return t.notes_up_to(rem, pitched_only=True) & t.spelled_as(self.tied)
+            carried = self.filled == 0  # over the barline
+            return t.notes_up_to(rem, pitched_only=True) & t.held_as(self.tied, carried)
         if self.phase == "broken":  # the second note of a pair: the same length
             return t.notes_up_to(rem, pitched_only=True, exactly=self.last)
         if self.phase == "chord":  # rising notes of the first one's length, then "]"
@@ -592,10 +598,10 @@ class BarTracker:
         return mask
 
     def may_tie(self) -> bool:
-        """Whether the note just written may be tied: a note of its spelling fits what is
-        left of the bar, or the next bar if it is full and not the last. Over the barline,
-        not a plain note whose letter an accidental altered earlier in the bar (``^G G-|G``:
-        after the barline the same spelling sounds otherwise)."""
+        """Whether the note just written may be tied: a note that holds it
+        (``TokenTable.held_as``) fits what is left of the bar, or the next bar if it is full
+        and not the last. Over the barline, not a bare note whose letter an accidental
+        altered earlier in the bar (``^G G-|G``: readers differ on what it holds)."""
         t = self.table
         if not self.ties or t.tie is None or self.phase != "note" or self.slur \
                 or self.final_bar:
@@ -611,7 +617,8 @@ class BarTracker:
                     for i in self.current if i in t.letter):
                 return False
             room = self.bar_length
-        return bool((t.notes_up_to(room, pitched_only=True) & t.spelled_as(note)).any())
+        held = t.held_as(note, carried=self.remaining == 0)
+        return bool((t.notes_up_to(room, pitched_only=True) & held).any())
 
     def advance(self, tid: int) -> None:
         """Take the row's next token; once finished, its batch's end-of-tune padding is not
@@ -622,12 +629,11 @@ class BarTracker:
         self.log.append(tid)
         if not t.barlines[tid] and tid != t.newline:
             self.current.append(tid)
-        if tid in t.pitch:
+        if tid in t.pitch and self.tied is None:  # a held note keeps its pitch
             pitch = t.pitch[tid]
             self.low = pitch if self.low is None else min(self.low, pitch)
             self.high = pitch if self.high is None else max(self.high, pitch)
-            if self.tied is None:  # a held note is not struck again
-                self.struck = self.struck + 1 if pitch == self.last_pitch else 1
+            self.struck = self.struck + 1 if pitch == self.last_pitch else 1
             self.last_pitch = pitch
         if self.phase == "chord":  # a chord fills its bar when it closes
             if tid == t.chord_close:
@@ -966,11 +972,13 @@ class Voices:
                 self.parts[self.current].phase = "free"
             return
         if tid in self.table.lengths:
-            at, pitch = self._time(self.current), self._pitch(tid)
+            # a held note sounds on, struck no more (its spelling over a barline is bare)
+            held = self.parts[self.current].tied is not None
+            at = self._time(self.current)
+            pitch = self.pitches[self.current][-1] if held else self._pitch(tid)
             self.onsets[self.current].append(at)
             self.pitches[self.current].append(pitch)
             # a chord moves by its outer note: the top voice's highest, another's lowest
-            held = self.parts[self.current].tied is not None  # not struck again
             if pitch is not None and not held and (self.current == 0
                                                    or at not in self.struck[self.current]):
                 self.struck[self.current][at] = pitch
