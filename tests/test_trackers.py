@@ -421,7 +421,7 @@ TIED = Tokenizer.build(["[V:1]C2-C2 ^F2 F2- F4 G8-|G4 z4||A2 c2 C4 C/ z|]\n[V:2]
                        * 3, TokenizerConfig())
 
 
-def test_a_tie_holds_a_note_into_one_spelt_alike_over_one_barline_at_most():
+def test_a_tie_holds_a_note_on_over_one_barline_at_most():
     table = TokenTable(TIED)
     plain = tracker(table, HEADER, bars=5, mode=None, compasses=[(0, 127)])
     feed(plain, "C2", TIED)
