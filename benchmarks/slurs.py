@@ -138,7 +138,7 @@ def main() -> None:
               f"{keys} of {pieces} ({keys / pieces:.1%})")
     print(f"\nreproduce: python benchmarks/slurs.py --dataset {args.dataset} --split {args.split} "
           f"{'--ties ' if args.ties else ''}--prompts {' '.join(repr(p) for p in prompts)} "
-          f"--seeds {' '.join(map(str, args.seeds))}")
+          f"--seeds {' '.join(map(str, args.seeds))} --samples {args.samples} --bars {args.bars}")
 
 
 if __name__ == "__main__":
