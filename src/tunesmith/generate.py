@@ -606,8 +606,8 @@ class BarTracker:
         if not self.ties or t.tie is None or self.phase != "note" or self.slur \
                 or self.final_bar:
             return False
-        note, room = self.log[-1], self.remaining
-        if room == 0:
+        note, carried = self.log[-1], self.remaining == 0  # carried over the barline
+        if carried:
             if self.done_bars + 2 >= self.bars or self.held_over:
                 return False
             letter, accidental = t.letter[note]
@@ -616,8 +616,8 @@ class BarTracker:
                     and t.pitch[i] - _ACCIDENTAL[t.letter[i][1]] == t.pitch[note]
                     for i in self.current if i in t.letter):
                 return False
-            room = self.bar_length
-        held = t.held_as(note, carried=self.remaining == 0)
+        room = self.bar_length if carried else self.remaining
+        held = t.held_as(note, carried)
         return bool((t.notes_up_to(room, pitched_only=True) & held).any())
 
     def advance(self, tid: int) -> None:
@@ -902,9 +902,9 @@ class Voices:
                 mask[t.tie] = False  # a tie holds over a plain barline only
         if k == len(self.parts) - 1 and not any(self._sounding(j, self._time(k))
                                                 for j in range(k)):
-            # the voices above all rest here: the last one may rest half a bar at most, so
+            # the voices above all rest here: the last one rests VOICE_REST_BARS at most, so
             # the piece never falls silent for a bar, however long its form lets voices rest
-            sounding = mask & ~t.rests_over(part.bar_length / 2 - part.rested)
+            sounding = mask & ~t.rests_over(part.bar_length * VOICE_REST_BARS - part.rested)
             mask = sounding if sounding.any() else mask  # never a dead end
         return mask
 

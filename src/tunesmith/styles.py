@@ -173,8 +173,8 @@ SLURRED_FORMS: set[str] = {"air", "reel", "jig", "hornpipe", "march", "slip jig"
 # styles whose pieces may hold a note on into the next, "A4-|A2", a long note over the beat
 # or the barline, a suspension: the forms whose training tunes tie once in 100 notes or more
 # (mass 6.6, madrigal 5.8, quartet 3.7, piano 2.0, chorale 1.0) and the medieval pieces,
-# which name no form (7.2); not the songs, airs and dances (0.4-0.6) or the reels, jigs,
-# hornpipes and the like (0.0-0.2): `python benchmarks/slurs.py --ties --dataset
+# which name no form (7.2); not the songs, airs, dances and marches (0.4-0.6) or the reels,
+# jigs, hornpipes and the like (0.0-0.2): `python benchmarks/slurs.py --ties --dataset
 # datasets/default` (docs/model-card.md, "Held notes")
 TIED_STYLES: set[str] = {"mass", "madrigal", "quartet", "piano", "chorale", "medieval"}
 
