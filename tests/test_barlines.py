@@ -65,6 +65,27 @@ def test_a_barline_the_model_did_not_expect_is_plain():
     assert np.array_equal(plain_when_unsure(logits, note_allowed, TABLE), note_allowed)
 
 
+def test_a_last_barline_the_model_did_not_expect_closes_a_repeat_in_a_style_that_does():
+    rows = []
+    for ends_repeat in (False, True):
+        tracker = BarTracker(TABLE, bar_length=Fraction(4), bars=2, tonic=None,
+                             ends_repeat=ends_repeat)
+        for token in ("C", "D", "E", "F", "|", "G", "A", "B", "c"):
+            tracker.advance(VOCAB.ids[token])
+        rows.append(tracker)
+    allowed = np.stack([t.allowed() for t in rows])
+    assert {text for text, tid in TABLE.bar.items() if allowed[0, tid]} == {"|]", ":|"}
+    repeats = np.array([t.ends_repeat for t in rows])
+    unsure = np.zeros((2, len(VOCAB)), np.float32)
+    unsure[:, VOCAB.ids["C"]] = 20.0  # the model wants another note: its barline is noise
+    kept = plain_when_unsure(unsure, allowed, TABLE, repeats=repeats)
+    assert np.flatnonzero(kept[0]).tolist() == [TABLE.bar["|]"]]  # a song's end
+    assert np.flatnonzero(kept[1]).tolist() == [TABLE.bar[":|"]]  # a jig's last part again
+    sure = np.zeros((2, len(VOCAB)), np.float32)
+    sure[:, TABLE.bar["|]"]] = 20.0  # the model ends the piece on purpose: its choice stands
+    assert np.array_equal(plain_when_unsure(sure, allowed, TABLE, repeats=repeats), allowed)
+
+
 @pytest.mark.parametrize("body, played", [("CDEF|GABc:|cdef|cBAG:|", 16 + 16),
                                            ("CDEF|GABc||cdef|cBAG:|", 8 + 16)])
 def test_the_written_repeats_play_as_meant_everywhere(body, played, tmp_path):

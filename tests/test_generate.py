@@ -494,6 +494,22 @@ def test_a_melody_keeps_within_a_span_its_styles_tunes_keep_within(composer):
         assert NARROWEST_SPAN <= span <= MELODY_SPAN and max(pitches) - min(pitches) <= span
 
 
+def test_a_melody_ends_on_a_repeat_where_most_of_its_styles_tunes_do():
+    from tunesmith.composer import ends_repeat
+
+    rows = [["irish", None, "jig", "major", True, 176], ["irish", None, "jig", "major", False, 38],
+            ["irish", None, "reel", "major", True, 60], ["irish", None, "reel", "major", False, 90],
+            ["chinese", None, "song", "gong", False, 200],
+            ["scottish", None, "hornpipe", "major", True, 2],
+            ["american", None, "hornpipe", "major", True, 40]]
+    jig = {"tradition": "irish", "form": "jig", "mode": "major"}
+    assert ends_repeat(rows, jig) and not ends_repeat(rows, {**jig, "form": "reel"})
+    assert not ends_repeat(rows, {"tradition": "chinese", "form": "song", "mode": "gong"})
+    # two Scottish hornpipes are too few to tell: the tradition is let go before the form
+    assert ends_repeat(rows, {"tradition": "scottish", "form": "hornpipe", "mode": "minor"})
+    assert not ends_repeat(rows, {"tradition": "english"})  # no tune alike: no repeat
+
+
 def test_a_canonical_models_melody_sits_where_melodies_sit_in_any_key(composer):
     from statistics import median
 

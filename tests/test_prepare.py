@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pytest
@@ -145,6 +146,24 @@ def test_key_counts_say_on_which_tonics_each_styles_tunes_are_written(tiny_datas
             row = (*(tune.labels.get(d) for d in KEY_LABELS), key.mode, key.tonic)
             written[row] = written.get(row, 0) + 1
     assert {tuple(r[:-1]): r[-1] for r in rows} == written and len(written) > 3
+
+
+def test_ending_counts_say_whether_each_styles_tunes_end_by_closing_a_repeat(tiny_dataset):
+    from tunesmith.data.dataset import KEY_LABELS, Dataset
+
+    dataset = Dataset(tiny_dataset)
+    rows = dataset.ending_counts("train")
+    tunes = dataset.tunes("train")
+    assert sum(r[-1] for r in rows) == len(tunes)  # O'Neill's: one voice, barlines each
+    ended = {}
+    for tune in tunes:  # the plain cases, read off the text: "...G2 :|" and "...G2 |]"
+        end = tune.body.rstrip()
+        if re.search(r"[^|:]:\|$", end) or re.search(r"[^|:](\|\]|\|\|)$", end):
+            row = (*(tune.labels.get(d) for d in KEY_LABELS), end.endswith(":|"))
+            ended[row] = ended.get(row, 0) + 1
+    counted = {tuple(r[:-1]): r[-1] for r in rows}
+    assert all(counted.get(row, 0) >= n for row, n in ended.items())
+    assert {r[-2] for r in rows} == {True, False}  # the tiny corpus has both
 
 
 def test_span_counts_say_how_wide_each_styles_melodies_go(tiny_dataset):

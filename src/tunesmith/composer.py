@@ -116,6 +116,7 @@ class Outline:
     header: dict[str, str]  # M, L and K as the model writes the piece
     out_key: str  # the key the piece is written in at the end
     span: int = MELODY_SPAN  # semitones a melody keeps within
+    ends_repeat: bool = False  # a melody closes a repeat at its end if the model cannot say
 
     @property
     def same(self) -> tuple:
@@ -313,13 +314,17 @@ class Composer:
             span = self._typical_span(labels, rng)
             controls.remarks.append(f"within {span} semitones, as wide as the training "
                                     "tunes of its style go")
+        ends = controls.voices == 1 and words is None and self._ends_repeat(labels)
+        if ends:
+            controls.remarks.append("its last part repeats where the model cannot say how it "
+                                    "ends, as most training tunes of its style do")
         if words is None and (rhythm := RHYTHM_BONUS.get(labels.get("form"), {})):
             named = " and ".join(RHYTHM_WORDS.get(r, f"notes {r} long") for r in rhythm)
             controls.remarks.append(f"{named} favoured, a {labels['form']}'s rhythm")
         if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
-        return Outline(controls, prefix, given, header, out_key, span)
+        return Outline(controls, prefix, given, header, out_key, span, ends)
 
     def _style_guidance(self, outline: Outline) -> float:
         """The guidance a piece of this outline gets when none is asked: its form's in
@@ -356,7 +361,8 @@ class Composer:
                                 compasses, medieval(labels), picardy(labels), outline.span,
                                 RHYTHM_BONUS.get(form), PARALLEL_COST_BY_FORM.get(form),
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
-                                REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels))
+                                REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
+                                outline.ends_repeat)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -427,6 +433,12 @@ class Composer:
         (``data.json``; ``typical_span``); ``MELODY_SPAN`` for a checkpoint without."""
         rows = self.checkpoint.data.get("spans")
         return typical_span(rows, labels, rng) if rows else MELODY_SPAN
+
+    def _ends_repeat(self, labels: dict[str, str]) -> bool:
+        """Whether most training tunes of the piece's style end by closing a repeat
+        (``data.json``; ``ends_repeat``); False for a checkpoint without the counts."""
+        rows = self.checkpoint.data.get("endings")
+        return ends_repeat(rows, labels) if rows else False
 
     def _rank(self, pieces: list[Piece], asked: dict[str, str]) -> list[Piece]:
         """Best first: the pieces the independent judges find in their written key and in
@@ -504,22 +516,32 @@ NARROWEST_SPAN = 12
 # (reels), where it does where they keep closer than the model wanders (songs)
 SPAN_FROM = 0.5
 # a form says most about how wide a tune goes (reels and hornpipes over two octaves, songs
-# within a tenth), a mode least: the labels let go in turn while too few tunes share them
-SPAN_LET_GO = ("mode", "period", "tradition", "form")
+# within a tenth) and whether it ends by playing its last part again (jigs, not songs), a
+# mode least: the labels let go in turn while too few tunes share them
+SHAPE_LET_GO = ("mode", "period", "tradition", "form")
 
 
 def typical_span(rows: list[list], labels: dict[str, str], rng: np.random.Generator) -> int:
     """Semitones a melody keeps within: the span of training tunes of the piece's ``labels``
-    (``rows``: ``Dataset.span_counts``; ``_counts_alike``, ``SPAN_LET_GO``) at a share drawn
+    (``rows``: ``Dataset.span_counts``; ``_counts_alike``, ``SHAPE_LET_GO``) at a share drawn
     from ``SPAN_FROM`` to 1 of them, from ``NARROWEST_SPAN`` to ``MELODY_SPAN``;
     ``MELODY_SPAN`` with no tune to count."""
-    counts = _counts_alike(rows, labels, SPAN_LET_GO)
+    counts = _counts_alike(rows, labels, SHAPE_LET_GO)
     if not counts:
         return MELODY_SPAN
     spans = sorted(counts)
     shares = np.cumsum([counts[s] for s in spans]) / sum(counts.values())
     drawn = spans[min(int(np.searchsorted(shares, rng.uniform(SPAN_FROM, 1.0))), len(spans) - 1)]
     return min(MELODY_SPAN, max(NARROWEST_SPAN, int(drawn)))
+
+
+def ends_repeat(rows: list[list], labels: dict[str, str]) -> bool:
+    """Whether more of the one-voice training tunes of the piece's ``labels`` end by closing
+    a repeat than not (``rows``: ``Dataset.ending_counts``; ``_counts_alike``,
+    ``SHAPE_LET_GO``): nine in ten of the hornpipes do, three in four of the jigs, 3% of
+    O'Neill's reels (which end on ``||``), no Chinese or German song."""
+    counts = _counts_alike(rows, labels, SHAPE_LET_GO)
+    return counts.get(True, 0) > counts.get(False, 0)
 
 
 # where a song's melody may go, as written: middle C to the G an octave and a fifth above,

@@ -112,6 +112,14 @@ def lex(text: str) -> list[Atom]:
     return atoms
 
 
+def ends_on_repeat(text: str) -> bool:
+    """Whether ABC music ends by closing a repeat: its last barline is ``:|`` (``:|]``,
+    ``::``), the last part played twice. A last part that ends on a second-time bar
+    (``|2 ... |]``) does not count: its repeat closed before."""
+    last = next((a.text for a in reversed(lex(text)) if a.kind is Kind.BAR), "")
+    return last.startswith(":")
+
+
 def split_length(text: str) -> tuple[str, str]:
     """Split a note or rest atom into its pitch part and its length part ("^F,", "3/2")."""
     m = NOTE_RE.fullmatch(text)

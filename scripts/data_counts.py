@@ -1,0 +1,56 @@
+"""Write a dataset's counts into a checkpoint trained before ``tunesmith train`` wrote them.
+
+    python scripts/data_counts.py --data datasets/default \\
+        --model src/tunesmith/pretrained/default --counts keys endings
+
+``data.json`` gains each count named (the rest of the file is kept), from the train split:
+``keys`` (``Dataset.key_counts``: how often the tunes of each style are written on each
+tonic), from which a piece given no key draws one; ``endings`` (``Dataset.ending_counts``:
+how often they end by closing a repeat), which says how a piece ends where the model cannot;
+``spans`` (``Dataset.span_counts``: how wide their melodies go). The shipped model's keys
+and endings were counted this way from ``datasets/default``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tunesmith.data.dataset import Dataset
+
+COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
+          "spans": Dataset.span_counts}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", required=True, help="dataset folder (tunesmith prepare)")
+    parser.add_argument("--model", required=True, help="checkpoint folder")
+    parser.add_argument("--counts", nargs="+", choices=sorted(COUNTS), default=["keys"],
+                        help="which counts to write (default: keys)")
+    args = parser.parse_args()
+    dataset, path = Dataset(args.data), Path(args.model) / "data.json"
+    if not dataset.exists() or not path.exists():
+        print(f"data_counts.py: need a dataset at {args.data} and {path}", file=sys.stderr)
+        return 2
+    data = json.loads(path.read_text(encoding="utf-8"))
+    counted = {name: COUNTS[name](dataset, "train") for name in args.counts}
+    for name in counted:
+        data.pop(name, None)
+        data[f"{name}_from"] = {"dir": args.data, "fingerprint": dataset.fingerprint()}
+    rest = [json.dumps(data, indent=1, ensure_ascii=False)[:-2]]  # one row of counts a line:
+    for name, rows in counted.items():
+        lines = ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in rows)
+        rest.append(f' "{name}": [\n  {lines}\n ]')
+    path.write_text(",\n".join(rest) + "\n}\n", encoding="utf-8")
+    written = json.loads(path.read_text(encoding="utf-8"))
+    for name in counted:
+        print(f"{path}: {name}, {len(written[name])} rows, {sum(r[-1] for r in written[name])} "
+              f"train tunes of {args.data}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
