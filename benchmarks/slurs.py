@@ -27,14 +27,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from _judged import DIMENSIONS, heard, written
+
 from tunesmith import Composer, styles
-from tunesmith.abc import Kind, Tune, lex, parse
+from tunesmith.abc import Kind, Tune, lex
 from tunesmith.data.dataset import Dataset
 from tunesmith.evaluation.generated import Asked, alike
-from tunesmith.models.judges import Judges, key_label
-from tunesmith.models.tone_cnn import decode
-
-DIMENSIONS = ("tradition", "period", "form")
+from tunesmith.models.judges import Judges
 
 
 @dataclass(frozen=True)
@@ -113,13 +112,8 @@ def main() -> None:
             mark.shipped.clear()
             mark.shipped.update(chosen)
             start = time.perf_counter()
-            tunes = [parse(piece.abc) for seed in args.seeds for piece in composer.generate(
-                prompt, bars=args.bars, num=args.samples, seed=seed)]
-            heard = judges.styles(tunes)
-            counts = [sum(h.get(d) == asked[d] for h in heard) if d in asked else None
-                      for d in DIMENSIONS]
-            keys = sum((w := key_label(t)) is not None and tuple(k) == decode(w)
-                       for t, k in zip(tunes, judges.keys(tunes), strict=True))
+            tunes = written(composer, prompt, args.seeds, args.samples, args.bars)
+            counts, keys = heard(judges, tunes, asked)
             total = totals.setdefault(row, [0, 0, 0])
             asked_count = sum(c is not None for c in counts)
             total[0] += sum(c for c in counts if c is not None)
