@@ -316,8 +316,8 @@ class Composer:
                                     "tunes of its style go")
         ends = controls.voices == 1 and words is None and self._ends_repeat(labels)
         if ends:
-            controls.remarks.append("its last part repeats where the model cannot say how it "
-                                    "ends, as most training tunes of its style do")
+            controls.remarks.append("its last part repeats (:|) unless the model ends it "
+                                    "otherwise, as most training tunes of its style do")
         if words is None and (rhythm := RHYTHM_BONUS.get(labels.get("form"), {})):
             named = " and ".join(RHYTHM_WORDS.get(r, f"notes {r} long") for r in rhythm)
             controls.remarks.append(f"{named} favoured, a {labels['form']}'s rhythm")
