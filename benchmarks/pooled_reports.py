@@ -84,6 +84,28 @@ def voices_by_prompt(folders: list[Path]) -> dict[str, str]:
         + ")").replace("nan%", "–") for prompt, ts in texture.items()}
 
 
+def overlaps_by_prompt(folders: list[Path]) -> dict[str, str]:
+    """Per prompt: how many real tunes its pieces were measured against and the pitch-class,
+    interval, note-length and range overlaps with them, each beside what as many real tunes
+    reach against the rest, the mean of the reports in ``folders``."""
+    groups: dict[str, list[dict]] = {}
+    for folder in folders:
+        for g in json.loads((folder / "report.json").read_text(encoding="utf-8"))["prompts"]:
+            groups.setdefault(g["prompt"], []).append(g)
+    return {prompt: f"{gs[0]['real_tunes_alike']} ({gs[0].get('of_them_training', 0)}): "
+            + " · ".join(f"{_mean([g['overlap'][f] for g in gs]):.2f}/"
+                         f"{_mean([g['overlap_ceiling'][f] for g in gs]):.2f}"
+                         for f in OVERLAPS[:4]) for prompt, gs in groups.items()}
+
+
+def _table(title: str, cells: dict[str, dict[str, str]]) -> None:
+    print(f"\n{title}\n")
+    print("| prompt | " + " | ".join(cells) + " |")
+    print("|---|" + "---:|" * len(cells))
+    for prompt in next(iter(cells.values())):
+        print(f"| {prompt} | " + " | ".join(c.get(prompt, "") for c in cells.values()) + " |")
+
+
 def main() -> int:
     args = [a for a in sys.argv[1:] if a != "--by-prompt"]
     if not args or any("=" not in a for a in args):
@@ -103,22 +125,15 @@ def main() -> int:
     for name, paths in samplers.items():
         print(f"| {name} | {len(paths)} | " + " | ".join(row(paths)) + " |")
     if "--by-prompt" in sys.argv:
-        prompts = {name: by_prompt(paths) for name, paths in samplers.items()}
-        print("\nheard as asked, pieces of each prompt: tradition · form · period · key\n")
-        print("| prompt | " + " | ".join(samplers) + " |")
-        print("|---|" + "---:|" * len(samplers))
-        for prompt in next(iter(prompts.values())):
-            print(f"| {prompt} | " + " | ".join(p.get(prompt, "") for p in prompts.values())
-                  + " |")
-        voiced = {name: voices_by_prompt(paths) for name, paths in samplers.items()}
-        print("\nthe prompts with voices: dissonant onsets / parallel fifths and octaves / "
-              "quarter beats sounding a whole triad / notes in chords, the mean of the draws "
-              "(real: the test tunes alike)\n")
-        print("| prompt | " + " | ".join(samplers) + " |")
-        print("|---|" + "---:|" * len(samplers))
-        for prompt in next(iter(voiced.values())):
-            print(f"| {prompt} | " + " | ".join(v.get(prompt, "") for v in voiced.values())
-                  + " |")
+        _table("heard as asked, pieces of each prompt: tradition · form · period · key",
+               {name: by_prompt(paths) for name, paths in samplers.items()})
+        _table("the prompts with voices: dissonant onsets / parallel fifths and octaves / "
+               "quarter beats sounding a whole triad / notes in chords, the mean of the draws "
+               "(real: the test tunes alike)",
+               {name: voices_by_prompt(paths) for name, paths in samplers.items()})
+        _table("real tunes alike (of them training): pitch class · interval · note length · "
+               "range overlap, each / what as many real tunes alike reach, the mean of the draws",
+               {name: overlaps_by_prompt(paths) for name, paths in samplers.items()})
     print(f"\nreproduce: python benchmarks/pooled_reports.py {' '.join(sys.argv[1:])}")
     return 0
 

@@ -287,6 +287,24 @@ def test_real_tunes_alike_fall_back_to_all():
     assert len(jigs) == 11  # no major jigs: jigs in any mode, not every tune
 
 
+def test_too_few_test_tunes_alike_are_joined_by_training_tunes_of_the_style():
+    """Eight test strathspeys among songs: the strathspey is compared with strathspeys from
+    both splits, not with every test tune; a style no split has enough of still falls back."""
+    real = [tune("A") for _ in range(20)]
+    for i, t in enumerate(real):
+        t.labels = {"form": "strathspey" if i < 8 else "song"}
+    train = [tune("A") for _ in range(6)]
+    for i, t in enumerate(train):
+        t.labels = {"form": "strathspey" if i < 4 else "waltz"}
+    strathspeys = alike(real, Asked({"form": "strathspey"}, None, None), more=train)
+    assert len(strathspeys) == 12
+    assert all(t.labels["form"] == "strathspey" for t in strathspeys)
+    assert alike(real, Asked({"form": "strathspey"}, None, None)) is real  # test split alone
+    assert alike(real, Asked({"form": "waltz"}, None, None), more=train) is real
+    songs = alike(real, Asked({"form": "song"}, None, None), more=train)
+    assert len(songs) == 12 and not set(map(id, songs)) & set(map(id, train))
+
+
 def test_prompt_files_skip_comments_and_refuse_empty(tmp_path):
     path = tmp_path / "p.txt"
     path.write_text("# comment\n\na reel\n古典主义\n", encoding="utf-8")

@@ -16,7 +16,7 @@ and octaves, rests: ``texture.py``), measured on both.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,16 +160,22 @@ def _mean(values: list) -> float:
     return float(np.mean(kept)) if kept else float("nan")
 
 
-def alike(real: list[Tune], asked: Asked) -> list[Tune]:
+def alike(real: list[Tune], asked: Asked, more: Sequence[Tune] = ()) -> list[Tune]:
     """Real tunes sharing the labels the prompt asked for. While fewer than ``MIN_MATCHED``
-    do, the label that says least about the music is let go (mode, then period, tradition,
-    form), so "an Irish reel in D major" is compared with Irish reels, not with every test
-    tune; with none left, all tunes."""
+    of ``real`` do, those of ``more`` (the training split) that do are added; while still too
+    few, the label that says least about the music is let go (mode, then period, tradition,
+    form), so "an Irish reel in D major" is compared with Irish reels and "a Scottish
+    strathspey" with the test split's 8 strathspeys and the training split's, not with every
+    test tune (songs and masses); with none left, all of ``real``."""
     wanted = {d: v for d, v in asked.labels.items() if d in MATCH_DIMENSIONS}
     for let_go in range(len(MATCH_DIMENSIONS)):
         kept = {d: v for d, v in wanted.items() if d not in MATCH_DIMENSIONS[:let_go]}
+        if not kept:
+            break
         matched = [t for t in real if all(t.labels.get(d) == v for d, v in kept.items())]
-        if kept and len(matched) >= MIN_MATCHED:
+        if len(matched) < MIN_MATCHED:
+            matched += [t for t in more if all(t.labels.get(d) == v for d, v in kept.items())]
+        if len(matched) >= MIN_MATCHED:
             return matched
     return real
 
@@ -180,8 +186,10 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
     """Generate for every prompt, judge every piece; the report as a dict (also the per-piece
     details and the pooled histograms, for plotting)."""
     texts = generate_all(generate, prompts, samples, out, progress, settings)
-    training = TrainingSet(tqdm(Dataset(data_dir).tunes("train"), desc="indexing training bars",
-                                unit="tune", disable=not progress))
+    train = list(Dataset(data_dir).tunes("train"))
+    training = TrainingSet(tqdm(train, desc="indexing training bars", unit="tune",
+                                disable=not progress))
+    trained = {id(t) for t in train}
     real = Dataset(data_dir).tunes("test")
     counts = {id(t): histograms(t) for t in real}
     key_by_mode = key_accuracy_by_mode(real, judges.keys(real))
@@ -195,7 +203,10 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
         judged = [{"prompt": prompt, "seed": i, **judge_piece(t, asked, s, k, training)}
                   for i, (t, s, k) in enumerate(zip(tunes, styles, keys, strict=True))]
         pieces += judged
-        like = alike(real, asked)
+        like = alike(real, asked, more=train)
+        for t in like:  # a training tune's histograms, counted when first alike
+            if id(t) not in counts:
+                counts[id(t)] = histograms(t)
         like_counts = [counts[id(t)] for t in like]
         gen_h, real_h = pooled(tunes), pooled([], like_counts)
         overlaps = {f: overlap(gen_h[f], real_h[f]) for f in FEATURES}
@@ -203,6 +214,7 @@ def evaluate_generation(generate: Callable[[str, int], list[str]], prompts: list
         if asked.key or like is real:  # the prompt's key, or no real tunes of the style
             overlaps["tonic"] = ceiling["tonic"] = None
         groups.append({"prompt": prompt, "asked": asked.labels, "real_tunes_alike": len(like),
+                       "of_them_training": sum(id(t) in trained for t in like),
                        "overlap": overlaps, "overlap_ceiling": ceiling,
                        "distinct": {n: distinct_ngrams(tunes, n) for n in (1, 2, 3, 4)},
                        "dance": asked.labels.get("form") in DANCE_FORMS,

@@ -125,7 +125,9 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         *[f"| {n} | {s['diversity']['within_prompt'][n]:.3f} | "
           f"{s['diversity']['all_pieces'][n]:.3f} |" for n in (1, 2, 3, 4)], "",
         "## Like real music of the asked style (histogram overlap, 1 = identical)", "",
-        "Each prompt's pieces against the real test tunes alike; the ceiling is what as many "
+        "Each prompt's pieces against the real tunes alike: the test split's, and where it "
+        "holds fewer than ten, the training split's too (a strathspey against strathspeys, "
+        "not against every test tune). The ceiling is what as many "
         "real tunes alike reach against the others (mean of 200 draws): a few pieces cannot "
         "fill a histogram, least of all pitch range and tonic, to which each voice or piece "
         "adds one count. The tonic is compared where a prompt left the key to the model and "
@@ -157,10 +159,10 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
                   "![generated](confusion-generated.png)", ""]
     if plotted_real:
         lines += ["The judges on real test tunes:", "", "![judges](confusion-judges.png)", ""]
-    lines += ["## Per prompt", "", "| prompt | real tunes alike | pitch class | interval | "
-              "length | range | tonic | distinct 4-grams |",
+    lines += ["## Per prompt", "", "| prompt | real tunes alike (training) | pitch class | "
+              "interval | length | range | tonic | distinct 4-grams |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    lines += [f"| {g['prompt']} | {g['real_tunes_alike']} | "
+    lines += [f"| {g['prompt']} | {g['real_tunes_alike']} ({g.get('of_them_training', 0)}) | "
               + " | ".join("–" if g["overlap"][f] is None else f"{g['overlap'][f]:.2f}"
                            for f in FEATURES)
               + f" | {g['distinct'][4]:.2f} |" for g in result["prompts"]]
