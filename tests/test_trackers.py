@@ -13,6 +13,7 @@ from tunesmith.abc.notes import notes
 from tunesmith.engine import TorchEngine
 from tunesmith.generate import (
     ACCIDENTAL_COST,
+    AGAIN_COST,
     FIRST_CHORD_BARS,
     FIRST_CHORD_BONUS,
     HARMONY_COST,
@@ -322,9 +323,28 @@ def test_a_note_struck_a_fifth_time_in_a_row_pays_for_it_in_a_melody_and_in_voic
     assert (t.bias() == t.cost).all()  # the melody's standing costs only
     v = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2)
     feed(v, "[V:1]c c c c z2 F2|[V:2]c c c")  # each voice counts its own strikes
-    assert v.bias()[VOCAB.ids["c"]] == 0  # voice 1 is resting: nothing to clash with
+    # voice 1 is resting: nothing to clash with, a voice's note struck again its only cost
+    assert v.bias()[VOCAB.ids["c"]] == -AGAIN_COST
     feed(v, "c")
-    assert v.bias()[VOCAB.ids["c"]] == -REPEAT_COST
+    assert v.bias()[VOCAB.ids["c"]] == -REPEAT_COST - AGAIN_COST
+
+
+def test_a_voice_among_others_pays_to_strike_its_last_pitch_again(monkeypatch):
+    """``AGAIN_COST`` falls on the pitch a voice struck last, rests between or not, and on
+    nothing else; a melody and a piano's chorded hands are left alone."""
+    def bias(cost: float, compasses: int, chords=None) -> np.ndarray:
+        monkeypatch.setattr("tunesmith.generate.AGAIN_COST", cost)
+        t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)] * compasses,
+                    chords=chords)
+        feed(t, "[V:1]c c c c z2 F2|[V:2]c z" if compasses > 1 else "c z")
+        return t.bias()
+
+    free, paid = bias(0.0, 2), bias(1.5, 2)
+    changed = np.flatnonzero(free != paid)
+    assert [VOCAB.tokens[i] for i in changed] == ["c"]
+    assert paid[changed[0]] == pytest.approx(free[changed[0]] - 1.5)
+    assert (bias(0.0, 1) == bias(1.5, 1)).all()  # a melody
+    assert (bias(0.0, 2, chords=[0.5]) == bias(1.5, 2, chords=[0.5])).all()  # chorded hands
 
 
 @pytest.mark.parametrize(("unit", "eighth"), [("1/8", "c"), ("1/16", "F2"), ("1/4", "C/")])
@@ -349,7 +369,8 @@ def test_an_accidental_holds_to_the_end_of_the_bar_for_the_voices_after():
     for i in vocab.encode("[V:1]^F2 F2 B4|[V:2]B4"):
         t.advance(i)
     # at beat 3 voice 1 holds its second F, sharp like the first: c is a tritone, B a fourth
-    assert _costs(t, table, ["c2", "B4"]) == {"c2": 1.0, "B4": 0.0}
+    # (which costs only as voice 2's B struck again)
+    assert _costs(t, table, ["c2", "B4"]) == {"c2": 1.0, "B4": AGAIN_COST}
 
 
 @pytest.mark.parametrize(("key", "free"), [("Am", "^G2"), ("Cm", "=B2"), ("Bm", "^A2"),
