@@ -129,7 +129,7 @@ def main() -> int:
                {name: by_prompt(paths) for name, paths in samplers.items()})
         _table("the prompts with voices: dissonant onsets / parallel fifths and octaves / "
                "quarter beats sounding a whole triad / notes in chords, the mean of the draws "
-               "(real: the test tunes alike)",
+               "(real: the real tunes alike, as the report takes them)",
                {name: voices_by_prompt(paths) for name, paths in samplers.items()})
         _table("real tunes alike (of them training): pitch class · interval · note length · "
                "range overlap, each / what as many real tunes alike reach, the mean of the draws",

@@ -146,8 +146,8 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         "fifth or octave to the same interval (parallel fifths and octaves), onsets above a "
         "voice written before or below one written after (crossed voices), the time "
         "voices spend resting, the quarter beats whose notes hold a whole triad, and the "
-        "notes struck in a chord of their own voice (a piano's hands); real: the test tunes "
-        "alike, where they have several voices.",
+        "notes struck in a chord of their own voice (a piano's hands); real: the real tunes "
+        "alike (as above), where they have several voices.",
         "",
         "| measure | generated | real |", "|---|---:|---:|",
         *[f"| {m.replace('_', ' ')} | {_pct(v)} | {_pct(s['texture']['real'][m])} |"
