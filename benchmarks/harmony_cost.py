@@ -125,8 +125,8 @@ def main() -> None:
     parser.add_argument("--chord-bonus", type=float, nargs="+", default=[0.0],
                         help="nats for a voice's note completing a triad (a form's own, "
                              "styles.CHORD_BONUS_BY_FORM, set aside)")
-    parser.add_argument("--rest-bars", type=float, nargs="+", default=[sampler.VOICE_REST_BARS],
-                        help="VOICE_REST_BARS values")
+    parser.add_argument("--rest-bars", type=float, nargs="+",
+                        default=[float(sampler.VOICE_REST_BARS)], help="VOICE_REST_BARS values")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 100])
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
