@@ -131,7 +131,7 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         "real tunes alike reach against the others (mean of 200 draws): a few pieces cannot "
         "fill a histogram, least of all pitch range and tonic, to which each voice or piece "
         "adds one count. The tonic is compared where a prompt left the key to the model and "
-        "the test split has tunes of its style (not all tunes: each style has its keys).", "",
+        "real tunes of its style were found (not all tunes: each style has its keys).", "",
         "| feature | overlap | ceiling: as many real tunes alike |", "|---|---:|---:|",
         *[f"| {f.replace('_', ' ')} | {v:.3f} | {s['overlap_ceiling'][f]:.3f} |"
           for f, v in s["overlap_with_real"].items()],
