@@ -145,7 +145,7 @@ class Trainer:
         self.fingerprint = self.dataset.fingerprint()
         self.keys = self.dataset.key_counts("train")  # what a piece given no key is given
         self.spans = self.dataset.span_counts("train", self.progress)  # how far a melody goes
-        self.endings = self.dataset.ending_counts("train")  # whether its last part repeats
+        self.endings = self.dataset.ending_counts("train", self.progress)  # its last part repeats?
         self.model_config = config_from_dict(model_spec, vocab_size=len(self.tokenizer))
         context = self.model_config.context
         self.train_data = TuneWindows(self.data_dir, "train", context, self.tokenizer,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -103,22 +103,9 @@ class Dataset:
         semitones and the number of tunes. A German song keeps within a tenth where a reel
         runs over two octaves: what a melody's span is drawn from (``Composer``). Reads
         every melody's notes (ten seconds for the full corpus): ``progress`` shows a bar."""
-        from tqdm import tqdm
+        return self._melody_counts(split, melody_span, "melody spans", progress)
 
-        counts: Counter = Counter()
-        for _, record in tqdm(self.records(split), desc="melody spans", unit="tune",
-                              disable=not progress):
-            if "V:" in record["abc"]:  # voices, not a melody: skipped before the reading
-                continue
-            try:
-                span = melody_span(parse(record["abc"]))
-            except AbcError:
-                continue
-            if span is not None:
-                counts[(*(record["labels"].get(d) for d in KEY_LABELS), span)] += 1
-        return [[*row, n] for row, n in sorted(counts.items(), key=str)]
-
-    def ending_counts(self, split: str = "train") -> list[list]:
+    def ending_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """Whether the one-voice tunes of ``split`` end by closing a repeat, by style: rows of
         ``KEY_LABELS`` (None where a tune has no such label), True where the last barline is
         ``:|`` (or ``::``), and the number of tunes. Nine in ten of the corpus's hornpipes
@@ -126,15 +113,27 @@ class Dataset:
         songs: how a piece ends where the model cannot say (``Composer``). A last part that
         ends on a second-time bar does not count (``ends_on_repeat``): the sampler writes no
         such endings."""
+        return self._melody_counts(split, lambda tune: ends_on_repeat(tune.body),
+                                   "melody endings", progress)
+
+    def _melody_counts(self, split: str, measure: Callable[[Tune], object], desc: str,
+                       progress: bool) -> list[list]:
+        """Rows of ``KEY_LABELS``, what ``measure`` says of a one-voice tune of ``split``
+        (None: not counted) and the number of tunes it says so of; tunes in voices are
+        skipped before the reading, tunes that do not read are skipped."""
+        from tqdm import tqdm
+
         counts: Counter = Counter()
-        for _, record in self.records(split):
-            if "V:" in record["abc"]:  # voices: their repeats are not a melody's
+        for _, record in tqdm(self.records(split), desc=desc, unit="tune",
+                              disable=not progress):
+            if "V:" in record["abc"]:  # voices, not a melody
                 continue
             try:
-                closes = ends_on_repeat(parse(record["abc"]).body)
+                value = measure(parse(record["abc"]))
             except AbcError:
                 continue
-            counts[(*(record["labels"].get(d) for d in KEY_LABELS), closes)] += 1
+            if value is not None:
+                counts[(*(record["labels"].get(d) for d in KEY_LABELS), value)] += 1
         return [[*row, n] for row, n in sorted(counts.items(), key=str)]
 
     def report(self) -> dict:
