@@ -275,12 +275,19 @@ def test_the_style_classifier_hears_music_not_spelling():
     assert features(parse(D_MAJOR.replace("d2 f2", "d2 g2"))) != heard  # other music is not
 
 
-def test_real_tunes_alike_fall_back_to_all():
+def test_real_tunes_alike_are_the_fewest_of_the_style_before_all():
     real = [tune("A") for _ in range(12)]
     for i, t in enumerate(real):
         t.labels = {"form": "jig" if i < 11 else "reel"}
     assert len(alike(real, Asked({"form": "jig"}, None, None))) == 11
-    assert len(alike(real, Asked({"form": "reel"}, None, None))) == 12
+    reels = alike(real, Asked({"form": "reel"}, None, None))
+    assert reels == [real[11]]  # one reel says more of reels than eleven jigs
+    assert alike(real, Asked({"form": "waltz"}, None, None)) is real  # none: all of them
+    real[0].labels["mode"] = "minor"
+    asked = Asked({"form": "jig", "mode": "minor"}, None, None)
+    assert len(alike(real, asked)) == 11  # ten jigs of any mode before the one minor jig
+    assert alike(real[5:], asked) == real[5:11]  # six: jigs, none minor
+    assert alike(real[:5], asked) == [real[0]]  # five: the minor jig, sharing most labels
     for t in real:
         t.labels["mode"] = "dorian"
     jigs = alike(real, Asked({"form": "jig", "mode": "major"}, None, None))
@@ -299,8 +306,9 @@ def test_too_few_test_tunes_alike_are_joined_by_training_tunes_of_the_style():
     strathspeys = alike(real, Asked({"form": "strathspey"}, None, None), more=train)
     assert len(strathspeys) == 12
     assert all(t.labels["form"] == "strathspey" for t in strathspeys)
-    assert alike(real, Asked({"form": "strathspey"}, None, None)) is real  # test split alone
-    assert alike(real, Asked({"form": "waltz"}, None, None), more=train) is real
+    assert len(alike(real, Asked({"form": "strathspey"}, None, None))) == 8  # test alone
+    waltzes = alike(real, Asked({"form": "waltz"}, None, None), more=train)
+    assert waltzes == train[4:]  # two waltzes, all there are, rather than every test tune
     songs = alike(real, Asked({"form": "song"}, None, None), more=train)
     assert len(songs) == 12 and not set(map(id, songs)) & set(map(id, train))
 

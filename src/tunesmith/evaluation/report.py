@@ -127,7 +127,8 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         "## Like real music of the asked style (histogram overlap, 1 = identical)", "",
         "Each prompt's pieces against the real tunes alike: the test split's, and where it "
         "holds fewer than ten, the training split's too (a strathspey against strathspeys, "
-        "not against every test tune). The ceiling is what as many "
+        "not against every test tune), and where both hold fewer, those sharing the most "
+        "labels, however few (a romantic piano piece against five). The ceiling is what as many "
         "real tunes alike reach against the others (mean of 200 draws): a few pieces cannot "
         "fill a histogram, least of all pitch range and tonic, to which each voice or piece "
         "adds one count. The tonic is compared where a prompt left the key to the model and "
