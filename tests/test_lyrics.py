@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tunesmith.abc import parse, validate
+from tunesmith.abc import music_atoms, parse, validate
 from tunesmith.abc.durations import beats
 from tunesmith.abc.notes import notes
 from tunesmith.abc.tune import meter_length
@@ -17,6 +17,7 @@ from tunesmith.lyrics import (
     plan,
     read_lyrics,
     strong_beats,
+    sung_lengths,
     w_line,
     with_words,
     written_words,
@@ -58,8 +59,10 @@ def test_lines_become_phrases_with_punctuation_kept_and_the_rest_noted():
     assert "🎵" in lyrics.remarks[-1]
     assert w_line(lyrics.lines[0]) == "w:Twin-kle, twin-kle, lit-tle star,"
     assert plan(lyrics, "4/4")[:3] == [(7, 2), (7, 2), (5, 2)]
-    assert plan(lyrics, "6/8")[0] == (7, 4)  # two beats a bar
+    assert plan(lyrics, "6/8")[0] == (7, 2)  # "C2C G2G|A2A G3": two strong beats a bar
     assert plan(lyrics, "3/4")[0] == (7, 4)  # one strong beat a bar for each of 4 stresses
+    assert plan(lyrics, "2/4")[2] == (5, 2)  # 3.5 notes a bar, as real songs in 2/4 sing
+    assert plan(read_lyrics("一二三四五六七八九"), "2/4") == [(9, 3)]
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -100,6 +103,12 @@ def _check_song(piece, text: str) -> float:
         total += len(line)
         ends.append(total - 1)
     assert all((played[i].onset + played[i].length) % bar == 0 for i in ends)
+    # in the lengths songs of its meter sing, a whole bar only where a line ends; no repeat
+    unit = tune.unit_length
+    singable = sung_lengths(tune.meter, bar / unit, unit)
+    assert all(n.length / unit in singable or (i in ends and n.length == bar)
+               for i, n in enumerate(played)), piece.abc
+    assert not {"|:", ":|", "::"} & {a.text for a in music_atoms(tune.body)}, piece.abc
     stressed = [i for i, s in enumerate(syllables) if s.stressed and s.text.isascii()]
     strong = {bar * k / strong_beats(tune.meter) for k in range(strong_beats(tune.meter))}
     return sum(played[i].onset % bar in strong for i in stressed) / max(1, len(stressed))

@@ -621,6 +621,26 @@ def test_a_song_is_fitted_to_the_note_lengths_there_are_and_sung_one_note_a_syll
     assert "z" not in body and "(3" not in body and ">" not in body
 
 
+def test_a_song_sings_its_meters_lengths_and_holds_a_whole_bar_only_at_a_lines_end():
+    """4/4 songs give a whole note one note in 700: a line may end on one, as "eyes" is held,
+    but a bar mid-line has two notes or more; and no repeat sign, which would sing the words
+    twice, not even at the end."""
+    header = {"M": "4/4", "L": "1/8", "K": "C"}
+    t = sung_tracker(TABLE, header, None, [(2, 2), (3, 2), (1, 1)], [True] * 6, (0, 127))
+    assert t.lengths == (Fraction(1, 2), 1, 2, 4)  # no A8 (nor the 3/2, 3, 6 it cannot write)
+    assert t.phrases == [(2, 1), (3, 2), (1, 1)]  # two notes cannot fill two bars
+    model = build_model(TransformerConfig(len(VOCAB), context=16, n_layer=1, n_head=2,
+                                          d_model=16)).eval()
+    for seed in range(3):
+        t = sung_tracker(TABLE, header, None, [(2, 1), (3, 2), (1, 1)], [True] * 6, (0, 127))
+        generate(TorchEngine(model), TABLE, [VOCAB.bos_id], [t], Sampling(),
+                 np.random.default_rng(seed), budget=200)
+        body = VOCAB.decode(t.log)
+        assert [n.length * 8 for n in notes(parse(f"X:1\nM:4/4\nL:1/8\nK:C\n{body}\n"))
+                ] == [4, 4, 4, 4, 8, 8], body
+        assert not {"|:", ":|", "::"} & set(VOCAB.tokens[i] for i in t.log), body
+
+
 def test_a_split_lengths_vocabulary_is_refused_with_the_reason():
     split = Tokenizer.build(["C/D/E F2 G4|"] * 3, TokenizerConfig(split_lengths=True))
     assert split.sounds() == {}

@@ -34,7 +34,7 @@ from .abc.notes import DISSONANT, PERFECT, holds_triad
 from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
 from .engine import Engine
-from .lyrics import LyricsError, strong_positions
+from .lyrics import LyricsError, strong_positions, sung_lengths
 from .styles import BY_NAME, DIMENSIONS, TAXONOMY, TONAL_MODES, TONAL_PERIODS, Style
 
 GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
@@ -200,34 +200,36 @@ class TokenTable:
         self.n = n
         self._masks: dict[tuple, np.ndarray] = {}
         self._tonic_lengths: dict[tuple[str, str], list[Fraction]] = {}
-        self._counts: dict[Fraction, dict[Fraction, set[int]]] = {}
-        self._fills: dict[tuple[Fraction, int], set[int]] = {}
+        self._counts: dict[tuple, dict[Fraction, set[int]]] = {}
+        self._fills: dict[tuple, set[int]] = {}
 
     @property
-    def sung_lengths(self) -> list[Fraction]:
+    def note_lengths(self) -> list[Fraction]:
         """The lengths a pitched note token can have, shortest first."""
         return sorted({self.lengths[i] for i in self.pitched if i in self.lengths})
 
-    def note_counts(self, bar: Fraction) -> dict[Fraction, set[int]]:
+    def note_counts(self, bar: Fraction, lengths: tuple[Fraction, ...]
+                    ) -> dict[Fraction, set[int]]:
         """For every remainder of a bar (multiples of ``GRID`` up to ``bar``), how many
-        pitched notes of this vocabulary's lengths can fill it exactly."""
-        if bar not in self._counts:
+        pitched notes of ``lengths`` can fill it exactly."""
+        key = (bar, lengths)
+        if key not in self._counts:
             counts: dict[Fraction, set[int]] = {Fraction(0): {0}}
             step = GRID
             while step <= bar:
-                counts[step] = {c + 1 for v in self.sung_lengths if v <= step
+                counts[step] = {c + 1 for v in lengths if v <= step
                                 for c in counts.get(step - v, ())}
                 step += GRID
-            self._counts[bar] = counts
-        return self._counts[bar]
+            self._counts[key] = counts
+        return self._counts[key]
 
-    def bar_fills(self, bar: Fraction, bars: int) -> set[int]:
-        """The note counts that fill ``bars`` whole bars of length ``bar`` exactly."""
-        key = (bar, bars)
+    def bar_fills(self, bar: Fraction, bars: int, lengths: tuple[Fraction, ...]) -> set[int]:
+        """The note counts of ``lengths`` that fill ``bars`` whole bars of length ``bar``."""
+        key = (bar, bars, lengths)
         if key not in self._fills:
-            one = self.note_counts(bar).get(bar, set())
-            self._fills[key] = ({0} if bars == 0 else
-                                {a + c for a in self.bar_fills(bar, bars - 1) for c in one})
+            one = self.note_counts(bar, lengths).get(bar, set())
+            self._fills[key] = ({0} if bars == 0 else {
+                a + c for a in self.bar_fills(bar, bars - 1, lengths) for c in one})
         return self._fills[key]
 
     def header_choices(self, field_name: str) -> list[int]:
@@ -739,10 +741,13 @@ class SungTracker(BarTracker):
     """A ``BarTracker`` that sets words: exactly one note per syllable, no rest, tuplet or
     broken rhythm inside a phrase, each lyric line a phrase of whole bars (``phrases``:
     syllables and bars of each), so every phrase ends at a bar end. A stressed syllable
-    starts on a strong beat (``strong``: positions in the bar, in units) and a phrase's last
-    note is at least a quarter of a bar long wherever a choice allows it."""
+    starts on a strong beat (``strong``: positions in the bar, in units) wherever the line
+    leaves room for all of its stresses, every note is one of ``lengths`` (``singable``) or
+    a line's last held a whole bar (``held_line``), and a phrase's last note is at least a
+    quarter of a bar long wherever a choice allows it."""
 
     phrases: list[tuple[int, int]] = field(default_factory=list)  # (syllables, bars) each
+    lengths: tuple[Fraction, ...] = ()  # in units of L:, shortest first
     stresses: list[bool] = field(default_factory=list)  # one per syllable, in order
     strong: frozenset[Fraction] = frozenset({Fraction(0)})
     sung: int = 0  # notes written so far, one per syllable
@@ -755,59 +760,67 @@ class SungTracker(BarTracker):
             syllable, bar = syllable + count, bar + bars
             self._phrase += [(syllable, bar)] * count
             self._index += [i] * count
-        self._counts = self.table.note_counts(self.bar_length)
-        self._reach: dict[tuple[int, Fraction], bool] = {}
+        self._fit: dict[tuple[int, Fraction, bool], bool] = {}
 
-    def _feasible(self, notes: int, left: Fraction, bars: int) -> bool:
-        """Whether ``notes`` notes can fill what is ``left`` of this bar and ``bars`` more."""
-        if notes < 0 or bars < 0:
-            return False
-        return any(notes - c in self.table.bar_fills(self.bar_length, bars)
-                   for c in self._counts.get(left, ()))
+    def _choices(self, i: int, at: Fraction) -> list[Fraction]:
+        """The lengths syllable ``i`` may take from ``at`` (units from the song's start):
+        within its bar, or the whole last bar of its line where it ends the line there."""
+        bar = self.bar_length
+        room = bar - at % bar
+        lengths = [v for v in self.lengths if v <= room]
+        end, bar_end = self._phrase[i]
+        if i == end - 1 and room == bar and at + bar == bar_end * bar \
+                and held_line(self.table, bar):
+            lengths.append(bar)
+        return lengths
 
-    def _reaches_strong(self, notes: int, pos: Fraction) -> bool:
-        """Whether ``notes`` notes from ``pos`` can end exactly on a strong beat: in this
-        bar, at its end, or in a later one after whole bars."""
-        key = (notes, pos)
-        if key not in self._reach:
-            bar, counts = self.bar_length, self._counts
-            ahead = [p for p in self.strong if p >= pos] + [bar]
-            found = any(notes in counts.get(p - pos, ()) for p in ahead)
-            for first in counts.get(bar - pos, ()) if not found else ():
-                rest, bars = notes - first, 0
-                while not found and rest >= 0 and bars <= rest:
-                    found = any(rest - w in counts.get(p, ())
-                                for w in self.table.bar_fills(bar, bars) for p in self.strong)
-                    bars += 1
-            self._reach[key] = found
-        return self._reach[key]
+    def _fits(self, i: int, at: Fraction, line: tuple[int, int], stressed: bool) -> bool:
+        """Whether the syllables from ``i`` to the end of ``line`` (its end: syllables, bars)
+        can be sung from ``at``, ending as its last bar does, with each stressed syllable on
+        a strong beat where ``stressed``."""
+        end, bar_end = line
+        if i == end:
+            return at == bar_end * self.bar_length
+        key = (i, at, stressed)
+        if key not in self._fit:
+            on_beat = not (stressed and self.stresses[i]) or at % self.bar_length in self.strong
+            self._fit[key] = on_beat and at < bar_end * self.bar_length and any(
+                self._fits(i + 1, at + v, line, stressed) for v in self._choices(i, at))
+        return self._fit[key]
 
     def _allowed(self) -> np.ndarray:
         mask = super()._allowed()
         rem = self.remaining
-        if self.finished or self.sung >= len(self._phrase):
-            return mask  # the end
-        if rem == 0:  # a plain barline: a repeat would sing the words twice
+        if self.finished:
+            return mask
+        if rem == 0:  # a plain barline, the last too: a repeat would sing the words twice
             return mask & self.table.plain_bars
+        if self.sung >= len(self._phrase):
+            return mask  # the end
         t = self.table
-        phrase_end, bar_end = self._phrase[self.sung]
+        line = self._phrase[self.sung]
+        phrase_end, bar_end = line
         left, after = phrase_end - self.sung, bar_end - self.done_bars - 1
-        lengths = [v for v in t.sung_lengths if v <= rem and self._feasible(left - 1, rem - v,
-                                                                           after)]
+        at = self.done_bars * self.bar_length + self.filled
+        lengths = [v for v in self._choices(self.sung, at)
+                   if self._fits(self.sung + 1, at + v, line, False)]
         if not lengths:  # cannot happen for phrases sung_tracker fitted; never a dead end
             return mask
-        # the notes before the phrase's next stressed syllable must end on a strong beat
-        stressed = next((i for i in range(self.sung + 1, phrase_end) if self.stresses[i]), None)
-        if stressed is not None:
-            lengths = [v for v in lengths
-                       if self._reaches_strong(stressed - self.sung - 1, self.filled + v)
-                       ] or lengths
-        # an even pace: what is left of the phrase no more than twice as dense or sparse as
-        # the phrase on the whole (not five syllables in a bar, then one a bar)
+        # room for each stressed syllable still to come in the line on a strong beat
+        lengths = [v for v in lengths if self._fits(self.sung + 1, at + v, line, True)
+                   ] or lengths
+        # an even pace: what is left of the phrase no sparser than half the phrase's pace,
+        # nor, past a last note a quarter of a bar long, denser than one and a half times it
+        # (not five syllables in a bar, then one a bar; not a line ending in a rush)
         count, bars = self.phrases[self._index[self.sung]]
         pace = Fraction(count) / (bars * self.bar_length)
-        lengths = [v for v in lengths if left == 1 or pace / 2 <= Fraction(left - 1) / (
-            rem - v + after * self.bar_length) <= 2 * pace] or lengths
+
+        def even(v: Fraction) -> bool:
+            room = rem - v + after * self.bar_length
+            return left == 1 or (pace / 2 <= Fraction(left - 1) / room and
+                                 left - 2 <= 3 * pace / 2 * (room - self.bar_length / 4))
+
+        lengths = [v for v in lengths if even(v)] or lengths
         liked = [v for v in lengths  # and the phrase's last note is a long one
                  if left != 2 or after > 0 or rem - v >= self.bar_length / 4]
         notes = np.zeros(t.n, dtype=bool)
@@ -830,34 +843,60 @@ def sung_tracker(table: TokenTable, header: dict[str, str], mode: str | None,
                  phrases: list[tuple[int, int]], stresses: list[bool],
                  compass: tuple[int, int]) -> SungTracker:
     """The tracker for a song within a singer's ``compass``: the phrases' bars in the
-    header's meter, its strong beats (``lyrics.strong_positions``), the
-    last note on the final."""
+    header's meter, its strong beats (``lyrics.strong_positions``), the last note on the
+    final and a beat long where the words leave room, as a melody's."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
     phrases = fitted_phrases(table, header, phrases)
     key = parse_key(header["K"])
     return SungTracker(table, bar, sum(b for _, b in phrases), final_notes(key, 1, mode)[0],
-                       compass=compass, longest_rest=bar / 2, cost=table.melody_cost(key),
-                       phrases=phrases, stresses=stresses,
-                       strong=strong_positions(header["M"], bar))
+                       bar / beats(header["M"]), compass=compass, longest_rest=bar / 2,
+                       cost=table.melody_cost(key), phrases=phrases, stresses=stresses,
+                       lengths=singable(table, header), strong=strong_positions(header["M"], bar))
+
+
+def singable(table: TokenTable, header: dict[str, str]) -> tuple[Fraction, ...]:
+    """The lengths, in units of the header's ``L:``, a sung note of its meter may take
+    (``lyrics.sung_lengths``) that this vocabulary writes, shortest first."""
+    unit = parse_fraction(header["L"], "L")
+    allowed = sung_lengths(header["M"], meter_length(header["M"]) / unit, unit)
+    return tuple(v for v in table.note_lengths if v in allowed)
 
 
 def fitted_phrases(table: TokenTable, header: dict[str, str],
                    phrases: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The words' phrases, (syllables, bars) each, in whole bars of the header's meter that
-    this vocabulary's note lengths can fill (``_fitted``): what a song's length is."""
+    notes of its singable lengths can fill (``_fitted``): what a song's length is."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
-    return [_fitted(table, bar, n, bars) for n, bars in phrases]
+    lengths = singable(table, header)
+    return [_fitted(table, bar, lengths, n, bars) for n, bars in phrases]
 
 
-def _fitted(table: TokenTable, bar: Fraction, syllables: int, bars: int) -> tuple[int, int]:
-    """(syllables, bars) with the bars nearest the plan that this vocabulary's note lengths
-    can fill with exactly that many notes (one syllable cannot fill a bar of 9/8 if no note
-    is 9 units long); ``LyricsError`` if none can."""
+def _fitted(table: TokenTable, bar: Fraction, lengths: tuple[Fraction, ...], syllables: int,
+            bars: int) -> tuple[int, int]:
+    """(syllables, bars) with the bars nearest the plan that notes of ``lengths`` can fill
+    with exactly that many notes (one syllable cannot fill a bar of 9/8 if no note is 9
+    units long); ``LyricsError`` if none can."""
     for b in sorted(range(1, syllables + 1), key=lambda b: (abs(b - bars), -b)):
-        if syllables in table.bar_fills(bar, b):
+        if syllables in line_fills(table, bar, b, lengths):
             return syllables, b
     raise LyricsError(f"lyrics: a line of {syllables} syllables cannot fill whole bars of "
-                      "this meter with this model's note lengths; join it to the next line")
+                      "this meter with the note lengths songs sing; join it to the next line")
+
+
+def held_line(table: TokenTable, bar: Fraction) -> bool:
+    """Whether a sung line's last syllable may be held a whole ``bar``: where the vocabulary
+    writes such a note (``lyrics.sung_lengths``: inside a line, a bar is never one note)."""
+    return bar in table.note_lengths
+
+
+def line_fills(table: TokenTable, bar: Fraction, bars: int, lengths: tuple[Fraction, ...]
+               ) -> set[int]:
+    """The note counts that fill a sung line of ``bars`` whole bars: notes of ``lengths``,
+    or those and a last syllable held a whole bar (``held_line``)."""
+    fills = table.bar_fills(bar, bars, lengths)
+    if bars and held_line(table, bar):
+        fills = fills | {c + 1 for c in table.bar_fills(bar, bars - 1, lengths)}
+    return fills
 
 
 @functools.cache
