@@ -5,11 +5,14 @@ judges hear: what ``styles.CHORDED_FORMS`` was chosen by.
     python benchmarks/piano_chords.py --prompts 浪漫主义钢琴曲 --chord-bonus 1
     python benchmarks/piano_chords.py --chord-bonus 1 --shortest-chord 1/16 --chord-run 1000
     python benchmarks/piano_chords.py --chord-bonus 1 0.5,2 0,2 0.5,1.5
+    python benchmarks/piano_chords.py --chord-bonus 1,2 --triad-bonus 0 0.5 1 1.5
 
 For each prompt, ``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are
 written by the bundled model (or ``--model``) with chords refused (the row "no chords") and
 with chords allowed at each ``--chord-bonus`` (nats given to ``[``; a pair ``R,L`` gives
-the right hand, the top voice, ``R`` and the voices below ``L``), then measured as
+the right hand, the top voice, ``R`` and the voices below ``L``; each at every
+``--triad-bonus``, the nats a hand's note gains that makes the hands sound a whole triad,
+``styles.CHORD_BONUS_BY_FORM``), then measured as
 ``tunesmith evaluate`` measures voices (``evaluation/texture.py``: notes struck in chords,
 in all and by hand,
 quarter beats sounding a whole triad, clashes, parallels, time each voice rests), with the
@@ -30,6 +33,7 @@ import argparse
 import time
 from collections import Counter, defaultdict
 from fractions import Fraction
+from itertools import product
 from pathlib import Path
 
 import tunesmith.generate as sampler
@@ -115,6 +119,8 @@ def main() -> None:
     parser.add_argument("--chord-bonus", type=_bonus, nargs="+", default=[(1.0,)],
                         help="nats given to a chord's opening '[', or the right hand's and "
                              "the left hand's, as 0.5,2")
+    parser.add_argument("--triad-bonus", type=float, nargs="+",
+                        help="nats to a note completing a whole triad (default: as shipped)")
     parser.add_argument("--shortest-chord", type=Fraction, default=sampler.SHORTEST_CHORD,
                         help="of a whole note (1/16: sixteenth chords allowed)")
     parser.add_argument("--chord-run", type=int, default=sampler.CHORD_RUN,
@@ -129,7 +135,7 @@ def main() -> None:
     sampler.FIRST_CHORD_BONUS = args.first_chord
     composer, judges = Composer.load(args.model), Judges.load()
     data = Dataset(args.dataset)
-    shipped = dict(styles.CHORDED_FORMS)
+    shipped, triads = dict(styles.CHORDED_FORMS), dict(styles.CHORD_BONUS_BY_FORM)
     print("| prompt | pieces | " + " | ".join(m.replace("_", " ") for m in TEXTURE)
           + " | in chords, right / left hand | longest chord run | heard in its period"
           + " | in its form | in its key | "
@@ -145,15 +151,20 @@ def main() -> None:
               + " | ".join(_pct(measured[m]) for m in TEXTURE)
               + f" | {by_hand(real)} | {max(map(chord_run, real))} | | | |"
               + " |" * len(NOTES) + " |")
-        for bonus in [None, *args.chord_bonus]:
+        triad_bonuses = args.triad_bonus or [triads.get(form, 0.0)]
+        for bonus, triad in [(None, triad_bonuses[0])] + list(product(args.chord_bonus,
+                                                                       triad_bonuses)):
             styles.CHORDED_FORMS.clear()
             if bonus is not None:
                 styles.CHORDED_FORMS[form] = bonus
+            styles.CHORD_BONUS_BY_FORM[form] = triad
             start = time.perf_counter()
             tunes = [parse(p.abc) for seed in args.seeds for p in
                      composer.generate(prompt, bars=args.bars, num=args.samples, seed=seed)]
             measured = texture(tunes)
             name = "no chords" if bonus is None else f"chord bonus {_named(bonus)}"
+            if args.triad_bonus:
+                name += f", triad bonus {triad:g}"
             print(f"| {prompt} | {name} | "
                   + " | ".join(_pct(measured[m]) for m in TEXTURE)
                   + f" | {by_hand(tunes)} | {max(map(chord_run, tunes))} | "
@@ -162,10 +173,13 @@ def main() -> None:
                   + f" | {time.perf_counter() - start:.0f} |", flush=True)
     styles.CHORDED_FORMS.clear()
     styles.CHORDED_FORMS.update(shipped)
-    print(f"\nshipped: {shipped}")
+    styles.CHORD_BONUS_BY_FORM.clear()
+    styles.CHORD_BONUS_BY_FORM.update(triads)
+    print(f"\nshipped: {shipped}, triad bonus {triads}")
     print("reproduce: python benchmarks/piano_chords.py --dataset", args.dataset, "--prompts",
           *[f'"{p}"' for p in args.prompts], "--chord-bonus", *map(_named, args.chord_bonus),
           "--shortest-chord", args.shortest_chord, "--chord-run", args.chord_run,
+          *(["--triad-bonus", *args.triad_bonus] if args.triad_bonus else []),
           "--first-chord", args.first_chord,
           "--seeds", *args.seeds, "--samples", args.samples, "--bars", args.bars)
 
