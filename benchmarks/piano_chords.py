@@ -16,15 +16,16 @@ the right hand, the top voice, ``R`` and the voices below ``L``; each at every
 ``tunesmith evaluate`` measures voices (``evaluation/texture.py``: notes struck in chords,
 in all and by hand,
 quarter beats sounding a whole triad, clashes, parallels, time each voice rests), with the
-longest run of one chord struck again and again in a voice (its pitch classes, as
-``generate.CHORD_RUN`` counts them; the most in any piece), and judged: the share heard in
-the asked period and form and in the written key; and how like the real pieces their notes
-are (histogram overlap of pitch class and note length, as ``evaluate`` measures it). The
-real pieces are the dataset's piano pieces of the asked period (every split: the test split
-holds none). ``--shortest-chord`` and ``--chord-run`` replace ``generate.SHORTEST_CHORD`` and
-``CHORD_RUN`` (1/16 and 1000: the sampler before those rules), ``--first-chord``
-``FIRST_CHORD_BONUS`` (0: before it). The default seeds are ones the
-evaluation does not draw.
+share of chords of three notes or more (``--dyad-cost``: nats off closing a chord after two,
+``generate.DYAD_COST``), the longest run of one chord struck again and again in a voice (its
+pitch classes, as ``generate.CHORD_RUN`` counts them; the most in any piece), and judged:
+the share heard in the asked period and form and in the written key; and how like the real
+pieces their notes are (histogram overlap of pitch class and note length, as ``evaluate``
+measures it). The real pieces are the dataset's piano pieces of the asked period (every
+split: the test split holds none). ``--shortest-chord`` and ``--chord-run`` replace
+``generate.SHORTEST_CHORD`` and ``CHORD_RUN`` (1/16 and 1000: the sampler before those
+rules), ``--first-chord`` ``FIRST_CHORD_BONUS`` (0: before it). The default seeds are ones
+the evaluation does not draw.
 """
 
 from __future__ import annotations
@@ -91,6 +92,15 @@ def by_hand(tunes: list[Tune]) -> str:
     return " / ".join(_pct(chorded / n if n else None) for n, chorded in struck)
 
 
+def stacked(tunes: list[Tune]) -> str:
+    """The share of the chords (notes a voice strikes together) that stack three or more."""
+    sizes = Counter()
+    for tune in tunes:
+        struck = Counter((n.voice, n.onset) for n in notes(tune))
+        sizes.update(size >= 3 for size in struck.values() if size > 1)
+    return _pct(sizes[True] / sizes.total() if sizes.total() else None)
+
+
 def judged(tunes: list[Tune], asked: dict[str, str], judges: Judges) -> list[str]:
     """Pieces heard in each asked dimension of ``HEARD``, and in their written key."""
     verdicts = judges.styles(tunes)
@@ -125,6 +135,8 @@ def main() -> None:
                         help="of a whole note (1/16: sixteenth chords allowed)")
     parser.add_argument("--chord-run", type=int, default=sampler.CHORD_RUN,
                         help="strikes of one chord before the next '[' pays (1000: never)")
+    parser.add_argument("--dyad-cost", type=float, nargs="+", default=[sampler.DYAD_COST],
+                        help="nats off closing a chord after two notes (each a row)")
     parser.add_argument("--first-chord", type=float, default=sampler.FIRST_CHORD_BONUS,
                         help="nats more for '[' before a hand's first chord (0: none)")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
@@ -137,10 +149,11 @@ def main() -> None:
     data = Dataset(args.dataset)
     shipped, triads = dict(styles.CHORDED_FORMS), dict(styles.CHORD_BONUS_BY_FORM)
     print("| prompt | pieces | " + " | ".join(m.replace("_", " ") for m in TEXTURE)
-          + " | in chords, right / left hand | longest chord run | heard in its period"
+          + " | in chords, right / left hand | chords of 3 notes or more | longest chord run"
+          + " | heard in its period"
           + " | in its form | in its key | "
           + " | ".join(f"{f.replace('_', ' ')} overlap" for f in NOTES)
-          + " | seconds |\n|---|---|" + "---:|" * (len(TEXTURE) + 6 + len(NOTES)))
+          + " | seconds |\n|---|---|" + "---:|" * (len(TEXTURE) + 7 + len(NOTES)))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
         form = asked.get("form", "piano")
@@ -149,11 +162,12 @@ def main() -> None:
         measured, like = texture(real), pooled(real)
         print(f"| {prompt} | real: {len(real)} {form} pieces | "
               + " | ".join(_pct(measured[m]) for m in TEXTURE)
-              + f" | {by_hand(real)} | {max(map(chord_run, real))} | | | |"
+              + f" | {by_hand(real)} | {stacked(real)} | {max(map(chord_run, real))} | | | |"
               + " |" * len(NOTES) + " |")
         triad_bonuses = args.triad_bonus or [triads.get(form, 0.0)]
-        for bonus, triad in [(None, triad_bonuses[0])] + list(product(args.chord_bonus,
-                                                                       triad_bonuses)):
+        for bonus, triad, dyad in [(None, triad_bonuses[0], args.dyad_cost[0])] + list(
+                product(args.chord_bonus, triad_bonuses, args.dyad_cost)):
+            sampler.DYAD_COST = dyad
             styles.CHORDED_FORMS.clear()
             if bonus is not None:
                 styles.CHORDED_FORMS[form] = bonus
@@ -165,9 +179,11 @@ def main() -> None:
             name = "no chords" if bonus is None else f"chord bonus {_named(bonus)}"
             if args.triad_bonus:
                 name += f", triad bonus {triad:g}"
+            if len(args.dyad_cost) > 1:
+                name += f", two-note chord cost {dyad:g}"
             print(f"| {prompt} | {name} | "
                   + " | ".join(_pct(measured[m]) for m in TEXTURE)
-                  + f" | {by_hand(tunes)} | {max(map(chord_run, tunes))} | "
+                  + f" | {by_hand(tunes)} | {stacked(tunes)} | {max(map(chord_run, tunes))} | "
                   + " | ".join(judged(tunes, asked, judges)) + " | "
                   + " | ".join(f"{overlap(pooled(tunes)[f], like[f]):.3f}" for f in NOTES)
                   + f" | {time.perf_counter() - start:.0f} |", flush=True)
@@ -180,6 +196,7 @@ def main() -> None:
           *[f'"{p}"' for p in args.prompts], "--chord-bonus", *map(_named, args.chord_bonus),
           "--shortest-chord", args.shortest_chord, "--chord-run", args.chord_run,
           *(["--triad-bonus", *args.triad_bonus] if args.triad_bonus else []),
+          "--dyad-cost", *args.dyad_cost,
           "--first-chord", args.first_chord,
           "--seeds", *args.seeds, "--samples", args.samples, "--bars", args.bars)
 

@@ -14,6 +14,7 @@ from tunesmith.engine import TorchEngine
 from tunesmith.generate import (
     ACCIDENTAL_COST,
     AGAIN_COST,
+    DYAD_COST,
     FIRST_CHORD_BARS,
     FIRST_CHORD_BONUS,
     HARMONY_COST,
@@ -294,6 +295,17 @@ def test_a_hand_without_a_chord_yet_is_drawn_to_one_in_its_first_bars():
     late = BarTracker(CHORDS_TABLE, Fraction(8), bars=4, tonic=None, chords=True)
     write(late, "A4A4|" * FIRST_CHORD_BARS)
     assert late.bias()[opened] == 0  # too late to open with chords
+
+
+def test_a_hand_pays_to_close_a_chord_after_its_second_note():
+    closed = CHORDS.ids["]"]
+    t = BarTracker(CHORDS_TABLE, Fraction(8), bars=4, tonic=None, chords=True)
+    write(t, "[C2")
+    assert t.bias()[closed] == 0  # one note: no chord to close yet
+    write(t, "E2")
+    assert t.bias()[closed] == -DYAD_COST  # a third note, rather than a bare third
+    write(t, "G2")
+    assert t.bias()[closed] == 0 < DYAD_COST  # a triad closes freely
 
 
 def test_a_chord_struck_six_times_in_a_row_makes_the_next_one_pay_more_and_more():

@@ -92,6 +92,15 @@ CHORD_RUN = 6
 # 2 nats more 44.6%, 10 of 16; on other seeds 46.3% → 52.0%, 16 → 18 of 32)
 FIRST_CHORD_BONUS = 2.0
 FIRST_CHORD_BARS = 2
+# nats off closing a chord after its second note: the corpus's romantic piano pieces stack
+# three notes or more in 47% of their chords, the model's hands in 6% ("[G,D]", "[CE]"), their
+# quarter beats a whole triad in 17% (real 47%); with 3 nats 36% and 27%, heard in their key
+# 42 → 50 of 64, their note lengths nearer real ones' (overlap 0.807 → 0.861), their pitch
+# classes a little further (0.840 → 0.818); 4 nats stacks more but drones a chord 24 times
+# over, and a triad bonus on top keeps fewer pieces in their key (41-42): `python
+# benchmarks/piano_chords.py --chord-bonus 1,2 --dyad-cost 0 2 3 4 --triad-bonus 0 1 --seeds
+# $(seq 1200 100 2700)` (docs/model-card.md, "Three-note chords")
+DYAD_COST = 3.0
 # the longest a voice of a polyphonic piece may rest at a time, in bars, but in a form whose
 # voices enter late and drop out for bars (``styles.REST_BARS_BY_FORM``): a Bach chorale's
 # voices rest 2% of their time (benchmarks/texture_by_form.py)
@@ -474,6 +483,9 @@ class BarTracker:
                 and self.table.chord_open is not None:  # no chord yet: open with some
             bias = bias.copy()
             bias[self.table.chord_open] += FIRST_CHORD_BONUS
+        if self.phase == "chord" and len(self.chord) == 2 and DYAD_COST:
+            bias = bias.copy()  # a third note, rather than two
+            bias[self.table.chord_close] -= DYAD_COST
         if self.restate and self.phrase and self.written:
             # toward a bar written once so far, a phrase (4 bars) or a part (8) back; not a
             # phrase's cadence from the phrase before (a part's may echo the last part's).
