@@ -16,6 +16,7 @@ from tunesmith.lyrics import (
     english_word,
     plan,
     read_lyrics,
+    stress_bars,
     strong_beats,
     sung_lengths,
     w_line,
@@ -63,6 +64,8 @@ def test_lines_become_phrases_with_punctuation_kept_and_the_rest_noted():
     assert plan(lyrics, "3/4")[0] == (7, 4)  # one strong beat a bar for each of 4 stresses
     assert plan(lyrics, "2/4")[2] == (5, 2)  # 3.5 notes a bar, as real songs in 2/4 sing
     assert plan(read_lyrics("一二三四五六七八九"), "2/4") == [(9, 3)]
+    wine = read_lyrics("And I'll not look for wine.").lines[0]  # 3 stresses, "And" first
+    assert [stress_bars(wine, m) for m in ("3/4", "6/8")] == [4, 2]
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -213,8 +213,9 @@ def plan(lyrics: Lyrics, meter: str) -> list[tuple[int, int]]:
 
 def stress_bars(line: list[Syllable], meter: str) -> int:
     """The fewest bars in which each stressed syllable of ``line`` can start on a strong
-    beat, every syllable an eighth note long or more and the last a beat: "and I'll not LOOK
-    for WINE" cannot, in two bars of 6/8, put both on strong beats and hold the last."""
+    beat, every syllable an eighth note long or more and the last a beat: "And I'LL not
+    LOOK for WINE" takes four bars of 3/4, not the three its stresses count, as a song opens
+    on its first bar and "And" comes before the first downbeat it can stress."""
     bar = meter_length(meter)
     if not bar:  # no meter to count in: a strong beat a stress
         return -(-sum(s.stressed for s in line) // strong_beats(meter))
