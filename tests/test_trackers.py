@@ -8,7 +8,7 @@ import torch
 
 from tunesmith.abc import Tokenizer, TokenizerConfig, parse, validate
 from tunesmith.abc.durations import bars
-from tunesmith.abc.keys import final_notes, parse_key, relative_minor
+from tunesmith.abc.keys import final_notes, parse_key
 from tunesmith.abc.notes import notes
 from tunesmith.engine import TorchEngine
 from tunesmith.generate import (
@@ -548,16 +548,6 @@ def test_a_melody_s_phrase_may_end_its_line_mid_bar_but_a_voice_keeps_its_bar_a_
 ])
 def test_final_notes(key, mode, voices, expected):
     assert final_notes(parse_key(key), voices, mode) == expected
-
-
-@pytest.mark.parametrize(("key", "minor"), [("G", "Em"), ("C", "Am"), ("Eb", "Cm"),
-                                            ("E", "C#m"), ("Gb", "Ebm")])
-def test_a_major_signatures_minor_key_is_on_the_final_a_minor_piece_ends_on(key, minor):
-    major = parse_key(key)
-    assert relative_minor(major).abc() == minor
-    assert parse_key(minor).signature == major.signature  # the same notes, named truly
-    # the letter the tracker ends a minor piece on in that signature, which spells it
-    assert relative_minor(major).tonic[0] == final_notes(major, 1, "minor")[0][0]
 
 
 @pytest.mark.parametrize(("key", "voices", "expected"), [

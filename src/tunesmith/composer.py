@@ -15,7 +15,7 @@ import numpy as np
 
 from .abc import Tune, parse, transpose, validate
 from .abc.canonical import canonical, on_c, relength, shift_to_c, to_key
-from .abc.keys import Key, parse_key, relative_minor
+from .abc.keys import Key, parse_key
 from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
 from .abc.tune import AbcError, parse_fraction
@@ -386,11 +386,6 @@ class Composer:
                 if controls.voices == 1 and opening is None and words is None:
                     moved = _in_register(moved)  # the others keep their compass or opening
                 body, written = moved.body.strip(), {**header, "K": moved.key}
-            key = parse_key(written["K"])
-            if labels.get("mode") == "minor" and key.tonic and key.mode == "major":
-                # a minor piece the model wrote in a major signature ends on its sixth
-                # degree (``final_notes``): it is in that signature's minor key, so say so
-                written = {**written, "K": relative_minor(key).abc()}
             if words is not None:
                 body = with_words(body, words.lines)
             if opening is None:

@@ -99,15 +99,6 @@ FINAL_STEP = {"major": 0, "dorian": 1, "phrygian": 2, "lydian": 3, "mixolydian":
               "minor": 5, "locrian": 6, "gong": 0, "shang": 1, "jue": 2, "zhi": 4, "yu": 5}
 
 
-def relative_minor(key: Key) -> Key:
-    """The minor key of ``key``'s signature (``G`` → ``Em``, ``E`` → ``C#m``): what a tune in
-    a major signature is in when it ends on its sixth degree, as the corpus's German songs in
-    ``K:G`` ending on E are."""
-    letter = LETTERS[(LETTERS.index(key.tonic[0]) + FINAL_STEP["minor"]) % 7]
-    accidental = {1: "#", -1: "b"}.get(key.signature.get(letter, 0), "")
-    return Key(letter + accidental, "minor", key.signature)
-
-
 def final_notes(key: Key, voices: int = 1, mode: str | None = None,
                 open_fifth: bool = False, picardy: bool = False
                 ) -> list[tuple[str, str] | None]:
