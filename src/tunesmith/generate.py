@@ -212,7 +212,7 @@ class TokenTable:
         self._counts: dict[tuple, dict[Fraction, set[int]]] = {}
         self._fills: dict[tuple, set[int]] = {}
 
-    @property
+    @functools.cached_property
     def note_lengths(self) -> list[Fraction]:
         """The lengths a pitched note token can have, shortest first."""
         return sorted({self.lengths[i] for i in self.pitched if i in self.lengths})
@@ -786,18 +786,18 @@ class SungTracker(BarTracker):
             lengths.append(bar)
         return lengths
 
-    def _fits(self, i: int, at: Fraction, line: tuple[int, int], stressed: bool) -> bool:
-        """Whether the syllables from ``i`` to the end of ``line`` (its end: syllables, bars)
+    def _fits(self, i: int, at: Fraction, stressed: bool) -> bool:
+        """Whether the syllables from ``i`` to the end of the line syllable ``i - 1`` is in
         can be sung from ``at``, ending as its last bar does, with each stressed syllable on
         a strong beat where ``stressed``."""
-        end, bar_end = line
+        end, bar_end = self._phrase[i - 1]
         if i == end:
             return at == bar_end * self.bar_length
         key = (i, at, stressed)
         if key not in self._fit:
             on_beat = not (stressed and self.stresses[i]) or at % self.bar_length in self.strong
             self._fit[key] = on_beat and at < bar_end * self.bar_length and any(
-                self._fits(i + 1, at + v, line, stressed) for v in self._choices(i, at))
+                self._fits(i + 1, at + v, stressed) for v in self._choices(i, at))
         return self._fit[key]
 
     def _allowed(self) -> np.ndarray:
@@ -810,17 +810,15 @@ class SungTracker(BarTracker):
         if self.sung >= len(self._phrase):
             return mask  # the end
         t = self.table
-        line = self._phrase[self.sung]
-        phrase_end, bar_end = line
+        phrase_end, bar_end = self._phrase[self.sung]
         left, after = phrase_end - self.sung, bar_end - self.done_bars - 1
         at = self.done_bars * self.bar_length + self.filled
         lengths = [v for v in self._choices(self.sung, at)
-                   if self._fits(self.sung + 1, at + v, line, False)]
+                   if self._fits(self.sung + 1, at + v, False)]
         if not lengths:  # cannot happen for phrases sung_tracker fitted; never a dead end
             return mask
         # room for each stressed syllable still to come in the line on a strong beat
-        lengths = [v for v in lengths if self._fits(self.sung + 1, at + v, line, True)
-                   ] or lengths
+        lengths = [v for v in lengths if self._fits(self.sung + 1, at + v, True)] or lengths
         # an even pace: what is left of the phrase no sparser than half the phrase's pace,
         # nor, past a last note a quarter of a bar long, denser than one and a half times it
         # (not five syllables in a bar, then one a bar; not a line ending in a rush)
