@@ -214,6 +214,10 @@ def test_prompts_are_read_in_english_and_chinese():
     c = interpret("D大调 华尔兹 32小节")
     assert (c.key, c.meter, c.bars, c.labels["form"]) == ("D", "3/4", 32, "waltz")
     assert interpret("古典主义").labels == {"period": "classical"}
+    # 民歌 is a folk song of the tradition named before it, not a Chinese one
+    assert interpret("德国民歌 小调").labels == {"tradition": "german", "form": "song",
+                                            "mode": "minor"}
+    assert interpret("中国民歌").labels == {"tradition": "chinese", "form": "song"}
     assert interpret("a小调").key == "Am"
     assert interpret("F# minor air at 70 bpm").key == "F#m"
     assert interpret("A dorian jig").key == "Ador"
