@@ -113,14 +113,6 @@ REST_COST = 1.0
 # of ``PHRASE_BARS``, as 96.7% of the test split's do; 45-57% of v5's did, 7 or 9 bars as
 # often as 8 (benchmarks/sections.py)
 SECTION_BARS = ("||", "|:", ":|", "::")
-# a melody's section ends on its final (the mode's tonic), as 76% of the test split's sections
-# closed before a tune's end do; 43-46% of v10's did, and a third in a minor key, where the
-# rest ended on the relative major's notes. At a whole phrase's end a section barline costs
-# ``CADENCE_COST`` nats after a bar whose last note is not on the final, and where a part of
-# two phrases would close, the final that ends the bar gains ``CADENCE_BONUS``
-# (benchmarks/cadences.py)
-CADENCE_COST = 0.0
-CADENCE_BONUS = 0.0
 # nats given to a melody's token that goes on restating, note for note, a bar written once
 # so far, 4 or 8 bars back (a phrase or a part), but for a phrase's cadence 4 back; taken from
 # one that would state a bar a third time running (a loop), and from the one that would end a
@@ -352,14 +344,13 @@ class TokenTable:
             self._masks[key] = mask
         return self._masks[key]
 
-    def tonic_notes(self, tonic: tuple[str, str], length: Fraction | None) -> np.ndarray:
-        """Notes on the tonic letter (with the key's accidental or none) of this length, or
-        of any length (None)."""
+    def tonic_notes(self, tonic: tuple[str, str], length: Fraction) -> np.ndarray:
+        """Notes on the tonic letter (with the key's accidental or none) of this length."""
         key = ("tonic", tonic, length)
         if key not in self._masks:
             mask = np.zeros(self.n, dtype=bool)
             for i in self.pitched:
-                if length in (None, self.lengths.get(i)) and self.letter[i][0] == tonic[0] \
+                if self.lengths.get(i) == length and self.letter[i][0] == tonic[0] \
                         and self.letter[i][1] in ("", tonic[1]):
                     mask[i] = True
             self._masks[key] = mask
@@ -495,8 +486,6 @@ class BarTracker:
         if self.phase == "chord" and len(self.chord) == 2 and DYAD_COST:
             bias = bias.copy()  # a third note, rather than two
             bias[self.table.chord_close] -= DYAD_COST
-        if self.phrase and self.tonic is not None and not self.final_bar:
-            bias = self._cadence(bias)
         if self.restate and self.phrase and self.written:
             # toward a bar written once so far, a phrase (4 bars) or a part (8) back; not a
             # phrase's cadence from the phrase before (a part's may echo the last part's).
@@ -523,21 +512,6 @@ class BarTracker:
                 bias = bias.copy()
                 for tid, gain in gains.items():
                     bias[tid] += gain
-        return bias
-
-    def _cadence(self, bias: np.ndarray) -> np.ndarray:
-        """``bias`` with a melody's section led to close on its final: ``CADENCE_COST`` off
-        the section barlines after a bar that ends elsewhere, ``CADENCE_BONUS`` on the final
-        that ends a part's last bar (two phrases into the section)."""
-        t, rem = self.table, self.remaining
-        at = self.done_bars + 1 - self.section_start  # the bar being written, in the section
-        if CADENCE_COST and rem == 0 and at % self.phrase == 0:
-            last = next((i for i in reversed(self.current) if i in t.pitched), None)
-            if last is None or not t.tonic_notes(self.tonic, None)[last]:
-                bias = bias.copy()
-                bias[[t.bar[b] for b in SECTION_BARS if b in t.bar]] -= CADENCE_COST
-        elif CADENCE_BONUS and 0 < rem <= self.bar_length / 2 and at % (2 * self.phrase) == 0:
-            bias = bias + CADENCE_BONUS * t.tonic_notes(self.tonic, rem)
         return bias
 
     def allowed(self) -> np.ndarray:

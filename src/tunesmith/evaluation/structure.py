@@ -10,9 +10,7 @@ against its pentatonic scale. All read the first voice of a polyphonic piece, bu
 length spent resting (real melodies rest at phrase ends, a few percent; a melody that keeps
 stopping does not flow); the voices of a polyphonic piece are ``texture.py``'s.
 ``phrased``: the share of a melody's sections that last whole 4-bar phrases (a reel's part is
-8 bars; one of 7 or 9 is a part a fiddler would stumble on). ``cadenced``: the share of a
-melody's sections closed before its end whose last note is its key's final (a part that
-stops on another note sounds unfinished, or in another key).
+8 bars; one of 7 or 9 is a part a fiddler would stumble on).
 """
 
 from __future__ import annotations
@@ -160,33 +158,6 @@ def section_lengths(tune: Tune) -> list[Fraction] | None:
     return lengths
 
 
-def section_finals(tune: Tune) -> list[bool] | None:
-    """For each section a one-voice tune closes before its end (``||``, ``:|``, ``::``,
-    ``|:`` after a bar), whether its last note is on the final of the tune's key (its mode's
-    tonic, in any octave); None for several voices or a key or notes it cannot read."""
-    try:
-        read, sounding, key = bars(tune), notes(tune), parse_key(tune.key)
-    except (AbcError, ValueError):
-        return None
-    if key.tonic is None or not sounding or len({b.voice for b in read}) > 1:
-        return None
-    finals, end, i = [], Fraction(0), 0
-    for bar in read[:-1]:
-        end += bar.duration
-        while i < len(sounding) and sounding[i].onset < end:
-            i += 1
-        if bar.closes_section and bar.number and i:
-            finals.append((sounding[i - 1].pitch - key.pitch_class) % 12 == 0)
-    return finals
-
-
-def cadenced(tune: Tune) -> float | None:
-    """The share of the sections a melody closes before its end that end on its final;
-    None with none closed (``section_finals``)."""
-    finals = section_finals(tune)
-    return sum(finals) / len(finals) if finals else None
-
-
 def phrased(tune: Tune) -> float | None:
     """Share of a melody's sections, all but the last (the piece's length ends that one),
     that last a whole number of 4-bar phrases, to the nearest bar; None with only one."""
@@ -198,7 +169,7 @@ def phrased(tune: Tune) -> float | None:
 
 
 def structure(tunes: list[Tune], mode: str | None = None) -> dict[str, float | None]:
-    """Means over ``tunes`` of the seven measures; ``mode`` is the asked mode label, else each
+    """Means over ``tunes`` of the six measures; ``mode`` is the asked mode label, else each
     tune's own label is used."""
     def mean(values: list) -> float | None:
         kept = [float(v) for v in values if v is not None]
@@ -209,5 +180,4 @@ def structure(tunes: list[Tune], mode: str | None = None) -> dict[str, float | N
             "scale_fit": mean([scale_fit(t, mode or t.labels.get("mode")) for t in tunes]),
             "ending_held": mean([ending_held(t) for t in tunes]),
             "resting": mean([resting(t) for t in tunes]),
-            "phrased": mean([phrased(t) for t in tunes]),
-            "cadenced": mean([cadenced(t) for t in tunes])}
+            "phrased": mean([phrased(t) for t in tunes])}
