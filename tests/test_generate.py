@@ -173,6 +173,27 @@ def test_a_choice_is_weighed_by_every_given_label_after_it(composer, form, perio
         assert chosen.get("period") == period
 
 
+def test_open_dimensions_before_a_given_label_are_weighed_through_each_other(composer):
+    """An Irish jig's prefix names its form and mode before its meter: "something in 6/8"
+    is one when the model believes so, not a prefix that skips from the start to the
+    meter because that is the only way the meter can come next."""
+    from tunesmith.generate import Sampling, complete_controls
+    from tunesmith.styles import BY_NAME
+
+    tok = composer.tokenizer
+    bos, irish, jig, major, six_eight = (tok.bos_id, *(
+        tok.ids[BY_NAME[d, n].token] for d, n in (("tradition", "irish"), ("form", "jig"),
+                                                   ("mode", "major"), ("meter", "6/8"))))
+    model = HistoryModel(len(tok), {
+        (bos,): {irish: float(np.log(0.9)), six_eight: float(np.log(0.1))},
+        (bos, irish): {jig: 0.0}, (bos, irish, jig): {major: 0.0},
+        (bos, irish, jig, major): {six_eight: 0.0}})
+    for seed in range(5):
+        chosen = complete_controls(model, tok, {"meter": "6/8"}, Sampling(temperature=0.05),
+                                   np.random.default_rng(seed))
+        assert chosen == {"tradition": "irish", "form": "jig", "mode": "major", "meter": "6/8"}
+
+
 def test_asked_key_and_meter_are_kept(composer):
     piece = composer.generate("a jig in A dorian", bars=4, seed=3)[0]
     tune = parse(piece.abc)
