@@ -194,6 +194,27 @@ def test_open_dimensions_before_a_given_label_are_weighed_through_each_other(com
         assert chosen == {"tradition": "irish", "form": "jig", "mode": "major", "meter": "6/8"}
 
 
+def test_a_melody_is_completed_with_no_style_written_in_voices(composer):
+    """The model believes a lydian piece medieval (three voices) before a folk tune; asked
+    for a tune, it chooses among the styles whose pieces are melodies."""
+    from tunesmith.generate import Sampling, complete_controls
+    from tunesmith.styles import BY_NAME
+
+    tok = composer.tokenizer
+    bos, medieval, irish, reel, lydian = (tok.bos_id, *(
+        tok.ids[BY_NAME[d, n].token] for d, n in (("period", "medieval"), ("tradition", "irish"),
+                                                   ("form", "reel"), ("mode", "lydian"))))
+    model = HistoryModel(len(tok), {
+        (bos,): {medieval: float(np.log(0.9)), irish: float(np.log(0.1))},
+        (bos, medieval): {lydian: 0.0}, (bos, irish): {reel: 0.0},
+        (bos, irish, reel): {lydian: 0.0}})
+    for melody, wanted in ((False, {"period": "medieval"}),
+                           (True, {"tradition": "irish", "form": "reel"})):
+        chosen = complete_controls(model, tok, {"mode": "lydian"}, Sampling(temperature=0.05),
+                                   np.random.default_rng(0), melody=melody)
+        assert {d: chosen[d] for d in ("period", "tradition", "form") if d in chosen} == wanted
+
+
 def test_asked_key_and_meter_are_kept(composer):
     piece = composer.generate("a jig in A dorian", bars=4, seed=3)[0]
     tune = parse(piece.abc)
@@ -239,6 +260,10 @@ def test_prompts_are_read_in_english_and_chinese():
     assert interpret("德国民歌 小调").labels == {"tradition": "german", "form": "song",
                                             "mode": "minor"}
     assert interpret("中国民歌").labels == {"tradition": "chinese", "form": "song"}
+    # a tune or a melody is one line: its style is completed with none written in voices
+    assert interpret("a lydian tune").melody and interpret("一段旋律").melody
+    assert not interpret("a lydian tune in 3 voices").melody
+    assert not interpret("a string quartet").melody
     assert interpret("a小调").key == "Am"
     assert interpret("F# minor air at 70 bpm").key == "F#m"
     assert interpret("A dorian jig").key == "Ador"

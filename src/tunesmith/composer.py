@@ -269,7 +269,8 @@ class Composer:
         model, its number of voices, header and key."""
         tok = self.tokenizer
         controls = replace(wanted, remarks=list(wanted.remarks))
-        labels = complete_controls(self.engine, tok, controls.labels, choices, rng)
+        melody = controls.melody or voices == 1 or opening is not None or words is not None
+        labels = complete_controls(self.engine, tok, controls.labels, choices, rng, melody)
         added = {d: v for d, v in labels.items() if d not in controls.labels}
         if added:
             controls.remarks.append("the model chose " + ", ".join(f"{d}={v}"

@@ -35,6 +35,7 @@ from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
 from .engine import Engine
 from .lyrics import LyricsError, strong_positions, sung_lengths
+from .prompt import polyphonic
 from .styles import BY_NAME, DIMENSIONS, TAXONOMY, TONAL_MODES, TONAL_PERIODS, Style
 
 GRID = Fraction(1, 2)  # note lengths are multiples of half a unit, so no bar is a dead end
@@ -1364,7 +1365,8 @@ def _fits_the_period(style: Style, period: str | None) -> bool:
 
 
 def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, str],
-                      options: Sampling, rng: np.random.Generator) -> dict[str, str]:
+                      options: Sampling, rng: np.random.Generator, melody: bool = False
+                      ) -> dict[str, str]:
     """The prompt's labels plus the model's choice for the dimensions it leaves open.
 
     Every training tune's prefix names its form, mode and meter, so a prefix with gaps is
@@ -1381,7 +1383,9 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
     in 6/8" had no period, tradition, form or mode 32 times in 32 (seeds 1200-1900), "a
     dorian tune" was medieval 30 times, where now the first is a jig, an air, a song, a
     quartet or a medieval piece and the second mostly a renaissance mass (351 of the
-    corpus's dorian pieces).
+    corpus's dorian pieces). A ``melody`` takes no style written in voices (``polyphonic``):
+    "a lydian tune" was a medieval piece in three voices 32 times in 32, though 113 of the
+    corpus's 138 lydian pieces are folk tunes.
     """
     chosen = dict(labels)
     ids = [tokenizer.bos_id]
@@ -1396,7 +1400,7 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
         given_at = next((j for j in range(pos, len(DIMENSIONS)) if DIMENSIONS[j] in chosen),
                         len(DIMENSIONS))
         if _given_after(tokenizer, chosen, given_at):
-            paths = _weighed_paths(engine, tokenizer, ids, chosen, pos, given_at)
+            paths = _weighed_paths(engine, tokenizer, ids, chosen, pos, given_at, melody)
             scores = np.array([[logp for _, logp in paths]])
             path = paths[int(sample(scores, np.ones(scores.shape, dtype=bool), options,
                                     rng)[0][0])][0]
@@ -1407,7 +1411,7 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
             continue
         # no known label given further on: the model's own choice, one label at a time
         candidates = {tid: (j, name) for tid, j, name in _labels(tokenizer, chosen, pos,
-                                                                 len(DIMENSIONS))}
+                                                                 len(DIMENSIONS), melody)}
         if not candidates:
             break
         allowed = np.zeros(len(tokenizer), dtype=bool)
@@ -1426,7 +1430,7 @@ PATH_NATS, PATH_BEAM = 10.0, 64
 
 
 def _weighed_paths(engine: Engine, tokenizer: Tokenizer, ids: list[int],
-                   chosen: dict[str, str], start: int, given_at: int
+                   chosen: dict[str, str], start: int, given_at: int, melody: bool
                    ) -> list[tuple[list[tuple[int, int, str]], float]]:
     """The ways to fill the open dimensions from ``start`` to ``given_at`` after ``ids``, a
     label or none for each, as (token, dimension index, label) steps, each with the log
@@ -1447,25 +1451,27 @@ def _weighed_paths(engine: Engine, tokenizer: Tokenizer, ids: list[int],
             period = {**chosen, **{DIMENSIONS[j]: name for _, j, name in path}}.get("period")
             grown += [(path + [(tid, j, name)], logp + after[row, tid])
                       for tid, j, name in _labels(tokenizer, {"period": period}, first,
-                                                  given_at)]
+                                                  given_at, melody)]
         best = max((logp for _, logp in grown), default=0.0)
         frontier = sorted((g for g in grown if g[1] >= best - PATH_NATS),
                           key=lambda g: -g[1])[:PATH_BEAM]
     return weighed
 
 
-def _labels(tokenizer: Tokenizer, chosen: dict[str, str], start: int, end: int
-            ) -> list[tuple[int, int, str]]:
+def _labels(tokenizer: Tokenizer, chosen: dict[str, str], start: int, end: int,
+            melody: bool = False) -> list[tuple[int, int, str]]:
     """The labels the model may choose from dimension ``start`` on, as (token, dimension
     index, label): each open dimension's, and the first given one's own (a skip to it),
-    not past it nor ``end``; a mode only as the chosen period allows (``_fits_the_period``)."""
+    not past it nor ``end``; a mode only as the chosen period allows (``_fits_the_period``),
+    for a ``melody`` no style written in voices."""
     out = []
     for j in range(start, end):
         given = chosen.get(DIMENSIONS[j])
         out += [(tokenizer.ids[style.token], j, style.name) for style in TAXONOMY
                 if style.dimension == DIMENSIONS[j] and given in (None, style.name)
                 and style.token in tokenizer.ids
-                and (given or _fits_the_period(style, chosen.get("period")))]
+                and (given or (_fits_the_period(style, chosen.get("period"))
+                               and not (melody and polyphonic(style.dimension, style.name))))]
         if given is not None:
             break
     return out

@@ -25,6 +25,10 @@ FORM_VOICES = {"chorale": 4, "quartet": 4, "mass": 4, "madrigal": 5, "piano": 2}
 # ballate, madrigals, cacce) are in 3 voices (48), 2 (28) or 4 (20), one in a single voice
 # (benchmarks/medieval_voices.py).
 PERIOD_VOICES = {"medieval": 3}
+# the periods whose training pieces are all in voices, but one medieval piece: a melody
+# ("a lydian tune") is none of theirs, nor of a form of ``FORM_VOICES`` (the renaissance has
+# 27 songs)
+POLYPHONIC_PERIODS = frozenset({"medieval", "baroque", "classical", "romantic"})
 _MODE_WORDS = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix",
                "phrygian": "phr", "lydian": "lyd", "locrian": "loc", "大调": "", "小调": "m"}
 _KEY_EN = re.compile(r"(?<![A-Za-z])(?:in\s+)?([A-G])(#|b|♯|♭|\s+sharp|\s+flat)?"
@@ -39,6 +43,8 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
 _VOICES = re.compile(r"(?<![a-z0-9])(\d{1,2}|" + "|".join(_NUMBER_WORDS)
                      + r")\s*(?:-\s*part|voices?|parts|个?声部|重唱|重奏)|(?<![a-z])satb(?![a-z])",
                      re.IGNORECASE)
+# words that ask for one line of melody: "a lydian tune", "a locrian melody", "一段旋律"
+_MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies))(?![a-z])|旋律", re.IGNORECASE)
 _TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)", re.IGNORECASE)
 _TEMPO_WORDS = {"slow": 72, "gentle": 80, "calm": 80, "moderate": 100, "lively": 132,
                 "fast": 144, "quick": 144, "brisk": 132, "慢": 72, "舒缓": 80, "欢快": 132,
@@ -55,10 +61,20 @@ class Controls:
     tempo: int | None = None  # quarter notes per minute
     bars: int | None = None
     voices: int | None = None  # None: as the style is usually written (usual_voices)
+    # the model completes the labels the prompt left open with a melody's style, not one
+    # written in voices (a chorale, a medieval piece): one voice asked, or a tune, a melody
+    melody: bool = False
     remarks: list[str] = field(default_factory=list)  # how the prompt was read
 
     def tokens(self) -> list[str]:
         return tokens_for(self.labels)
+
+
+def polyphonic(dimension: str, name: str) -> bool:
+    """Whether a style's pieces are written in voices, so that a melody is not one of them:
+    a form of ``FORM_VOICES``, a period of ``POLYPHONIC_PERIODS``."""
+    return (dimension == "form" and FORM_VOICES.get(name, 1) > 1) or (
+        dimension == "period" and name in POLYPHONIC_PERIODS)
 
 
 def usual_voices(labels: dict[str, str]) -> int:
@@ -123,6 +139,7 @@ def interpret(prompt: str) -> Controls:
         if c.voices > MAX_VOICES:
             c.remarks.append(f"{c.voices} voices asked; tunesmith writes at most {MAX_VOICES}")
             c.voices = MAX_VOICES
+    c.melody = c.voices == 1 or (c.voices is None and bool(_MELODY.search(text)))
     if m := _TEMPO.search(text):
         c.tempo = max(TEMPO[0], min(int(m.group(1)), TEMPO[1]))
     else:
@@ -144,12 +161,13 @@ def interpret(prompt: str) -> Controls:
             c.labels[style.dimension] = style.name
             c.remarks.append(f"no style named; nearest in meaning: {style.dimension}="
                            f"{style.name} (cosine {score:.2f}, multilingual sentence encoder)")
-    if not c.labels and not c.key and not c.meter and not c.voices:
+    if not c.labels and not c.key and not c.meter and not c.voices and not c.melody:
         c.remarks.append(f"no style recognised in {prompt[:60]!r}: the model chooses freely "
                        "(see `tunesmith styles` for what it knows)")
     else:
         c.remarks.append("read as " + ", ".join(
             [f"{d}={n}" for d, n in c.labels.items()]
             + [f"K:{c.key}"] * bool(c.key) + [f"M:{c.meter}"] * bool(c.meter)
-            + [f"{c.voices} voices"] * bool(c.voices)))
+            + [f"{c.voices} voices" if c.voices != 1 else "one voice"] * bool(c.voices)
+            + ["a melody"] * (c.melody and c.voices is None)))
     return c
