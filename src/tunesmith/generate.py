@@ -1380,9 +1380,9 @@ def complete_controls(engine: Engine, tokenizer: Tokenizer, labels: dict[str, st
     German folk song" was baroque (Bach's chorales are German) one time in five. Weighed
     one dimension at a time by a given label further on, a choice was judged by that label
     coming next, past the open dimensions between, as no training tune writes it: "something
-    in 6/8" had no period, tradition, form or mode 32 times in 32 (seeds 1200-1900), "a
-    dorian tune" was medieval 30 times, where now the first is a jig, an air, a song, a
-    quartet or a medieval piece and the second mostly a renaissance mass (351 of the
+    in 6/8" had no period, tradition, form or mode 32 times in 32 (seeds 1200-1900),
+    "something dorian" was medieval 30 times, where now the first is a jig, an air, a song,
+    a quartet or a medieval piece and the second mostly a renaissance mass (351 of the
     corpus's dorian pieces). A ``melody`` takes no style written in voices (``polyphonic``):
     "a lydian tune" was a medieval piece in three voices 32 times in 32, though 113 of the
     corpus's 138 lydian pieces are folk tunes.
