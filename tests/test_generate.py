@@ -149,18 +149,23 @@ class HistoryModel:
         pass
 
 
+def control_ids(tok, *labels: tuple[str, str]) -> list[int]:
+    """``<bos>`` and the control token of each (dimension, label)."""
+    from tunesmith.styles import BY_NAME
+
+    return [tok.bos_id, *(tok.ids[BY_NAME[d, n].token] for d, n in labels)]
+
+
 @pytest.mark.parametrize("form, period", [("song", None), ("chorale", "baroque")])
 def test_a_choice_is_weighed_by_every_given_label_after_it(composer, form, period):
     """German tunes in the corpus are folk songs and Bach's chorales: a German song's
     period is none, a German chorale's baroque, though the tradition alone cannot tell."""
     from tunesmith.generate import Sampling, complete_controls
-    from tunesmith.styles import BY_NAME
 
     tok = composer.tokenizer
-    bos, baroque, german, song, chorale = (tok.bos_id, *(
-        tok.ids[BY_NAME[d, n].token] for d, n in (("period", "baroque"),
-                                                   ("tradition", "german"),
-                                                   ("form", "song"), ("form", "chorale"))))
+    bos, baroque, german, song, chorale = control_ids(
+        tok, ("period", "baroque"), ("tradition", "german"), ("form", "song"),
+        ("form", "chorale"))
     half = float(np.log(0.5))
     model = HistoryModel(len(tok), {
         (bos,): {baroque: half, german: half},  # the tradition alone: a tie
@@ -178,12 +183,10 @@ def test_open_dimensions_before_a_given_label_are_weighed_through_each_other(com
     is one when the model believes so, not a prefix that skips from the start to the
     meter because that is the only way the meter can come next."""
     from tunesmith.generate import Sampling, complete_controls
-    from tunesmith.styles import BY_NAME
 
     tok = composer.tokenizer
-    bos, irish, jig, major, six_eight = (tok.bos_id, *(
-        tok.ids[BY_NAME[d, n].token] for d, n in (("tradition", "irish"), ("form", "jig"),
-                                                   ("mode", "major"), ("meter", "6/8"))))
+    bos, irish, jig, major, six_eight = control_ids(
+        tok, ("tradition", "irish"), ("form", "jig"), ("mode", "major"), ("meter", "6/8"))
     model = HistoryModel(len(tok), {
         (bos,): {irish: float(np.log(0.9)), six_eight: float(np.log(0.1))},
         (bos, irish): {jig: 0.0}, (bos, irish, jig): {major: 0.0},
@@ -198,12 +201,10 @@ def test_a_melody_is_completed_with_no_style_written_in_voices(composer):
     """The model believes a lydian piece medieval (three voices) before a folk tune; asked
     for a tune, it chooses among the styles whose pieces are melodies."""
     from tunesmith.generate import Sampling, complete_controls
-    from tunesmith.styles import BY_NAME
 
     tok = composer.tokenizer
-    bos, medieval, irish, reel, lydian = (tok.bos_id, *(
-        tok.ids[BY_NAME[d, n].token] for d, n in (("period", "medieval"), ("tradition", "irish"),
-                                                   ("form", "reel"), ("mode", "lydian"))))
+    bos, medieval, irish, reel, lydian = control_ids(
+        tok, ("period", "medieval"), ("tradition", "irish"), ("form", "reel"), ("mode", "lydian"))
     model = HistoryModel(len(tok), {
         (bos,): {medieval: float(np.log(0.9)), irish: float(np.log(0.1))},
         (bos, medieval): {lydian: 0.0}, (bos, irish): {reel: 0.0},
