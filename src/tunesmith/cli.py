@@ -540,7 +540,8 @@ def _add_generate(sub) -> None:
         "major\", \"A dorian\", \"D大调\"),\na meter (\"6/8\"; a waltz implies 3/4), "
         "a tempo (\"120 bpm\", \"lively\"), a length (\"48 bars\", \"32小节\") and voices\n"
         "(\"in 3 voices\", \"SATB\", \"四声部\"; a chorale, quartet or mass has 4, a madrigal 5, "
-        "a piano piece 2 hands, trecento 3; aligned bar by bar).\n"
+        "a piano piece 2 hands, trecento 3; aligned bar by bar); \"a tune\" or \"a melody\" "
+        "(旋律) is one line,\nits style chosen among those written so.\n"
         "Options below override the prompt. Every piece is checked bar by bar against its "
         "meter as it is written.")
     p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")
