@@ -199,3 +199,14 @@ def test_its_jigs_play_their_last_part_twice_where_its_chinese_songs_never_do(de
             said = any(r.startswith("its last part repeats") for r in piece.controls.remarks)
             last = [b for b in re.findall(r"\|\]|:\||\|", piece.abc)][-1]
             assert said == repeats and (last == ":|") == repeats, piece.abc
+
+
+def test_a_melody_of_a_form_written_in_voices_is_one_line_of_it(default):
+    """"a chorale melody" is a chorale's tune, not its four voices; "a lydian tune" a single
+    line, where the model alone would choose a medieval piece in three voices."""
+    for prompt, labels in (("a chorale melody", {"form": "chorale"}),
+                           ("a lydian tune", {"mode": "lydian"})):
+        piece = default.generate(prompt, bars=4, seed=0)[0]
+        assert labels.items() <= piece.controls.labels.items()
+        assert piece.controls.voices == 1 and "V:" not in piece.abc
+        assert "period" not in piece.controls.labels

@@ -278,7 +278,9 @@ class Composer:
         controls.labels = labels
         if controls.meter is None and labels.get("meter", "other") != "other":
             controls.meter = labels["meter"]
-        controls.voices = voices or controls.voices or usual_voices(labels)
+        # a melody is one line, of a form written in voices too ("a chorale melody")
+        controls.voices = voices or controls.voices or (1 if controls.melody
+                                                        else usual_voices(labels))
         if (opening is not None or words is not None) and controls.voices > 1:
             controls.remarks.append("an opening or a song is written in one voice")
             controls.voices = 1
