@@ -7,8 +7,10 @@
 ``keys`` (``Dataset.key_counts``: how often the tunes of each style are written on each
 tonic), from which a piece given no key draws one; ``endings`` (``Dataset.ending_counts``:
 how often they end by closing a repeat), which says how a piece ends where the model cannot;
-``spans`` (``Dataset.span_counts``: how wide their melodies go). The shipped model's keys
-and endings were counted this way from ``datasets/default``.
+``spans`` (``Dataset.span_counts``: how wide their melodies go); ``lengths``
+(``Dataset.length_counts``: how many bars they are), from which a piece whose length was not
+asked draws one. The shipped model's keys, endings and lengths were counted this way from
+``datasets/default``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from tunesmith.data.dataset import Dataset
 
 COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
-          "spans": Dataset.span_counts}
+          "spans": Dataset.span_counts, "lengths": Dataset.length_counts}
 
 
 def main() -> int:
@@ -40,8 +42,10 @@ def main() -> int:
     for name in counted:
         data.pop(name, None)
         data[f"{name}_from"] = {"dir": args.data, "fingerprint": dataset.fingerprint()}
-    rest = [json.dumps(data, indent=1, ensure_ascii=False)[:-2]]  # one row of counts a line:
-    for name, rows in counted.items():
+    # every count one row a line, those counted before too
+    rows_of = {name: data.pop(name) for name in COUNTS if name in data} | counted
+    rest = [json.dumps(data, indent=1, ensure_ascii=False)[:-2]]
+    for name, rows in rows_of.items():
         lines = ",\n  ".join(json.dumps(r, ensure_ascii=False) for r in rows)
         rest.append(f' "{name}": [\n  {lines}\n ]')
     path.write_text(",\n".join(rest) + "\n}\n", encoding="utf-8")

@@ -182,3 +182,29 @@ def test_span_counts_say_how_wide_each_styles_melodies_go(tiny_dataset):
         heard[row] = heard.get(row, 0) + 1
     counted = {tuple(r[:-1]): r[-1] for r in rows}
     assert all(counted.get(row, 0) >= n for row, n in heard.items())
+
+
+def test_length_counts_say_how_many_bars_each_styles_tunes_are(tiny_dataset):
+    import music21
+
+    from tunesmith.abc.durations import written_bars
+    from tunesmith.data.dataset import KEY_LABELS, Dataset
+
+    dataset = Dataset(tiny_dataset)
+    rows = dataset.length_counts("train")
+    tunes = dataset.tunes("train")
+    assert sum(r[-1] for r in rows) == len(tunes)  # every tune has a meter
+    counted = {}
+    for tune in tunes:
+        row = (*(tune.labels.get(d) for d in KEY_LABELS), written_bars(tune))
+        counted[row] = counted.get(row, 0) + 1
+    assert {tuple(r[:-1]): r[-1] for r in rows} == counted
+    agree = 0
+    for tune in tunes[:30]:  # music21's measures, a short first one (a pickup) left out
+        measures = list(music21.converter.parse(tune.abc, format="abc").parts[0]
+                        .getElementsByClass("Measure"))
+        bar = measures[0].barDuration.quarterLength
+        lengths = [m.duration.quarterLength for m in measures]
+        agree += round(sum(lengths[1:] if lengths[0] < bar else lengths) / bar) \
+            == written_bars(tune)
+    assert agree >= 28

@@ -223,6 +223,18 @@ def bars(tune: Tune) -> list[Bar]:
     return out
 
 
+def written_bars(tune: Tune) -> int | None:
+    """How many bars long a tune is as written: its first voice's music after any pickup,
+    counted in whole bars of its meter (a pickup's partner at a section's end and the bar
+    it completes make one); None in free meter or without music."""
+    measured = bars(tune)
+    first = [b for b in measured if b.voice == measured[0].voice and b.number >= 1] \
+        if measured else []
+    if not first or any(b.expected is None for b in first):
+        return None
+    return round(sum(b.duration / b.expected for b in first))
+
+
 def validate(tune: Tune, strict: bool = False) -> list[BarProblem]:
     """Bars whose length differs from the meter.
 

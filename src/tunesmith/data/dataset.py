@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..abc import Tokenizer, Tune, parse, parse_key
+from ..abc.durations import written_bars
 from ..abc.lexer import ends_on_repeat
 from ..abc.notes import melody_span
 from ..abc.tune import AbcError
@@ -103,7 +104,7 @@ class Dataset:
         semitones and the number of tunes. A German song keeps within a tenth where a reel
         runs over two octaves: what a melody's span is drawn from (``Composer``). Reads
         every melody's notes (ten seconds for the full corpus): ``progress`` shows a bar."""
-        return self._melody_counts(split, melody_span, "melody spans", progress)
+        return self._tune_counts(split, melody_span, "melody spans", progress, melodies=True)
 
     def ending_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """Whether the one-voice tunes of ``split`` end by closing a repeat, by style: rows of
@@ -113,20 +114,28 @@ class Dataset:
         songs: how a piece ends where the model cannot say (``Composer``). A last part that
         ends on a second-time bar does not count (``ends_on_repeat``): the sampler writes no
         such endings."""
-        return self._melody_counts(split, lambda tune: ends_on_repeat(tune.body),
-                                   "melody endings", progress)
+        return self._tune_counts(split, lambda tune: ends_on_repeat(tune.body),
+                                 "melody endings", progress, melodies=True)
 
-    def _melody_counts(self, split: str, measure: Callable[[Tune], object], desc: str,
-                       progress: bool) -> list[list]:
-        """Rows of ``KEY_LABELS``, what ``measure`` says of a one-voice tune of ``split``
-        (None: not counted) and the number of tunes it says so of; tunes in voices are
-        skipped before the reading, tunes that do not read are skipped."""
+    def length_counts(self, split: str = "train", progress: bool = False) -> list[list]:
+        """How many bars long the tunes of ``split`` are as written, by style: rows of
+        ``KEY_LABELS`` (None where a tune has no such label), the bars (``written_bars``)
+        and the number of tunes. Reels, jigs and hornpipes are 16 bars, slip jigs and German
+        songs 8 or 12, a chorale 12, a mass movement 39: how long a piece is where its
+        length was not asked (``Composer``)."""
+        return self._tune_counts(split, written_bars, "tune lengths", progress, melodies=False)
+
+    def _tune_counts(self, split: str, measure: Callable[[Tune], object], desc: str,
+                     progress: bool, melodies: bool) -> list[list]:
+        """Rows of ``KEY_LABELS``, what ``measure`` says of a tune of ``split`` (None: not
+        counted) and the number of tunes it says so of; tunes that do not read are skipped,
+        and with ``melodies`` tunes in voices are skipped before the reading."""
         from tqdm import tqdm
 
         counts: Counter = Counter()
         for _, record in tqdm(self.records(split), desc=desc, unit="tune",
                               disable=not progress):
-            if "V:" in record["abc"]:  # voices, not a melody
+            if melodies and "V:" in record["abc"]:  # voices, not a melody
                 continue
             try:
                 value = measure(parse(record["abc"]))
