@@ -11,8 +11,9 @@ style, the share of dotted notes) and how long all voices rest at once: what
         --guidance 1 --rhythm broken --rhythm-bonus 0 0.5 1 1.5
 
 For each prompt (by default the suite's with voices, which have few training tunes a form),
-``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are written by the bundled
-model (or ``--model``) at each guidance and judged as ``tunesmith evaluate`` judges them,
+``--samples`` pieces of ``--bars`` bars (``style``: each its style's length) for each seed of
+``--seeds`` are written by the bundled model (or ``--model``) at each guidance and judged as
+``tunesmith evaluate`` judges them,
 overlaps included: against the tunes of ``--dataset`` alike the prompt (its test split, as the
 evaluation; ``--split train`` where the test split holds few of a form), and beside them the
 same overlaps between as many real tunes and the rest (what the pieces can reach). The
@@ -63,7 +64,9 @@ def main() -> None:
     parser.add_argument("--guidance", type=float, nargs="+", default=[1.0, 2.0])
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(400, 1200, 100)))
     parser.add_argument("--samples", type=int, default=4)
-    parser.add_argument("--bars", type=int, default=16)
+    parser.add_argument("--bars", type=lambda v: None if v == "style" else int(v), default=16,
+                        help="bars a piece (default 16); 'style': as long as training tunes "
+                        "of its style, as a piece not asked its length is")
     parser.add_argument("--rhythm", default="broken",
                         help="the rhythm --rhythm-bonus is for: broken or a note value (1/8)")
     parser.add_argument("--rhythm-bonus", type=float, nargs="+",

@@ -545,6 +545,37 @@ def test_a_melody_keeps_within_a_span_its_styles_tunes_keep_within(composer):
         assert NARROWEST_SPAN <= span <= MELODY_SPAN and max(pitches) - min(pitches) <= span
 
 
+def test_a_piece_not_asked_its_length_is_as_long_as_its_styles_tunes(composer):
+    from collections import Counter
+
+    from tunesmith.abc.durations import written_bars
+    from tunesmith.composer import SHORTEST_BARS, typical_bars
+    from tunesmith.limits import DEFAULT_BARS
+
+    rows = [["irish", None, "reel", "major", 16, 300], ["irish", None, "reel", "major", 13, 100],
+            ["german", None, "song", "major", 4, 50], ["german", None, "song", "major", 10, 50],
+            ["italian", "renaissance", "mass", "major", 39, 40],
+            ["scottish", None, "air", "major", 16, 3]]
+    rng = np.random.default_rng(0)
+    reel = {"tradition": "irish", "form": "reel", "mode": "major"}
+    drawn = Counter(typical_bars(rows, reel, rng) for _ in range(400))
+    assert set(drawn) == {16, 12} and 70 < drawn[12] < 130  # 13 bars: whole phrases, 12
+    song = {"tradition": "german", "form": "song", "mode": "major"}
+    assert {typical_bars(rows, song, rng) for _ in range(100)} == {SHORTEST_BARS, 12}
+    assert typical_bars(rows, {"period": "renaissance", "form": "mass"}, rng) == DEFAULT_BARS
+    # three Scottish airs are too few to tell: from the tradition's tunes, then all of them
+    assert typical_bars(rows, {"tradition": "scottish", "form": "air"}, rng) in {8, 12, 16, 32}
+    assert typical_bars([], reel, rng) == DEFAULT_BARS
+    for piece in composer.generate("a reel", num=4, seed=3):
+        said = [r for r in piece.controls.remarks if " bars, as long as " in r]
+        assert len(said) == 1 and int(said[0].split()[0]) == piece.controls.bars
+        assert SHORTEST_BARS <= piece.controls.bars < DEFAULT_BARS
+        assert written_bars(parse(piece.abc)) == piece.controls.bars
+    asked = composer.generate("a reel", bars=6, seed=3)[0]
+    assert asked.controls.bars == 6 and not any(" bars" in r for r in asked.controls.remarks)
+    assert composer.generate("a reel in 10 bars", seed=3)[0].controls.bars == 10
+
+
 def test_a_melody_ends_on_a_repeat_where_most_of_its_styles_tunes_do():
     from tunesmith.composer import ends_repeat
 

@@ -48,6 +48,19 @@ def test_generate_returns_valid_abc_and_working_file_links(served):
     assert again.json()["pieces"][0]["abc"] == piece["abc"]  # the seed reproduces it
 
 
+def test_a_request_without_bars_gets_pieces_as_long_as_their_styles_tunes(served):
+    from tunesmith.abc.durations import written_bars
+
+    client, _ = served
+    answer = client.post("/api/generate", json={"prompt": "a reel", "seed": 3, "num": 2,
+                                                "formats": []})
+    assert answer.status_code == 200, answer.text
+    for piece in answer.json()["pieces"]:
+        bars = piece["controls"]["bars"]
+        assert written_bars(parse(piece["abc"])) == bars < limits.DEFAULT_BARS
+        assert f"{bars} bars, as long as training tunes of its style are" in piece["remarks"]
+
+
 def test_each_piece_says_what_was_chosen_for_it(served):
     client, _ = served
     answer = client.post("/api/generate", json={"prompt": "a tune", "bars": 4, "seed": 1,
@@ -87,8 +100,8 @@ def test_health_styles_openapi_and_page(served):
     assert "/api/generate" in client.get("/openapi.json").json()["paths"]
     page = client.get("/")
     assert page.status_code == 200 and 'id="generate"' in page.text
-    # the page's limits and default are the API's (tunesmith.limits)
-    assert f'min="1" max="{limits.MAX_BARS}" value="{limits.DEFAULT_BARS}"' in page.text
+    # the page's limits are the API's (tunesmith.limits); bars left empty: its style's
+    assert f'min="1" max="{limits.MAX_BARS}"\n' in page.text and 'value="32"' not in page.text
     assert f'max="{limits.TEMPO[1]}"' in page.text and f'max="{limits.MAX_VOICES}"' in page.text
     script = client.get("/static/app.js").text  # nothing fetched from the web
     assert "http" not in script.replace('"http://www.w3.org/2000/svg"', "")  # a name, no URL

@@ -440,6 +440,13 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _bars_or_style(text: str) -> int | None:
+    """``--bars`` of ``evaluate``: a number, or "style" (None: each piece its style's length)."""
+    if text == "style" or (text.isdigit() and int(text) > 0):
+        return None if text == "style" else int(text)
+    raise argparse.ArgumentTypeError(f"{text!r}: give a number of bars or 'style'")
+
+
 def _sampling_arguments(p) -> None:
     """How tokens are drawn; the same options for generate and evaluate --prompts."""
     p.add_argument("--temperature", type=float, default=1.0,
@@ -545,8 +552,10 @@ def _add_generate(sub) -> None:
         "Options below override the prompt. Every piece is checked bar by bar against its "
         "meter as it is written.")
     p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")
-    p.add_argument("--bars", type=int, help=f"length in bars (default {DEFAULT_BARS}, at "
-                   f"most {MAX_BARS})")
+    p.add_argument("--bars", type=int, help=f"length in bars, at most {MAX_BARS} (default: as "
+                   "long as a training tune of the piece's style, in whole 4-bar phrases: a "
+                   f"reel 16, a German song 8 to 16; at most {DEFAULT_BARS}; {DEFAULT_BARS} "
+                   "to continue an opening)")
     p.add_argument("--num", type=int, default=1,
                    help="pieces to write, each with its own choice of what the prompt leaves "
                    "open: form, mode, meter, key (default 1)")
@@ -606,7 +615,10 @@ def _add_evaluate(sub) -> None:
         "(validity, style, key, meter, novelty, diversity, likeness to real tunes of --data)")
     g.add_argument("--prompts", metavar="FILE", help="prompt suite, e.g. benchmarks/prompts.txt")
     g.add_argument("--samples", type=int, default=4, help="pieces per prompt (default 4)")
-    g.add_argument("--bars", type=int, default=16, help="bars per piece (default 16)")
+    g.add_argument("--bars", type=_bars_or_style, default=None,
+                   help="bars per piece, or 'style' (the default): each as long as a training "
+                   "tune of its style, as `tunesmith generate` writes a piece not asked its "
+                   "length (the reports before 2026-12-04 asked 16)")
     g.add_argument("--seed", type=int, default=0)
     _sampling_arguments(g)
     g.add_argument("--judges", help="judges from tunesmith judges (default: the bundled ones)")

@@ -15,6 +15,7 @@ import numpy as np
 
 from .abc import Tune, parse, transpose, validate
 from .abc.canonical import canonical, on_c, relength, shift_to_c, to_key
+from .abc.durations import PHRASE_BARS
 from .abc.keys import Key, parse_key
 from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
@@ -162,7 +163,8 @@ class Composer:
                  progress: Callable[[int, int], None] | None = None) -> list[Piece]:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
         ``tempo``, ``bars`` and ``voices`` win over what the prompt says; a chorale, quartet,
-        mass or madrigal gets its usual number of voices, aligned bar by bar. The same seed
+        mass or madrigal gets its usual number of voices, aligned bar by bar; a piece not
+        given ``bars`` is as long as a training tune of its style (``typical_bars``). The same seed
         gives the same pieces. ``guidance`` > 1 pushes each token toward the asked style
         (classifier-free guidance: the model's logits with the style controls, moved away
         from its logits without them; 1 = off, costs a second decoder); None gives each
@@ -215,11 +217,12 @@ class Composer:
         controls.key = key or controls.key
         controls.meter = meter or controls.meter
         controls.tempo = tempo or controls.tempo
-        controls.bars = bars or controls.bars or DEFAULT_BARS
+        controls.bars = bars or controls.bars  # if None, each piece its style's (``_outline``)
         if opening is not None:  # the opening's key and meter are the piece's
             parsed = parse_key(opening.tune.key)
             controls.key = parsed.abc() if parsed.tonic else None
             controls.meter = opening.tune.meter
+            controls.bars = controls.bars or DEFAULT_BARS
             if opening.bars >= controls.bars:
                 raise OpeningError(f"opening: it has {opening.bars} bars already; ask for "
                                    "more bars in all than that")
@@ -286,6 +289,12 @@ class Composer:
             controls.voices = 1
         if words is not None:
             controls.remarks += words.remarks
+        elif controls.bars is None:  # no length asked: as long as a tune of its style
+            controls.bars = self._typical_bars(labels, rng)
+            controls.remarks.append(
+                f"{controls.bars} bars, as long as training tunes of its style are"
+                if controls.bars < DEFAULT_BARS else f"{controls.bars} bars; ask for more "
+                "where its style's tunes run longer")
         if controls.voices > 1 and any(f"[V:{v}]" not in tok.ids
                                        for v in range(1, controls.voices + 1)):
             controls.remarks.append(f"this model never saw {controls.voices} voices; "
@@ -437,6 +446,13 @@ class Composer:
         rows = self.checkpoint.data.get("spans")
         return typical_span(rows, labels, rng) if rows else MELODY_SPAN
 
+    def _typical_bars(self, labels: dict[str, str], rng: np.random.Generator) -> int:
+        """A length for a piece not asked one, drawn by how long the training tunes of its
+        style are (``data.json``; ``typical_bars``); ``DEFAULT_BARS`` for a checkpoint
+        without the counts."""
+        rows = self.checkpoint.data.get("lengths")
+        return typical_bars(rows, labels, rng) if rows else DEFAULT_BARS
+
     def _ends_repeat(self, labels: dict[str, str]) -> bool:
         """Whether most training tunes of the piece's style end by closing a repeat
         (``data.json``; ``ends_repeat``); False for a checkpoint without the counts."""
@@ -518,9 +534,10 @@ NARROWEST_SPAN = 12
 # and a melody seldom reaches its limit where its style's tunes go no wider than the model
 # (reels), where it does where they keep closer than the model wanders (songs)
 SPAN_FROM = 0.5
-# a form says most about how wide a tune goes (reels and hornpipes over two octaves, songs
-# within a tenth) and whether it ends by playing its last part again (jigs, not songs), a
-# mode least: the labels let go in turn while too few tunes share them
+# a form says most about how long a tune is (reels 16 bars, slip jigs 12), how wide it goes
+# (reels and hornpipes over two octaves, songs within a tenth) and whether it ends by
+# playing its last part again (jigs, not songs), a mode least: the labels let go in turn
+# while too few tunes share them
 SHAPE_LET_GO = ("mode", "period", "tradition", "form")
 
 
@@ -536,6 +553,26 @@ def typical_span(rows: list[list], labels: dict[str, str], rng: np.random.Genera
     shares = np.cumsum([counts[s] for s in spans]) / sum(counts.values())
     drawn = spans[min(int(np.searchsorted(shares, rng.uniform(SPAN_FROM, 1.0))), len(spans) - 1)]
     return min(MELODY_SPAN, max(NARROWEST_SPAN, int(drawn)))
+
+
+# the fewest bars a piece not asked its length is given: two phrases, where the corpus's
+# European songs are 4 bars as often as 8 and a tune can be written in one bar
+SHORTEST_BARS = 2 * PHRASE_BARS
+
+
+def typical_bars(rows: list[list], labels: dict[str, str], rng: np.random.Generator) -> int:
+    """Bars for a piece not asked its length: a training tune's of the piece's ``labels``
+    (``rows``: ``Dataset.length_counts``; ``_counts_alike``, ``SHAPE_LET_GO``), drawn as
+    often as tunes are that long, in whole phrases of ``PHRASE_BARS`` (the sampler closes
+    sections after whole phrases: a reel of 13 bars, a 4-bar part with two endings and an
+    8-bar one, is written in 12), from ``SHORTEST_BARS`` to ``DEFAULT_BARS``: a reel 16, a
+    German song 8 to 16, a mass or a quartet 32, its movements longer. ``DEFAULT_BARS``
+    with no tune to count."""
+    counts = _counts_alike(rows, labels, SHAPE_LET_GO)
+    if not counts:
+        return DEFAULT_BARS
+    phrases = int(int(_drawn(counts, rng)) / PHRASE_BARS + 0.5)  # halves up: 10 bars are 12
+    return min(DEFAULT_BARS, max(SHORTEST_BARS, PHRASE_BARS * phrases))
 
 
 def ends_repeat(rows: list[list], labels: dict[str, str]) -> bool:

@@ -49,10 +49,9 @@ async function loadStyles() {
 }
 
 function request() {
-  const body = { prompt: $("prompt").value, bars: Number($("bars").value || 32),
-                 formats: FORMATS };
+  const body = { prompt: $("prompt").value, formats: FORMATS };
   for (const name of ["key", "meter"]) if ($(name).value.trim()) body[name] = $(name).value.trim();
-  for (const name of ["tempo", "voices", "seed"]) if ($(name).value !== "") body[name] = Number($(name).value);
+  for (const name of ["bars", "tempo", "voices", "seed"]) if ($(name).value !== "") body[name] = Number($(name).value);
   if ($("start").value.trim()) body.start = $("start").value;
   if ($("lyrics").value.trim()) body.lyrics = $("lyrics").value;
   return body;
