@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 
 from tunesmith.abc import bars, normalise, parse, validate
-from tunesmith.abc.durations import length_multiplier
+from tunesmith.abc.durations import length_multiplier, quarter_tempo
 from tunesmith.tools import abc2abc_check
 
 from .conftest import REEL
@@ -94,3 +94,23 @@ def test_absurdly_long_numbers_are_abc_errors_not_int_limits(meter, unit, body):
 
     with pytest.raises(AbcError, match="digits"):
         validate(tune(body, meter, unit))
+
+
+@pytest.mark.parametrize("field", ["1/4=120", "3/8=120", "1/2=104", '1/4=80 "Slow"'])
+def test_a_tempo_is_read_in_quarter_notes_a_minute_as_music21_reads_it(field):
+    import music21
+
+    tempo = parse(f"X:1\nM:6/8\nL:1/8\nQ:{field}\nK:D\nDFA dAF|").get("Q")
+    mark = music21.converter.parse(f"X:1\nM:6/8\nL:1/8\nQ:{field}\nK:D\nDFA dAF|",
+                                   format="abc").flatten().getElementsByClass("MetronomeMark")
+    assert quarter_tempo(tempo) == round(mark[0].getQuarterBPM())
+
+
+def test_a_tempo_written_with_spaces_is_read():
+    assert quarter_tempo("1/4 =50") == 50  # music21 reads 250
+    assert quarter_tempo(" 3 / 8 = 40") == 60
+
+
+@pytest.mark.parametrize("field", ["120", '"Slowly"', "0/4=60", "1/4=0"])
+def test_a_tempo_without_its_beat_or_in_words_is_not_read(field):
+    assert quarter_tempo(field) is None

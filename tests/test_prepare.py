@@ -208,3 +208,22 @@ def test_length_counts_say_how_many_bars_each_styles_tunes_are(tiny_dataset):
         agree += round(sum(lengths[1:] if lengths[0] < bar else lengths) / bar) \
             == written_bars(tune)
     assert agree >= 28
+
+
+def test_tempo_counts_say_at_what_tempo_each_styles_tunes_are_marked(tmp_path):
+    from tunesmith.data.dataset import Dataset
+
+    def record(form, meter, tempo, split="train"):
+        q = f"Q:{tempo}\n" if tempo else ""
+        return {"split": split, "labels": {"tradition": "scottish", "form": form,
+                                           "meter": meter, "mode": "major"},
+                "abc": f"X:1\nT:t\nM:{meter}\nL:1/8\n{q}K:D\nDFA dAF|"}
+    records = [record("reel", "4/4", "1/2=104"), record("reel", "4/4", "1/2=104"),
+               record("reel", "4/4", "1/4=200"), record("jig", "6/8", "3/8=120"),
+               record("jig", "6/8", None), record("air", "4/4", '"Slowly"'),
+               record("jig", "6/8", "3/8=120", split="test")]
+    (tmp_path / "metadata.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    assert Dataset(tmp_path).tempo_counts("train") == [
+        ["scottish", None, "jig", "major", "6/8", 180, 1],
+        ["scottish", None, "reel", "major", "4/4", 200, 1],
+        ["scottish", None, "reel", "major", "4/4", 208, 2]]

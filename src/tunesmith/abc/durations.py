@@ -223,6 +223,20 @@ def bars(tune: Tune) -> list[Bar]:
     return out
 
 
+_TEMPO = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*=\s*(\d+)")
+
+
+def quarter_tempo(field: str) -> int | None:
+    """A ``Q:`` field in quarter notes a minute: "1/4=120" is 120, "3/8=120" (a jig's dotted
+    quarter) 180, "1/2=104" (a reel's half note) 208; None for a bare number, whose beat
+    depends on ``L:``, or a tempo given only in words."""
+    found = _TEMPO.match(field)
+    if not found or int(found.group(2)) == 0:
+        return None
+    beat, per_minute = Fraction(int(found.group(1)), int(found.group(2))), int(found.group(3))
+    return round(per_minute * beat * 4) or None
+
+
 def written_bars(tune: Tune) -> int | None:
     """How many bars long a tune is as written: its first voice's music after any pickup,
     counted in whole bars of its meter (a pickup's partner at a section's end and the bar

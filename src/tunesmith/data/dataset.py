@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..abc import Tokenizer, Tune, parse, parse_key
-from ..abc.durations import written_bars
+from ..abc.durations import quarter_tempo, written_bars
 from ..abc.lexer import ends_on_repeat
 from ..abc.notes import melody_span
 from ..abc.tune import AbcError
@@ -31,6 +31,7 @@ TOKEN_DTYPE = np.uint16
 # the style labels a tune's written key is counted by (``Dataset.key_counts``)
 KEY_LABELS = ("tradition", "period", "form", "mode")
 _K_LINE = re.compile(r"^K:(.*)$", re.MULTILINE)  # the first is the header's
+_Q_LINE = re.compile(r"^Q:(.*)$", re.MULTILINE)
 
 
 class Dataset:
@@ -96,6 +97,22 @@ class Dataset:
             if key is not None and key.tonic is not None:
                 labels = record["labels"]
                 counts[(*(labels.get(d) for d in KEY_LABELS), key.mode, key.tonic)] += 1
+        return [[*row, n] for row, n in sorted(counts.items(), key=str)]
+
+    def tempo_counts(self, split: str = "train") -> list[list]:
+        """The tempos the tunes of ``split`` are marked with (``Q:``, in quarter notes a
+        minute: ``quarter_tempo``), by style and meter: rows of ``KEY_LABELS`` (None where a
+        tune has no such label), the meter label, the tempo and the number of tunes. Aird's
+        reels are marked a half note at 104 (208), his jigs a dotted quarter at 120 (180), the
+        chorales a quarter at 96; most tunes are marked with none. What a piece not asked
+        its tempo is played at (``Composer``)."""
+        counts: Counter = Counter()
+        for _, record in self.records(split):
+            found = _Q_LINE.search(record["abc"])
+            tempo = quarter_tempo(found.group(1)) if found else None
+            if tempo is not None:
+                labels = record["labels"]
+                counts[(*(labels.get(d) for d in KEY_LABELS), labels.get("meter"), tempo)] += 1
         return [[*row, n] for row, n in sorted(counts.items(), key=str)]
 
     def span_counts(self, split: str = "train", progress: bool = False) -> list[list]:
