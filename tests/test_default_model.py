@@ -210,3 +210,22 @@ def test_a_melody_of_a_form_written_in_voices_is_one_line_of_it(default):
         assert labels.items() <= piece.controls.labels.items()
         assert piece.controls.voices == 1 and "V:" not in piece.abc
         assert "period" not in piece.controls.labels
+
+
+def test_a_reel_is_played_at_a_reels_tempo_and_a_chorale_at_a_chorales(default, tmp_path):
+    """The corpus marks its reels a half note at 104 and its chorales a quarter at 96; a piece
+    not asked its tempo is played so, its MIDI too, and a style it marks none of (a Chinese
+    song) is left to the players' default."""
+    for prompt, tempo in (("a reel", 208), ("a baroque chorale", 96), ("中国民歌", None)):
+        piece = default.generate(prompt, bars=4, seed=1)[0]
+        assert parse(piece.abc).get("Q") == (f"1/4={tempo}" if tempo else None), piece.abc
+        if tempo:
+            midi = piece.save(tmp_path / f"{tempo}.mid")
+            marks = music21.converter.parse(midi).flatten().getElementsByClass("MetronomeMark")
+            assert round(marks[0].getQuarterBPM()) == tempo
+    assert parse(default.generate("a reel", bars=4, seed=1, tempo=150)[0].abc).get("Q") \
+        == "1/4=150"
+    # a pace word is a share of the style's tempo: a lively reel goes faster than a reel
+    lively = default.generate("a lively reel", bars=4, seed=1)[0]
+    assert parse(lively.abc).get("Q") == f"1/4={round(208 * 1.1)}"
+    assert any(r.startswith("Q:1/4=229, 1.1 times 208") for r in lively.remarks)

@@ -253,7 +253,8 @@ def test_likelihood_is_a_real_log_probability(composer):
 def test_prompts_are_read_in_english_and_chinese():
     c = interpret("a lively Irish reel in D major, 48 bars")
     assert c.labels["tradition"] == "irish" and c.labels["form"] == "reel"
-    assert (c.key, c.meter, c.bars, c.tempo) == ("D", "4/4", 48, 132)
+    assert (c.key, c.meter, c.bars, c.tempo, c.pace) == ("D", "4/4", 48, None, 1.1)
+    assert (interpret("a slow air at 70 bpm").tempo, interpret("慢").pace) == (70, 0.6)
     c = interpret("D大调 华尔兹 32小节")
     assert (c.key, c.meter, c.bars, c.labels["form"]) == ("D", "3/4", 32, "waltz")
     assert interpret("古典主义").labels == {"period": "classical"}
@@ -574,6 +575,30 @@ def test_a_piece_not_asked_its_length_is_as_long_as_its_styles_tunes(composer):
     asked = composer.generate("a reel", bars=6, seed=3)[0]
     assert asked.controls.bars == 6 and not any(" bars" in r for r in asked.controls.remarks)
     assert composer.generate("a reel in 10 bars", seed=3)[0].controls.bars == 10
+
+
+def test_a_piece_not_asked_its_tempo_is_played_as_the_corpus_marks_its_form(composer):
+    from tunesmith.composer import typical_tempo
+
+    rows = [["scottish", None, "reel", "major", "4/4", 208, 9],
+            ["scottish", None, "reel", "major", "4/4", 120, 2],
+            ["irish", None, "reel", "major", "2/4", 104, 12],
+            ["scottish", None, "air", "major", "4/4", 100, 30],
+            ["german", None, "song", "major", "4/4", 90, 4]]
+    reel = {"tradition": "irish", "form": "reel", "mode": "major"}
+    assert typical_tempo(rows, reel, "4/4") == 208  # the tradition let go: Scottish reels
+    assert typical_tempo(rows, reel, "C") == 208  # common time is 4/4
+    assert typical_tempo(rows, reel, "2/4") == 104  # a 2/4 reel's quarters are its halves
+    assert typical_tempo(rows, {**reel, "mode": "dorian"}, "4/4") == 208
+    # never from another form: four songs are too few, and an air's tempo is not a song's
+    assert typical_tempo(rows, {"tradition": "german", "form": "song"}, "4/4") is None
+    assert typical_tempo(rows, reel, "6/8") is None  # no reel in 6/8 is marked
+    # the tiny model's corpus marks no tempo: its pieces have none unless asked, and a pace
+    # word scales the players' default
+    plain, asked = composer.generate("a reel", bars=2, seed=1, num=2)[0], \
+        composer.generate("a reel", bars=2, seed=1, tempo=90)[0]
+    assert "Q:" not in plain.abc and parse(asked.abc).get("Q") == "1/4=90"
+    assert parse(composer.generate("a fast reel", bars=2)[0].abc).get("Q") == "1/4=144"
 
 
 def test_a_melody_ends_on_a_repeat_where_most_of_its_styles_tunes_do():

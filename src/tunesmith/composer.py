@@ -23,6 +23,7 @@ from .abc.tune import AbcError, parse_fraction
 from .abc.voices import medieval, picardy, voice_blocks, voice_compasses, voice_parts
 from .checkpoint import Checkpoint, CheckpointError
 from .data.dataset import KEY_LABELS
+from .data.labels import meter_label
 from .engine import Engine, TorchEngine, load_engine
 from .generate import (
     MELODY_SPAN,
@@ -39,7 +40,7 @@ from .generate import (
     sung_tracker,
     tracker,
 )
-from .limits import DEFAULT_BARS, MAX_BARS, check_request, checked_meter
+from .limits import DEFAULT_BARS, DEFAULT_TEMPO, MAX_BARS, TEMPO, check_request, checked_meter
 from .lyrics import Lyrics, LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
 from .prompt import Controls, interpret, usual_voices
@@ -321,6 +322,8 @@ class Composer:
             if controls.bars > MAX_BARS:
                 raise LyricsError(f"lyrics: {controls.bars} bars to sing them; at most "
                                   f"{MAX_BARS}: give fewer lines")
+        if controls.tempo is None and opening is None:
+            controls.tempo = self._tempo(controls, labels, header["M"])
         span = MELODY_SPAN
         if controls.voices == 1 and opening is None and words is None:
             span = self._typical_span(labels, rng)
@@ -453,6 +456,23 @@ class Composer:
         rows = self.checkpoint.data.get("lengths")
         return typical_bars(rows, labels, rng) if rows else DEFAULT_BARS
 
+    def _tempo(self, controls: Controls, labels: dict[str, str], meter: str) -> int | None:
+        """Quarter notes a minute for a piece not given a number: its style's tempo
+        (``data.json``; ``typical_tempo``) at the prompt's pace ("lively": 1.1 of it), else
+        the players' default at that pace; None (no ``Q:``) with neither, said in the remarks."""
+        rows = self.checkpoint.data.get("tempos")
+        style = typical_tempo(rows, labels, meter) if rows else None
+        if style is None and controls.pace is None:
+            return None
+        base = (f"{style}, the middle tempo the corpus marks on tunes of its form in {meter}"
+                if style else f"the players' default {DEFAULT_TEMPO}")
+        if controls.pace is None:
+            controls.remarks.append(f"Q:1/4={base}")
+            return style
+        tempo = max(TEMPO[0], min(round((style or DEFAULT_TEMPO) * controls.pace), TEMPO[1]))
+        controls.remarks.append(f"Q:1/4={tempo}, {controls.pace:.2g} times {base}")
+        return tempo
+
     def _ends_repeat(self, labels: dict[str, str]) -> bool:
         """Whether most training tunes of the piece's style end by closing a repeat
         (``data.json``; ``ends_repeat``); False for a checkpoint without the counts."""
@@ -573,6 +593,26 @@ def typical_bars(rows: list[list], labels: dict[str, str], rng: np.random.Genera
         return DEFAULT_BARS
     phrases = int(int(_drawn(counts, rng)) / PHRASE_BARS + 0.5)  # halves up: 10 bars are 12
     return min(DEFAULT_BARS, max(SHORTEST_BARS, PHRASE_BARS * phrases))
+
+
+# the labels let go in turn while too few tunes of a piece's style are marked with a tempo:
+# never the form, for a reel's tempo is no air's and no mass's
+TEMPO_LET_GO = ("mode", "period", "tradition")
+
+
+def typical_tempo(rows: list[list], labels: dict[str, str], meter: str) -> int | None:
+    """Quarter notes a minute for a piece not asked its tempo: the middle one of the tempos
+    the corpus marks on training tunes of the piece's ``labels`` in its ``meter`` (``rows``:
+    ``Dataset.tempo_counts``; ``_counts_alike``, ``TEMPO_LET_GO``): a reel in 4/4 208, a jig
+    180, a chorale 96, a strathspey 120. None (the players' default, a quarter at 120) where
+    fewer than ``KEY_MATCHED`` tunes of its form and meter are marked: a song, a mass."""
+    wanted = meter_label(meter)
+    counts = _counts_alike([[*r[:len(KEY_LABELS)], *r[len(KEY_LABELS) + 1:]] for r in rows
+                            if r[len(KEY_LABELS)] == wanted], labels, TEMPO_LET_GO)
+    if sum(counts.values()) < KEY_MATCHED:
+        return None
+    tempos = sorted(tempo for tempo, n in counts.items() for _ in range(n))
+    return int(tempos[len(tempos) // 2])
 
 
 def ends_repeat(rows: list[list], labels: dict[str, str]) -> bool:

@@ -14,6 +14,9 @@ MAX_BARS = 256
 MAX_NUM = 16  # pieces per call, and candidates per piece for rerank
 MAX_VOICES = 8
 TEMPO = (20, 300)  # quarter notes per minute
+# what abc2midi and abcjs play a piece with no Q: at, and what a pace word scales where the
+# corpus marks no tempo for the style
+DEFAULT_TEMPO = 120
 MAX_TEMPERATURE = 2.0
 MAX_GUIDANCE = 4.0
 METER_BEATS = 16  # the most beats a bar may have

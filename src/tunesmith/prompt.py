@@ -42,9 +42,12 @@ _VOICES = re.compile(r"(?<![a-z0-9])(\d{1,2}|" + "|".join(_NUMBER_WORDS)
 # words that ask for one line of melody: "a lydian tune", "a locrian melody", "一段旋律"
 _MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies))(?![a-z])|旋律", re.IGNORECASE)
 _TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)", re.IGNORECASE)
-_TEMPO_WORDS = {"slow": 72, "gentle": 80, "calm": 80, "moderate": 100, "lively": 132,
-                "fast": 144, "quick": 144, "brisk": 132, "慢": 72, "舒缓": 80, "欢快": 132,
-                "快": 144}
+# words for a pace, as a share of the style's tempo (``Composer``; the players' default, a
+# quarter at 120, where the corpus marks none): a lively reel goes faster than a reel, where
+# it once went at a fixed 132, slower than a reel's 208
+_PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "moderate": 5 / 6, "lively": 1.1,
+               "fast": 1.2, "quick": 1.2, "brisk": 1.1, "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1,
+               "快": 1.2}
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Controls:
     key: str | None = None  # as K: writes it: "D", "Ador", "F#m"
     meter: str | None = None  # "6/8"
     tempo: int | None = None  # quarter notes per minute
+    pace: float | None = None  # "lively": a share of the style's tempo, where none is given
     bars: int | None = None
     voices: int | None = None  # None: as the style is usually written (usual_voices)
     # the model completes the labels the prompt left open with a melody's style, not one
@@ -139,9 +143,9 @@ def interpret(prompt: str) -> Controls:
     if m := _TEMPO.search(text):
         c.tempo = max(TEMPO[0], min(int(m.group(1)), TEMPO[1]))
     else:
-        c.tempo = next((bpm for word, bpm in _TEMPO_WORDS.items()
-                        if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", lower)),
-                       None)
+        c.pace = next((share for word, share in _PACE_WORDS.items()
+                       if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", lower)),
+                      None)
     # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
     unread = text
     for pattern in (_KEY_ZH, _METER, _BARS, _VOICES, _TEMPO):
