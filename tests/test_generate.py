@@ -553,20 +553,29 @@ def test_a_piece_not_asked_its_length_is_as_long_as_its_styles_tunes(composer):
     from tunesmith.composer import SHORTEST_BARS, typical_bars
     from tunesmith.limits import DEFAULT_BARS
 
-    rows = [["irish", None, "reel", "major", 16, 300], ["irish", None, "reel", "major", 13, 100],
-            ["german", None, "song", "major", 4, 50], ["german", None, "song", "major", 10, 50],
-            ["italian", "renaissance", "mass", "major", 39, 40],
-            ["scottish", None, "air", "major", 16, 3]]
+    rows = [["irish", None, "reel", "major", False, 16, 300],
+            ["irish", None, "reel", "major", False, 13, 100],
+            ["german", None, "song", "major", False, 4, 50],
+            ["german", None, "song", "major", False, 10, 50],
+            [None, "renaissance", "mass", "major", True, 39, 40],
+            [None, "medieval", None, "lydian", True, 95, 30],
+            ["english", None, None, "major", False, 8, 20],
+            ["scottish", None, "air", "major", False, 16, 3]]
     rng = np.random.default_rng(0)
     reel = {"tradition": "irish", "form": "reel", "mode": "major"}
-    drawn = Counter(typical_bars(rows, reel, rng) for _ in range(400))
+    drawn = Counter(typical_bars(rows, reel, False, rng) for _ in range(400))
     assert set(drawn) == {16, 12} and 70 < drawn[12] < 130  # 13 bars: whole phrases, 12
     song = {"tradition": "german", "form": "song", "mode": "major"}
-    assert {typical_bars(rows, song, rng) for _ in range(100)} == {SHORTEST_BARS, 12}
-    assert typical_bars(rows, {"period": "renaissance", "form": "mass"}, rng) == DEFAULT_BARS
+    assert {typical_bars(rows, song, False, rng) for _ in range(100)} == {SHORTEST_BARS, 12}
+    mass = {"period": "renaissance", "form": "mass"}
+    assert typical_bars(rows, mass, True, rng) == DEFAULT_BARS
+    # "a lydian tune" names no form, as the medieval pieces do: it is as long as melodies
+    assert typical_bars(rows, {"mode": "lydian"}, False, rng) == 8
+    assert typical_bars(rows, {"mode": "lydian"}, True, rng) == DEFAULT_BARS
     # three Scottish airs are too few to tell: from the tradition's tunes, then all of them
-    assert typical_bars(rows, {"tradition": "scottish", "form": "air"}, rng) in {8, 12, 16, 32}
-    assert typical_bars([], reel, rng) == DEFAULT_BARS
+    assert typical_bars(rows, {"tradition": "scottish", "form": "air"}, False, rng) in {
+        8, 12, 16}
+    assert typical_bars([], reel, False, rng) == DEFAULT_BARS
     for piece in composer.generate("a reel", num=4, seed=3):
         said = [r for r in piece.controls.remarks if " bars, as long as " in r]
         assert len(said) == 1 and int(said[0].split()[0]) == piece.controls.bars

@@ -291,7 +291,7 @@ class Composer:
         if words is not None:
             controls.remarks += words.remarks
         elif controls.bars is None:  # no length asked: as long as a tune of its style
-            controls.bars = self._typical_bars(labels, rng)
+            controls.bars = self._typical_bars(labels, controls.voices > 1, rng)
             controls.remarks.append(
                 f"{controls.bars} bars, as long as training tunes of its style are"
                 if controls.bars < DEFAULT_BARS else f"{controls.bars} bars; ask for more "
@@ -449,12 +449,13 @@ class Composer:
         rows = self.checkpoint.data.get("spans")
         return typical_span(rows, labels, rng) if rows else MELODY_SPAN
 
-    def _typical_bars(self, labels: dict[str, str], rng: np.random.Generator) -> int:
+    def _typical_bars(self, labels: dict[str, str], voices: bool,
+                      rng: np.random.Generator) -> int:
         """A length for a piece not asked one, drawn by how long the training tunes of its
-        style are (``data.json``; ``typical_bars``); ``DEFAULT_BARS`` for a checkpoint
-        without the counts."""
+        style (in voices or not, as it is) are (``data.json``; ``typical_bars``);
+        ``DEFAULT_BARS`` for a checkpoint without the counts."""
         rows = self.checkpoint.data.get("lengths")
-        return typical_bars(rows, labels, rng) if rows else DEFAULT_BARS
+        return typical_bars(rows, labels, voices, rng) if rows else DEFAULT_BARS
 
     def _tempo(self, controls: Controls, labels: dict[str, str], meter: str) -> int | None:
         """Quarter notes a minute for a piece not given a number: its style's tempo
@@ -580,15 +581,19 @@ def typical_span(rows: list[list], labels: dict[str, str], rng: np.random.Genera
 SHORTEST_BARS = 2 * PHRASE_BARS
 
 
-def typical_bars(rows: list[list], labels: dict[str, str], rng: np.random.Generator) -> int:
-    """Bars for a piece not asked its length: a training tune's of the piece's ``labels``
-    (``rows``: ``Dataset.length_counts``; ``_counts_alike``, ``SHAPE_LET_GO``), drawn as
+def typical_bars(rows: list[list], labels: dict[str, str], voices: bool,
+                 rng: np.random.Generator) -> int:
+    """Bars for a piece not asked its length: a training tune's of the piece's ``labels``,
+    in ``voices`` or a melody as the piece is (``rows``: ``Dataset.length_counts``; "a
+    tune" is as long as melodies, not as the medieval pieces that name no form either;
+    ``_counts_alike``, ``SHAPE_LET_GO``), drawn as
     often as tunes are that long, in whole phrases of ``PHRASE_BARS`` (the sampler closes
     sections after whole phrases: a reel of 13 bars, a 4-bar part with two endings and an
     8-bar one, is written in 12), from ``SHORTEST_BARS`` to ``DEFAULT_BARS``: a reel 16, a
     German song 8 to 16, a mass or a quartet 32, its movements longer. ``DEFAULT_BARS``
     with no tune to count."""
-    counts = _counts_alike(rows, labels, SHAPE_LET_GO)
+    counts = _counts_alike([[*r[:len(KEY_LABELS)], *r[len(KEY_LABELS) + 1:]] for r in rows
+                            if r[len(KEY_LABELS)] == voices], labels, SHAPE_LET_GO)
     if not counts:
         return DEFAULT_BARS
     phrases = int(int(_drawn(counts, rng)) / PHRASE_BARS + 0.5)  # halves up: 10 bars are 12

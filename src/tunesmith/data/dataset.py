@@ -136,17 +136,22 @@ class Dataset:
 
     def length_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """How many bars long the tunes of ``split`` are as written, by style: rows of
-        ``KEY_LABELS`` (None where a tune has no such label), the bars (``written_bars``)
-        and the number of tunes. Reels, jigs and hornpipes are 16 bars, slip jigs and German
-        songs 8 or 12, a chorale 12, a mass movement 39: how long a piece is where its
-        length was not asked (``Composer``)."""
-        return self._tune_counts(split, written_bars, "tune lengths", progress, melodies=False)
+        ``KEY_LABELS`` (None where a tune has no such label), whether it is in voices, the
+        bars (``written_bars``) and the number of tunes. Reels, jigs and hornpipes are 16
+        bars, slip jigs and German songs 8 or 12, a chorale 12, a mass movement 39: how long
+        a piece is where its length was not asked (``Composer``), a melody as melodies are."""
+        def voices_and_bars(tune: Tune) -> tuple[bool, int] | None:
+            bars = written_bars(tune)
+            return None if bars is None else ("V:" in tune.body, bars)
+
+        return self._tune_counts(split, voices_and_bars, "tune lengths", progress,
+                                 melodies=False)
 
     def _tune_counts(self, split: str, measure: Callable[[Tune], object], desc: str,
                      progress: bool, melodies: bool) -> list[list]:
         """Rows of ``KEY_LABELS``, what ``measure`` says of a tune of ``split`` (None: not
-        counted) and the number of tunes it says so of; tunes that do not read are skipped,
-        and with ``melodies`` tunes in voices are skipped before the reading."""
+        counted; a tuple: a column each) and the number of tunes it says so of; tunes that do
+        not read are skipped, and with ``melodies`` tunes in voices before the reading."""
         from tqdm import tqdm
 
         counts: Counter = Counter()
@@ -159,7 +164,8 @@ class Dataset:
             except AbcError:
                 continue
             if value is not None:
-                counts[(*(record["labels"].get(d) for d in KEY_LABELS), value)] += 1
+                said = value if isinstance(value, tuple) else (value,)
+                counts[(*(record["labels"].get(d) for d in KEY_LABELS), *said)] += 1
         return [[*row, n] for row, n in sorted(counts.items(), key=str)]
 
     def report(self) -> dict:
