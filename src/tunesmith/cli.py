@@ -442,8 +442,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _bars_or_style(text: str) -> int | None:
     """``--bars`` of ``evaluate``: a number, or "style" (None: each piece its style's length)."""
-    if text == "style" or (text.isdigit() and int(text) > 0):
-        return None if text == "style" else int(text)
+    if text == "style":
+        return None
+    if text.isdigit() and int(text) > 0:
+        return int(text)
     raise argparse.ArgumentTypeError(f"{text!r}: give a number of bars or 'style'")
 
 

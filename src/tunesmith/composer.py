@@ -165,8 +165,9 @@ class Composer:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
         ``tempo``, ``bars`` and ``voices`` win over what the prompt says; a chorale, quartet,
         mass or madrigal gets its usual number of voices, aligned bar by bar; a piece not
-        given ``bars`` is as long as a training tune of its style (``typical_bars``). The same seed
-        gives the same pieces. ``guidance`` > 1 pushes each token toward the asked style
+        given ``bars`` is as long as a training tune of its style (``typical_bars``), one not
+        given ``tempo`` plays at its form's (``typical_tempo``). The same seed gives the same
+        pieces. ``guidance`` > 1 pushes each token toward the asked style
         (classifier-free guidance: the model's logits with the style controls, moved away
         from its logits without them; 1 = off, costs a second decoder); None gives each
         piece its form's (``styles.STYLE_GUIDANCE``). Each piece makes its own choice of
@@ -584,14 +585,13 @@ SHORTEST_BARS = 2 * PHRASE_BARS
 def typical_bars(rows: list[list], labels: dict[str, str], voices: bool,
                  rng: np.random.Generator) -> int:
     """Bars for a piece not asked its length: a training tune's of the piece's ``labels``,
-    in ``voices`` or a melody as the piece is (``rows``: ``Dataset.length_counts``; "a
-    tune" is as long as melodies, not as the medieval pieces that name no form either;
-    ``_counts_alike``, ``SHAPE_LET_GO``), drawn as
-    often as tunes are that long, in whole phrases of ``PHRASE_BARS`` (the sampler closes
-    sections after whole phrases: a reel of 13 bars, a 4-bar part with two endings and an
-    8-bar one, is written in 12), from ``SHORTEST_BARS`` to ``DEFAULT_BARS``: a reel 16, a
-    German song 8 to 16, a mass or a quartet 32, its movements longer. ``DEFAULT_BARS``
-    with no tune to count."""
+    in ``voices`` or a melody as the piece is ("a tune" as long as melodies, not as the
+    medieval pieces that name no form either; ``rows``: ``Dataset.length_counts``;
+    ``_counts_alike``, ``SHAPE_LET_GO``), drawn as often as tunes are that long, in whole
+    phrases of ``PHRASE_BARS`` (the sampler closes sections after whole phrases: a reel of
+    13 bars, a 4-bar part with two endings and an 8-bar one, is written in 12), from
+    ``SHORTEST_BARS`` to ``DEFAULT_BARS``: a reel 16, a German song 8 to 16, a mass or a
+    quartet 32, its movements longer. ``DEFAULT_BARS`` with no tune to count."""
     counts = _counts_alike([[*r[:len(KEY_LABELS)], *r[len(KEY_LABELS) + 1:]] for r in rows
                             if r[len(KEY_LABELS)] == voices], labels, SHAPE_LET_GO)
     if not counts:
