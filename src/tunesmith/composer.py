@@ -532,6 +532,13 @@ def _counts_alike(rows: list[list], labels: dict[str, str],
     return counts
 
 
+def _where(rows: list[list], value) -> list[list]:
+    """The rows whose column after ``KEY_LABELS`` holds ``value`` (a mode, whether in voices,
+    a meter), that column taken out: rows ``_counts_alike`` reads."""
+    n = len(KEY_LABELS)
+    return [[*r[:n], *r[n + 1:]] for r in rows if r[n] == value]
+
+
 def _drawn(counts: dict, rng: np.random.Generator):
     """One of ``counts``' values, drawn as often as it was counted."""
     values = list(counts)
@@ -545,8 +552,7 @@ def typical_key(rows: list[list], written: str, labels: dict[str, str],
     ``labels`` were written on each (``rows``: ``Dataset.key_counts``; ``_counts_alike``);
     with no tune of the mode at all, ``written`` itself."""
     key = parse_key(written)
-    counts = _counts_alike([[*r[:len(KEY_LABELS)], *r[len(KEY_LABELS) + 1:]] for r in rows
-                            if r[len(KEY_LABELS)] == key.mode], labels)
+    counts = _counts_alike(_where(rows, key.mode), labels)
     return Key(_drawn(counts, rng), key.mode).abc() if counts else written
 
 
@@ -592,8 +598,7 @@ def typical_bars(rows: list[list], labels: dict[str, str], voices: bool,
     13 bars, a 4-bar part with two endings and an 8-bar one, is written in 12), from
     ``SHORTEST_BARS`` to ``DEFAULT_BARS``: a reel 16, a German song 8 to 16, a mass or a
     quartet 32, its movements longer. ``DEFAULT_BARS`` with no tune to count."""
-    counts = _counts_alike([[*r[:len(KEY_LABELS)], *r[len(KEY_LABELS) + 1:]] for r in rows
-                            if r[len(KEY_LABELS)] == voices], labels, SHAPE_LET_GO)
+    counts = _counts_alike(_where(rows, voices), labels, SHAPE_LET_GO)
     if not counts:
         return DEFAULT_BARS
     phrases = int(int(_drawn(counts, rng)) / PHRASE_BARS + 0.5)  # halves up: 10 bars are 12
@@ -611,9 +616,7 @@ def typical_tempo(rows: list[list], labels: dict[str, str], meter: str) -> int |
     ``Dataset.tempo_counts``; ``_counts_alike``, ``TEMPO_LET_GO``): a reel in 4/4 208, a jig
     180, a chorale 96, a strathspey 120. None (the players' default, a quarter at 120) where
     fewer than ``KEY_MATCHED`` tunes of its form and meter are marked: a song, a mass."""
-    wanted = meter_label(meter)
-    counts = _counts_alike([[*r[:len(KEY_LABELS)], *r[len(KEY_LABELS) + 1:]] for r in rows
-                            if r[len(KEY_LABELS)] == wanted], labels, TEMPO_LET_GO)
+    counts = _counts_alike(_where(rows, meter_label(meter)), labels, TEMPO_LET_GO)
     if sum(counts.values()) < KEY_MATCHED:
         return None
     tempos = sorted(tempo for tempo, n in counts.items() for _ in range(n))
