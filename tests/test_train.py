@@ -218,3 +218,14 @@ def test_cli_module_runs_as_a_script():
     done = subprocess.run([sys.executable, "-m", "tunesmith.cli", "train", "--help"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "--resume" in done.stdout
+
+
+def test_a_budget_in_minutes_fixes_the_steps_and_the_run_ends_on_them(tiny_dataset, tmp_path):
+    budget = replace(FAST, steps=10**6, minutes=0.05)  # 3 s: far fewer than a million steps
+    trainer = Trainer(tiny_dataset, tmp_path / "r", TINY, budget, progress=False)
+    metrics = trainer.run()
+    fixed = trainer.config.steps
+    assert 20 < fixed < 10**6 and metrics["step"] == trainer.step == fixed
+    assert trainer.scheduler.get_last_lr()[0] == pytest.approx(budget.min_lr, rel=1e-3)
+    saved = json.loads((tmp_path / "r" / "last" / "config.json").read_text())["train"]
+    assert saved["steps"] == fixed  # the run can be asked again with --steps

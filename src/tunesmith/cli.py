@@ -66,7 +66,8 @@ def _train(args: argparse.Namespace) -> int:
         return 2
     overrides = {k: getattr(args, k) for k in ("steps", "batch_size", "grad_accum", "lr",
                                                "warmup", "grad_clip", "from_start", "eval_every",
-                                               "eval_batches", "seed", "device", "init")
+                                               "eval_batches", "seed", "device", "init",
+                                               "minutes")
                  if getattr(args, k) is not None}
     config = replace(config, **overrides)
     try:
@@ -503,7 +504,8 @@ def _add_train(sub) -> None:
         description="Train a transformer or LSTM/GRU on a dataset from `tunesmith prepare`. "
         "Writes OUT/best and OUT/last (self-contained checkpoints), OUT/metrics.jsonl and "
         "TensorBoard scalars in OUT/tensorboard.",
-        epilog="Bundled configs: tiny (tests), small (CPU default, ~3.4M), small-shared, "
+        epilog="Bundled configs: tiny (tests), small (CPU default, ~3.6M), small-gpu (small on "
+        "one GPU), small-shared, "
         "base (~26M), base-shared, large (~115M, GPU), lstm, gru, folk-rnn.\n"
         "Under `torchrun --nproc_per_node=N -m tunesmith.cli train ...` the same command "
         "trains with DistributedDataParallel\n(gloo on CPU, nccl on GPU), splitting "
@@ -523,6 +525,10 @@ def _add_train(sub) -> None:
     p.add_argument("--steps", type=int,
                    help="optimizer steps in all; with --resume, more steps than the run had "
                         "carry a finished run on, its cosine schedule stretched to the new end")
+    p.add_argument("--minutes", type=float,
+                   help="train for about this long: after 20 steps the run measures its rate "
+                        "and fixes --steps so the schedule ends in time (it prints the steps, "
+                        "so the same run can be asked with --steps)")
     p.add_argument("--batch-size", type=int, help="windows per micro-step, all processes")
     p.add_argument("--grad-accum", type=int, help="micro-steps per optimizer step")
     p.add_argument("--lr", type=float, help="peak learning rate")

@@ -51,6 +51,7 @@ class TrainConfig:
     balance: float = 0.5  # style group shares of rows ~ tokens ** balance (data/windows.py)
     control_dropout: float = 0.1  # rows trained without their style controls (for guidance)
     from_start: float = 0.0  # rows of a tune longer than a row read from its start, not midway
+    minutes: float = 0.0  # a wall-clock budget that fixes `steps` once the rate is measured
     eval_every: int = 500
     eval_batches: int = 40
     seed: int = 1337
@@ -106,6 +107,12 @@ def clip_gradients(params: list[nn.Parameter], max_norm: float) -> float:
     grads = [p.grad for p in params if p.grad is not None]
     return float(torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(g)
                                                        for g in grads]))) if grads else 0.0
+
+
+def steps_for_budget(step: int, seconds_left: float, seconds_per_step: float) -> int:
+    """The last step of a run at ``step`` with ``seconds_left`` to go at the measured rate,
+    keeping a twentieth back for validation and checkpoints."""
+    return step + max(1, int(0.95 * seconds_left / seconds_per_step))
 
 
 def _style_counts(dataset: Dataset) -> list[dict]:
@@ -289,6 +296,8 @@ class Trainer:
 
         c = self.config
         stop = min(c.steps, until) if until is not None else c.steps
+        deadline = time.time() + 60 * c.minutes if c.minutes > 0 else None
+        probe = self.step + _PROBE_STEPS
         writer = log = None
         if self.rank == 0:
             self.out.mkdir(parents=True, exist_ok=True)
@@ -302,7 +311,17 @@ class Trainer:
         t0, tokens0 = time.time(), self.tokens_seen
         try:
             while self.step < stop:
+                if deadline is not None and self.step == probe - _PROBE_STEPS // 2:
+                    t_probe = time.time()  # the first steps are slower (warm-up of kernels)
                 loss, norm = self.train_step()
+                if deadline is not None and self.step == probe:
+                    c.steps = steps_for_budget(self.step, deadline - time.time(),
+                                               (time.time() - t_probe) / (_PROBE_STEPS // 2))
+                    stop = min(c.steps, until) if until is not None else c.steps
+                    bar.total = stop
+                    if self.rank == 0:
+                        bar.write(f"--minutes {c.minutes:g}: {c.steps:,} steps fit; the same "
+                                  f"run is --steps {c.steps}")
                 rate = (self.tokens_seen - tokens0) / max(1e-9, time.time() - t0)
                 row = {"step": self.step, "train_loss": loss, "grad_norm": norm,
                        "lr": self.scheduler.get_last_lr()[0], "tokens_per_s": rate}
@@ -346,6 +365,9 @@ class Trainer:
             if writer:
                 writer.close()
         return metrics
+
+
+_PROBE_STEPS = 20  # steps timed before --minutes fixes the run's length
 
 
 def leave_process_group() -> None:
