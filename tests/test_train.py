@@ -229,3 +229,18 @@ def test_a_budget_in_minutes_fixes_the_steps_and_the_run_ends_on_them(tiny_datas
     assert trainer.scheduler.get_last_lr()[0] == pytest.approx(budget.min_lr, rel=1e-3)
     saved = json.loads((tmp_path / "r" / "last" / "config.json").read_text())["train"]
     assert saved["steps"] == fixed  # the run can be asked again with --steps
+
+
+def test_two_processes_agree_on_the_steps_a_budget_fixes(tiny_dataset, tmp_path):
+    torchrun = shutil.which("torchrun") or pytest.fail("torchrun not installed")
+    done = subprocess.run([torchrun, "--standalone", "--nproc_per_node=2", "-m", "tunesmith.cli",
+                           "train", "--data", str(tiny_dataset), "--config", "tiny",
+                           "--steps", "100000", "--minutes", "0.05", "--batch-size", "4",
+                           "--eval-every", "1000", "--quiet", "--out", str(tmp_path / "r")],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-6000:]  # neither waited on a step the other skipped
+    assert done.stdout.count("--minutes 0.05:") == 1, done.stdout
+    fixed = json.loads((tmp_path / "r" / "last" / "config.json").read_text())["train"]["steps"]
+    assert 20 < fixed < 100000
+    assert json.loads((tmp_path / "r" / "last" / "metrics.json").read_text())["step"] == fixed

@@ -257,6 +257,14 @@ class Trainer:
         self.tokens_seen += c.batch_size * c.grad_accum * self.train_data.context
         return total, norm
 
+    def _agreed(self, steps: int) -> int:
+        """Rank 0's ``steps`` on every process, so none stops before the others."""
+        if self.world == 1:
+            return steps
+        value = torch.tensor([steps], device=self.device)
+        torch.distributed.broadcast(value, 0)
+        return int(value.item())
+
     @torch.no_grad()
     def evaluate(self) -> float:
         """Mean loss over ``eval_batches`` fixed validation windows (the same every time)."""
@@ -315,8 +323,9 @@ class Trainer:
                     t_probe = time.time()  # the first steps are slower (warm-up of kernels)
                 loss, norm = self.train_step()
                 if deadline is not None and self.step == probe:
-                    c.steps = steps_for_budget(self.step, deadline - time.time(),
-                                               (time.time() - t_probe) / (_PROBE_STEPS // 2))
+                    c.steps = self._agreed(steps_for_budget(
+                        self.step, deadline - time.time(),
+                        (time.time() - t_probe) / (_PROBE_STEPS // 2)))
                     stop = min(c.steps, until) if until is not None else c.steps
                     bar.total = stop
                     if self.rank == 0:
