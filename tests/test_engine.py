@@ -53,9 +53,10 @@ def test_every_transformer_shape_is_saved_with_a_graph_that_agrees(tmp_path, sha
 
 def test_the_same_seed_writes_the_same_piece_past_the_context_on_both_engines():
     """48 bars in four voices run past the 1,024-token context: the decoder restarts from
-    the prefix and the latest tokens on both engines alike. (Seed 4's quartet meets, 55
-    draws in, a note whose share puts the top-p cut at 0.95000005 on one engine and
-    0.94999989 on the other: a float coincidence, not a seam.)"""
+    the prefix and the latest tokens on both engines alike. (With --top-p 0.95, the default
+    before v11, v10's quartet of seed 4 met, 55 draws in, a note whose share put the top-p cut
+    at 0.95000005 on one engine and 0.94999989 on the other: a float coincidence, not a
+    seam.)"""
     pieces = [Composer.load(engine=kind).generate("a string quartet", bars=48, seed=5)[0]
               for kind in ("onnx", "torch")]
     assert pieces[0].tokens > 1024 and pieces[0].abc == pieces[1].abc

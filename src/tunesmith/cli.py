@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .limits import DEFAULT_BARS, MAX_BARS
+from .limits import DEFAULT_BARS, DEFAULT_TOP_P, MAX_BARS
 from .styles import guidance_defaults
 
 EPILOG = """examples:
@@ -455,8 +455,8 @@ def _sampling_arguments(p) -> None:
     p.add_argument("--temperature", type=float, default=1.0,
                    help="below 1 plays safe, above 1 takes risks (default 1.0)")
     p.add_argument("--top-k", type=int, default=0, help="sample among the k likeliest (0=off)")
-    p.add_argument("--top-p", type=float, default=0.95,
-                   help="nucleus sampling (1=off; default 0.95)")
+    p.add_argument("--top-p", type=float, default=DEFAULT_TOP_P,
+                   help=f"nucleus sampling (1=off; default {DEFAULT_TOP_P:g})")
     p.add_argument("--guidance", type=float, default=None,
                    help="classifier-free guidance toward the asked style: 1 = off, 2 = twice "
                    "the pull of the style controls (needs a model trained with control "

@@ -40,7 +40,15 @@ from .generate import (
     sung_tracker,
     tracker,
 )
-from .limits import DEFAULT_BARS, DEFAULT_TEMPO, MAX_BARS, TEMPO, check_request, checked_meter
+from .limits import (
+    DEFAULT_BARS,
+    DEFAULT_TEMPO,
+    DEFAULT_TOP_P,
+    MAX_BARS,
+    TEMPO,
+    check_request,
+    checked_meter,
+)
 from .lyrics import Lyrics, LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
 from .prompt import Controls, interpret, usual_voices
@@ -156,7 +164,7 @@ class Composer:
     def generate(self, prompt: str | list[str] = "", bars: int | None = None, *, num: int = 1,
                  seed: int = 0, key: str | None = None, meter: str | None = None,
                  tempo: int | None = None, temperature: float = 1.0, top_k: int = 0,
-                 top_p: float = 0.95, title: str | None = None,
+                 top_p: float = DEFAULT_TOP_P, title: str | None = None,
                  time_limit: float | None = None, rerank: int = 1,
                  voices: int | None = None, guidance: float | None = None,
                  cancel: threading.Event | None = None,

@@ -34,6 +34,7 @@ from .abc.notes import DISSONANT, PERFECT, holds_triad
 from .abc.opening import Opening
 from .abc.tune import AbcError, meter_length, parse_fraction
 from .engine import Engine
+from .limits import DEFAULT_TOP_P
 from .lyrics import LyricsError, strong_positions, sung_lengths
 from .prompt import polyphonic
 from .styles import BY_NAME, DIMENSIONS, TAXONOMY, TONAL_MODES, TONAL_PERIODS, Style
@@ -139,7 +140,7 @@ def _nominal_pitch(m) -> int:
 class Sampling:
     temperature: float = 1.0
     top_k: int = 0  # 0 = off
-    top_p: float = 0.95  # 1 = off
+    top_p: float = DEFAULT_TOP_P  # 1 = off
 
 
 class TokenTable:

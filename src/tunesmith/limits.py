@@ -18,6 +18,7 @@ TEMPO = (20, 300)  # quarter notes per minute
 # corpus marks no tempo for the style
 DEFAULT_TEMPO = 120
 MAX_TEMPERATURE = 2.0
+DEFAULT_TOP_P = 1.0  # nucleus sampling off: v11 loops less and keeps its keys without it
 MAX_GUIDANCE = 4.0
 METER_BEATS = 16  # the most beats a bar may have
 METER_NOTES = (1, 2, 4, 8)  # what a beat may be: the models write in L:1/8
@@ -61,7 +62,7 @@ def _between(name: str, value: float, low: float, high: float, low_open: bool = 
 def check_request(*, bars: int | None = None, num: int = 1, key: str | None = None,
                   meter: str | None = None, tempo: int | None = None,
                   voices: int | None = None, temperature: float = 1.0, top_k: int = 0,
-                  top_p: float = 0.95, guidance: float | None = None,
+                  top_p: float = DEFAULT_TOP_P, guidance: float | None = None,
                   rerank: int = 1) -> tuple[str | None, str | None]:
     """Raise ValueError naming the first control out of its limits; return the key and meter
     as ``K:`` and ``M:`` write them."""

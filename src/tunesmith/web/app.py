@@ -73,7 +73,7 @@ class GenerateRequest(BaseModel):
     voices: int | None = Field(None, ge=1, le=limits.MAX_VOICES,
                                description="none: as the style is usually written")
     temperature: float = Field(1.0, gt=0, le=limits.MAX_TEMPERATURE, allow_inf_nan=False)
-    top_p: float = Field(0.95, gt=0, le=1, allow_inf_nan=False)
+    top_p: float = Field(limits.DEFAULT_TOP_P, gt=0, le=1, allow_inf_nan=False)
     guidance: float | None = Field(None, ge=0, le=limits.MAX_GUIDANCE, allow_inf_nan=False,
                                    description="pull toward the asked style; 1 = off; none: "
                                    f"the style's own ({guidance_defaults()}, else 1)")
