@@ -427,7 +427,7 @@ def test_a_voice_rests_half_a_bar_at_a_time_but_whole_bars_where_its_form_allows
     assert {"z", "z2"}.isdisjoint(allowed_texts(v)) and "F2" in allowed_texts(v)
 
 
-SLURRED = Tokenizer.build(["(C2D2) E2 z2 (F2G2|A4) c4 C/|]\n"] * 3, TokenizerConfig())
+SLURRED = Tokenizer.build(["(C2D2) E2 z2 (F2G2|A4) c4 C/||D8:|C8|]\n"] * 3, TokenizerConfig())
 
 
 def test_a_slur_joins_two_notes_or_more_never_a_rest_and_closes_before_a_second_barline():
@@ -448,6 +448,16 @@ def test_a_slur_joins_two_notes_or_more_never_a_rest_and_closes_before_a_second_
     assert "(" not in allowed_texts(t, SLURRED)  # none opens in the last bar
     feed(t, "D2 E2 C2|]", SLURRED)
     assert validate(parse("X:1\nM:4/4\nL:1/8\nK:C\n" + SLURRED.decode(t.log))) == []
+
+
+def test_a_section_ends_with_its_slur_closed():
+    t = tracker(TokenTable(SLURRED), HEADER, bars=9, mode=None, compasses=[(0, 127)],
+                slurs=True)
+    feed(t, "C8|D8|C8|(C2D2E2C2", SLURRED)  # the last bar of a 4-bar phrase, under a slur
+    texts = allowed_texts(t, SLURRED)
+    assert {")", "|"} <= texts and {"||", ":|"}.isdisjoint(texts)  # no bowing over "||"
+    feed(t, ")", SLURRED)
+    assert "||" in allowed_texts(t, SLURRED)
 
 
 TIED = Tokenizer.build(["[V:1]C2-C2 ^F2 F2- F4 G8-|G4 z4||A2 c2 C4 C/ z|]\n[V:2]C,8-|C,8|\n"]

@@ -579,7 +579,9 @@ class BarTracker:
             for text, tid in t.bar.items():
                 ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
                       ":|": close, "::": close, "|]": False}[text]
-                mask[tid] = ok and (whole or text not in SECTION_BARS)
+                # a section ends whole (after whole phrases) and with its slur closed: no
+                # fiddler bows on over a double bar or a repeat
+                mask[tid] = ok and (text not in SECTION_BARS or (whole and not self.slur))
             if self.slur and self.after_note and self.slurred >= 2:
                 mask[t.slur_end] = True  # "(fedc)|": a bowing that ends with the bar
             if self.may_tie():
