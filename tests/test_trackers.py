@@ -458,6 +458,15 @@ def test_a_section_ends_with_its_slur_closed():
     assert {")", "|"} <= texts and {"||", ":|"}.isdisjoint(texts)  # no bowing over "||"
     feed(t, ")", SLURRED)
     assert "||" in allowed_texts(t, SLURRED)
+    # so a slur in a phrase's last bar leaves room for its second note before the barline
+    t = tracker(TokenTable(SLURRED), HEADER, bars=9, mode=None, compasses=[(0, 127)],
+                slurs=True)
+    feed(t, "C8|D8|C8|C2D2E2", SLURRED)
+    assert "(" in allowed_texts(t, SLURRED)
+    feed(t, "(", SLURRED)
+    assert "C2" not in allowed_texts(t, SLURRED) and "C/" in allowed_texts(t, SLURRED)
+    feed(t, "C/C/)C/", SLURRED)  # half a unit left: too little for two notes
+    assert "(" not in allowed_texts(t, SLURRED) and "C/" in allowed_texts(t, SLURRED)
 
 
 TIED = Tokenizer.build(["[V:1]C2-C2 ^F2 F2- F4 G8-|G4 z4||A2 c2 C4 C/ z|]\n[V:2]C,8-|C,8|\n"]

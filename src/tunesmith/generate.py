@@ -574,8 +574,7 @@ class BarTracker:
                 if ":|" in t.bar:
                     mask[t.bar[":|"]] = close
                 return mask
-            whole = self.phrase is None or \
-                (self.done_bars + 1 - self.section_start) % self.phrase == 0
+            whole = self.ends_phrase()
             for text, tid in t.bar.items():
                 ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
                       ":|": close, "::": close, "|]": False}[text]
@@ -599,6 +598,8 @@ class BarTracker:
             mask = t.notes_up_to(rem).copy()
         if self.slur:  # a slur joins notes, never a rest
             mask[t.rest > 0] = False
+        if self.phase == "slur" and self.slur_needs_room():
+            return mask & t.notes_up_to(rem - GRID, pitched_only=True)
         if self.phase in ("roll", "slur"):
             return mask & t.notes_up_to(rem, pitched_only=True)
         if self.phase == "note" and t.broken and not self.final_bar and self.last <= rem:
@@ -615,7 +616,8 @@ class BarTracker:
             if self.slur:
                 mask[t.slur_end] = self.after_note and self.slurred >= 2
             elif self.phase in ("free", "note", "barred", "space") and not self.final_bar:
-                mask[t.slur_start] = True
+                mask[t.slur_start] = not self.slur_needs_room() or bool(
+                    (mask & t.notes_up_to(rem - GRID, pitched_only=True)).any())
         if self.may_tie():
             mask[t.tie] = True
         if self.phase in ("free", "note") and t.space is not None:
@@ -631,6 +633,18 @@ class BarTracker:
                 self.phase in ("free", "note") and self.compass is None and self.filled)):
             mask[t.newline] = True
         return mask
+
+    def ends_phrase(self) -> bool:
+        """Whether the bar being written closes whole phrases of its section, so a section
+        barline may end it."""
+        return self.phrase is None or \
+            (self.done_bars + 1 - self.section_start) % self.phrase == 0
+
+    def slur_needs_room(self) -> bool:
+        """Whether a slur opened now must hold two notes in this bar: in a melody's bar that
+        closes a phrase, where a section may end, so the slur can close before its barline
+        (voices, of no phrase, may slur over any plain barline: "(g4| f4 A2 g2)")."""
+        return self.phrase is not None and self.ends_phrase()
 
     def may_tie(self) -> bool:
         """Whether the note just written may be tied: a note that holds it
