@@ -81,10 +81,12 @@ def test_a_form_that_gains_from_guidance_is_guided_unless_asked_otherwise(defaul
     assert "guidance 1.5, a quartet's default" in quartet.remarks
     assert "guidance 2, a hornpipe's default" in default.generate(
         "an English hornpipe", bars=2, seed=0)[0].remarks
+    assert "guidance 1.5, a reel's default" in default.generate(
+        "a lively Irish reel", bars=1, seed=0)[0].remarks
     unguided = default.generate("a classical string quartet", bars=4, seed=0, guidance=1)[0]
     assert unguided.abc != quartet.abc
     assert not any(r.startswith("guidance") for r in unguided.remarks
-                   + default.generate("a lively Irish reel", bars=1, seed=0)[0].remarks)
+                   + default.generate("a German folk song", bars=1, seed=0)[0].remarks)
 
 
 def test_guidance_moves_its_music_toward_the_asked_style(default):
@@ -104,14 +106,15 @@ def _eighths(pieces) -> float:  # the share of the notes an eighth long
 
 
 @pytest.mark.parametrize(("prompt", "form", "measure", "words", "times"), [
-    # the model alone writes strathspeys in even notes, chorales in block chords of quarters
+    # the model alone (unguided) writes strathspeys in even notes, chorales in block chords
+    # of quarters
     ("a Scottish strathspey", "strathspey", _broken_signs, "dotted pairs and snaps", 2),
     ("a baroque chorale", "chorale", _eighths, "eighth notes", 1.5),
 ])
 def test_a_forms_favoured_rhythm_is_written_more_often(default, monkeypatch, prompt, form,
                                                        measure, words, times):
     def written() -> float:
-        return measure(default.generate(prompt, bars=16, num=8, seed=0))
+        return measure(default.generate(prompt, bars=16, num=8, seed=0, guidance=1.0))
 
     favoured = written()
     assert f"{words} favoured, a {form}'s rhythm" in default.generate(
