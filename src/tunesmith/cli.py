@@ -460,8 +460,8 @@ def _sampling_arguments(p) -> None:
     p.add_argument("--guidance", type=float, default=None,
                    help="classifier-free guidance toward the asked style: 1 = off, 2 = twice "
                    "the pull of the style controls (needs a model trained with control "
-                   f"dropout; doubles decoding time). Default: {guidance_defaults()}, whose "
-                   "style it was measured to bring out, 1 for the rest")
+                   f"dropout; doubles decoding time). Default: {guidance_defaults()} (the "
+                   "forms whose style it was measured to bring out); 1 for the rest")
     p.add_argument("--rerank", type=int, default=1, metavar="N",
                    help="sample N candidates per piece and keep the best: in the key it "
                    "writes and the style asked (by the judges), then the most likely")

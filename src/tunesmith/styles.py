@@ -200,12 +200,13 @@ RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "1/16": "sixteenth notes",
 
 
 def guidance_defaults() -> str:
-    """``STYLE_GUIDANCE`` in words, for help texts: "1.5 for a quartet, 2 for a
+    """``STYLE_GUIDANCE`` in words, for help texts: "1.5 for a quartet, reel or jig; 2 for a
     hornpipe"."""
     forms: dict[float, list[str]] = {}
     for form, pull in STYLE_GUIDANCE.items():
-        forms.setdefault(pull, []).append(f"a {form}")
-    return ", ".join(f"{pull:g} for {' or '.join(names)}" for pull, names in forms.items())
+        forms.setdefault(pull, []).append(form)
+    return "; ".join(f"{pull:g} for a {', '.join(names[:-1])} or {names[-1]}" if len(names) > 1
+                     else f"{pull:g} for a {names[0]}" for pull, names in forms.items())
 
 
 def lookup(alias: str) -> Style | None:

@@ -76,7 +76,7 @@ class GenerateRequest(BaseModel):
     top_p: float = Field(limits.DEFAULT_TOP_P, gt=0, le=1, allow_inf_nan=False)
     guidance: float | None = Field(None, ge=0, le=limits.MAX_GUIDANCE, allow_inf_nan=False,
                                    description="pull toward the asked style; 1 = off; none: "
-                                   f"the style's own ({guidance_defaults()}, else 1)")
+                                   f"the style's own ({guidance_defaults()}; else 1)")
     start: str | None = Field(None, max_length=MAX_OPENING,
                               description="an opening to continue: ABC with its M: and K: "
                               "lines and whole bars of one voice, kept as written")
