@@ -81,12 +81,12 @@ def test_a_form_that_gains_from_guidance_is_guided_unless_asked_otherwise(defaul
     assert "guidance 1.5, a quartet's default" in quartet.remarks
     assert "guidance 2, a hornpipe's default" in default.generate(
         "an English hornpipe", bars=2, seed=0)[0].remarks
-    assert "guidance 1.5, a reel's default" in default.generate(
-        "a lively Irish reel", bars=1, seed=0)[0].remarks
+    assert "guidance 1.5, a strathspey's default" in default.generate(
+        "a Scottish strathspey", bars=1, seed=0)[0].remarks
     unguided = default.generate("a classical string quartet", bars=4, seed=0, guidance=1)[0]
     assert unguided.abc != quartet.abc
     assert not any(r.startswith("guidance") for r in unguided.remarks
-                   + default.generate("a German folk song", bars=1, seed=0)[0].remarks)
+                   + default.generate("a lively Irish reel", bars=1, seed=0)[0].remarks)
 
 
 def test_guidance_moves_its_music_toward_the_asked_style(default):

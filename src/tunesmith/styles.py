@@ -106,11 +106,12 @@ TONAL_MODES = ("major", "minor")
 # was guided at 2 for v10 (4 → 22 of 32); v11's are heard renaissance unguided, and guidance
 # cost their note lengths (overlap 0.93 → 0.71) and keys. v11's Irish and Scottish dances at
 # 1.5 (seeds 1200-1900, 32 pieces each): tradition heard, slip jig 14 → 22, strathspey 19 →
-# 30, reel 27 → 28, jig 16 → 17; form heard reel 26 → 29, jig 17 → 21, slip jig 8 → 9,
-# strathspey 8 → 11; note lengths as near real ones' but the jig's (0.96 → 0.93). A march's
-# or a song's note lengths run off real ones' when guided, a waltz gains nothing; chorales,
-# masses, trecento and the romantic piano piece gain nothing.
-STYLE_GUIDANCE = {"quartet": 1.5, "hornpipe": 2.0, "reel": 1.5, "jig": 1.5, "slip jig": 1.5,
+# 30, jig 16 → 17; form heard jig 17 → 21, slip jig 8 → 9, strathspey 8 → 11; note lengths
+# as near real ones' but the jig's (0.96 → 0.93). A reel's form is a wash (the D reel 26 →
+# 29, the mixolydian 19 → 13), a march's or a song's note lengths run off real ones', an
+# air's minor keys are heard less (25 → 19), a waltz gains nothing; chorales, masses,
+# trecento and the romantic piano piece gain nothing.
+STYLE_GUIDANCE = {"quartet": 1.5, "hornpipe": 2.0, "jig": 1.5, "slip jig": 1.5,
                   "strathspey": 1.5}
 
 # nats given to a rhythm a form's real tunes use far more often than the model writes it:
