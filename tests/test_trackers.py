@@ -469,6 +469,15 @@ def test_a_section_ends_with_its_slur_closed():
     assert "(" not in allowed_texts(t, SLURRED) and "C/" in allowed_texts(t, SLURRED)
 
 
+def test_a_later_voice_under_a_slur_still_takes_the_first_voice_s_section_barline():
+    vocab = Tokenizer.build(["[V:1]C8||D8|C/|]\n[V:2]C4(C4||D8)|C/|]\n"] * 3,
+                            TokenizerConfig())
+    t = tracker(TokenTable(vocab), HEADER, bars=2, mode=None, compasses=[(0, 127)] * 2,
+                slurs=True)
+    feed(t, "[V:1]C8||[V:2]C4(C4", vocab)  # voices have no phrases: no room kept for a slur
+    assert "||" in allowed_texts(t, vocab)
+
+
 TIED = Tokenizer.build(["[V:1]C2-C2 ^F2 F2- F4 G8-|G4 z4||A2 c2 C4 C/ z|]\n[V:2]C,8-|C,8|\n"]
                        * 3, TokenizerConfig())
 

@@ -201,8 +201,8 @@ RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "1/16": "sixteenth notes",
 
 
 def guidance_defaults() -> str:
-    """``STYLE_GUIDANCE`` in words, for help texts: "1.5 for a quartet, reel or jig; 2 for a
-    hornpipe"."""
+    """``STYLE_GUIDANCE`` in words, for help texts: "1.5 for a quartet, jig, slip jig or
+    strathspey; 2 for a hornpipe"."""
     forms: dict[float, list[str]] = {}
     for form, pull in STYLE_GUIDANCE.items():
         forms.setdefault(pull, []).append(form)
