@@ -9,6 +9,7 @@ import pytest
 from tunesmith import Composer
 from tunesmith.abc import bars, lex, parse, parse_key, validate
 from tunesmith.abc.keys import NATURAL_PC, final_notes
+from tunesmith.abc.notes import notes
 from tunesmith.abc.voices import interleaved, voice_bars, voice_blocks
 from tunesmith.cli import main
 from tunesmith.composer import _abc
@@ -32,6 +33,18 @@ def test_interleaved_voices_become_one_block_each():
     assert [len(p.getElementsByClass("Measure")) for p in score.parts] == [3, 3]
     assert [n.pitch.nameWithOctave for n in score.parts[1].flatten().notes] == \
         ["C3", "G3", "B2", "C3"]
+
+
+def test_a_voice_in_an_octave_clef_is_written_an_octave_above_where_it_sounds():
+    body = voice_blocks(INTERLEAVED, {"2": "treble-8"}, bars_per_line=3)
+    assert body == "V:1\nc2 e2| d e f g| c4|]\nV:2 clef=treble-8\nC4| G2 B,2| C4|]"
+    # read back at the pitch it sounds: interleaved for the judges, notes for the measures
+    assert interleaved(body) == INTERLEAVED
+    abc = f"X:1\nM:4/4\nL:1/4\nK:C\n{body}\n"
+    assert [n.pitch for n in notes(parse(abc)) if n.voice == "2"] == [48, 55, 47, 48]
+    # a voice switched to and back keeps its clef; a clef declared in the header counts
+    switched = "X:1\nM:4/4\nL:1/4\nV:2 clef=treble-8\nK:C\n[V:1]c4|[V:2]c4|\n[V:1]c4|[V:2]c4|\n"
+    assert [n.pitch for n in notes(parse(switched))] == [72, 60, 72, 60]
 
 
 @pytest.mark.parametrize("prompt, voices", [
@@ -114,8 +127,8 @@ def test_voices_are_aligned_bar_by_bar_and_valid_everywhere(default, prompt, kwa
 def test_trecento_is_sung_in_three_close_voices_that_end_on_a_bare_fifth(default):
     piece = default.generate("trecento", bars=4, seed=0)[0]
     assert piece.controls.voices == 3 and validate(parse(piece.abc)) == []
-    assert [line.split('nm="')[1].rstrip('"') for line in piece.abc.splitlines()
-            if line.startswith("V:")] == ["Cantus", "Contratenor", "Tenor"]
+    assert [line.split(" ", 1)[1] for line in piece.abc.splitlines() if line.startswith("V:")] \
+        == ['nm="Cantus" clef=treble', 'nm="Contratenor" clef=treble-8', 'nm="Tenor" clef=treble-8']
     assert piece.abc.count("%%MIDI program 52") == 3  # sung
     key = parse_key(parse(piece.abc).key)
     wanted = [(NATURAL_PC[letter] + key.signature.get(letter, 0)) % 12
@@ -125,24 +138,26 @@ def test_trecento_is_sung_in_three_close_voices_that_end_on_a_bare_fifth(default
 
 
 def test_each_part_reads_its_instruments_clef(default, tmp_path):
-    from tunesmith.abc.notes import notes
-
     piece = default.generate("a chorale", bars=4, seed=0)[0]
     declared = [line for line in piece.abc.splitlines() if line.startswith("V:")]
-    assert declared[0] == 'V:1 clef=treble nm="Soprano"'
-    assert declared[-1] == 'V:4 clef=bass nm="Bass"'
+    assert declared == ['V:1 nm="Soprano" clef=treble', 'V:2 nm="Alto" clef=treble',
+                        'V:3 nm="Tenor" clef=treble-8', 'V:4 nm="Bass" clef=bass']
     quartet = default.generate("a string quartet in D", bars=4, seed=0)[0]
     declared = [line for line in quartet.abc.splitlines() if line.startswith("V:")]
-    assert declared == ['V:1 clef=treble nm="Violin I"', 'V:2 clef=treble nm="Violin II"',
-                        'V:3 clef=alto nm="Viola"', 'V:4 clef=bass nm="Cello"']
-    # however low its notes lie: a second violin on G3-D4 still reads treble, where a
-    # tenor's part is printed where it lies
+    assert declared == ['V:1 nm="Violin I" clef=treble', 'V:2 nm="Violin II" clef=treble',
+                        'V:3 nm="Viola" clef=alto', 'V:4 nm="Cello" clef=bass']
+    # however low its notes lie: a second violin on G3-D4 still reads treble, a sung tenor
+    # treble-8 (written an octave above where it sounds), a played one where it lies
     body = "[V:1]d4|[V:2]G,2D2|[V:3]D,4|[V:4]D,,4|\n"
     header = {"M": "2/4", "L": "1/8", "K": "D"}
     low = _abc("Low", header, None, body, 4, {"form": "quartet"})
-    assert "V:2 clef=treble" in low and "V:4 clef=bass" in low
+    assert 'V:2 nm="Violin II" clef=treble\n' in low
+    assert 'V:4 nm="Cello" clef=bass\n%%MIDI program 42\nD,,4|' in low
     low = _abc("Low", header, None, body, 4, {"form": "chorale"})
-    assert "V:2 clef=treble" in low and "V:3 clef=bass" in low
+    assert 'V:3 nm="Tenor" clef=treble-8\n%%MIDI program 52\nD4|' in low
+    assert [n.pitch for n in notes(parse(low)) if n.voice == "3"] == [50]
+    low = _abc("Low", header, None, body, 4, {"form": "reel"})
+    assert 'V:3 nm="Voice 3" clef=bass\n%%MIDI program 0\nD,4|' in low
     # the clef moves where the notes are printed, not what they sound (as abc2midi plays
     # them: an accidental holds to the end of its bar)
     xml = music21.converter.parse(quartet.save(tmp_path / "quartet.musicxml"))
@@ -160,10 +175,8 @@ def test_each_part_reads_its_instruments_clef(default, tmp_path):
 ])
 def test_each_voice_is_named_and_played_by_its_instrument_in_the_midi(default, tmp_path,
                                                                        prompt, programs, names):
-    import music21
-
     piece = default.generate(prompt, bars=2, seed=1)[0]
-    assert [line.split('nm="')[1].rstrip('"') for line in piece.abc.splitlines()
+    assert [line.split('nm="')[1].split('"')[0] for line in piece.abc.splitlines()
             if line.startswith("V:")] == names
     midi = music21.converter.parse(piece.save(tmp_path / "piece.mid"))
     heard = [next(iter(part.recurse().getElementsByClass("Instrument"))).midiProgram
@@ -171,12 +184,19 @@ def test_each_voice_is_named_and_played_by_its_instrument_in_the_midi(default, t
     assert heard == programs, piece.abc
     xml = music21.converter.parse(piece.save(tmp_path / "piece.musicxml"))
     assert [part.partName for part in xml.parts] == names
+    # every voice sounds where the evaluation hears it, a tenor's treble-8 part included:
+    # in abc2midi's MIDI (which honours the clef) and in music21's MusicXML (moved for it)
+    sounding = {v: sorted(n.pitch for n in notes(parse(piece.abc)) if n.voice == v)
+                for v in map(str, range(1, len(names) + 1))}
+    for score in (midi, xml):
+        assert [sorted(p.midi for n in part.recurse().notes for p in n.pitches
+                       if not (n.tie and n.tie.type in ("continue", "stop")))
+                for part in score.parts if part.recurse().notes] == list(sounding.values())
 
 
 @pytest.mark.parametrize("prompt, form", [("a Bach chorale in G", "chorale"),
                                           ("a string quartet in D", "quartet")])
 def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, form):
-    from tunesmith.abc.notes import notes
     from tunesmith.abc.voices import voice_compasses
     from tunesmith.generate import VOICE_REST_BARS
 
@@ -194,7 +214,6 @@ def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, f
 
 
 def test_a_madrigal_s_voices_rest_whole_bars_but_the_piece_never_falls_silent(default):
-    from tunesmith.abc.notes import notes
     from tunesmith.styles import REST_BARS_BY_FORM
 
     longest, silent = Fraction(0), Fraction(0)
@@ -216,7 +235,6 @@ def test_a_madrigal_s_voices_rest_whole_bars_but_the_piece_never_falls_silent(de
 
 
 def test_a_madrigal_holds_notes_over_its_barlines_where_a_reel_never_ties(default):
-    from tunesmith.abc.notes import notes
     from tunesmith.styles import tied
 
     assert tied({"form": "mass"}) and tied({"period": "medieval"})

@@ -106,7 +106,7 @@ def _stack(pages: list[str]) -> str:
 
 
 _VOICE_LINE = re.compile(r"^V:\S+([^\n]*)", re.MULTILINE)
-_NAME, _CLEF = re.compile(r'\bnm="([^"]*)"'), re.compile(r"\bclef=(\w+)")
+_NAME, _CLEF = re.compile(r'\bnm="([^"]*)"'), re.compile(r"\bclef=([\w+-]+)")
 
 
 def _musicxml(abc: str, out: Path) -> None:
@@ -140,9 +140,16 @@ def _musicxml(abc: str, out: Path) -> None:
 
 def _set_clef(part, name: str) -> None:
     """Every clef music21 chose for ``part`` becomes the one ABC ``name``s (a voice has one);
-    a name music21 does not know leaves its choice."""
+    a name music21 does not know leaves its choice. Under an octave clef (``treble-8``),
+    which music21's ABC reader ignores, the part moves to the octave it sounds in."""
     import music21
 
+    from .abc.keys import octave_clef
+
+    octaves = octave_clef([name])
+    if octaves:  # music21 spells it "treble8vb"
+        name = f"{name[:-2]}8v{'b' if octaves < 0 else 'a'}"
+        part.transpose(12 * octaves, inPlace=True)
     try:
         kind = type(music21.clef.clefFromString(name))
     except music21.clef.ClefException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .tune import AbcError
@@ -67,6 +68,18 @@ def names_only_a_clef(value: str) -> bool:
     """Whether a ``K:`` value changes only the clef (``[K:bass]`` inside a voice, as xml2abc
     writes a clef change): the key stays what it was."""
     return bool(_CLEF_RE.fullmatch(value.split("%")[0].strip()))
+
+
+def octave_clef(words: Iterable[str]) -> int:
+    """The octaves a voice sounds from where it is written when a clef among ``words`` (those
+    after a ``V:`` name, or a clef change's ``K:`` value) is an octave clef: -1 for
+    ``treble-8``, a tenor's part written an octave above where it sounds (as abc2midi, abcjs
+    and xml2abc read and write it), 1 for ``+8``; 0 for any other clef or none."""
+    for word in words:
+        clef = word.removeprefix("clef=")
+        if clef[:-2] in ("treble", "bass", "alto", "tenor") and clef[-2:] in ("-8", "+8"):
+            return -1 if clef[-2] == "-" else 1
+    return 0
 
 
 def parse_key(value: str) -> Key:

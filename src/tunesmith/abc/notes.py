@@ -5,7 +5,8 @@ music21 for every tune. Pitches follow the key signature, inline ``K:`` changes 
 accidentals that hold to the end of the bar (for that letter and octave, as abc2midi does);
 tied notes become one note; grace notes make no sound here; chords give all their notes.
 Each voice keeps its own ``L:``, ``M:``, ``K:`` and ties, as abc2midi and ``durations.bars``
-read them: the corpus's scores write ``[V:1][L:1/16]`` for one voice only.
+read them: the corpus's scores write ``[V:1][L:1/16]`` for one voice only. A voice whose
+``V:`` names an octave clef (``clef=treble-8``, a tenor's) sounds an octave below its notes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .durations import broken, is_compound, length_multiplier, tuplet
-from .keys import ACCIDENTAL_VALUE, NATURAL_PC, Key, names_only_a_clef, parse_key
+from .keys import ACCIDENTAL_VALUE, NATURAL_PC, Key, names_only_a_clef, octave_clef, parse_key
 from .lexer import NOTE_RE, REST_RE, Kind, lex
 from .tune import AbcError, Tune, parse_fraction
 
@@ -67,6 +68,9 @@ def notes(tune: Tune) -> list[Note]:
     in_bar: dict[tuple[str, int], int] = {}
     out: list[Note] = []
     carry: dict[int, Note] = {}  # pitch → the note a tie holds into the next event
+    # semitones each voice sounds from where it is written: a V: line's octave clef
+    sounds = {v.split()[0]: 12 * move for v in tune.get_all("V")
+              if v.split() and (move := octave_clef(v.split()[1:]))}
     tuplet_factor, tuplet_left = Fraction(1), 0
     pending = Fraction(1)  # factor for the event after a broken-rhythm mark
     last: list[Note] = []  # the previous note or chord, for ties and broken rhythm
@@ -99,7 +103,8 @@ def notes(tune: Tune) -> list[Note]:
     for atom in lex(tune.body):
         kind, text = atom.kind, atom.text
         if kind is Kind.NOTE and not in_grace:
-            note = Note(_pitch(text, signature, in_bar), Fraction(0), Fraction(0), voice)
+            note = Note(_pitch(text, signature, in_bar) + sounds.get(voice, 0), Fraction(0),
+                        Fraction(0), voice)
             length = length_multiplier(NOTE_RE.fullmatch(text).group(4)) * unit
             if in_chord:
                 chord.append(note)
@@ -141,11 +146,15 @@ def notes(tune: Tune) -> list[Note]:
                 unit = parse_fraction(value, "L")
             elif name == "M":
                 compound = is_compound(value)
-            elif atom.voice and atom.voice != voice:
-                kept[voice] = (unit, signature, compound, carry)
-                voice = atom.voice
-                unit, signature, compound, carry = kept.get(
-                    voice, (tune.unit_length, dict(key.signature), is_compound(tune.meter), {}))
+            elif atom.voice:
+                if move := octave_clef(value.split()[1:]):
+                    sounds[atom.voice] = 12 * move
+                if atom.voice != voice:
+                    kept[voice] = (unit, signature, compound, carry)
+                    voice = atom.voice
+                    unit, signature, compound, carry = kept.get(
+                        voice, (tune.unit_length, dict(key.signature), is_compound(tune.meter),
+                                {}))
     return out
 
 

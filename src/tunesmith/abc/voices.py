@@ -13,29 +13,44 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from .keys import octave_clef
 from .lexer import Kind, lex
+from .transpose import octave_moved
+
+
+def _moved(music: str, octaves: int) -> str:
+    """``music`` with every note moved by whole ``octaves``."""
+    if not octaves:
+        return music
+    return "".join(octave_moved(a.text, octaves) if a.kind is Kind.NOTE else a.text
+                   for a in lex(music))
 
 
 def voice_bars(body: str) -> dict[str, list[str]]:
     """Each voice's bars, barline included, in order of first appearance, from either
-    layout; line breaks, comments and the voice switches themselves are dropped. A barline
-    with no music before it (the ``|:`` that opens a piece) belongs to the bar it opens."""
+    layout, at the pitch they sound (a ``V:`` line's octave clef, ``treble-8``, undone); line
+    breaks, comments and the voice switches themselves are dropped. A barline with no music
+    before it (the ``|:`` that opens a piece) belongs to the bar it opens."""
     bars: dict[str, list[str]] = {}
+    sounds: dict[str, int] = {}  # voice → octaves its notes sound from where written
     voice, pending = "1", ""
     for atom in lex(body):
         if atom.voice:  # [V:2] or a V:2 line
             if pending.strip():
-                bars.setdefault(voice, []).append(pending.strip())
+                bars.setdefault(voice, []).append(_moved(pending.strip(), sounds.get(voice, 0)))
             voice, pending = atom.voice, ""
+            if move := octave_clef(atom.field[1].split()[1:]):
+                sounds[voice] = move
         elif atom.kind is Kind.BAR and not pending.strip():  # an opening |: starts a bar
             pending += atom.text
         elif atom.kind is Kind.BAR:
-            bars.setdefault(voice, []).append((pending + atom.text).strip())
+            bars.setdefault(voice, []).append(_moved((pending + atom.text).strip(),
+                                                     sounds.get(voice, 0)))
             pending = ""
         elif atom.kind not in (Kind.NEWLINE, Kind.COMMENT):  # nor %%MIDI lines
             pending += atom.text
     if pending.strip():
-        bars.setdefault(voice, []).append(pending.strip())
+        bars.setdefault(voice, []).append(_moved(pending.strip(), sounds.get(voice, 0)))
     return bars
 
 
@@ -43,15 +58,20 @@ def voice_blocks(body: str, clefs: dict[str, str] | None = None, bars_per_line: 
                  names: dict[str, str] | None = None,
                  programs: dict[str, int] | None = None) -> str:
     """The interleaved body as one ``V:`` block per voice, ``bars_per_line`` bars a line;
-    ``clefs`` maps a voice to the clef its ``V:`` line names (``{"4": "bass"}``), ``names``
-    to the name printed at its staff, ``programs`` to its General MIDI instrument."""
+    ``clefs`` maps a voice to the clef its ``V:`` line names (``{"4": "bass"}``; under an
+    octave clef, ``treble-8``, its notes are written an octave above where they sound),
+    ``names`` to the name printed at its staff, ``programs`` to its General MIDI instrument."""
     clefs, names, programs = clefs or {}, names or {}, programs or {}
     lines = []
     for voice, bars in voice_bars(body).items():
-        lines.append(f"V:{voice}" + (f" clef={clefs[voice]}" if voice in clefs else "")
-                     + (f' nm="{names[voice]}"' if voice in names else ""))
+        # the name before the clef: abc2midi 4.84 plays a treble-8 voice an octave high
+        # when a name follows its clef
+        lines.append(f"V:{voice}" + (f' nm="{names[voice]}"' if voice in names else "")
+                     + (f" clef={clefs[voice]}" if voice in clefs else ""))
         if voice in programs:
             lines.append(f"%%MIDI program {programs[voice]}")
+        written = -octave_clef([clefs.get(voice, "")])
+        bars = [_moved(bar, written) for bar in bars]
         lines += [" ".join(bars[i:i + bars_per_line]) for i in range(0, len(bars), bars_per_line)]
     return "\n".join(lines)
 
@@ -80,9 +100,11 @@ class Part:
 
 # where each voice may go: singers' ranges, and the strings' comfortable ranges for a quartet;
 # each reads its own clef, as a player or singer expects (a violin II on G3-D4 still reads
-# treble, with ledger lines), but a tenor, whose parts come in treble or bass
+# treble, with ledger lines; a tenor the treble clef with an 8 below, its notes written an
+# octave above where they sound, as modern choral scores print it: C3-G4 on the staff)
 SATB = (Part("Soprano", (60, 79), 52, "treble"), Part("Alto", (55, 74), 52, "treble"),
-        Part("Tenor", (48, 67), 52), Part("Bass", (40, 62), 52, "bass"))  # 52: choir aahs
+        Part("Tenor", (48, 67), 52, "treble-8"), Part("Bass", (40, 62), 52, "bass"))
+# (52: choir aahs)
 STRINGS = (Part("Violin I", (55, 86), 40, "treble"), Part("Violin II", (55, 81), 40, "treble"),
            Part("Viola", (48, 74), 41, "alto"), Part("Cello", (36, 64), 42, "bass"))
 # a piano piece's hands: the right in the treble staff, the left in the bass; the corpus's
@@ -93,8 +115,9 @@ HANDS = (Part("Right hand", (55, 91), 0, "treble"), Part("Left hand", (31, 67), 
 # pieces the cantus spans MIDI 54-76 (10th to 90th percentile of each piece's lowest and
 # highest note; median 65), the contratenor 48-74 (62), the tenor below them 48-68 (57):
 # benchmarks/medieval_voices.py (the tenor's floor widened by a third)
-TRECENTO = (Part("Cantus", (55, 77), 52), Part("Contratenor", (48, 74), 52),
-            Part("Tenor", (45, 69), 52))
+# (in treble and tenors' treble-8 clefs, as modern editions print them)
+TRECENTO = (Part("Cantus", (55, 77), 52, "treble"), Part("Contratenor", (48, 74), 52, "treble-8"),
+            Part("Tenor", (45, 69), 52, "treble-8"))
 SUNG = ("chorale", "mass", "madrigal")
 
 
@@ -116,14 +139,16 @@ def voice_parts(voices: int, labels: Mapping[str, str]) -> list[Part]:
     piano piece's hands, a medieval piece's cantus, contratenor and tenor, or soprano, alto,
     tenor and bass spread over the voices (2: S B, 3: S T B, 5: S A T T B …); one voice is
     free. Sung forms and medieval pieces are sung (choir), other pieces in several voices are
-    played on the piano."""
+    played on the piano, a tenor's part in treble or bass by where its notes lie."""
     if voices == 1:
         return [Part("", (0, 127), 0)]
     form, sung = labels.get("form"), medieval(labels)
     ranges = TRECENTO if sung else {"quartet": STRINGS, "piano": HANDS}.get(form or "", SATB)
     parts = [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
     if not sung and form not in SUNG and form not in ("quartet", "piano"):
-        parts = [replace(p, name=f"Voice {v}", program=0) for v, p in enumerate(parts, 1)]
+        parts = [replace(p, name=f"Voice {v}", program=0,
+                         clef=None if octave_clef([p.clef or ""]) else p.clef)
+                 for v, p in enumerate(parts, 1)]
     names = [p.name for p in parts]
     return [replace(p, name=f"{p.name} {names[:v].count(p.name) + 1}")
             if names.count(p.name) > 1 else p for v, p in enumerate(parts)]

@@ -19,7 +19,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..abc import AbcError, Kind, Tune, lex, normalise, parse_tune, validate
-from ..abc.keys import names_only_a_clef
+from ..abc.keys import names_only_a_clef, octave_clef
 from ..abc.transpose import octave_moved
 from ..tools import user_cache
 from .abc_source import Collection, music21_corpus_dir
@@ -215,17 +215,6 @@ def instrumentation_form(abc: str) -> str | None:
     return "quartet" if parts == ["cello", "viola", "violin", "violin"] else None
 
 
-def _octave_move(clefs: list[str]) -> int | None:
-    """The octaves a voice's notes move when a clef among ``clefs`` (the words after a
-    ``V:`` name, or a clef change's ``K:`` value) is an octave clef (``treble-8``: a tenor's
-    part, written an octave above where it sounds, as xml2abc writes it); None for any other."""
-    for word in clefs:
-        clef = word.removeprefix("clef=")
-        if clef[:-2] in ("treble", "bass", "alto", "tenor") and clef[-2:] in ("-8", "+8"):
-            return -1 if clef[-2] == "-" else 1
-    return None
-
-
 def interleave(tune: Tune) -> Tune:
     """A multi-voice tune rewritten as one line per bar: ``[V:1]…|[V:2]…|``, each voice's
     notes at the pitch they sound (the field drops clefs: a tenor's ``treble-8`` part moves
@@ -236,7 +225,7 @@ def interleave(tune: Tune) -> Tune:
     Raises :class:`AbcError` when the voices do not have the same number of bars.
     """
     moves = {value.split()[0]: move for value in tune.get_all("V")
-             if (move := _octave_move(value.split()[1:])) is not None}
+             if (move := octave_clef(value.split()[1:]))}
     written_high = set(moves)  # voices whose V: names an octave clef
     voices: dict[str, list[list[str]]] = {}
     alone: list[str] = []  # the body as one voice: all but V: lines and clef changes
@@ -247,12 +236,12 @@ def interleave(tune: Tune) -> Tune:
         if atom.voice:  # xml2abc's V: lines, clefs and all, follow K:, in the body
             name = atom.voice
             voices.setdefault(name, [[]])
-            if (move := _octave_move(text.strip().strip("[]")[2:].split()[1:])) is not None:
+            if move := octave_clef(text.strip().strip("[]")[2:].split()[1:]):
                 moves[name] = move
                 written_high.add(name)
             continue
         if atom.field and atom.field[0] == "K" and names_only_a_clef(atom.field[1]):
-            if (move := _octave_move([atom.field[1].strip()])) is None:
+            if not (move := octave_clef([atom.field[1].strip()])):
                 moves.pop(name, None)
             else:
                 moves[name] = move

@@ -18,14 +18,16 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ..abc import Kind, Tune, music_atoms
+from ..abc.voices import interleaved
 
 SEED = 4  # runs this long are found by extending shared windows of this many bars
 
 
 def bar_texts(tune: Tune) -> list[str]:
-    """The tune's bars as normalised text, barlines left out."""
+    """The tune's bars as normalised text, barlines left out; voices as the corpus writes
+    them, interleaved, at the pitch they sound (a tenor's ``treble-8`` part an octave down)."""
     out, current = [], []
-    for atom in music_atoms(tune.body):
+    for atom in music_atoms(interleaved(tune.body)):
         if atom.kind is Kind.BAR:
             if current:
                 out.append("".join(current))
