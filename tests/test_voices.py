@@ -10,7 +10,7 @@ from tunesmith import Composer
 from tunesmith.abc import bars, lex, parse, parse_key, validate
 from tunesmith.abc.keys import NATURAL_PC, final_notes
 from tunesmith.abc.notes import notes
-from tunesmith.abc.voices import interleaved, voice_bars, voice_blocks
+from tunesmith.abc.voices import clef, interleaved, voice_bars, voice_blocks, voice_parts
 from tunesmith.cli import main
 from tunesmith.composer import _abc
 from tunesmith.prompt import interpret, usual_voices
@@ -64,11 +64,9 @@ def test_a_style_is_written_in_as_many_voices_as_its_pieces_usually_are(labels, 
 
 
 def test_a_piano_piece_is_written_for_two_hands_in_their_own_staves():
-    from tunesmith.abc.voices import voice_parts
-
     right, left = voice_parts(2, {"form": "piano"})
-    assert (right.name, right.clef, left.name, left.clef) == ("Right hand", "treble",
-                                                              "Left hand", "bass")
+    assert (right.name, right.clefs, left.name, left.clefs) == ("Right hand", ("treble",),
+                                                                "Left hand", ("bass",))
     assert right.program == left.program == 0 and left.compass[0] < 36 < right.compass[0]
     assert [p.name for p in voice_parts(4, {"form": "piano"})] == [
         "Right hand 1", "Right hand 2", "Left hand 1", "Left hand 2"]
@@ -158,6 +156,10 @@ def test_each_part_reads_its_instruments_clef(default, tmp_path):
     assert [n.pitch for n in notes(parse(low)) if n.voice == "3"] == [50]
     low = _abc("Low", header, None, body, 4, {"form": "reel"})
     assert 'V:3 nm="Voice 3" clef=bass\n%%MIDI program 0\nD,4|' in low
+    # a trecento contratenor reads the clef whose staff its notes lie nearest the middle of
+    contratenor = voice_parts(3, {"period": "medieval"})[1]
+    assert clef(contratenor, [64, 67, 69]) == "treble"
+    assert clef(contratenor, [55, 57, 60]) == "treble-8"
     # the clef moves where the notes are printed, not what they sound (as abc2midi plays
     # them: an accidental holds to the end of its bar)
     xml = music21.converter.parse(quartet.save(tmp_path / "quartet.musicxml"))

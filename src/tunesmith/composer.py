@@ -20,7 +20,14 @@ from .abc.keys import Key, parse_key
 from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
 from .abc.tune import AbcError, parse_fraction
-from .abc.voices import medieval, picardy, voice_blocks, voice_compasses, voice_parts
+from .abc.voices import (
+    clef,
+    medieval,
+    picardy,
+    voice_blocks,
+    voice_compasses,
+    voice_parts,
+)
 from .checkpoint import Checkpoint, CheckpointError
 from .data.dataset import KEY_LABELS
 from .data.labels import meter_label
@@ -695,8 +702,7 @@ def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
             pitches.setdefault(note.voice, []).append(note.pitch)
         parts = {str(v): part for v, part in enumerate(voice_parts(voices, labels), 1)}
         # name every clef: abcm2ps switches an unnamed one mid-piece as the notes move
-        clefs = {v: parts[v].clef or ("bass" if sorted(p)[len(p) // 2] < 60 else "treble")
-                 for v, p in pitches.items()}
+        clefs = {v: clef(parts[v], p) for v, p in pitches.items()}
         tune = replace(tune, body=voice_blocks(body, clefs,
                                                names={v: p.name for v, p in parts.items()},
                                                programs={v: p.program for v, p in parts.items()}))

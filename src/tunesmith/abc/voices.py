@@ -95,29 +95,46 @@ class Part:
     name: str
     compass: tuple[int, int]  # MIDI, in the key the piece is printed in
     program: int  # General MIDI instrument
-    clef: str | None = None  # the clef it always reads; None: treble or bass by its notes
+    clefs: tuple[str, ...] = ("treble", "bass")  # those it may read (``clef``: by its notes)
+
+
+# the sounding pitch (MIDI) of each clef's middle line: a part reads the clef, of those it
+# may, whose staff its notes lie nearest the middle of (an octave clef's notes are written an
+# octave above where they sound, ``voice_blocks``)
+STAFF_MIDDLE = {"treble": 71, "treble-8": 59, "alto": 60, "bass": 50}
+
+
+def clef(part: Part, pitches: list[int]) -> str:
+    """The clef ``part`` reads for these notes: of its ``clefs``, the one whose middle line
+    is nearest their median pitch (the first for no notes)."""
+    if len(part.clefs) == 1 or not pitches:
+        return part.clefs[0]
+    median = sorted(pitches)[len(pitches) // 2]
+    return min(part.clefs, key=lambda c: abs(STAFF_MIDDLE[c] - median))
 
 
 # where each voice may go: singers' ranges, and the strings' comfortable ranges for a quartet;
 # each reads its own clef, as a player or singer expects (a violin II on G3-D4 still reads
 # treble, with ledger lines; a tenor the treble clef with an 8 below, its notes written an
 # octave above where they sound, as modern choral scores print it: C3-G4 on the staff)
-SATB = (Part("Soprano", (60, 79), 52, "treble"), Part("Alto", (55, 74), 52, "treble"),
-        Part("Tenor", (48, 67), 52, "treble-8"), Part("Bass", (40, 62), 52, "bass"))
+SATB = (Part("Soprano", (60, 79), 52, ("treble",)), Part("Alto", (55, 74), 52, ("treble",)),
+        Part("Tenor", (48, 67), 52, ("treble-8",)), Part("Bass", (40, 62), 52, ("bass",)))
 # (52: choir aahs)
-STRINGS = (Part("Violin I", (55, 86), 40, "treble"), Part("Violin II", (55, 81), 40, "treble"),
-           Part("Viola", (48, 74), 41, "alto"), Part("Cello", (36, 64), 42, "bass"))
+STRINGS = (Part("Violin I", (55, 86), 40, ("treble",)),
+           Part("Violin II", (55, 81), 40, ("treble",)),
+           Part("Viola", (48, 74), 41, ("alto",)), Part("Cello", (36, 64), 42, ("bass",)))
 # a piano piece's hands: the right in the treble staff, the left in the bass; the corpus's
 # four piano pieces have their top voice within MIDI 50-100 (medians 64-77) and their
 # bass-staff voices within 32-68
-HANDS = (Part("Right hand", (55, 91), 0, "treble"), Part("Left hand", (31, 67), 0, "bass"))
+HANDS = (Part("Right hand", (55, 91), 0, ("treble",)), Part("Left hand", (31, 67), 0, ("bass",)))
 # a trecento piece's voices lie close and cross: in the corpus's 48 three-voice medieval
 # pieces the cantus spans MIDI 54-76 (10th to 90th percentile of each piece's lowest and
 # highest note; median 65), the contratenor 48-74 (62), the tenor below them 48-68 (57):
-# benchmarks/medieval_voices.py (the tenor's floor widened by a third)
-# (in treble and tenors' treble-8 clefs, as modern editions print them)
-TRECENTO = (Part("Cantus", (55, 77), 52, "treble"), Part("Contratenor", (48, 74), 52, "treble-8"),
-            Part("Tenor", (45, 69), 52, "treble-8"))
+# benchmarks/medieval_voices.py (the tenor's floor widened by a third); as modern editions
+# print them, the cantus in treble, the lower two in treble or treble-8 by where they lie
+TRECENTO = (Part("Cantus", (55, 77), 52, ("treble",)),
+            Part("Contratenor", (48, 74), 52, ("treble", "treble-8")),
+            Part("Tenor", (45, 69), 52, ("treble", "treble-8")))
 SUNG = ("chorale", "mass", "madrigal")
 
 
@@ -147,7 +164,7 @@ def voice_parts(voices: int, labels: Mapping[str, str]) -> list[Part]:
     parts = [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
     if not sung and form not in SUNG and form not in ("quartet", "piano"):
         parts = [replace(p, name=f"Voice {v}", program=0,
-                         clef=None if octave_clef([p.clef or ""]) else p.clef)
+                         clefs=("treble", "bass") if octave_clef(p.clefs) else p.clefs)
                  for v, p in enumerate(parts, 1)]
     names = [p.name for p in parts]
     return [replace(p, name=f"{p.name} {names[:v].count(p.name) + 1}")
