@@ -124,12 +124,6 @@ SECTION_BARS = ("||", "|:", ":|", "::")
 # 1.9-3.0% (benchmarks/restated_bars.py; with this bonus: docs/model-card.md, "Parts of whole
 # phrases")
 RESTATE_BONUS = 1.0
-# nats given to the tonic note that ends a minor melody's phrase (the last note of a bar that
-# closes whole phrases, the final bar aside, which ends on the tonic anyway): the training
-# split's minor melodies end 45% of their inner phrases on the tonic and 6% on the minor
-# third, the relative major's tonic; the model's 20% and 18%, which the tone judge hears as
-# the relative major (benchmarks/cadences.py)
-CADENCE_BONUS = 0.0
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2, "": 0}
@@ -454,8 +448,6 @@ class BarTracker:
     # a melody whose style's tunes mostly end by closing a repeat (a jig's last part, played
     # twice): its last barline is ``:|`` where the model cannot say (``plain_when_unsure``)
     ends_repeat: bool = False
-    # nats for the tonic note that ends one of its phrases (``CADENCE_BONUS``: a minor melody)
-    cadence: float = 0.0
     written: list[list[int]] = field(default_factory=list)
     current: list[int] = field(default_factory=list)
     seen: Counter[tuple[int, ...]] = field(default_factory=Counter)  # bars by their tokens
@@ -493,10 +485,6 @@ class BarTracker:
                 and self.table.chord_open is not None:  # no chord yet: open with some
             bias = bias.copy()
             bias[self.table.chord_open] += FIRST_CHORD_BONUS
-        if self.cadence and self.tonic is not None and not self.final_bar \
-                and self.ends_phrase() and self.remaining > 0:
-            bias = bias.copy()  # the phrase's last note on the tonic
-            bias[self.table.tonic_notes(self.tonic, self.remaining)] += self.cadence
         if self.phase == "chord" and len(self.chord) == 2 and DYAD_COST:
             bias = bias.copy()  # a third note, rather than two
             bias[self.table.chord_close] -= DYAD_COST
@@ -1139,8 +1127,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
         return BarTracker(table, bar, bars, finals[0], ending, span=span,
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs, ties=ties,
-                          ends_repeat=ends_repeat,
-                          cadence=CADENCE_BONUS if key.mode == "minor" else 0.0)
+                          ends_repeat=ends_repeat)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     costs = []
     for v in range(len(compasses)):
