@@ -31,7 +31,7 @@ from tunesmith.evaluation.generated import (
     recall,
 )
 from tunesmith.evaluation.judges import build, confusion, krumhansl, train_style_classifier
-from tunesmith.evaluation.novelty import TrainingSet, bar_texts
+from tunesmith.evaluation.novelty import TrainingSet, voice_lines
 from tunesmith.models.judges import Judges, key_label
 from tunesmith.models.tone_cnn import (
     COLUMNS,
@@ -214,7 +214,7 @@ TRAINING = ["ABcd|efga|bagf|edcB|A2B2|c2d2|e4|f4|g4|]",
 def test_copied_bars_and_near_duplicates_are_found():
     training = TrainingSet([tune(b) for b in TRAINING])
     copied = tune("zzzz|efga|bagf|edcB|A2B2|c2d2|zzzz|]")  # training bars 2-6, in order
-    assert bar_texts(copied)[1] == "efga"
+    assert voice_lines(copied)[0][1] == "efga"
     assert training.longest_run(copied) == 5
     assert training.longest_run(tune("efga|zzzz|bagf|]")) == 1
     assert training.longest_run(tune("CDEF|GABc|zzzz|]")) == 2
@@ -223,6 +223,24 @@ def test_copied_bars_and_near_duplicates_are_found():
     one_note_changed = TRAINING[0].replace("g4", "a4")  # 1 of 30 characters
     assert training.near_duplicate(tune(one_note_changed)) == pytest.approx(1 - 1 / 30)
     assert training.near_duplicate(copied) == 0.0
+
+
+def test_a_piece_in_voices_is_checked_voice_by_voice_where_it_sounds():
+    # a training chorale as the corpus holds it: interleaved, its tenor where it sounds
+    chorale = parse("X:1\nM:4/4\nL:1/4\nK:C\n" + "".join(
+        f"[V:1]{s}|[V:2]{t}|\n" for s, t in [("cdef", "C,D,E,F,"), ("gabc'", "G,A,B,C"),
+                                           ("c'bag", "CB,A,G,"), ("fedc", "F,E,D,C,")]))
+    training = TrainingSet([chorale])
+    # a piece printed in blocks whose tenor, in treble-8, copies the training tenor's four
+    # bars (written an octave up) under a soprano of its own
+    piece = parse("X:1\nM:4/4\nL:1/4\nK:C\nV:1 nm=\"Soprano\" clef=treble\n"
+                  "e4|e4|e4|e4|]\nV:2 nm=\"Tenor\" clef=treble-8\nCDEF|GABc|cBAG|FEDC|]\n")
+    assert voice_lines(piece)[1] == ["C,D,E,F,", "G,A,B,C", "CB,A,G,", "F,E,D,C,"]
+    assert training.longest_run(piece) == 4
+    # the soprano's bar and the tenor's below it are not two bars of one line
+    across = parse("X:1\nM:4/4\nL:1/4\nK:C\n[V:1]cdef|[V:2]e4|\n[V:1]C,D,E,F,|[V:2]e4|\n")
+    assert training.longest_run(across) == 1
+    assert training.near_duplicate(chorale) == 1.0
 
 
 def test_a_broken_bar_counts_invalid():

@@ -3,9 +3,12 @@
 A bar is compared as written after normalisation (decorations, chord symbols and spacing
 gone), so ``|A2 B2|`` copied note for note counts however it was laid out. The longest run of
 consecutive bars that also occur consecutively in one training tune is found exactly: runs
-of up to three bars by set lookup, longer ones by extending every shared four-bar window.
-Near-duplicates are whole tunes whose bodies have a normalised Levenshtein similarity of
-at least 0.95 with a training tune (rapidfuzz, with a cutoff so most comparisons stop early).
+of up to three bars by set lookup, longer ones by extending every shared four-bar window. A
+piece in voices is read voice by voice, each at the pitch it sounds (a tenor's ``treble-8``
+part an octave down, as the corpus holds it): a run is one voice's bars, found in one voice
+of a training tune. Near-duplicates are whole tunes whose bodies, voices interleaved as the
+corpus writes them, have a normalised Levenshtein similarity of at least 0.95 with a
+training tune (rapidfuzz, with a cutoff so most comparisons stop early).
 """
 
 from __future__ import annotations
@@ -23,24 +26,25 @@ from ..abc.voices import interleaved
 SEED = 4  # runs this long are found by extending shared windows of this many bars
 
 
-def bar_texts(tune: Tune) -> list[str]:
-    """The tune's bars as normalised text, barlines left out; voices as the corpus writes
-    them, interleaved, at the pitch they sound (a tenor's ``treble-8`` part an octave down)."""
-    out, current = [], []
+def voice_lines(tune: Tune) -> list[list[str]]:
+    """Each voice's bars as normalised text, barlines left out, at the pitch they sound."""
+    lines: dict[str, list[str]] = {}
+    voice, current = "1", []
     for atom in music_atoms(interleaved(tune.body)):
-        if atom.kind is Kind.BAR:
+        if atom.voice is not None or atom.kind is Kind.BAR:
             if current:
-                out.append("".join(current))
+                lines.setdefault(voice, []).append("".join(current))
             current = []
+            voice = atom.voice or voice
         else:
             current.append(atom.text)
     if current:
-        out.append("".join(current))
-    return out
+        lines.setdefault(voice, []).append("".join(current))
+    return list(lines.values())
 
 
 def _flat(tune: Tune) -> str:
-    return "".join(bar_texts(tune))
+    return "".join(a.text for a in music_atoms(interleaved(tune.body)) if a.kind is not Kind.BAR)
 
 
 @dataclass
@@ -55,31 +59,36 @@ class TrainingSet:
     def __init__(self, tunes: Iterable[Tune], threshold: float = 0.95):
         self.threshold = threshold
         self.ids: dict[str, int] = {}  # bar text → number
-        self.tunes: list[list[int]] = []
+        self.lines: list[list[int]] = []  # every voice of every tune, its bars numbered
         self.texts: list[str] = []
         self.short: list[set[tuple[int, ...]]] = [set() for _ in range(SEED)]
         self.windows: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
-        for t, tune in enumerate(tunes):
-            bars = [self.ids.setdefault(b, len(self.ids)) for b in bar_texts(tune)]
-            self.tunes.append(bars)
+        for tune in tunes:
             self.texts.append(_flat(tune))
-            for n in range(1, SEED):
-                self.short[n].update(tuple(bars[i:i + n]) for i in range(len(bars) - n + 1))
-            for i in range(len(bars) - SEED + 1):
-                self.windows[tuple(bars[i:i + SEED])].append((t, i))
+            for line in voice_lines(tune):
+                bars = [self.ids.setdefault(b, len(self.ids)) for b in line]
+                for n in range(1, SEED):
+                    self.short[n].update(tuple(bars[i:i + n]) for i in range(len(bars) - n + 1))
+                for i in range(len(bars) - SEED + 1):
+                    self.windows[tuple(bars[i:i + SEED])].append((len(self.lines), i))
+                self.lines.append(bars)
 
     def longest_run(self, tune: Tune) -> int:
-        bars = [self.ids.get(b, -1) for b in bar_texts(tune)]
+        """The most consecutive bars of one of the tune's voices found, in order, in one voice
+        of a training tune."""
         best = 0
-        for n in range(1, SEED):
-            if any(tuple(bars[i:i + n]) in self.short[n] for i in range(len(bars) - n + 1)):
-                best = n
-        for i in range(len(bars) - SEED + 1):
-            for t, j in self.windows.get(tuple(bars[i:i + SEED]), ()):
-                other, k = self.tunes[t], SEED
-                while i + k < len(bars) and j + k < len(other) and bars[i + k] == other[j + k]:
-                    k += 1
-                best = max(best, k)
+        for line in voice_lines(tune):
+            bars = [self.ids.get(b, -1) for b in line]
+            for n in range(best + 1, SEED):
+                if any(tuple(bars[i:i + n]) in self.short[n] for i in range(len(bars) - n + 1)):
+                    best = n
+            for i in range(len(bars) - SEED + 1):
+                for t, j in self.windows.get(tuple(bars[i:i + SEED]), ()):
+                    other, k = self.lines[t], SEED
+                    while i + k < len(bars) and j + k < len(other) \
+                            and bars[i + k] == other[j + k]:
+                        k += 1
+                    best = max(best, k)
         return best
 
     def near_duplicate(self, tune: Tune) -> float:
