@@ -241,6 +241,10 @@ def test_a_piece_in_voices_is_checked_voice_by_voice_where_it_sounds():
     across = parse("X:1\nM:4/4\nL:1/4\nK:C\n[V:1]cdef|[V:2]e4|\n[V:1]C,D,E,F,|[V:2]e4|\n")
     assert training.longest_run(across) == 1
     assert training.near_duplicate(chorale) == 1.0
+    # a held note or a rest copies no line: a run counts the bars that strike two notes
+    held = TrainingSet([tune("D4-|D4|D4-|D4|z4|cdef|]")])
+    assert held.longest_run(tune("D4-|D4|D4-|D4|z4|gfed|]")) == 0
+    assert held.longest_run(tune("D4-|D4|D4-|D4|z4|cdef|]")) == 1
 
 
 def test_a_broken_bar_counts_invalid():
@@ -256,7 +260,8 @@ def test_a_broken_bar_counts_invalid():
     assert judged["style"] == {"tradition": {"asked": "irish", "heard": "irish"}}
     whole = judge_piece(tune(TRAINING[1]), asked, {}, (7, "major"), training)
     assert whole["valid_validator"] and whole["valid_music21"] and whole["valid_abc2abc"]
-    assert whole["longest_copied_run"] == 5 and whole["near_duplicate"] == 1.0
+    # all five bars copied; the last holds one note, which copies no line
+    assert whole["longest_copied_run"] == 4 and whole["near_duplicate"] == 1.0
     assert whole["key_heard_is_written"] is False
 
 

@@ -10,6 +10,7 @@ and where it may go.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -76,10 +77,14 @@ def voice_blocks(body: str, clefs: dict[str, str] | None = None, bars_per_line: 
     return "\n".join(lines)
 
 
+_VOICE_LINE = re.compile(r"^V:", re.MULTILINE)  # a quick look before lexing for one
+
+
 def interleaved(body: str) -> str:
     """A body in the corpus's layout: bar ``i`` of every voice on line ``i``. A body without
     ``V:`` lines (one voice, or already interleaved) comes back as it is."""
-    if not any(atom.kind is Kind.FIELD_LINE and atom.voice for atom in lex(body)):
+    if not _VOICE_LINE.search(body) or not any(
+            atom.kind is Kind.FIELD_LINE and atom.voice for atom in lex(body)):
         return body
     voices = voice_bars(body)
     lines = []

@@ -6,9 +6,12 @@ consecutive bars that also occur consecutively in one training tune is found exa
 of up to three bars by set lookup, longer ones by extending every shared four-bar window. A
 piece in voices is read voice by voice, each at the pitch it sounds (a tenor's ``treble-8``
 part an octave down, as the corpus holds it): a run is one voice's bars, found in one voice
-of a training tune. Near-duplicates are whole tunes whose bodies, voices interleaved as the
-corpus writes them, have a normalised Levenshtein similarity of at least 0.95 with a
-training tune (rapidfuzz, with a cutoff so most comparisons stop early).
+of a training tune. A run's length counts the bars in it that strike two notes or more: a
+bar of one held note or of rest, an inner voice's ``D4-|D4|``, is in almost every piece in
+voices and copies no line (in a melody nearly every bar strikes two). Near-duplicates are
+whole tunes whose bodies, voices interleaved as the corpus writes them, have a normalised
+Levenshtein similarity of at least 0.95 with a training tune (rapidfuzz, with a cutoff so
+most comparisons stop early).
 """
 
 from __future__ import annotations
@@ -26,21 +29,35 @@ from ..abc.voices import interleaved
 SEED = 4  # runs this long are found by extending shared windows of this many bars
 
 
-def voice_lines(tune: Tune) -> list[list[str]]:
-    """Each voice's bars as normalised text, barlines left out, at the pitch they sound."""
-    lines: dict[str, list[str]] = {}
-    voice, current = "1", []
+def _lines(tune: Tune) -> list[list[tuple[str, int]]]:
+    """Each voice's bars, at the pitch they sound: (normalised text, notes or chords struck)."""
+    lines: dict[str, list[tuple[str, int]]] = {}
+    voice, current, struck, chord, grace = "1", [], 0, False, False
     for atom in music_atoms(interleaved(tune.body)):
         if atom.voice is not None or atom.kind is Kind.BAR:
             if current:
-                lines.setdefault(voice, []).append("".join(current))
-            current = []
+                lines.setdefault(voice, []).append(("".join(current), struck))
+            current, struck = [], 0
             voice = atom.voice or voice
-        else:
-            current.append(atom.text)
+            continue
+        current.append(atom.text)
+        chord = atom.kind is Kind.CHORD_START or (chord and atom.kind is not Kind.CHORD_END)
+        grace = atom.kind is Kind.GRACE_START or (grace and atom.kind is not Kind.GRACE_END)
+        struck += (atom.kind is Kind.CHORD_START
+                   or (atom.kind is Kind.NOTE and not chord and not grace and not _held(current)))
     if current:
-        lines.setdefault(voice, []).append("".join(current))
+        lines.setdefault(voice, []).append(("".join(current), struck))
     return list(lines.values())
+
+
+def _held(current: list[str]) -> bool:
+    """Whether the note just added goes on from a tied one (``D4-D4``: struck once)."""
+    return len(current) > 1 and current[-2] == "-"
+
+
+def voice_lines(tune: Tune) -> list[list[str]]:
+    """Each voice's bars as normalised text, barlines left out, at the pitch they sound."""
+    return [[text for text, _ in line] for line in _lines(tune)]
 
 
 def _flat(tune: Tune) -> str:
@@ -49,7 +66,7 @@ def _flat(tune: Tune) -> str:
 
 @dataclass
 class Copying:
-    longest_run: int  # most consecutive bars found, in order, in one training tune
+    longest_run: int  # most bars striking two notes in a run found, in order, in one voice
     near_duplicate: float  # best normalised edit similarity if ≥ the threshold, else 0
 
 
@@ -74,21 +91,23 @@ class TrainingSet:
                 self.lines.append(bars)
 
     def longest_run(self, tune: Tune) -> int:
-        """The most consecutive bars of one of the tune's voices found, in order, in one voice
-        of a training tune."""
+        """The most bars striking two notes or more in a run of consecutive bars of one of
+        the tune's voices found, in order, in one voice of a training tune."""
         best = 0
-        for line in voice_lines(tune):
-            bars = [self.ids.get(b, -1) for b in line]
-            for n in range(best + 1, SEED):
-                if any(tuple(bars[i:i + n]) in self.short[n] for i in range(len(bars) - n + 1)):
-                    best = n
+        for line in _lines(tune):
+            bars = [self.ids.get(text, -1) for text, _ in line]
+            counts = [struck >= 2 for _, struck in line]
+            for n in range(1, SEED):
+                for i in range(len(bars) - n + 1):
+                    if tuple(bars[i:i + n]) in self.short[n]:
+                        best = max(best, sum(counts[i:i + n]))
             for i in range(len(bars) - SEED + 1):
                 for t, j in self.windows.get(tuple(bars[i:i + SEED]), ()):
                     other, k = self.lines[t], SEED
                     while i + k < len(bars) and j + k < len(other) \
                             and bars[i + k] == other[j + k]:
                         k += 1
-                    best = max(best, k)
+                    best = max(best, sum(counts[i:i + k]))
         return best
 
     def near_duplicate(self, tune: Tune) -> float:
