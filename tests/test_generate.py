@@ -377,6 +377,28 @@ def test_cli_render_turns_an_abc_file_into_files(tmp_path, capsys):
     assert "junk.abc: no tune" in capsys.readouterr().err
 
 
+def test_a_tenor_in_treble_8_is_played_where_it_sounds_whatever_follows_its_clef(tmp_path):
+    import music21
+
+    from tunesmith.abc import parse
+    from tunesmith.abc.notes import notes
+    from tunesmith.render import render
+
+    # as xml2abc writes a tenor: the clef, then the names (abc2midi 4.84 alone would play
+    # it an octave high: it honours an octave clef only as the V: field's last word)
+    abc = ('X:1\nT:t\nM:4/4\nL:1/4\nK:G\nV:1 treble nm="Soprano"\nd2 B2|G4|]\n'
+           'V:2 treble-8 nm="Tenor" snm="T."\nB2 d2|B4|]\n')
+    render(abc, tmp_path / "sat", ["abc", "mid", "musicxml"])
+    assert (tmp_path / "sat.abc").read_text() == abc  # the file as given
+    for made in ("sat.mid", "sat.musicxml"):
+        score = music21.converter.parse(tmp_path / made)
+        assert [[p.midi for n in part.recurse().notes for p in n.pitches]
+                for part in score.parts] == [[74, 71, 67], [59, 62, 59]], made
+    tenor = score.parts[1].recurse().getElementsByClass("Clef").first()
+    assert isinstance(tenor, music21.clef.Treble8vbClef)
+    assert [n.pitch for n in notes(parse(abc)) if n.voice == "2"] == [59, 62, 59]
+
+
 def test_cli_errors_are_clear(tmp_path, capsys):
     assert main(["generate", "reel", "--model", str(tmp_path / "none")]) == 2
     assert "no such checkpoint" in capsys.readouterr().err

@@ -26,8 +26,30 @@ def soundfont() -> str:
     raise ToolError("no General MIDI soundfont: run `sudo apt-get install fluid-soundfont-gm`")
 
 
+# a V: field, on its own line or inline, and an octave clef in it (``treble-8``, a tenor's)
+_VOICE_FIELD = re.compile(r"^V:[^\n%]*|\[V:[^\]\n]*", re.MULTILINE)
+_OCTAVE_CLEF = re.compile(r"\s+((?:clef=)?(?:treble|bass|alto|tenor)[+-]8)(?=\s|$)")
+
+
+def _octave_clef_last(abc: str) -> str:
+    """``abc`` with every octave clef the last word of its ``V:`` field: abc2midi 4.84 plays
+    such a voice an octave from where it is written only when nothing follows the clef
+    (``V:3 clef=treble-8 nm="Tenor"``, as xml2abc writes a tenor, played an octave high)."""
+    def moved(field: re.Match) -> str:
+        text = field.group(0)
+        clef = _OCTAVE_CLEF.search(text)
+        return text if clef is None else (
+            _OCTAVE_CLEF.sub("", text, count=1).rstrip() + " " + clef.group(1))
+    return _VOICE_FIELD.sub(moved, abc)
+
+
 def _midi(abc_file: Path, out: Path) -> None:
-    result = run("abc2midi", [str(abc_file), "-o", str(out)], timeout=60)
+    text = abc_file.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="tunesmith-") as tmp:
+        if (fixed := _octave_clef_last(text)) != text:
+            abc_file = Path(tmp) / "tune.abc"
+            abc_file.write_text(fixed, encoding="utf-8")
+        result = run("abc2midi", [str(abc_file), "-o", str(out)], timeout=60)
     if not out.exists() or out.stat().st_size == 0:
         raise ToolError(f"abc2midi wrote no MIDI for {abc_file}: {result.stdout[-500:]}")
 
@@ -106,7 +128,9 @@ def _stack(pages: list[str]) -> str:
 
 
 _VOICE_LINE = re.compile(r"^V:\S+([^\n]*)", re.MULTILINE)
-_NAME, _CLEF = re.compile(r'\bnm="([^"]*)"'), re.compile(r"\bclef=([\w+-]+)")
+# a V: line's name, and its clef: clef=alto, or a bare clef word as xml2abc writes it
+_NAME = re.compile(r'\bnm="([^"]*)"')
+_CLEF = re.compile(r'(?:\bclef=|(?<=\s))((?:treble|bass|alto|tenor)(?:[+-]8)?)(?=\s|$)')
 
 
 def _musicxml(abc: str, out: Path) -> None:
