@@ -1,8 +1,9 @@
 """How often the judges hear each prompt's asked tradition, period and form, and its
 written key, at each classifier-free guidance (and each ``--rhythm-bonus``, the nats a
-``--rhythm`` gets in the prompt's form: "broken", a dotted pair or snap, or a note value such
-as "1/8"); what they cost the notes (their lengths, steps and spans beside real tunes of the
-style, the share of dotted notes) and how long all voices rest at once: what
+``--rhythm`` gets in the prompt's form: "broken", a dotted pair or snap, "slur", a slur's
+opening, or a note value such as "1/8"); what they cost the notes (their lengths, steps and
+spans beside real tunes of the style, the share of dotted notes, the slurs opened per 100
+notes) and how long all voices rest at once: what
 ``styles.STYLE_GUIDANCE`` and ``styles.RHYTHM_BONUS`` were chosen by.
 
     python benchmarks/style_guidance.py --guidance 1 2
@@ -27,8 +28,10 @@ import argparse
 import time
 from pathlib import Path
 
+from slurs import per_100_notes
+
 from tunesmith import Composer
-from tunesmith.abc import parse
+from tunesmith.abc import Kind, parse
 from tunesmith.data.dataset import Dataset
 from tunesmith.evaluation.distributions import (
     FEATURES,
@@ -68,7 +71,8 @@ def main() -> None:
                         help="bars a piece (default 16); 'style': as long as training tunes "
                         "of its style, as a piece not asked its length is")
     parser.add_argument("--rhythm", default="broken",
-                        help="the rhythm --rhythm-bonus is for: broken or a note value (1/8)")
+                        help="the rhythm --rhythm-bonus is for: broken, slur or a note value "
+                             "(1/8)")
     parser.add_argument("--rhythm-bonus", type=float, nargs="+",
                         help="nats for the --rhythm in the prompt's form, in place of "
                              "styles.RHYTHM_BONUS's (default: RHYTHM_BONUS's own)")
@@ -78,8 +82,9 @@ def main() -> None:
     counts = {id(t): histograms(t) for t in real}
     print(f"| prompt | guidance | rhythm bonus | pieces | "
           f"{' | '.join(f'{d} heard' for d in DIMENSIONS)} | key heard | "
-          f"{' | '.join(OVERLAPS.values())} | dotted notes | all voices rest | seconds |")
-    print("|---|---:|---:|---:|" + "---:|" * (len(DIMENSIONS) + len(OVERLAPS) + 4))
+          f"{' | '.join(OVERLAPS.values())} | dotted notes | slurs per 100 notes | "
+          "all voices rest | seconds |")
+    print("|---|---:|---:|---:|" + "---:|" * (len(DIMENSIONS) + len(OVERLAPS) + 5))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
         like = [counts[id(t)] for t in alike(real, Asked.of(prompt))]
@@ -104,6 +109,7 @@ def main() -> None:
             cells += [str(keys)] + [f"{overlap(gen_h[f], real_h[f]):.3f}" for f in OVERLAPS]
             lengths = gen_h["note_length"]
             cells.append(f"{lengths[DOTTED] / lengths.sum():.1%}")
+            cells.append(f"{per_100_notes(tunes, Kind.SLUR_START):.1f}")
             tacet = texture(tunes)["time_all_voices_rest"]
             cells.append("–" if tacet is None else f"{tacet:.1%}")
             print(f"| {prompt} | {guidance:g} | {named} | {len(tunes)} | {' | '.join(cells)} "
@@ -116,7 +122,8 @@ def main() -> None:
         print(f"| {prompt}: {len(tunes)} of {len(like)} real tunes alike against the rest | | | "
               f"{len(tunes)} |{' |' * (len(DIMENSIONS) + 1)} "
               f"{' | '.join(f'{reach[f]:.3f}'.replace('nan', '–') for f in OVERLAPS)} | "
-              f"{real_h['note_length'][DOTTED] / real_h['note_length'].sum():.1%} | | |",
+              f"{real_h['note_length'][DOTTED] / real_h['note_length'].sum():.1%} | "
+              f"{per_100_notes(alike(real, Asked.of(prompt)), Kind.SLUR_START):.1f} | | |",
               flush=True)
     print(f"\nreproduce: python benchmarks/style_guidance.py --dataset {args.dataset} "
           f"--split {args.split} --prompts "

@@ -124,9 +124,10 @@ def test_a_forms_favoured_rhythm_is_written_more_often(default, monkeypatch, pro
 
 
 def test_a_favoured_rhythm_is_named_in_the_remarks(default, monkeypatch):
-    monkeypatch.setitem(RHYTHM_BONUS, "reel", {"1/2": 0.5, "3/16": 0.5})
+    monkeypatch.setitem(RHYTHM_BONUS, "reel", {"1/2": 0.5, "3/16": 0.5, "slur": -1.0})
     remarks = default.generate("a lively Irish reel", bars=1, seed=0)[0].remarks
     assert "half notes and notes 3/16 long favoured, a reel's rhythm" in remarks
+    assert "slurs held back, a reel's rhythm" in remarks
 
 
 def test_a_chorale_s_voices_keep_from_parallels_as_bach_s_do(default, monkeypatch):

@@ -361,14 +361,15 @@ def test_a_voice_among_others_pays_to_strike_its_last_pitch_again(monkeypatch):
 
 @pytest.mark.parametrize(("unit", "eighth"), [("1/8", "c"), ("1/16", "F2"), ("1/4", "C/")])
 def test_a_rhythm_s_notes_get_its_bonus_in_a_melody_and_in_every_voice(unit, eighth):
-    rhythm = {"1/8": 0.5, "broken": 1.0}
+    rhythm = {"1/8": 0.5, "broken": 1.0, "slur": -0.5}  # a bowing held back too
     melody = tracker(TABLE, {**HEADER, "L": unit}, bars=2, mode=None, compasses=[(0, 127)],
                      rhythm=rhythm)
     plain = tracker(TABLE, {**HEADER, "L": unit}, bars=2, mode=None, compasses=[(0, 127)])
     gained = {VOCAB.tokens[i]: float(g) for i, g in enumerate(melody.cost - plain.cost) if g}
     eighths = {VOCAB.tokens[i] for i in TABLE.pitched
                if TABLE.lengths[i] * Fraction(unit) == Fraction(1, 8)}
-    assert eighth in eighths and gained == {**dict.fromkeys(eighths, 0.5), ">": 1.0, "<": 1.0}
+    assert eighth in eighths and gained == {**dict.fromkeys(eighths, 0.5), ">": 1.0, "<": 1.0,
+                                            "(": -0.5}
     voices = tracker(TABLE, {**HEADER, "L": unit}, bars=2, mode=None,
                      compasses=[(0, 127)] * 2, rhythm=rhythm)
     assert all(p.cost[VOCAB.ids[eighth]] == 0.5 for p in voices.parts)

@@ -350,8 +350,10 @@ class Composer:
             controls.remarks.append("its last part repeats (:|) unless the model ends it "
                                     "otherwise, as most training tunes of its style do")
         if words is None and (rhythm := RHYTHM_BONUS.get(labels.get("form"), {})):
-            named = " and ".join(RHYTHM_WORDS.get(r, f"notes {r} long") for r in rhythm)
-            controls.remarks.append(f"{named} favoured, a {labels['form']}'s rhythm")
+            for sign, said in ((1, "favoured"), (-1, "held back")):
+                if named := " and ".join(RHYTHM_WORDS.get(r, f"notes {r} long")
+                                         for r, nats in rhythm.items() if sign * nats > 0):
+                    controls.remarks.append(f"{named} {said}, a {labels['form']}'s rhythm")
         if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")

@@ -261,13 +261,17 @@ class TokenTable:
         return out
 
     def rhythm(self, name: str, unit: Fraction) -> np.ndarray:
-        """1.0 for the tokens of a rhythm, as float32: "broken", the broken-rhythm signs, or
-        a note value ("1/8"), the notes that long when ``L:`` is ``unit``."""
+        """1.0 for the tokens of a rhythm, as float32: "broken", the broken-rhythm signs,
+        "slur", a slur's opening (a bowing), or a note value ("1/8"), the notes that long when
+        ``L:`` is ``unit``."""
         key = ("rhythm", name, unit)
         if key not in self._masks:
             mask = np.zeros(self.n, dtype=np.float32)
             if name == "broken":
                 mask[self.broken] = 1.0
+            elif name == "slur":
+                if self.slur_start is not None:
+                    mask[self.slur_start] = 1.0
             else:
                 value = Fraction(name)
                 mask[[i for i in self.pitched if self.lengths.get(i, 0) * unit == value]] = 1.0

@@ -115,8 +115,9 @@ STYLE_GUIDANCE = {"quartet": 1.5, "hornpipe": 2.0, "jig": 1.5, "slip jig": 1.5,
                   "strathspey": 1.5}
 
 # nats given to a rhythm a form's real tunes use far more often than the model writes it:
-# "broken", a broken-rhythm sign (``>``, ``<``: a dotted pair or a Scotch snap), or a note
-# value ("1/8": every note an eighth long), in a melody of the form or each of its voices.
+# "broken", a broken-rhythm sign (``>``, ``<``: a dotted pair or a Scotch snap), "slur", a
+# slur's opening (a bowing), or a note value ("1/8": every note an eighth long), in a melody
+# of the form or each of its voices; fewer nats than none hold it back.
 # 30.3% of the training strathspeys' notes are dotted (hornpipes 12.2%, marches 8.0%, reels
 # 2.2%: `benchmarks/dance_rhythms.py`); the model's strathspeys ran in even eighths, 12.6% of
 # their notes dotted against the Scottish ones' 19.2%; with 1 nat 23.8%, their note lengths
@@ -195,7 +196,7 @@ def tied(labels: Mapping[str, str]) -> bool:
 
 
 # how a piece's remarks name a rhythm; another note value is named by its length
-RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "1/16": "sixteenth notes",
+RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "slur": "slurs", "1/16": "sixteenth notes",
                 "1/8": "eighth notes", "1/4": "quarter notes", "1/2": "half notes",
                 "1": "whole notes"}
 
