@@ -87,7 +87,8 @@ def main() -> None:
     print("|---|---:|---:|---:|" + "---:|" * (len(DIMENSIONS) + len(OVERLAPS) + 5))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
-        like = [counts[id(t)] for t in alike(real, Asked.of(prompt))]
+        alike_tunes = alike(real, Asked.of(prompt))
+        like = [counts[id(t)] for t in alike_tunes]
         real_h = pooled([], like)
         form = asked.get("form")
         shipped = RHYTHM_BONUS.get(form)
@@ -123,7 +124,7 @@ def main() -> None:
               f"{len(tunes)} |{' |' * (len(DIMENSIONS) + 1)} "
               f"{' | '.join(f'{reach[f]:.3f}'.replace('nan', '–') for f in OVERLAPS)} | "
               f"{real_h['note_length'][DOTTED] / real_h['note_length'].sum():.1%} | "
-              f"{per_100_notes(alike(real, Asked.of(prompt)), Kind.SLUR_START):.1f} | | |",
+              f"{per_100_notes(alike_tunes, Kind.SLUR_START):.1f} | | |",
               flush=True)
     print(f"\nreproduce: python benchmarks/style_guidance.py --dataset {args.dataset} "
           f"--split {args.split} --prompts "

@@ -578,15 +578,14 @@ class BarTracker:
                 if ":|" in t.bar:
                     mask[t.bar[":|"]] = close
                 return mask
-            whole = self.ends_phrase()
+            # a section ends whole (after whole phrases) and a melody's with its slur
+            # closed: no fiddler bows on over a double bar or a repeat (a later voice must
+            # take the first voice's barline, so voices keep theirs open)
+            section = self.ends_phrase() and not (self.slur and self.phrase is not None)
             for text, tid in t.bar.items():
                 ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
                       ":|": close, "::": close, "|]": False}[text]
-                # a section ends whole (after whole phrases) and a melody's with its slur
-                # closed: no fiddler bows on over a double bar or a repeat (a later voice
-                # must take the first voice's barline, so voices keep theirs open)
-                sealed = self.slur and self.phrase is not None
-                mask[tid] = ok and (text not in SECTION_BARS or (whole and not sealed))
+                mask[tid] = ok and (text not in SECTION_BARS or section)
             if self.slur and self.after_note and self.slurred >= 2:
                 mask[t.slur_end] = True  # "(fedc)|": a bowing that ends with the bar
             if self.may_tie():

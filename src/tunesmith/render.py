@@ -26,27 +26,30 @@ def soundfont() -> str:
     raise ToolError("no General MIDI soundfont: run `sudo apt-get install fluid-soundfont-gm`")
 
 
-# a V: field, on its own line or inline, and an octave clef in it (``treble-8``, a tenor's)
+# a V: field, on its own line or inline
 _VOICE_FIELD = re.compile(r"^V:[^\n%]*|\[V:[^\]\n]*", re.MULTILINE)
-_OCTAVE_CLEF = re.compile(r"\s+((?:clef=)?(?:treble|bass|alto|tenor)[+-]8)(?=\s|$)")
 
 
 def _octave_clef_last(abc: str) -> str:
     """``abc`` with every octave clef the last word of its ``V:`` field: abc2midi 4.84 plays
     such a voice an octave from where it is written only when nothing follows the clef
     (``V:3 clef=treble-8 nm="Tenor"``, as xml2abc writes a tenor, played an octave high)."""
+    from .abc.keys import octave_clef
+
     def moved(field: re.Match) -> str:
-        text = field.group(0)
-        clef = _OCTAVE_CLEF.search(text)
-        return text if clef is None else (
-            _OCTAVE_CLEF.sub("", text, count=1).rstrip() + " " + clef.group(1))
+        text = field.group(0).rstrip()
+        clef = next((w for w in text.split()[1:] if octave_clef([w])), None)
+        if clef is None:
+            return field.group(0)
+        rest = re.sub(rf"\s+{re.escape(clef)}(?=\s|$)", "", text, count=1)
+        return f"{rest} {clef}{field.group(0)[len(text):]}"
     return _VOICE_FIELD.sub(moved, abc)
 
 
-def _midi(abc_file: Path, out: Path) -> None:
-    text = abc_file.read_text(encoding="utf-8")
+def _midi(abc_file: Path, out: Path, abc: str) -> None:
+    """``abc`` (the text of ``abc_file``) as MIDI by abc2midi."""
     with tempfile.TemporaryDirectory(prefix="tunesmith-") as tmp:
-        if (fixed := _octave_clef_last(text)) != text:
+        if (fixed := _octave_clef_last(abc)) != abc:
             abc_file = Path(tmp) / "tune.abc"
             abc_file.write_text(fixed, encoding="utf-8")
         result = run("abc2midi", [str(abc_file), "-o", str(out)], timeout=60)
@@ -217,7 +220,7 @@ def _make(abc: str, source: Path, stem: Path, formats: list[str] | tuple[str, ..
           ) -> tuple[dict[str, Path], dict[str, str]]:
     """Each format asked (and the ones it is made from), in order; what was made, what not."""
     paths, failed = {"abc": source}, {}
-    steps = [("mid", ("mid", "wav", "mp3"), lambda p: _midi(source, p)),
+    steps = [("mid", ("mid", "wav", "mp3"), lambda p: _midi(source, p, abc)),
              ("wav", ("wav", "mp3"), lambda p: _wav(paths["mid"], p)),
              ("mp3", ("mp3",), lambda p: mp3(paths["wav"], p)),
              ("svg", ("svg",), lambda p: _svg(abc, p)),
