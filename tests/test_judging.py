@@ -315,6 +315,10 @@ def test_real_tunes_alike_are_the_fewest_of_the_style_before_all():
         t.labels["mode"] = "dorian"
     jigs = alike(real, Asked({"form": "jig", "mode": "major"}, None, None))
     assert len(jigs) == 11  # no major jigs: jigs in any mode, not every tune
+    for t in real[:10]:
+        t.labels["tradition"] = "american"
+    polkas = alike(real, Asked({"form": "polka", "tradition": "american"}, None, None))
+    assert polkas == real[:10]  # no polka anywhere: American tunes, not every tune
 
 
 def test_too_few_test_tunes_alike_are_joined_by_training_tunes_of_the_style():

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -168,8 +169,11 @@ def alike(real: list[Tune], asked: Asked, more: Sequence[Tune] = ()) -> list[Tun
     strathspey" with the test split's 8 strathspeys and the training split's, not with every
     test tune (songs and masses). Where no label left finds ten, the tunes sharing the most
     labels, however few (a romantic piano piece against the five in the training split, not
-    against reels and masses); with none at all, all of ``real``."""
-    wanted = {d: v for d, v in asked.labels.items() if d in MATCH_DIMENSIONS}
+    against reels and masses); with none at all, all of ``real``. A label no tune has is let
+    go first: "美国 波尔卡" (an American polka, a form the corpus lacks) is compared with
+    American tunes."""
+    wanted = {d: v for d, v in asked.labels.items() if d in MATCH_DIMENSIONS
+              and any(t.labels.get(d) == v for t in chain(real, more))}
     fewer: list[Tune] = []
     for let_go in range(len(MATCH_DIMENSIONS)):
         kept = {d: v for d, v in wanted.items() if d not in MATCH_DIMENSIONS[:let_go]}
