@@ -1,10 +1,10 @@
 """How often the judges hear each prompt's asked tradition, period and form, and its
 written key, at each classifier-free guidance (and each ``--rhythm-bonus``, the nats a
-``--rhythm`` gets in the prompt's form: "broken", a dotted pair or snap, "slur", a slur's
-opening, or a note value such as "1/8"); what they cost the notes (their lengths, steps and
-spans beside real tunes of the style, the share of dotted notes, the slurs opened per 100
-notes) and how long all voices rest at once: what
-``styles.STYLE_GUIDANCE`` and ``styles.RHYTHM_BONUS`` were chosen by.
+``--rhythm`` gets in the prompt's form, or its tradition's form where it names one:
+"broken", a dotted pair or snap, "slur", a slur's opening, or a note value such as "1/8");
+what they cost the notes (their lengths, steps and spans beside real tunes of the style, the
+share of dotted notes, the slurs opened per 100 notes) and how long all voices rest at once:
+what ``styles.STYLE_GUIDANCE`` and ``styles.RHYTHM_BONUS`` were chosen by.
 
     python benchmarks/style_guidance.py --guidance 1 2
     python benchmarks/style_guidance.py --prompts "an Irish slip jig in 9/8" --guidance 1 1.5 2
@@ -44,7 +44,7 @@ from tunesmith.evaluation.generated import Asked, alike
 from tunesmith.evaluation.texture import texture
 from tunesmith.models.judges import Judges, key_label
 from tunesmith.models.tone_cnn import decode
-from tunesmith.styles import RHYTHM_BONUS
+from tunesmith.styles import RHYTHM_BONUS, rhythm_entry
 
 PROMPTS = ["a classical string quartet", "a renaissance madrigal", "文艺复兴 弥撒曲", "trecento",
            "a baroque chorale", "romantic piano piece", "a phrygian motet",
@@ -91,11 +91,14 @@ def main() -> None:
         like = [counts[id(t)] for t in alike_tunes]
         real_h = pooled([], like)
         form = asked.get("form")
-        shipped = RHYTHM_BONUS.get(form)
+        # a bonus swept goes in the entry most particular to the prompt ("irish reel")
+        entry = f"{asked['tradition']} {form}" if form and "tradition" in asked else form
+        shipped = RHYTHM_BONUS.get(rhythm_entry(asked))
+        kept = RHYTHM_BONUS.get(entry)
         for guidance, bonus in [(g, b) for g in args.guidance for b in args.rhythm_bonus
                                 or [None]]:
             if form and bonus is not None:
-                RHYTHM_BONUS[form] = {args.rhythm: bonus}
+                RHYTHM_BONUS[entry] = {args.rhythm: bonus}
             named = (f"{bonus:g}" if bonus is not None  # else the shipped bonus, all rhythms
                      else ", ".join(f"{r} {v:g}" for r, v in (shipped or {}).items()) or "0")
             start = time.perf_counter()
@@ -115,10 +118,10 @@ def main() -> None:
             cells.append("–" if tacet is None else f"{tacet:.1%}")
             print(f"| {prompt} | {guidance:g} | {named} | {len(tunes)} | {' | '.join(cells)} "
                   f"| {time.perf_counter() - start:.0f} |", flush=True)
-        if form and shipped is not None:
-            RHYTHM_BONUS[form] = shipped
+        if form and kept is not None:
+            RHYTHM_BONUS[entry] = kept
         elif form:
-            RHYTHM_BONUS.pop(form, None)
+            RHYTHM_BONUS.pop(entry, None)
         reach = overlap_ceiling(like, len(tunes))  # NaN where too few are alike to draw
         print(f"| {prompt}: {len(tunes)} of {len(like)} real tunes alike against the rest | | | "
               f"{len(tunes)} |{' |' * (len(DIMENSIONS) + 1)} "

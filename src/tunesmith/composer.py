@@ -70,6 +70,7 @@ from .styles import (
     STYLE_DIMENSIONS,
     STYLE_GUIDANCE,
     guided_tokens,
+    rhythm_entry,
     tied,
 )
 
@@ -349,11 +350,14 @@ class Composer:
         if ends:
             controls.remarks.append("its last part repeats (:|) unless the model ends it "
                                     "otherwise, as most training tunes of its style do")
-        if words is None and (rhythm := RHYTHM_BONUS.get(labels.get("form"), {})):
+        entry = rhythm_entry(labels)
+        if words is None and (rhythm := RHYTHM_BONUS.get(entry, {})):
+            whose = entry if entry == labels["form"] else entry.capitalize()  # "Irish reel"
+            whose = f"{'an' if whose[0].lower() in 'aeiou' else 'a'} {whose}'s"
             for sign, said in ((1, "favoured"), (-1, "held back")):
                 if named := " and ".join(RHYTHM_WORDS.get(r, f"notes {r} long")
                                          for r, nats in rhythm.items() if sign * nats > 0):
-                    controls.remarks.append(f"{named} {said}, a {labels['form']}'s rhythm")
+                    controls.remarks.append(f"{named} {said}, {whose} rhythm")
         if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
@@ -392,7 +396,8 @@ class Composer:
             form = labels.get("form")
             trackers = [tracker(self.table, header, controls.bars, labels.get("mode"),
                                 compasses, medieval(labels), picardy(labels), outline.span,
-                                RHYTHM_BONUS.get(form), PARALLEL_COST_BY_FORM.get(form),
+                                RHYTHM_BONUS.get(rhythm_entry(labels)),
+                                PARALLEL_COST_BY_FORM.get(form),
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
                                 REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
                                 outline.ends_repeat)
