@@ -28,6 +28,7 @@ import argparse
 import time
 from pathlib import Path
 
+import numpy as np
 from slurs import per_100_notes
 
 from tunesmith import Composer
@@ -41,6 +42,7 @@ from tunesmith.evaluation.distributions import (
     pooled,
 )
 from tunesmith.evaluation.generated import Asked, alike
+from tunesmith.evaluation.structure import repeats
 from tunesmith.evaluation.texture import texture
 from tunesmith.models.judges import Judges, key_label
 from tunesmith.models.tone_cnn import decode
@@ -83,8 +85,8 @@ def main() -> None:
     print(f"| prompt | guidance | rhythm bonus | pieces | "
           f"{' | '.join(f'{d} heard' for d in DIMENSIONS)} | key heard | "
           f"{' | '.join(OVERLAPS.values())} | dotted notes | slurs per 100 notes | "
-          "all voices rest | seconds |")
-    print("|---|---:|---:|---:|" + "---:|" * (len(DIMENSIONS) + len(OVERLAPS) + 5))
+          "repeating a part | all voices rest | seconds |")
+    print("|---|---:|---:|---:|" + "---:|" * (len(DIMENSIONS) + len(OVERLAPS) + 6))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
         alike_tunes = alike(real, Asked.of(prompt))
@@ -98,7 +100,7 @@ def main() -> None:
         for guidance, bonus in [(g, b) for g in args.guidance for b in args.rhythm_bonus
                                 or [None]]:
             if form and bonus is not None:
-                RHYTHM_BONUS[entry] = {args.rhythm: bonus}
+                RHYTHM_BONUS[entry] = {**(shipped or {}), args.rhythm: bonus}
             named = (f"{bonus:g}" if bonus is not None  # else the shipped bonus, all rhythms
                      else ", ".join(f"{r} {v:g}" for r, v in (shipped or {}).items()) or "0")
             start = time.perf_counter()
@@ -114,6 +116,7 @@ def main() -> None:
             lengths = gen_h["note_length"]
             cells.append(f"{lengths[DOTTED] / lengths.sum():.1%}")
             cells.append(f"{per_100_notes(tunes, Kind.SLUR_START):.1f}")
+            cells.append(f"{np.mean([repeats(t) for t in tunes]):.0%}")
             tacet = texture(tunes)["time_all_voices_rest"]
             cells.append("–" if tacet is None else f"{tacet:.1%}")
             print(f"| {prompt} | {guidance:g} | {named} | {len(tunes)} | {' | '.join(cells)} "
@@ -127,7 +130,8 @@ def main() -> None:
               f"{len(tunes)} |{' |' * (len(DIMENSIONS) + 1)} "
               f"{' | '.join(f'{reach[f]:.3f}'.replace('nan', '–') for f in OVERLAPS)} | "
               f"{real_h['note_length'][DOTTED] / real_h['note_length'].sum():.1%} | "
-              f"{per_100_notes(alike_tunes, Kind.SLUR_START):.1f} | | |",
+              f"{per_100_notes(alike_tunes, Kind.SLUR_START):.1f} | "
+              f"{np.mean([repeats(t) for t in alike_tunes]):.0%} | | |",
               flush=True)
     print(f"\nreproduce: python benchmarks/style_guidance.py --dataset {args.dataset} "
           f"--split {args.split} --prompts "
