@@ -272,8 +272,6 @@ class TokenTable:
             elif name == "slur":
                 if self.slur_start is not None:
                     mask[self.slur_start] = 1.0
-            elif name == "repeat":
-                mask[[self.bar[b] for b in (":|", "::") if b in self.bar]] = 1.0
             else:
                 value = Fraction(name)
                 mask[[i for i in self.pitched if self.lengths.get(i, 0) * unit == value]] = 1.0
