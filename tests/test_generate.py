@@ -541,29 +541,6 @@ def test_a_piece_given_no_key_is_in_a_key_its_style_is_written_in():
     assert typical_key(rows, "Cdor", {}, rng) == "Cdor"  # no dorian tune at all: as written
 
 
-def test_a_piece_given_no_mode_is_in_one_as_often_as_its_styles_tunes_are(composer):
-    from collections import Counter
-
-    from tunesmith.composer import typical_mode
-
-    rows = [["irish", None, "jig", "major", "major", "D", 60],
-            ["irish", None, "jig", "minor", "minor", "E", 20],
-            ["irish", None, "jig", "minor", "major", "G", 10],  # written in its signature
-            ["irish", None, "jig", "dorian", "dorian", "A", 10],
-            ["german", None, "song", "phrygian", "major", "C", 500]]
-    rng = np.random.default_rng(0)
-    drawn = Counter(typical_mode(rows, {"tradition": "irish", "form": "jig"}, rng)
-                    for _ in range(500))
-    assert set(drawn) == {"major", "minor", "dorian"}  # never a German song's phrygian
-    assert 250 < drawn["major"] < 350 and 120 < drawn["minor"] < 180
-    # a prompt's mode stands; one the model would fill is drawn and said
-    assert composer.generate("a jig in E minor", bars=1, seed=0)[0].controls.labels[
-        "mode"] == "minor"
-    remarks = composer.generate("a jig", bars=1, seed=0)[0].remarks
-    assert any(r.endswith("drawn as often as training tunes of its style are in it")
-               for r in remarks)
-
-
 def test_a_melody_keeps_within_a_span_its_styles_tunes_keep_within(composer):
     from collections import Counter
 

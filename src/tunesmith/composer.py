@@ -291,13 +291,8 @@ class Composer:
         tok = self.tokenizer
         controls = replace(wanted, remarks=list(wanted.remarks))
         melody = controls.melody or voices == 1 or opening is not None or words is not None
-        given = dict(controls.labels)
-        if "mode" not in given and opening is None and (mode := self._typical_mode(given, rng)):
-            given["mode"] = mode
-            controls.remarks.append(f"mode={mode}, drawn as often as training tunes of its "
-                                    "style are in it")
-        labels = complete_controls(self.engine, tok, given, choices, rng, melody)
-        added = {d: v for d, v in labels.items() if d not in given}
+        labels = complete_controls(self.engine, tok, controls.labels, choices, rng, melody)
+        added = {d: v for d, v in labels.items() if d not in controls.labels}
         if added:
             controls.remarks.append("the model chose " + ", ".join(f"{d}={v}"
                                                                  for d, v in added.items()))
@@ -471,12 +466,6 @@ class Composer:
             for mode, counts in data.get("tonics", {}).items() for tonic, n in counts.items()]
         return typical_key(rows, written, labels, rng)
 
-    def _typical_mode(self, labels: dict[str, str], rng: np.random.Generator) -> str | None:
-        """A mode for a piece the prompt gave none (``typical_mode``); None for a checkpoint
-        without the counts, whose model chooses."""
-        rows = self.checkpoint.data.get("keys")
-        return typical_mode(rows, labels, rng) if rows else None
-
     def _typical_span(self, labels: dict[str, str], rng: np.random.Generator) -> int:
         """How far a melody may go, drawn by how wide the training tunes of its style went
         (``data.json``; ``typical_span``); ``MELODY_SPAN`` for a checkpoint without."""
@@ -587,17 +576,6 @@ def typical_key(rows: list[list], written: str, labels: dict[str, str],
     key = parse_key(written)
     counts = _counts_alike(_where(rows, key.mode), labels)
     return Key(_drawn(counts, rng), key.mode).abc() if counts else written
-
-
-def typical_mode(rows: list[list], labels: dict[str, str], rng: np.random.Generator) -> str:
-    """A mode drawn by how many training tunes of the piece's ``labels`` are in each
-    (``rows``: ``Dataset.key_counts``; ``_counts_alike``, ``SHAPE_LET_GO``). Left to choose,
-    the model takes its style's commonest mode far more often than the style does: Irish jigs
-    major 36 times in 40 (the corpus's 69%), Bach's chorales 29 (56%), trecento lydian 22
-    (28%)."""
-    by_mode = [[*r[:3], None, r[3], r[-1]] for r in rows]  # the mode is what is counted
-    counts = _counts_alike(by_mode, labels, SHAPE_LET_GO)
-    return _drawn(counts, rng) if counts else None
 
 
 # the narrowest span a melody is given: any twelve semitones hold its final in some octave
