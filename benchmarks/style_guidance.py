@@ -3,8 +3,10 @@ written key, at each classifier-free guidance (and each ``--rhythm-bonus``, the 
 ``--rhythm`` gets in the prompt's form, or its tradition's form where it names one:
 "broken", a dotted pair or snap, "slur", a slur's opening, or a note value such as "1/8");
 what they cost the notes (their lengths, steps and spans beside real tunes of the style, the
-share of dotted notes, the slurs opened per 100 notes) and how long all voices rest at once:
-what ``styles.STYLE_GUIDANCE`` and ``styles.RHYTHM_BONUS`` were chosen by.
+share of dotted notes, the slurs opened per 100 notes, the share repeating a part:
+``structure.repeats``) and how long all voices rest at once: what ``styles.STYLE_GUIDANCE``
+and ``styles.RHYTHM_BONUS`` were chosen by. A ``--rhythm`` swept in an entry that holds other
+rhythms keeps them at their nats.
 
     python benchmarks/style_guidance.py --guidance 1 2
     python benchmarks/style_guidance.py --prompts "an Irish slip jig in 9/8" --guidance 1 1.5 2
