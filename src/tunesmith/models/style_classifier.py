@@ -31,6 +31,12 @@ COMMON_TIME = {"C", "C|", "2/2", "4/4"}  # one bar of four quarter notes, howeve
 
 def features(tune: Tune) -> list[int]:
     """Hashed feature ids of a tune (stable across processes: crc32, not ``hash``)."""
+    return [zlib.crc32(w.encode()) % BUCKETS for w in words(tune)]
+
+
+def words(tune: Tune) -> list[str]:
+    """What the classifier reads of a tune: its meter, its mode and the n-grams of its
+    notation atoms, in the one spelling ``canonical`` writes."""
     try:
         mode = parse_key(tune.key).mode
     except AbcError:
@@ -38,12 +44,12 @@ def features(tune: Tune) -> list[int]:
     with suppress(AbcError):  # no key, or a length L:1/8 cannot write: read it as written
         tune = canonical(tune)
     meter = "4/4" if tune.meter in COMMON_TIME else tune.meter
-    words = [f"M:{meter}", f"mode:{mode}"]
+    read = [f"M:{meter}", f"mode:{mode}"]
     # voices as the corpus writes them, bar by bar, whichever layout the tune has
     atoms = [a.text for a in music_atoms(interleaved(tune.body))][:MAX_ATOMS]
     for n in (1, 2, 3):
-        words += [" ".join(atoms[i:i + n]) for i in range(len(atoms) - n + 1)]
-    return [zlib.crc32(w.encode()) % BUCKETS for w in words]
+        read += [" ".join(atoms[i:i + n]) for i in range(len(atoms) - n + 1)]
+    return read
 
 
 class StyleClassifier(nn.Module):
