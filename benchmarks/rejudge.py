@@ -1,11 +1,13 @@
-"""The same pieces heard by the bundled style judge and by another (``tunesmith judges --out``).
+"""The same pieces as their report heard them and as another style judge hears them.
 
     python benchmarks/rejudge.py --judges /tmp/judges-new runs/s27/eval-IR-s0 runs/s27/eval-IR-s100
 
 A change to how the judge reads music is a change of instrument: before it is taken, this
-says what it would do to the verdicts on pieces already written (each ``tunesmith evaluate
---report`` folder's, heard in the asked tradition, form and period, prompt by prompt) and
-to the judge's recall on real test tunes of each label.
+says what it would do to the verdicts on pieces already written: each ``tunesmith evaluate
+--report`` folder's pieces, heard in the asked tradition, form and period as the report
+recorded (the judges and code it was made with) and by the judges in ``--judges`` (made by
+``tunesmith judges``, read by the code as it is now), prompt by prompt; and each judge's
+recall on real test tunes of each label, as its ``judges.json`` recorded it.
 """
 
 from __future__ import annotations
@@ -38,14 +40,13 @@ def main() -> int:
     heard: dict[str, Counter] = defaultdict(Counter)  # prompt → (dimension, judges) → pieces
     for folder in args.reports:
         report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-        tunes = [parse(abc) for abc in saved_pieces(folder)]
-        verdicts = {n: j.styles(tunes) for n, j in judges.items()}
-        for i, piece in enumerate(report["pieces"]):
+        other = judges["other"].styles([parse(abc) for abc in saved_pieces(folder)])
+        for piece, verdict in zip(report["pieces"], other, strict=True):
             for d, v in piece["style"].items():
                 heard[piece["prompt"]][d, "asked"] += 1
-                for n in judges:
-                    heard[piece["prompt"]][d, n] += verdicts[n][i].get(d) == v["asked"]
-    print("\n| prompt | " + " | ".join(f"{d}: bundled → other" for d in STYLE_DIMENSIONS)
+                heard[piece["prompt"]][d, "bundled"] += v["heard"] == v["asked"]
+                heard[piece["prompt"]][d, "other"] += verdict.get(d) == v["asked"]
+    print("\n| prompt | " + " | ".join(f"{d}: report → other" for d in STYLE_DIMENSIONS)
           + " |\n|---|" + "---:|" * len(STYLE_DIMENSIONS))
     for prompt, c in heard.items():
         print(f"| {prompt} | " + " | ".join(
@@ -54,7 +55,7 @@ def main() -> int:
     for d in STYLE_DIMENSIONS:
         n = sum(c[d, "asked"] for c in heard.values())
         print(f"\n{d}: " + " → ".join(f"{sum(c[d, j] for c in heard.values()) / n:.1%}"
-                                     for j in judges) + f" of {n} pieces", end="")
+                                     for j in ("bundled", "other")) + f" of {n} pieces", end="")
     print("\n" + reproduce())
     return 0
 
