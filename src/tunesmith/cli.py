@@ -359,8 +359,7 @@ def _judges(args: argparse.Namespace) -> int:
         print(f"tunesmith judges: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     try:
-        report = build(Path(args.data), Path(args.out), args.seconds, heldout, args.seed,
-                       args.only)
+        report = build(Path(args.data), Path(args.out), args.seconds, heldout, args.seed)
     except ValueError as exc:
         print(f"tunesmith judges: {exc}", file=sys.stderr)
         return 2
@@ -657,9 +656,6 @@ def _add_judges(sub) -> None:
     p.add_argument("--abc", action="append", metavar="FILE",
                    help="more real tunes to test key finding on; repeat for several")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--only", choices=("tone", "style"),
-                   help="retrain this judge alone, keeping the other (and its scores) from "
-                   "the judges already in --out")
     p.set_defaults(func=_judges)
 
 

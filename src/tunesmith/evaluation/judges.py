@@ -180,28 +180,19 @@ def assess_styles(judges: Judges, tunes: list[Tune]) -> dict[str, dict]:
 
 
 def build(data_dir: Path, out: Path, seconds: float, heldout: list[Path] = (),
-          seed: int = 0, only: str | None = None) -> dict:
+          seed: int = 0) -> dict:
     """Train both judges on the train split, score them on the test split (and held-out
-    files, for keys), save them to ``out`` with the report, and return the report. ``only``
-    ("tone" or "style") retrains that judge alone, keeping the other and its scores from the
-    judges already in ``out``."""
+    files, for keys), save them to ``out`` with the report, and return the report."""
     dataset = Dataset(data_dir)
     train, test = dataset.tunes("train"), dataset.tunes("test")
     if not train or not test:
         raise ValueError(f"{data_dir}: needs tunes in both the train and test splits")
-    kept = Judges.load(out) if only else None
-    judges = Judges(kept.tone if only == "style" else train_tone_cnn(train, seconds, seed),
-                    kept.style if only == "tone" else train_style_classifier(train, seconds,
-                                                                             seed))
-    report = {"data": str(data_dir), "seconds_each": seconds, "train_tunes": len(train)}
-    if only == "style":
-        report["keys"] = kept.report["keys"]
-    else:
-        report["keys"] = {"test": assess_keys(judges, test)}
-        for path in heldout:
-            report["keys"][path.name] = assess_keys(judges,
-                                                    read_file(path, f"file:{path.name}")[0])
-    report["styles"] = kept.report["styles"] if only == "tone" else assess_styles(judges, test)
+    judges = Judges(train_tone_cnn(train, seconds, seed), train_style_classifier(train, seconds,
+                                                                                  seed))
+    report = {"data": str(data_dir), "seconds_each": seconds, "train_tunes": len(train),
+              "keys": {"test": assess_keys(judges, test)}, "styles": assess_styles(judges, test)}
+    for path in heldout:
+        report["keys"][path.name] = assess_keys(judges, read_file(path, f"file:{path.name}")[0])
     judges.report = report
     judges.save(out)
     return report

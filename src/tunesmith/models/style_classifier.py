@@ -19,9 +19,8 @@ from contextlib import suppress
 import torch
 import torch.nn as nn
 
-from ..abc import Kind, Tune, music_atoms, parse_key
+from ..abc import Tune, music_atoms, parse_key
 from ..abc.canonical import canonical
-from ..abc.lexer import Atom
 from ..abc.tune import AbcError
 from ..abc.voices import interleaved
 
@@ -47,36 +46,10 @@ def words(tune: Tune) -> list[str]:
     meter = "4/4" if tune.meter in COMMON_TIME else tune.meter
     read = [f"M:{meter}", f"mode:{mode}"]
     # voices as the corpus writes them, bar by bar, whichever layout the tune has
-    atoms = _spelt(music_atoms(interleaved(tune.body)))[:MAX_ATOMS]
+    atoms = [a.text for a in music_atoms(interleaved(tune.body))][:MAX_ATOMS]
     for n in (1, 2, 3):
         read += [" ".join(atoms[i:i + n]) for i in range(len(atoms) - n + 1)]
     return read
-
-
-def _spelt(atoms: list[Atom]) -> list[str]:
-    """The atoms' texts with repeats and double bars in one spelling, as ``canonical`` is one
-    spelling of keys and lengths: O'Neill's books write a repeated part ``A :| B :|``, Ryan's
-    ``|: A :|: B :|`` (and the sampler so, for music21's sake), one ends a tune ``||``,
-    another ``|]``; a judge that learnt those habits hears the book, not the music. A close
-    (``:|``, ``::``, ``:|:``) is ``:|``; a later opening or a double bar (``|:``, ``||``,
-    ``|]``, ``[|``) is ``||``; an opening repeat before the first note is no barline, one
-    after a pickup a plain one (``D2|:G2`` as ``D2|G2``); an ending's number is kept."""
-    texts: list[str] = []
-    barred = False
-    for atom in atoms:
-        text = atom.text
-        if atom.kind is Kind.BAR:
-            core = text.rstrip("0123456789,-")
-            if core.startswith(":"):
-                text = ":|" + text[len(core):]
-            elif ":" in core and not barred:
-                text = "|" if texts else ""
-            elif ":" in core or core in ("|]", "[|"):
-                text = "||" + text[len(core):]
-            barred = True
-        if text:
-            texts.append(text)
-    return texts
 
 
 class StyleClassifier(nn.Module):
