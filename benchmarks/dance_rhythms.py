@@ -6,7 +6,7 @@ whole note, the long half of a dotted pair or a Scotch snap) and of sixteenths.
 Real: the train split's tunes of each form (the test split has too few strathspeys and
 hornpipes); generated: the pieces of each ``tunesmith evaluate --report`` folder whose prompt
 asked that form. A strathspey is its dotted pairs and snaps (``A>B``, ``A<B``), a hornpipe
-often so; a reel or jig runs in even notes.
+often so; a reel or jig runs in even notes. The real ones are also counted by tradition.
 """
 
 from __future__ import annotations
@@ -45,9 +45,12 @@ def main() -> int:
         print(f"dance_rhythms.py: no dataset at {args.dataset}", file=sys.stderr)
         return 2
     real: dict[str, list[np.ndarray]] = defaultdict(list)
+    by_tradition: dict[tuple[str, str], list[np.ndarray]] = defaultdict(list)
     for tune in Dataset(args.dataset).tunes("train"):
         if tune.labels.get("form") in DANCE_FORMS:
-            real[tune.labels["form"]].append(histograms(tune)["note_length"])
+            lengths = histograms(tune)["note_length"]
+            real[tune.labels["form"]].append(lengths)
+            by_tradition[tune.labels["form"], tune.labels.get("tradition") or "–"].append(lengths)
     made: dict[Path, dict[str, list[np.ndarray]]] = {}
     for report in args.reports:
         made[report] = defaultdict(list)
@@ -65,6 +68,10 @@ def main() -> int:
         cells = [shares(made[r][form]) for r in args.reports]
         print(f"| {form} ({len(real[form])} tunes) | {shares(real[form])} | "
               + " | ".join(cells) + " |")
+    print("\nthe real ones by tradition (a reel is dotted by Scots, not by O'Neill)\n")
+    print("| form | tradition | tunes | dotted / sixteenths |\n|---|---|---:|---:|")
+    for (form, tradition), rows in sorted(by_tradition.items()):
+        print(f"| {form} | {tradition} | {len(rows)} | {shares(rows)} |")
     print(f"\nreproduce: python benchmarks/dance_rhythms.py --dataset {args.dataset} "
           + " ".join(str(r) for r in args.reports))
     return 0

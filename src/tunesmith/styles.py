@@ -136,15 +136,16 @@ STYLE_GUIDANCE = {"quartet": 1.5, "hornpipe": 2.0, "jig": 1.5, "slip jig": 1.5,
 # 0.815); on the evaluation's own seeds 8 → 8 and 11 → 13 of 16, all three overlaps nearer
 # too: the same command with `--prompts "爱尔兰吉格舞曲" --guidance 1.5 --rhythm-bonus 0 -1
 # -2` (docs/model-card.md, "A tenor's clef, …").
-# An Irish reel's too: its real tunes dot 0.5% of their notes (Scottish reels 11.6%, American
-# 2.8%), the model's unguided Irish reels 6.8-7.0%, some a whole tune in dotted pairs (`g>dg>B
-# g>dg>B|`) that the judge hears as a hornpipe; with 2 nats off them 0.2-1.6%, over 112 pieces
-# heard Irish 89 → 95, as reels 74 → 84, in their key 109 → 111, their note lengths 0.831 →
-# 0.932 and 0.854 → 0.945 of real Irish reels' (steps 0.953 → 0.935, 0.968 → 0.952): the same
-# command with `--prompts "a lively Irish reel in D major" --rhythm-bonus 0 -2 --seeds 0 100
-# 200 300 $(seq 1200 100 1900)` and `--seeds $(seq 2000 100 3500)`. The mixolydian reel, whose
-# real tunes dot 4.1% and which the model makes Scottish, lost its key with them held back
-# (heard 36 → 26 of 64): an entry "tradition form" is that tradition's alone.
+# An Irish reel's too: its real tunes dot 0.5% of their notes (Scottish reels 10.2%,
+# American 2.6%: benchmarks/dance_rhythms.py), the model's unguided Irish reels 6.8-7.0%,
+# some a whole tune in dotted pairs (`g>dg>B g>dg>B|`) that the judge hears as a hornpipe;
+# with 2 nats off them 0.2-1.6%, over 112 pieces heard Irish 89 → 95, as reels 74 → 84, in
+# their key 109 → 111, their note lengths 0.831 → 0.932 and 0.854 → 0.945 of real Irish
+# reels' (steps 0.953 → 0.935, 0.968 → 0.952): the same command with `--prompts "a lively
+# Irish reel in D major" --rhythm-bonus 0 -2 --seeds 0 100 200 300 $(seq 1200 100 1900)` and
+# `--seeds $(seq 2000 100 3500)`. The mixolydian reel, whose real tunes dot 4.1% and which
+# the model makes Scottish, lost its key with them held back (heard 36 → 26 of 64): an entry
+# "tradition form" is that tradition's alone.
 RHYTHM_BONUS: dict[str, dict[str, float]] = {"strathspey": {"broken": 1.0},
                                              "chorale": {"1/8": 0.5},
                                              "jig": {"broken": -2.0},
