@@ -213,7 +213,6 @@ def tied(labels: Mapping[str, str]) -> bool:
     return (labels.get("form") or labels.get("period")) in TIED_STYLES
 
 
-# how a piece's remarks name a rhythm; another note value is named by its length
 def rhythm_entry(labels: Mapping[str, str]) -> str | None:
     """The ``RHYTHM_BONUS`` entry a piece of these labels takes: its tradition's form's
     ("irish reel") where there is one, else its form's."""
@@ -222,6 +221,7 @@ def rhythm_entry(labels: Mapping[str, str]) -> str | None:
     return specific if specific in RHYTHM_BONUS else form
 
 
+# how a piece's remarks name a rhythm; another note value is named by its length
 RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "slur": "slurs", "1/16": "sixteenth notes",
                 "1/8": "eighth notes", "1/4": "quarter notes", "1/2": "half notes",
                 "1": "whole notes"}
