@@ -6,7 +6,8 @@ what they cost the notes (their lengths, steps and spans beside real tunes of th
 share of dotted notes, the slurs opened per 100 notes, the share repeating a part:
 ``structure.repeats``) and how long all voices rest at once: what ``styles.STYLE_GUIDANCE``
 and ``styles.RHYTHM_BONUS`` were chosen by. A ``--rhythm`` swept in an entry that holds other
-rhythms keeps them at their nats.
+rhythms keeps them at their nats (``--alone``: drops them, so ``--rhythm-bonus 0`` is the
+sampler without the entry).
 
     python benchmarks/style_guidance.py --guidance 1 2
     python benchmarks/style_guidance.py --prompts "an Irish slip jig in 9/8" --guidance 1 1.5 2
@@ -80,6 +81,8 @@ def main() -> None:
     parser.add_argument("--rhythm-bonus", type=float, nargs="+",
                         help="nats for the --rhythm in the prompt's form, in place of "
                              "styles.RHYTHM_BONUS's (default: RHYTHM_BONUS's own)")
+    parser.add_argument("--alone", action="store_true",
+                        help="the swept --rhythm alone, without the entry's other rhythms")
     args = parser.parse_args()
     composer, judges = Composer.load(args.model), Judges.load()
     real = list(Dataset(args.dataset).tunes(args.split))
@@ -102,7 +105,8 @@ def main() -> None:
         for guidance, bonus in [(g, b) for g in args.guidance for b in args.rhythm_bonus
                                 or [None]]:
             if form and bonus is not None:
-                RHYTHM_BONUS[entry] = {**(shipped or {}), args.rhythm: bonus}
+                RHYTHM_BONUS[entry] = {**({} if args.alone else shipped or {}),
+                                       args.rhythm: bonus}
             named = (f"{bonus:g}" if bonus is not None  # else the shipped bonus, all rhythms
                      else ", ".join(f"{r} {v:g}" for r, v in (shipped or {}).items()) or "0")
             start = time.perf_counter()
@@ -140,7 +144,8 @@ def main() -> None:
           f"{' '.join(repr(p) for p in args.prompts)} --guidance "
           f"{' '.join(f'{g:g}' for g in args.guidance)} --seeds {' '.join(map(str, args.seeds))}"
           + (f" --rhythm {args.rhythm} --rhythm-bonus "
-             f"{' '.join(f'{b:g}' for b in args.rhythm_bonus)}" if args.rhythm_bonus else ""))
+             f"{' '.join(f'{b:g}' for b in args.rhythm_bonus)}" if args.rhythm_bonus else "")
+          + (" --alone" if args.alone else ""))
 
 
 if __name__ == "__main__":
