@@ -22,7 +22,7 @@ from pathlib import Path
 from _beside_real import reproduce
 
 from tunesmith.abc import parse, parse_key
-from tunesmith.abc.keys import FINAL_STEP, LETTERS, MODE_OFFSET, Key
+from tunesmith.abc.keys import FINAL_STEP, MODE_OFFSET, Key, final_notes
 from tunesmith.data.labels import mode_label
 from tunesmith.evaluation.generated import Asked, saved_pieces
 from tunesmith.models.judges import PITCH_NAMES, Judges
@@ -34,7 +34,7 @@ def named_for_mode(written: str, mode: str | None) -> str:
     key = parse_key(written)
     if not (key.tonic and key.mode == "major" and mode in MODE_OFFSET and FINAL_STEP[mode]):
         return written
-    letter = LETTERS[(LETTERS.index(key.tonic[0]) + FINAL_STEP[mode]) % 7]
+    letter = final_notes(key, mode=mode)[0][0]  # the final the sampler ends on
     return Key(letter + {1: "#", -1: "b"}.get(key.signature.get(letter, 0), ""), mode).abc()
 
 

@@ -35,23 +35,26 @@ def voice_bars(body: str) -> dict[str, list[str]]:
     bars: dict[str, list[str]] = {}
     sounds: dict[str, int] = {}  # voice → octaves its notes sound from where written
     voice, pending = "1", ""
+
+    def close(bar: str) -> None:
+        bars.setdefault(voice, []).append(_moved(bar.strip(), sounds.get(voice, 0)))
+
     for atom in lex(body):
         if atom.voice:  # [V:2] or a V:2 line
             if pending.strip():
-                bars.setdefault(voice, []).append(_moved(pending.strip(), sounds.get(voice, 0)))
+                close(pending)
             voice, pending = atom.voice, ""
             if move := octave_clef(atom.field[1].split()[1:]):
                 sounds[voice] = move
         elif atom.kind is Kind.BAR and not pending.strip():  # an opening |: starts a bar
             pending += atom.text
         elif atom.kind is Kind.BAR:
-            bars.setdefault(voice, []).append(_moved((pending + atom.text).strip(),
-                                                     sounds.get(voice, 0)))
+            close(pending + atom.text)
             pending = ""
         elif atom.kind not in (Kind.NEWLINE, Kind.COMMENT):  # nor %%MIDI lines
             pending += atom.text
     if pending.strip():
-        bars.setdefault(voice, []).append(_moved(pending.strip(), sounds.get(voice, 0)))
+        close(pending)
     return bars
 
 
