@@ -15,7 +15,7 @@ from collections import Counter
 from _beside_real import reproduce, rows_from_args
 
 from tunesmith.abc.durations import PHRASE_BARS
-from tunesmith.evaluation.structure import section_lengths
+from tunesmith.abc.sections import sections
 
 
 def main() -> None:
@@ -23,9 +23,8 @@ def main() -> None:
     print("| pieces | melodies | with sections | sections closed | of whole 4-bar phrases "
           "| commonest lengths (bars: sections) |\n|---|---:|---:|---:|---:|---|")
     for name, tunes in rows:
-        lengths = [section_lengths(tune) for tune in tunes]
-        melodies = [n for n in lengths if n]
-        closed = [round(n) for one in melodies for n in one[:-1]]
+        melodies = [found for found in map(sections, tunes) if found]
+        closed = [round(n) for one in melodies for n, _ in one[:-1]]
         if not closed:
             continue
         whole = sum(n > 0 and n % PHRASE_BARS == 0 for n in closed) / len(closed)

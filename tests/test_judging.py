@@ -455,18 +455,26 @@ def test_form_and_scale_measures_on_hand_made_tunes():
 
 
 def test_sections_are_measured_in_bars_and_whole_phrases():
-    from tunesmith.evaluation.structure import phrased, section_lengths, structure
+    from tunesmith.abc.sections import layout, parse_layout, sections
+    from tunesmith.evaluation.structure import phrased, structure
 
     bar = "ABcd efga|"
-    # a pickup, an 8-bar part that hands a quarter of its last bar on, then 9 bars and 3
+    # a pickup, an 8-bar part played twice that hands a quarter of its last bar on, then 9
+    # bars and 3
     parts = parse("X:1\nM:4/4\nL:1/8\nK:D\nAB|" + bar * 7 + "d2 f2 a2:|\n"
                   "AB|" + bar * 8 + "d8||" + bar * 2 + "d8|]\n")
-    assert section_lengths(parts) == [Fraction(31, 4), Fraction(37, 4), 3]
+    assert sections(parts) == [(Fraction(31, 4), True), (Fraction(37, 4), False), (3, False)]
+    assert layout(parts) == "8: 9 3" and parse_layout("8: 9 3") == [(8, True), (9, False),
+                                                                     (3, False)]
     assert phrased(parts) == 0.5  # 7 3/4 is a whole 8 bars, 9 1/4 is not; the last is the end's
     one = parse("X:1\nM:4/4\nL:1/8\nK:D\n" + bar * 7 + "d8|]\n")
-    assert section_lengths(one) == [8] and phrased(one) is None  # nothing closed before the end
+    assert sections(one) == [(8, False)] and phrased(one) is None  # nothing closed before the end
+    # "|: A :|: B :|" closes both parts on a repeat; first and second endings hide the form
+    assert layout(parse("X:1\nM:4/4\nL:1/8\nK:D\n|:" + bar * 3 + "d8:|:" + bar * 7
+                        + "d8:|\n")) == "4: 8:"
+    assert layout(parse("X:1\nM:4/4\nL:1/8\nK:D\n|:" + bar * 3 + "|1 d8:|2 d8||\n")) is None
     voices = parse("X:1\nM:6/8\nL:1/8\nK:D\n[V:1]d3 e3||[V:2]D3 E3||[V:1]d6|]\n[V:2]D6|]\n")
-    assert section_lengths(voices) is None
+    assert sections(voices) is None and layout(voices) is None
     assert structure([parts, one])["phrased"] == 0.5
 
 

@@ -32,6 +32,7 @@ class Bar:
     opens_section: bool  # the barline before it was |:, ||, [| or an ending
     closes_section: bool  # its barline is :|, ||, |] or the end of the tune
     multi_rest: bool = False  # a Z4-style rest that stands for several bars
+    repeat: bool = False  # its barline closes a repeat (:|, ::): its section is played twice
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,8 @@ def bars(tune: Tune) -> list[Bar]:
             voice.first_was_pickup = voice.first_was_pickup or pickup
             number = 0 if pickup else voice.count + (0 if voice.first_was_pickup else 1)
             out.append(Bar(number, voice.name, voice.duration, voice.meter,
-                           voice.opens_section, section, voice.multi_rest))
+                           voice.opens_section, section, voice.multi_rest,
+                           bar_text is not None and bar_text.startswith(":")))
             voice.count += 1
         voice.duration, voice.has_music, voice.multi_rest = Fraction(0), False, False
         voice.opens_section = section

@@ -18,9 +18,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..abc import Kind, Tune, parse_key
-from ..abc.durations import PHRASE_BARS, bars, beats
+from ..abc.durations import PHRASE_BARS, beats
 from ..abc.normalise import music_atoms
 from ..abc.notes import notes
+from ..abc.sections import sections
 from ..abc.tune import AbcError, meter_length
 from .texture import heard
 
@@ -133,38 +134,13 @@ def resting(tune: Tune) -> float | None:
     return float(1 - heard(sorted(sounding, key=lambda n: n.onset)) / end) if end else None
 
 
-def section_lengths(tune: Tune) -> list[Fraction] | None:
-    """The lengths in bars of a one-voice tune's sections, split where a barline closes one
-    (``||``, ``:|``, ``|]``, the end); a pickup before the first is left out, and a section
-    that hands part of its last bar on to the next one's pickup counts that bar short (7 3/4).
-    None for several voices, free meter or no bars to read."""
-    try:
-        read = bars(tune)
-    except (AbcError, ValueError):
-        return None
-    if not read or len({b.voice for b in read}) > 1 or \
-            any(b.expected is None or b.multi_rest for b in read):
-        return None
-    lengths, current = [], Fraction(0)
-    for bar in read:
-        if bar.number == 0:  # the pickup
-            continue
-        current += bar.duration / bar.expected
-        if bar.closes_section:
-            lengths.append(current)
-            current = Fraction(0)
-    if current:
-        lengths.append(current)
-    return lengths
-
-
 def phrased(tune: Tune) -> float | None:
     """Share of a melody's sections, all but the last (the piece's length ends that one),
     that last a whole number of 4-bar phrases, to the nearest bar; None with only one."""
-    lengths = section_lengths(tune)
-    if not lengths or len(lengths) < 2:
+    found = sections(tune)
+    if not found or len(found) < 2:
         return None
-    closed = lengths[:-1]
+    closed = [n for n, _ in found[:-1]]
     return sum(round(n) > 0 and round(n) % PHRASE_BARS == 0 for n in closed) / len(closed)
 
 

@@ -1,0 +1,59 @@
+"""A melody's sections: how many bars each lasts and whether it is played twice.
+
+A section ends where a barline closes one (``||``, ``:|``, ``::``, ``|]``) and at the end;
+one that ends on ``:|`` or ``::`` is played twice. Real tunes of a style share a form: a
+Scottish strathspey is a 4-bar part played twice and an 8-bar one (``4: 8``), an Irish jig two
+8-bar parts each played twice (``8: 8:``), O'Neill's reels two 8-bar parts written once
+(``8 8``), a German song one section of 8 to 16 bars. ``layout`` counts a tune's form in that
+spelling; a piece not asked its length is planned in one its style's tunes are written in
+(``Composer``, the sampler's ``BarTracker.plan``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .durations import bars
+from .lexer import Kind, lex
+from .tune import AbcError, Tune
+
+
+def sections(tune: Tune) -> list[tuple[Fraction, bool]] | None:
+    """Each section of a one-voice tune: its length in bars and whether it is played twice
+    (its barline closes a repeat). A pickup before the first is left out, and a section that
+    hands part of its last bar on to the next one's pickup counts that bar short (7 3/4).
+    None for several voices, free meter or no bars to read."""
+    try:
+        read = bars(tune)
+    except (AbcError, ValueError):
+        return None
+    if not read or len({b.voice for b in read}) > 1 or \
+            any(b.expected is None or b.multi_rest for b in read):
+        return None
+    found, current = [], Fraction(0)
+    for bar in read:
+        if bar.number == 0:  # the pickup
+            continue
+        current += bar.duration / bar.expected
+        if bar.closes_section:
+            found.append((current, bar.repeat))
+            current = Fraction(0)
+    if current:
+        found.append((current, False))
+    return found
+
+
+def layout(tune: Tune) -> str | None:
+    """A one-voice tune's form: each section's bars to the nearest bar, ``:`` after one played
+    twice ("4: 8"). None for a tune with first and second endings (its written bars are not
+    its parts': a reel's 8-bar part is written in 9), several voices or no bars to read."""
+    if any(a.kind is Kind.ENDING or (a.kind is Kind.BAR and a.text[-1].isdigit())
+           for a in lex(tune.body)):
+        return None
+    found = [(round(n), twice) for n, twice in sections(tune) or [] if round(n) > 0]
+    return " ".join(f"{n}{':' * twice}" for n, twice in found) or None
+
+
+def parse_layout(text: str) -> list[tuple[int, bool]]:
+    """"4: 8" → [(4, True), (8, False)]: ``layout``'s spelling read back."""
+    return [(int(part.rstrip(":")), part.endswith(":")) for part in text.split()]
