@@ -9,9 +9,11 @@ tonic), from which a piece given no key draws one; ``endings`` (``Dataset.ending
 how often they end by closing a repeat), which says how a piece ends where the model cannot;
 ``spans`` (``Dataset.span_counts``: how wide their melodies go); ``lengths``
 (``Dataset.length_counts``: how many bars they are), from which a piece whose length was not
-asked draws one; ``tempos`` (``Dataset.tempo_counts``: the tempos their ``Q:`` marks), at
-which a piece not asked its tempo is played. The shipped model's keys, endings, lengths and
-tempos were counted this way from ``datasets/default``.
+asked draws one; ``layouts`` (``Dataset.layout_counts``: the sections their melodies are
+written in, and which are played twice), in which a melody whose length was not asked is
+planned; ``tempos`` (``Dataset.tempo_counts``: the tempos their ``Q:`` marks), at
+which a piece not asked its tempo is played. The shipped model's keys, endings, lengths,
+layouts and tempos were counted this way from ``datasets/default``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from tunesmith.data.dataset import Dataset
 
 COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
           "spans": Dataset.span_counts, "lengths": Dataset.length_counts,
-          "tempos": Dataset.tempo_counts}
+          "layouts": Dataset.layout_counts, "tempos": Dataset.tempo_counts}
 
 
 def main() -> int:

@@ -25,6 +25,7 @@ from ..abc import Tokenizer, Tune, parse, parse_key
 from ..abc.durations import quarter_tempo, written_bars
 from ..abc.lexer import ends_on_repeat
 from ..abc.notes import melody_span
+from ..abc.sections import layout
 from ..abc.tune import AbcError
 
 TOKEN_DTYPE = np.uint16
@@ -133,6 +134,15 @@ class Dataset:
         such endings."""
         return self._tune_counts(split, lambda tune: ends_on_repeat(tune.body),
                                  "melody endings", progress, melodies=True)
+
+    def layout_counts(self, split: str = "train", progress: bool = False) -> list[list]:
+        """The forms the one-voice tunes of ``split`` are written in, by style: rows of
+        ``KEY_LABELS`` (None where a tune has no such label), the form as ``abc.sections``
+        spells it (each section's bars, ``:`` after one played twice) and the number of
+        tunes. Scottish strathspeys are mostly ``4: 8``, Irish jigs ``8: 8:``, O'Neill's reels
+        ``8 8``, German songs one section: the form a melody not asked its length is
+        planned in (``Composer``). Tunes with first and second endings are not counted."""
+        return self._tune_counts(split, layout, "melody forms", progress, melodies=True)
 
     def length_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """How many bars long the tunes of ``split`` are as written, by style: rows of
