@@ -162,6 +162,23 @@ def test_a_quartet_moves_in_sixteenths_rather_than_half_notes(default, monkeypat
     assert sixteenths > 2 * before[0] and halves < before[1]
 
 
+def test_a_dance_tune_plays_its_parts_twice_as_its_styles_tunes_are_written(default,
+                                                                          monkeypatch):
+    from tunesmith.abc.sections import layout
+
+    # drawn from the training melodies' forms: Scottish strathspeys are mostly "4: 8"
+    for piece in default.generate("a Scottish strathspey", num=4, seed=0):
+        written = layout(parse(piece.abc))
+        assert written in {"4: 8", "4: 4:", "4: 8:", "4: 4"}
+        assert any(" bars in parts of 4 played twice" in r for r in piece.controls.remarks)
+    # as planned, every part closed where the plan closes it and played twice as it says
+    for plan in ("8: 8:", "8 8", "4: 4: 8"):
+        monkeypatch.setitem(default.checkpoint.data, "layouts", [[None] * 4 + [plan, 10]])
+        for piece in default.generate("a jig", num=2, seed=1):
+            assert layout(parse(piece.abc)) == plan
+            assert validate(parse(piece.abc)) == []
+
+
 def test_a_traditions_rhythm_is_its_own(default):
     # Scottish reels dot their notes as often as the model does: the Irish reel's entry
     # leaves them be

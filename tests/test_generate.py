@@ -1,5 +1,6 @@
 """Generation: prompt → controls → a complete tune that is valid by construction."""
 
+import re
 import subprocess
 import sys
 import wave
@@ -599,13 +600,58 @@ def test_a_piece_not_asked_its_length_is_as_long_as_its_styles_tunes(composer):
         8, 12, 16}
     assert typical_bars([], reel, False, rng) == DEFAULT_BARS
     for piece in composer.generate("a reel", num=4, seed=3):
-        said = [r for r in piece.controls.remarks if " bars, as long as " in r]
+        said = [r for r in piece.controls.remarks if re.match(r"\d+ bars\b", r)
+                and ("training tunes of its style" in r or "its style's tunes" in r)]
         assert len(said) == 1 and int(said[0].split()[0]) == piece.controls.bars
-        assert SHORTEST_BARS <= piece.controls.bars < DEFAULT_BARS
+        assert SHORTEST_BARS <= piece.controls.bars <= DEFAULT_BARS
         assert written_bars(parse(piece.abc)) == piece.controls.bars
     asked = composer.generate("a reel", bars=6, seed=3)[0]
     assert asked.controls.bars == 6 and not any(" bars" in r for r in asked.controls.remarks)
     assert composer.generate("a reel in 10 bars", seed=3)[0].controls.bars == 10
+
+
+def test_a_melody_is_planned_in_the_parts_its_styles_tunes_are_written_in(composer,
+                                                                         monkeypatch):
+    from collections import Counter
+
+    from tunesmith.abc.sections import layout
+    from tunesmith.composer import described, typical_sections
+
+    rows = [["scottish", None, "strathspey", "major", "4: 8", 27],
+            ["scottish", None, "strathspey", "major", "4: 4:", 9],
+            ["american", None, "strathspey", "major", "8 8", 38],
+            ["irish", None, "jig", "major", "8: 7:", 30],  # a pickup handed on: 8 bars
+            ["irish", None, "jig", "major", "16: 16: 16:", 5],  # 48 bars: not drawn
+            ["german", None, "song", "major", "4", 50],
+            ["german", None, "song", "major", "40", 10]]
+    rng = np.random.default_rng(0)
+    strathspey = {"tradition": "scottish", "form": "strathspey", "mode": "major"}
+    drawn = Counter(typical_sections(rows, strathspey, rng) for _ in range(300))
+    assert set(drawn) == {((4, True), (8, False)), ((4, True), (4, True))}  # not American
+    assert 180 < drawn[(4, True), (8, False)] < 270
+    jig = {"tradition": "irish", "form": "jig", "mode": "major"}
+    assert typical_sections(rows, jig, rng) == ((8, True), (8, True))
+    song = {"tradition": "german", "form": "song", "mode": "major"}
+    assert {typical_sections(rows, song, rng) for _ in range(50)} == {((8, False),),
+                                                                      ((32, False),)}
+    assert typical_sections([], jig, rng) == ()
+    assert described(((4, True), (8, False))) == (
+        "12 bars in parts of 4 played twice and 8, as training tunes of its style are written")
+    # the sampler closes the planned parts where planned, and no others (this small model's
+    # vocabulary writes no repeat that no |: opened: parts played twice are closed once;
+    # the bundled model's are tested in test_default_model.py)
+    assert not composer.table.implicit_repeats
+    for plan in (((4, True), (8, False)), ((8, False), (8, False)), ((4, False), (4, False),
+                                                                     (8, False))):
+        rows = [[None, None, None, None, " ".join(f"{n}{':' * twice}" for n, twice in plan),
+                 100]]
+        monkeypatch.setitem(composer.checkpoint.data, "layouts", rows)
+        for piece in composer.generate("a tune", num=3, seed=5):
+            assert layout(parse(piece.abc)) == " ".join(str(n) for n, _ in plan)
+            assert described(plan) in piece.controls.remarks
+    # asked a length, or in voices, the model closes its own parts
+    asked = composer.generate("a tune in 10 bars", seed=5)[0]
+    assert asked.controls.bars == 10 and not any("parts" in r for r in asked.controls.remarks)
 
 
 def test_a_piece_not_asked_its_tempo_is_played_as_the_corpus_marks_its_form(composer):

@@ -51,6 +51,10 @@ def allowed_texts(t: BarTracker | Voices, vocab: Tokenizer = VOCAB) -> set[str]:
     return {vocab.tokens[i] for i in np.flatnonzero(t.allowed()).tolist()}
 
 
+def vocab_decoded(t: BarTracker, vocab: Tokenizer = VOCAB) -> str:
+    return vocab.decode(t.log)
+
+
 def feed(t: BarTracker | Voices, text: str, vocab: Tokenizer = VOCAB) -> None:
     for i in vocab.encode(text):
         assert t.allowed()[i], f"{vocab.tokens[i]!r} refused after {vocab.decode(t.log)!r}"
@@ -80,6 +84,32 @@ def test_a_melody_closes_a_section_only_after_whole_4_bar_phrases():
     assert t.section_start == 8 and t.repeat_open is False
     voices = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(60, 80), (40, 60)])
     assert all(part.phrase is None for part in voices.parts)  # a chorale's phrases are its own
+
+
+def test_a_planned_melody_closes_its_parts_where_the_plan_does():
+    # a Scottish strathspey's form: a 4-bar part played twice, then 8 bars
+    in_g = {**HEADER, "K": "G"}  # ends on G4
+    t = tracker(TABLE, in_g, bars=12, mode=None, compasses=[(0, 127)],
+                sections=[(4, True), (8, False)])
+    feed(t, "G4 G4|" * 3 + "G4 G4")
+    assert allowed_texts(t) == {":|"}  # the first part closes on its repeat, nothing else
+    feed(t, ":|" + "G4 G4|" * 3 + "G4 G4")
+    assert allowed_texts(t) == {"|"}  # 4 bars into the 8-bar part: no section ends here
+    feed(t, "|" + "G4 G4|" * 3 + "G4 G4")
+    assert allowed_texts(t) == {"|]"} and not t.ends_repeat
+    with pytest.raises(ValueError, match="sections of 8 bars for a piece of 12"):
+        tracker(TABLE, HEADER, bars=12, mode=None, compasses=[(0, 127)],
+                sections=[(4, True), (4, False)])
+
+
+def test_a_line_opened_by_a_bare_letter_is_not_read_as_a_field():
+    # "e:|" at a line's start is a header field to every ABC reader: "e :|"
+    t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)],
+                sections=[(1, True), (1, False)])
+    feed(t, "G4 F2 F\nc")
+    assert allowed_texts(t) == {" "}
+    feed(t, " :|")
+    assert vocab_decoded(t).endswith("\nc :|")
 
 
 def test_a_melody_restates_a_bar_a_phrase_or_a_part_back_once_not_in_a_row():

@@ -19,6 +19,7 @@ from .abc.durations import PHRASE_BARS
 from .abc.keys import Key, parse_key
 from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
+from .abc.sections import parse_layout
 from .abc.tune import AbcError, parse_fraction
 from .abc.voices import (
     clef,
@@ -135,12 +136,13 @@ class Outline:
     out_key: str  # the key the piece is written in at the end
     span: int = MELODY_SPAN  # semitones a melody keeps within
     ends_repeat: bool = False  # a melody closes a repeat at its end if the model cannot say
+    sections: tuple[tuple[int, bool], ...] = ()  # a melody's plan: bars, played twice, each
 
     @property
     def same(self) -> tuple:
         """Equal for outlines whose candidates can be decoded in one batch."""
         return (tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars,
-                self.span)
+                self.span, self.sections)
 
 
 class Composer:
@@ -290,6 +292,7 @@ class Composer:
         model, its number of voices, header and key."""
         tok = self.tokenizer
         controls = replace(wanted, remarks=list(wanted.remarks))
+        sections: tuple[tuple[int, bool], ...] = ()
         melody = controls.melody or voices == 1 or opening is not None or words is not None
         labels = complete_controls(self.engine, tok, controls.labels, choices, rng, melody)
         added = {d: v for d, v in labels.items() if d not in controls.labels}
@@ -308,11 +311,11 @@ class Composer:
         if words is not None:
             controls.remarks += words.remarks
         elif controls.bars is None:  # no length asked: as long as a tune of its style
-            controls.bars = self._typical_bars(labels, controls.voices > 1, rng)
-            controls.remarks.append(
-                f"{controls.bars} bars, as long as training tunes of its style are"
-                if controls.bars < DEFAULT_BARS else f"{controls.bars} bars; ask for more "
-                "where its style's tunes run longer")
+            if controls.voices == 1 and opening is None:  # in its parts, too
+                sections = self._typical_sections(labels, rng)
+            controls.bars = sum(n for n, _ in sections) if sections else \
+                self._typical_bars(labels, controls.voices > 1, rng)
+            controls.remarks.append(described(sections or ((controls.bars, False),)))
         if controls.voices > 1 and any(f"[V:{v}]" not in tok.ids
                                        for v in range(1, controls.voices + 1)):
             controls.remarks.append(f"this model never saw {controls.voices} voices; "
@@ -346,7 +349,8 @@ class Composer:
             span = self._typical_span(labels, rng)
             controls.remarks.append(f"within {span} semitones, as wide as the training "
                                     "tunes of its style go")
-        ends = controls.voices == 1 and words is None and self._ends_repeat(labels)
+        ends = controls.voices == 1 and words is None and not sections \
+            and self._ends_repeat(labels)
         if ends:
             controls.remarks.append("its last part repeats (:|) unless the model ends it "
                                     "otherwise, as most training tunes of its style do")
@@ -361,7 +365,7 @@ class Composer:
         if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
-        return Outline(controls, prefix, given, header, out_key, span, ends)
+        return Outline(controls, prefix, given, header, out_key, span, ends, sections)
 
     def _style_guidance(self, outline: Outline) -> float:
         """The guidance a piece of this outline gets when none is asked: its form's in
@@ -400,7 +404,7 @@ class Composer:
                                 PARALLEL_COST_BY_FORM.get(form),
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
                                 REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
-                                outline.ends_repeat)
+                                outline.ends_repeat, outline.sections)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -479,6 +483,13 @@ class Composer:
         ``DEFAULT_BARS`` for a checkpoint without the counts."""
         rows = self.checkpoint.data.get("lengths")
         return typical_bars(rows, labels, voices, rng) if rows else DEFAULT_BARS
+
+    def _typical_sections(self, labels: dict[str, str], rng: np.random.Generator
+                          ) -> tuple[tuple[int, bool], ...]:
+        """A melody's parts, drawn from the forms the training melodies of its style are
+        written in (``data.json``; ``typical_sections``); none for a checkpoint without them."""
+        rows = self.checkpoint.data.get("layouts")
+        return typical_sections(rows, labels, rng) if rows else ()
 
     def _tempo(self, controls: Controls, labels: dict[str, str], meter: str) -> int | None:
         """Quarter notes a minute for a piece not given a number: its style's tempo
@@ -625,6 +636,41 @@ def typical_bars(rows: list[list], labels: dict[str, str], voices: bool,
         return DEFAULT_BARS
     phrases = int(int(_drawn(counts, rng)) / PHRASE_BARS + 0.5)  # halves up: 10 bars are 12
     return min(DEFAULT_BARS, max(SHORTEST_BARS, PHRASE_BARS * phrases))
+
+
+def typical_sections(rows: list[list], labels: dict[str, str], rng: np.random.Generator
+                     ) -> tuple[tuple[int, bool], ...]:
+    """A melody's parts for a piece not asked its length: the form (``abc.sections.layout``)
+    of a training melody of the piece's ``labels`` (``rows``: ``Dataset.layout_counts``;
+    ``_counts_alike``, ``SHAPE_LET_GO``), drawn as often as melodies are written in it, each
+    part in whole phrases of ``PHRASE_BARS`` (a part of 7 3/4 bars that hands a pickup on is
+    8): a Scottish strathspey a 4-bar part played twice and an 8-bar one, an Irish jig two
+    8-bar parts each played twice, a German song one part of 8 to 16 bars. A form of one
+    part is kept from ``SHORTEST_BARS`` to ``DEFAULT_BARS`` (a 4-bar song is 8); a form of
+    more whose whole runs past those is not drawn. Nothing to draw: () (``typical_bars``)."""
+    forms: dict[tuple[tuple[int, bool], ...], int] = {}
+    for text, n in _counts_alike(rows, labels, SHAPE_LET_GO).items():
+        parts = [(PHRASE_BARS * max(1, int(bars / PHRASE_BARS + 0.5)), twice)
+                 for bars, twice in parse_layout(text)]
+        if len(parts) == 1:
+            parts = [(min(DEFAULT_BARS, max(SHORTEST_BARS, parts[0][0])), parts[0][1])]
+        elif not SHORTEST_BARS <= sum(bars for bars, _ in parts) <= DEFAULT_BARS:
+            continue
+        forms[tuple(parts)] = forms.get(tuple(parts), 0) + n
+    return _drawn(forms, rng) if forms else ()
+
+
+def described(sections: tuple[tuple[int, bool], ...]) -> str:
+    """A piece's length and parts in words, for its remarks: "12 bars in parts of 4 played
+    twice and 8, as training tunes of its style are written", "16 bars, as long as …"."""
+    bars = sum(n for n, _ in sections)
+    parts = [f"{n}{' played twice' if twice else ''}" for n, twice in sections]
+    if len(parts) == 1:
+        return (f"{bars} bars{', played twice' if sections[0][1] else ''}, as long as "
+                "training tunes of its style are" if bars < DEFAULT_BARS else
+                f"{bars} bars; ask for more where its style's tunes run longer")
+    return (f"{bars} bars in parts of {', '.join(parts[:-1])} and {parts[-1]}, as training "
+            "tunes of its style are written")
 
 
 # the labels let go in turn while too few tunes of a piece's style are marked with a tempo:

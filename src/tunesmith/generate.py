@@ -153,6 +153,9 @@ class TokenTable:
         self.pitched: set[int] = set()
         self.letter: dict[int, tuple[str, str]] = {}  # id → (letter upper, accidental)
         self.pitch: dict[int, int] = {}  # id → MIDI pitch before the key signature
+        # notes written as a bare letter ("e"): one that opens a line and is followed by
+        # ":|" reads as a field line ("e:|…"), so a space comes between (``BarTracker``)
+        self.bare_letters: set[int] = set()
         sounds = tokenizer.sounds()
         if not sounds:
             raise ValueError("this vocabulary spells pitch and length as separate tokens "
@@ -160,6 +163,8 @@ class TokenTable:
         for i, (pitch, length) in sounds.items():
             if m := NOTE_RE.fullmatch(pitch):
                 self.pitched.add(i)
+                if len(pitch) == 1 and not length:
+                    self.bare_letters.add(i)
                 self.letter[i] = (m.group(2).upper(), m.group(1) or "")
                 self.pitch[i] = _nominal_pitch(m)
             elif pitch != "z":  # x, Z and X are not counted by the tracker
@@ -195,6 +200,8 @@ class TokenTable:
         self.plain_bars[[self.bar[b] for b in ("|", "|]") if b in self.bar]] = True
         self.barlines = np.zeros(n, dtype=bool)
         self.barlines[list(self.bar.values())] = True
+        self.repeat_closes = np.zeros(n, dtype=bool)  # :| and ::
+        self.repeat_closes[[tid for b, tid in self.bar.items() if b.startswith(":")]] = True
         # a broken-rhythm pair fills twice its notes' written length however it splits them:
         # "A>B", the Scotch snap "A<B" (a strathspey's) and the rare doubled ones
         self.broken = [ids[b] for b in (">", "<", ">>", "<<") if b in ids]
@@ -452,6 +459,10 @@ class BarTracker:
     # a melody whose style's tunes mostly end by closing a repeat (a jig's last part, played
     # twice): its last barline is ``:|`` where the model cannot say (``plain_when_unsure``)
     ends_repeat: bool = False
+    # a melody planned in sections as its style's tunes are written (``abc.sections``): the
+    # bars after which each ends, True for one played twice (``:|``, else ``||``, ``|]`` at
+    # the end), plain barlines between; None: the model closes its own after whole phrases
+    plan: dict[int, bool] | None = None
     written: list[list[int]] = field(default_factory=list)
     current: list[int] = field(default_factory=list)
     seen: Counter[tuple[int, ...]] = field(default_factory=Counter)  # bars by their tokens
@@ -564,32 +575,18 @@ class BarTracker:
             else:
                 mask = t.notes_up_to(rem, pitched_only=True, exactly=self.last)
             return mask
-        if rem == 0 and self.slur and (self.final_bar or self.slur_bars):
+        if rem == 0 and self.slur and (self.final_bar or self.slur_bars or (
+                self.plan is not None and self.ends_phrase())):
             mask = np.zeros(t.n, dtype=bool)  # close the slur before the barline
             mask[t.slur_end] = True
             return mask
         if rem == 0:
-            # a repeat may close that no |: opened, as most of the corpus writes it: "from the
-            # start" or "from the last section's end" (``explicit_repeats`` writes the |:)
-            close = self.repeat_open or t.implicit_repeats
-            mask = np.zeros(t.n, dtype=bool)
-            if self.final_bar:
-                mask[t.bar["|]"]] = not (self.repeat_open and ":|" in t.bar)
-                if ":|" in t.bar:
-                    mask[t.bar[":|"]] = close
-                return mask
-            # a section ends whole (after whole phrases) and a melody's with its slur
-            # closed: no fiddler bows on over a double bar or a repeat (a later voice must
-            # take the first voice's barline, so voices keep theirs open)
-            section = self.ends_phrase() and not (self.slur and self.phrase is not None)
-            for text, tid in t.bar.items():
-                ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
-                      ":|": close, "::": close, "|]": False}[text]
-                mask[tid] = ok and (text not in SECTION_BARS or section)
-            if self.slur and self.after_note and self.slurred >= 2:
-                mask[t.slur_end] = True  # "(fedc)|": a bowing that ends with the bar
-            if self.may_tie():
-                mask[t.tie] = True
+            mask = self._bar_end()
+            if mask[t.repeat_closes].any() and self._opens_line_with_a_letter():
+                mask = mask & ~t.repeat_closes  # "e|", "e :|", never "e:|", a field line
+                if not (mask & t.barlines).any():
+                    mask[:] = False
+                    mask[t.space] = True
             return mask
         if self.final_bar and self.tonic is not None and t.tonic_lengths(self.tonic):
             # anything that leaves room for a tonic note ``ending`` long, or the tonic note
@@ -639,9 +636,61 @@ class BarTracker:
             mask[t.newline] = True
         return mask
 
+    def _bar_end(self) -> np.ndarray:
+        """What may end a full bar: its barlines, a slur's close, a tie."""
+        t = self.table
+        # a repeat may close that no |: opened, as most of the corpus writes it: "from the
+        # start" or "from the last section's end" (``explicit_repeats`` writes the |:)
+        close = self.repeat_open or t.implicit_repeats
+        mask = np.zeros(t.n, dtype=bool)
+        if self.plan is not None and (planned := self._planned_bar()) in t.bar:
+            mask[t.bar[planned]] = True
+            if planned == "|" and self.may_tie():
+                mask[t.tie] = True
+            return mask
+        if self.final_bar:
+            mask[t.bar["|]"]] = not (self.repeat_open and ":|" in t.bar)
+            if ":|" in t.bar:
+                mask[t.bar[":|"]] = close
+            return mask
+        # a section ends whole (after whole phrases) and a melody's with its slur
+        # closed: no fiddler bows on over a double bar or a repeat (a later voice must
+        # take the first voice's barline, so voices keep theirs open)
+        section = self.ends_phrase() and not (self.slur and self.phrase is not None)
+        for text, tid in t.bar.items():
+            ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
+                  ":|": close, "::": close, "|]": False}[text]
+            mask[tid] = ok and (text not in SECTION_BARS or section)
+        if self.slur and self.after_note and self.slurred >= 2:
+            mask[t.slur_end] = True  # "(fedc)|": a bowing that ends with the bar
+        if self.may_tie():
+            mask[t.tie] = True
+        return mask
+
+    def _opens_line_with_a_letter(self) -> bool:
+        """Whether the last token is a bare-letter note ("e") that opens a melody's line (or
+        its body): followed by ":|", it would read as a field line ("e:|…"). A voice's
+        lines open with their ``[V:]`` tag."""
+        t = self.table
+        return self.compass is None and t.space is not None and bool(self.log) \
+            and self.log[-1] in t.bare_letters and (
+            len(self.log) == 1 or self.log[-2] == t.newline)
+
+    def _planned_bar(self) -> str:
+        """The barline the ``plan`` closes the bar being written with (a part played twice
+        is closed once where the vocabulary cannot write a repeat closed with no opening)."""
+        twice = self.plan.get(self.done_bars + 1)
+        if twice is None:
+            return "|"
+        if twice and (self.repeat_open or self.table.implicit_repeats):
+            return ":|"
+        return "|]" if self.final_bar else "||"
+
     def ends_phrase(self) -> bool:
         """Whether the bar being written closes whole phrases of its section, so a section
-        barline may end it."""
+        barline may end it (the ``plan``'s sections, where it has one)."""
+        if self.plan is not None:
+            return self.done_bars + 1 in self.plan
         return self.phrase is None or \
             (self.done_bars + 1 - self.section_start) % self.phrase == 0
 
@@ -662,7 +711,8 @@ class BarTracker:
             return False
         note, carried = self.log[-1], self.remaining == 0  # carried over the barline
         if carried:
-            if self.done_bars + 2 >= self.bars or self.held_over:
+            if self.done_bars + 2 >= self.bars or self.held_over or (
+                    self.plan is not None and self.ends_phrase()):  # not into a new part
                 return False
             letter, accidental = t.letter[note]
             if not accidental and any(
@@ -1098,13 +1148,15 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             parallel: float | None = None, chord: float = 0.0,
             chords: Sequence[float] | None = None,
             rest_bars: float | None = None, slurs: bool = False,
-            ties: bool = False, ends_repeat: bool = False) -> BarTracker | Voices:
+            ties: bool = False, ends_repeat: bool = False,
+            sections: Sequence[tuple[int, bool]] = ()) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
     ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
     semitones, closes its sections after whole phrases of ``PHRASE_BARS`` and leans toward
     restating a bar a phrase or two on, ``RESTATE_BONUS``, and with ``ends_repeat`` closes a
-    repeat at its end where the model cannot say how it ends), each ending on its note of the
+    repeat at its end where the model cannot say how it ends; given ``sections``, bars and
+    whether each is played twice, it closes those instead), each ending on its note of the
     final chord (``final_notes``: ``mode`` names the final) with a note at
     least a beat long, two beats for voices (in the test split 5% of melodies end on a note
     shorter than half a beat, and 91% of voices hold their last note two beats or more:
@@ -1127,10 +1179,15 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     bonus = sum((nats * table.rhythm(name, unit) for name, nats in (rhythm or {}).items()),
                 np.zeros(table.n, np.float32))
     if len(compasses) == 1:
+        ends = np.cumsum([n for n, _ in sections]).tolist()
+        if sections and ends[-1] != bars:
+            raise ValueError(f"sections of {ends[-1]} bars for a piece of {bars}")
         return BarTracker(table, bar, bars, finals[0], ending, span=span,
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs, ties=ties,
-                          ends_repeat=ends_repeat)
+                          ends_repeat=ends_repeat and not sections,
+                          plan=dict(zip(ends, (twice for _, twice in sections), strict=True))
+                          if sections else None)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     costs = []
     for v in range(len(compasses)):
