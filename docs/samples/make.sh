@@ -18,6 +18,8 @@ gen "slow air in G minor" --bars 16 --seed 6
 gen "D大调 华尔兹" --bars 16 --seed 7
 gen "a string quartet in D" --bars 16 --seed 8
 gen "trecento" --bars 16 --seed 9
+# no length asked: written in a form its style's tunes are written in (its parts, its repeats)
+gen "a Scottish strathspey" --seed 10
 # songs from lyrics (public-domain words: Ben Jonson, 1616; Li Bai, 8th century)
 gen "an English folk song" --seed 1 --lyrics $'Drink to me only with thine eyes,\nAnd I will pledge with mine;\nOr leave a kiss but in the cup,\nAnd I\'ll not look for wine.'
 gen "中国民歌" --seed 2 --lyrics $'床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。'
