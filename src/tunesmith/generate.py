@@ -1185,7 +1185,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
         return BarTracker(table, bar, bars, finals[0], ending, span=span,
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs, ties=ties,
-                          ends_repeat=ends_repeat and not sections,
+                          ends_repeat=ends_repeat,
                           plan=dict(zip(ends, (twice for _, twice in sections), strict=True))
                           if sections else None)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
