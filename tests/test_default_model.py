@@ -107,9 +107,7 @@ def _eighths(pieces) -> float:  # the share of the notes an eighth long
 
 
 @pytest.mark.parametrize(("prompt", "form", "measure", "words", "times"), [
-    # the model alone (unguided) writes strathspeys in even notes, chorales in block chords
-    # of quarters
-    ("a Scottish strathspey", "strathspey", _broken_signs, "dotted pairs and snaps", 2),
+    # the model alone (unguided) writes chorales in block chords of quarters
     ("a baroque chorale", "chorale", _eighths, "eighth notes", 1.5),
 ])
 def test_a_forms_favoured_rhythm_is_written_more_often(default, monkeypatch, prompt, form,

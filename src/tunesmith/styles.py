@@ -119,17 +119,22 @@ STYLE_GUIDANCE = {"quartet": 1.5, "hornpipe": 2.0, "jig": 1.5, "slip jig": 1.5,
 # slur's opening (a bowing), or a note value ("1/8": every note an eighth long), in a melody
 # of the form or each of its voices; fewer nats than none hold it back.
 # 30.3% of the training strathspeys' notes are dotted (hornpipes 12.2%, marches 8.0%, reels
-# 2.2%: `benchmarks/dance_rhythms.py`); the model's strathspeys ran in even eighths, 12.6% of
-# their notes dotted against the Scottish ones' 19.2%; with 1 nat 23.8%, their note lengths
-# 0.832 → 0.916 of real ones', heard Scottish 38 → 47 of 64 (0.5: 17.1%, 0.952, 40). A Bach
-# chorale's voices move in eighths for 37% of their notes, the model's 14%, block chords of
-# quarters (80%, real 42%); with 0.5 nats their note lengths 0.705 → 0.903 of real ones',
-# their steps 0.854 → 0.887 (0.25: 0.815; 1: 0.695). The hornpipe's already dot more than
-# real ones (20.9% against 12.2%). On seeds the evaluation does not draw: `python
-# benchmarks/style_guidance.py --split train --prompts "a Scottish strathspey" --guidance 1
-# --rhythm broken --rhythm-bonus 0 0.5 1 1.5 --seeds $(seq 1200 100 2700)`, the same with
-# `--prompts "a baroque chorale" --rhythm 1/8` (docs/model-card.md, "Strathspeys in dotted
-# pairs, chorales in moving eighths"). A jig's dotted pairs are held back: 1.2% of the real
+# 2.2%: `benchmarks/dance_rhythms.py`); v10's strathspeys ran in even eighths, 12.6% of
+# their notes dotted against the Scottish ones' 19.2%, and took 1 nat on each dotted pair or
+# snap. v11's, guided and written in their style's parts, dot 24-27% of their notes without
+# it and 32-33% with it, their note lengths 0.87-0.92 of real ones' against 0.77-0.78, heard
+# Scottish, as strathspeys and in their key alike (100 / 33 / 108 of 112 against 101 / 34 /
+# 109): no entry (`python benchmarks/style_guidance.py --split train --bars style --prompts
+# "a Scottish strathspey" --guidance 1.5 --rhythm broken --rhythm-bonus 0 1 --seeds $(seq
+# 1200 100 2700)`, and `--seeds 0 100 200 300 $(seq 2800 100 3500)`; docs/model-card.md,
+# "Melodies in their style's parts"). A Bach chorale's voices move in eighths for 37% of
+# their notes, the model's 14%, block chords of quarters (80%, real 42%); with 0.5 nats
+# their note lengths 0.705 → 0.903 of real ones', their steps 0.854 → 0.887 (0.25: 0.815;
+# 1: 0.695), on seeds the evaluation does not draw: `python benchmarks/style_guidance.py
+# --split train --prompts "a baroque chorale" --guidance 1 --rhythm 1/8 --rhythm-bonus 0
+# 0.25 0.5 1 --seeds $(seq 1200 100 2700)` (docs/model-card.md, "Strathspeys in dotted
+# pairs, chorales in moving eighths"). The hornpipe's already dot more than real ones (20.9%
+# against 12.2%). A jig's dotted pairs are held back: 1.2% of the real
 # Irish jigs' notes are dotted, 3.3% of the model's guided jigs', and the style judge hears
 # ">" as American; with 2 nats off them 0.2%, heard Irish 17 → 21 of 32 and as jigs 21 → 23,
 # their lengths, steps and spans nearer real jigs' (0.933 → 0.957, 0.936 → 0.943, 0.753 →
@@ -158,8 +163,7 @@ STYLE_GUIDANCE = {"quartet": 1.5, "hornpipe": 2.0, "jig": 1.5, "slip jig": 1.5,
 # `--rhythm … --alone` (the entry), S = $(seq 1200 100 1900) and $(seq 2000 100 2700). At −1
 # a half note became a quarter and a rest in every voice at once (docs/model-card.md, "A
 # tenor's clef, …").
-RHYTHM_BONUS: dict[str, dict[str, float]] = {"strathspey": {"broken": 1.0},
-                                             "chorale": {"1/8": 0.5},
+RHYTHM_BONUS: dict[str, dict[str, float]] = {"chorale": {"1/8": 0.5},
                                              "jig": {"broken": -2.0},
                                              "irish reel": {"broken": -2.0},
                                              "quartet": {"1/2": -0.5, "1/16": 0.25}}
