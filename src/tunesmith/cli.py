@@ -564,7 +564,9 @@ def _add_generate(sub) -> None:
     p.add_argument("--bars", type=int, help=f"length in bars, at most {MAX_BARS} (default: as "
                    "long as a training tune of the piece's style, in whole 4-bar phrases: a "
                    f"reel 16, a German song 8 to 16; at most {DEFAULT_BARS}; {DEFAULT_BARS} "
-                   "to continue an opening)")
+                   "to continue an opening; a melody in the parts its style's tunes are "
+                   "written in, a Scottish strathspey a 4-bar part played twice and an 8-bar "
+                   "one)")
     p.add_argument("--num", type=int, default=1,
                    help="pieces to write, each with its own choice of what the prompt leaves "
                    "open: form, mode, meter, key (default 1)")

@@ -64,7 +64,8 @@ class GenerateRequest(BaseModel):
 
     prompt: str = Field("", max_length=500, description="the style, in English or Chinese")
     bars: int | None = Field(None, ge=1, le=limits.MAX_BARS,
-                             description="none: as long as training tunes of its style")
+                             description="none: as long as training tunes of its style, "
+                             "a melody in their parts and repeats")
     num: int = Field(1, ge=1, le=limits.MAX_NUM, description="pieces")
     seed: int | None = Field(None, ge=0, le=2**31 - 1, description="none: a random seed")
     key: str | None = Field(None, max_length=40, description="e.g. D, F#m, Ador, Bb mixolydian")
