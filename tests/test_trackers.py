@@ -97,6 +97,11 @@ def test_a_planned_melody_closes_its_parts_where_the_plan_does():
     assert allowed_texts(t) == {"|"}  # 4 bars into the 8-bar part: no section ends here
     feed(t, "|" + "G4 G4|" * 3 + "G4 G4")
     assert allowed_texts(t) == {"|]"} and not t.ends_repeat
+    # within a part a bowing may end with the bar, as in a melody with no plan
+    slurred = tracker(TABLE, in_g, bars=8, mode=None, compasses=[(0, 127)],
+                      sections=[(8, False)], slurs=True)
+    feed(slurred, "G4 (F2 F2")
+    assert allowed_texts(slurred) == {"|", ")"}
     with pytest.raises(ValueError, match="sections of 8 bars for a piece of 12"):
         tracker(TABLE, HEADER, bars=12, mode=None, compasses=[(0, 127)],
                 sections=[(4, True), (4, False)])

@@ -645,8 +645,11 @@ class BarTracker:
         mask = np.zeros(t.n, dtype=bool)
         if self.plan is not None and (planned := self._planned_bar()) in t.bar:
             mask[t.bar[planned]] = True
-            if planned == "|" and self.may_tie():
-                mask[t.tie] = True
+            if planned == "|":  # within a part: a bowing may end with the bar, a note hold on
+                if self.slur and self.after_note and self.slurred >= 2:
+                    mask[t.slur_end] = True
+                if self.may_tie():
+                    mask[t.tie] = True
             return mask
         if self.final_bar:
             mask[t.bar["|]"]] = not (self.repeat_open and ":|" in t.bar)
