@@ -632,10 +632,17 @@ def typical_bars(rows: list[list], labels: dict[str, str], voices: bool,
     ``SHORTEST_BARS`` to ``DEFAULT_BARS``: a reel 16, a German song 8 to 16, a mass or a
     quartet 32, its movements longer. ``DEFAULT_BARS`` with no tune to count."""
     counts = _counts_alike(_where(rows, voices), labels, SHAPE_LET_GO)
-    if not counts:
-        return DEFAULT_BARS
-    phrases = int(int(_drawn(counts, rng)) / PHRASE_BARS + 0.5)  # halves up: 10 bars are 12
-    return min(DEFAULT_BARS, max(SHORTEST_BARS, PHRASE_BARS * phrases))
+    return _length(int(_drawn(counts, rng))) if counts else DEFAULT_BARS
+
+
+def _phrases(bars: int) -> int:
+    """``bars`` in whole phrases of ``PHRASE_BARS``, halves up (10 bars are 12), one at least."""
+    return PHRASE_BARS * max(1, int(bars / PHRASE_BARS + 0.5))
+
+
+def _length(bars: int) -> int:
+    """A piece's ``bars`` in whole phrases, from ``SHORTEST_BARS`` to ``DEFAULT_BARS``."""
+    return min(DEFAULT_BARS, max(SHORTEST_BARS, _phrases(bars)))
 
 
 def typical_sections(rows: list[list], labels: dict[str, str], rng: np.random.Generator
@@ -650,10 +657,9 @@ def typical_sections(rows: list[list], labels: dict[str, str], rng: np.random.Ge
     more whose whole runs past those is not drawn. Nothing to draw: () (``typical_bars``)."""
     forms: dict[tuple[tuple[int, bool], ...], int] = {}
     for text, n in _counts_alike(rows, labels, SHAPE_LET_GO).items():
-        parts = [(PHRASE_BARS * max(1, int(bars / PHRASE_BARS + 0.5)), twice)
-                 for bars, twice in parse_layout(text)]
+        parts = [(_phrases(bars), twice) for bars, twice in parse_layout(text)]
         if len(parts) == 1:
-            parts = [(min(DEFAULT_BARS, max(SHORTEST_BARS, parts[0][0])), parts[0][1])]
+            parts = [(_length(parts[0][0]), parts[0][1])]
         elif not SHORTEST_BARS <= sum(bars for bars, _ in parts) <= DEFAULT_BARS:
             continue
         forms[tuple(parts)] = forms.get(tuple(parts), 0) + n

@@ -645,25 +645,22 @@ class BarTracker:
         mask = np.zeros(t.n, dtype=bool)
         if self.plan is not None and (planned := self._planned_bar()) in t.bar:
             mask[t.bar[planned]] = True
-            if planned == "|":  # within a part: a bowing may end with the bar, a note hold on
-                if self.slur and self.after_note and self.slurred >= 2:
-                    mask[t.slur_end] = True
-                if self.may_tie():
-                    mask[t.tie] = True
-            return mask
-        if self.final_bar:
+            if planned != "|":  # a part's end: its slur closed before, nothing held over
+                return mask
+        elif self.final_bar:
             mask[t.bar["|]"]] = not (self.repeat_open and ":|" in t.bar)
             if ":|" in t.bar:
                 mask[t.bar[":|"]] = close
             return mask
-        # a section ends whole (after whole phrases) and a melody's with its slur
-        # closed: no fiddler bows on over a double bar or a repeat (a later voice must
-        # take the first voice's barline, so voices keep theirs open)
-        section = self.ends_phrase() and not (self.slur and self.phrase is not None)
-        for text, tid in t.bar.items():
-            ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
-                  ":|": close, "::": close, "|]": False}[text]
-            mask[tid] = ok and (text not in SECTION_BARS or section)
+        else:
+            # a section ends whole (after whole phrases) and a melody's with its slur
+            # closed: no fiddler bows on over a double bar or a repeat (a later voice must
+            # take the first voice's barline, so voices keep theirs open)
+            section = self.ends_phrase() and not (self.slur and self.phrase is not None)
+            for text, tid in t.bar.items():
+                ok = {"|": True, "||": not self.repeat_open, "|:": not self.repeat_open,
+                      ":|": close, "::": close, "|]": False}[text]
+                mask[tid] = ok and (text not in SECTION_BARS or section)
         if self.slur and self.after_note and self.slurred >= 2:
             mask[t.slur_end] = True  # "(fedc)|": a bowing that ends with the bar
         if self.may_tie():
