@@ -56,7 +56,21 @@ def test_the_issue_prompts_give_valid_pieces_in_the_asked_style(default, prompt,
         assert not abc2abc_check(piece.abc).errors
         assert len(music21.converter.parse(piece.abc, format="abc").flatten().notes) >= 16
     if label == ("form", "reel"):
-        assert (tune.key, tune.meter) == ("D", "4/4")
+        assert (tune.key, tune.meter) == ("D", "2/2")  # in C|, as O'Neill's reels
+
+
+def test_a_reel_is_in_the_meter_its_traditions_reels_are_written_in(default):
+    """A reel's meter is not fixed by the prompt: O'Neill's reels are in C|, Ryan's mostly in
+    2/4, and a mixolydian reel held at 4/4 was Scottish, as 36 of the 38 training reels in
+    4/4 are, where 6 of the 43 mixolydian reels are."""
+    def meters(prompt: str) -> Counter:
+        return Counter((p.controls.labels.get("tradition"), p.controls.meter)
+                       for p in default.generate(prompt, bars=1, num=16, seed=0))
+
+    assert meters("a lively Irish reel") == {("irish", "2/2"): 16}
+    assert set(meters("an American reel")) <= {("american", "2/2"), ("american", "2/4")}
+    mixolydian = Counter(tradition for tradition, _ in meters("a mixolydian reel").elements())
+    assert mixolydian["scottish"] < 8 and len(mixolydian) >= 2, mixolydian
 
 
 def test_open_controls_are_chosen_to_fit_the_ones_given(default):
@@ -285,16 +299,16 @@ def test_a_reel_is_played_at_a_reels_tempo_and_a_chorale_at_a_chorales(default, 
     """The corpus marks its reels a half note at 104 and its chorales a quarter at 96; a piece
     not asked its tempo is played so, its MIDI too, and a style it marks none of (a Chinese
     song) is left to the players' default."""
-    for prompt, tempo in (("a reel", 208), ("a baroque chorale", 96), ("中国民歌", None)):
+    for prompt, tempo in (("an Irish reel", 208), ("a baroque chorale", 96), ("中国民歌", None)):
         piece = default.generate(prompt, bars=4, seed=1)[0]
         assert parse(piece.abc).get("Q") == (f"1/4={tempo}" if tempo else None), piece.abc
         if tempo:
             midi = piece.save(tmp_path / f"{tempo}.mid")
             marks = music21.converter.parse(midi).flatten().getElementsByClass("MetronomeMark")
             assert round(marks[0].getQuarterBPM()) == tempo
-    assert parse(default.generate("a reel", bars=4, seed=1, tempo=150)[0].abc).get("Q") \
+    assert parse(default.generate("an Irish reel", bars=4, seed=1, tempo=150)[0].abc).get("Q") \
         == "1/4=150"
     # a pace word is a share of the style's tempo: a lively reel goes faster than a reel
-    lively = default.generate("a lively reel", bars=4, seed=1)[0]
+    lively = default.generate("a lively Irish reel", bars=4, seed=1)[0]
     assert parse(lively.abc).get("Q") == f"1/4={round(208 * 1.1)}"
     assert any(r.startswith("Q:1/4=229, 1.1 times 208") for r in lively.remarks)
