@@ -50,7 +50,7 @@ def main() -> None:
         if counts.total() >= 10:
             print(f"| {tradition} {form} | {counts.total()} | {counted(counts)} |")
     composer = Composer.load(args.model)
-    print(f"\n| prompt | outlines | tradition and meter taken |\n|---|---:|---|")
+    print("\n| prompt | outlines | tradition and meter taken |\n|---|---:|---|")
     for prompt in args.prompts:
         taken = Counter()
         for seed in range(args.outlines):

@@ -14,13 +14,17 @@ from dataclasses import dataclass, field
 from .limits import MAX_BARS, MAX_VOICES, TEMPO
 from .styles import BY_ALIAS, BY_NAME, Style, tokens_for
 
-# What a form implies when the prompt names no meter. A reel, a hornpipe or a strathspey is
-# given none: their tunes' meters go with their tradition (O'Neill's reels are in C| 340
-# times in 346, Ryan's in 2/4 245 times in 407, the Scottish ones mostly in 4/4), and the
-# model chooses one after the tradition. Held at 4/4, an Irish reel was a combination one
-# training tune has, and a mixolydian reel Scottish, as 36 of the corpus's 38 reels in 4/4
-# are (`python benchmarks/form_meters.py --dataset datasets/default`).
-FORM_METER = {"jig": "6/8", "slip jig": "9/8", "polka": "2/4", "waltz": "3/4", "chorale": "4/4"}
+# What a form implies when the prompt names no meter. A reel is given none: its meter goes
+# with its tradition (O'Neill's reels are in C| 340 times in 346, Ryan's in 2/4 245 times in
+# 407, the Scottish ones mostly in 4/4), and the model chooses one after the tradition. Held
+# at 4/4, an Irish reel was a combination one training tune has, and a mixolydian reel
+# Scottish, as 36 of the corpus's 38 reels in 4/4 are (`python benchmarks/form_meters.py
+# --dataset datasets/default`). A hornpipe keeps 4/4: left open (a4e995e), an English one, a
+# tradition with no training hornpipe, came in 6/8 or 3/4 7 times in 40 and was heard a
+# hornpipe 16 times in 32 against 23 (model card, "A reel in its tradition's meter"); a
+# strathspey keeps the 4/4 the model takes for it anyway.
+FORM_METER = {"jig": "6/8", "slip jig": "9/8", "hornpipe": "4/4", "strathspey": "4/4",
+              "polka": "2/4", "waltz": "3/4", "chorale": "4/4"}
 # How many voices a form is written in when the prompt does not say: the most common count
 # among the training pieces of that form (chorales SATB, quartets, masses 4; madrigals 5), and
 # a piano piece's two hands.
