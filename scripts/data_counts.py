@@ -9,11 +9,11 @@ tonic), from which a piece given no key draws one; ``endings`` (``Dataset.ending
 how often they end by closing a repeat), which says how a piece ends where the model cannot;
 ``spans`` (``Dataset.span_counts``: how wide their melodies go); ``lengths``
 (``Dataset.length_counts``: how many bars they are), from which a piece whose length was not
-asked draws one; ``layouts`` (``Dataset.layout_counts``: the sections their melodies are
-written in, and which are played twice), in which a melody whose length was not asked is
-planned; ``tempos`` (``Dataset.tempo_counts``: the tempos their ``Q:`` marks), at
-which a piece not asked its tempo is played. The shipped model's keys, endings, lengths,
-layouts and tempos were counted this way from ``datasets/default``.
+asked draws one; ``layouts`` (``Dataset.layout_counts``: the sections they are written in,
+and which are played twice, a piece in voices read in its first), in which a piece whose
+length was not asked is planned; ``tempos`` (``Dataset.tempo_counts``: the tempos their
+``Q:`` marks), at which a piece not asked its tempo is played. The shipped model's keys,
+endings, lengths, layouts and tempos were counted this way from ``datasets/default``.
 """
 
 from __future__ import annotations

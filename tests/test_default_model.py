@@ -185,10 +185,21 @@ def test_a_dance_tune_plays_its_parts_twice_as_its_styles_tunes_are_written(defa
         assert any(" bars in parts of 4 played twice" in r for r in piece.controls.remarks)
     # as planned, every part closed where the plan closes it and played twice as it says
     for plan in ("8: 8:", "8 8", "4: 4: 8"):
-        monkeypatch.setitem(default.checkpoint.data, "layouts", [[None] * 4 + [plan, 10]])
+        monkeypatch.setitem(default.checkpoint.data, "layouts",
+                            [[None] * 4 + [False, plan, 10], [None] * 4 + [True, plan, 10]])
         for piece in default.generate("a jig", num=2, seed=1):
             assert layout(parse(piece.abc)) == plan
             assert validate(parse(piece.abc)) == []
+    # counts from before pieces in voices were counted (no voices column) are melodies'
+    monkeypatch.setitem(default.checkpoint.data, "layouts", [[None] * 4 + ["8: 8:", 10]])
+    assert layout(parse(default.generate("a jig", seed=1)[0].abc)) == "8: 8:"
+    monkeypatch.setitem(default.checkpoint.data, "layouts",
+                        [[None] * 4 + [True, "4: 4: 8", 10]])
+    # a chorale's voices too: its Stollen played twice, all four voices closing it together
+    for piece in default.generate("a baroque chorale", num=1, seed=1):
+        assert layout(parse(piece.abc)) == "4: 4: 8"
+        closes = piece.abc.count(":|") + piece.abc.count("::")  # "::" closes and opens
+        assert closes == 4 * 2 and validate(parse(piece.abc)) == []
 
 
 def test_a_traditions_rhythm_is_its_own(default):

@@ -620,24 +620,37 @@ def test_a_melody_is_planned_in_the_parts_its_styles_tunes_are_written_in(compos
     from tunesmith.abc.sections import layout
     from tunesmith.composer import described, typical_sections
 
-    rows = [["scottish", None, "strathspey", "major", "4: 8", 27],
-            ["scottish", None, "strathspey", "major", "4: 4:", 9],
-            ["american", None, "strathspey", "major", "8 8", 38],
-            ["irish", None, "jig", "major", "8: 7:", 30],  # a pickup handed on: 8 bars
-            ["irish", None, "jig", "major", "16: 16: 16:", 5],  # 48 bars: not drawn
-            ["german", None, "song", "major", "4", 50],
-            ["german", None, "song", "major", "40", 10]]
+    rows = [["scottish", None, "strathspey", "major", False, "4: 8", 27],
+            ["scottish", None, "strathspey", "major", False, "4: 4:", 9],
+            ["american", None, "strathspey", "major", False, "8 8", 38],
+            ["irish", None, "jig", "major", False, "8: 7:", 30],  # a pickup handed on: 8 bars
+            ["irish", None, "jig", "major", False, "16: 16: 16:", 5],  # 48 bars: not drawn
+            ["german", None, "song", "major", False, "4", 50],
+            ["german", None, "song", "major", False, "40", 10],
+            ["german", "baroque", "chorale", "major", True, "4: 8", 20],
+            ["german", "baroque", "chorale", "major", True, "12", 20]]
     rng = np.random.default_rng(0)
     strathspey = {"tradition": "scottish", "form": "strathspey", "mode": "major"}
-    drawn = Counter(typical_sections(rows, strathspey, rng) for _ in range(300))
+    drawn = Counter(typical_sections(rows, strathspey, False, rng) for _ in range(300))
     assert set(drawn) == {((4, True), (8, False)), ((4, True), (4, True))}  # not American
     assert 180 < drawn[(4, True), (8, False)] < 270
     jig = {"tradition": "irish", "form": "jig", "mode": "major"}
-    assert typical_sections(rows, jig, rng) == ((8, True), (8, True))
+    assert typical_sections(rows, jig, False, rng) == ((8, True), (8, True))
     song = {"tradition": "german", "form": "song", "mode": "major"}
-    assert {typical_sections(rows, song, rng) for _ in range(50)} == {((8, False),),
-                                                                      ((32, False),)}
-    assert typical_sections([], jig, rng) == ()
+    assert {typical_sections(rows, song, False, rng) for _ in range(50)} == {
+        ((8, False),), ((32, False),)}
+    chorale = {"tradition": "german", "period": "baroque", "form": "chorale"}
+    # a chorale's Stollen played twice; a form in voices that repeats nothing is no plan
+    drawn = Counter(typical_sections(rows, chorale, True, rng) for _ in range(300))
+    assert set(drawn) == {((4, True), (8, False)), ()} and 120 < drawn[()] < 180
+    assert typical_sections(rows, chorale, False, rng) != ((12, False),)  # melodies' forms
+    # a style with no form to plan draws nothing: its pieces' later draws are as before
+    quartet = {"period": "classical", "form": "quartet", "mode": "major"}
+    quartets = rows + [[None, "classical", "quartet", "major", True, "48", 20]]
+    state = rng.bit_generator.state
+    assert typical_sections(quartets, quartet, True, rng) == ()
+    assert rng.bit_generator.state == state
+    assert typical_sections([], jig, False, rng) == ()
     assert described(((4, True), (8, False))) == (
         "12 bars in parts of 4 played twice and 8, as training tunes of its style are written")
     # the sampler closes the planned parts where planned, and no others (this small model's
@@ -646,13 +659,13 @@ def test_a_melody_is_planned_in_the_parts_its_styles_tunes_are_written_in(compos
     assert not composer.table.implicit_repeats
     for plan in (((4, True), (8, False)), ((8, False), (8, False)), ((4, False), (4, False),
                                                                      (8, False))):
-        rows = [[None, None, None, None, " ".join(f"{n}{':' * twice}" for n, twice in plan),
-                 100]]
+        rows = [[None, None, None, None, False,
+                 " ".join(f"{n}{':' * twice}" for n, twice in plan), 100]]
         monkeypatch.setitem(composer.checkpoint.data, "layouts", rows)
         for piece in composer.generate("a tune", num=3, seed=5):
             assert layout(parse(piece.abc)) == " ".join(str(n) for n, _ in plan)
             assert described(plan) in piece.controls.remarks
-    # asked a length, or in voices, the model closes its own parts
+    # asked a length, the model closes its own parts
     asked = composer.generate("a tune in 10 bars", seed=5)[0]
     assert asked.controls.bars == 10 and not any("parts" in r for r in asked.controls.remarks)
 

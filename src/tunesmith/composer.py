@@ -136,7 +136,7 @@ class Outline:
     out_key: str  # the key the piece is written in at the end
     span: int = MELODY_SPAN  # semitones a melody keeps within
     ends_repeat: bool = False  # a melody closes a repeat at its end if the model cannot say
-    sections: tuple[tuple[int, bool], ...] = ()  # a melody's plan: bars, played twice, each
+    sections: tuple[tuple[int, bool], ...] = ()  # its planned parts: bars, played twice, each
 
     @property
     def same(self) -> tuple:
@@ -311,8 +311,8 @@ class Composer:
         if words is not None:
             controls.remarks += words.remarks
         elif controls.bars is None:  # no length asked: as long as a tune of its style
-            if controls.voices == 1 and opening is None:  # in its parts, too
-                sections = self._typical_sections(labels, rng)
+            if opening is None:  # in its parts, too
+                sections = self._typical_sections(labels, controls.voices > 1, rng)
             controls.bars = sum(n for n, _ in sections) if sections else \
                 self._typical_bars(labels, controls.voices > 1, rng)
             controls.remarks.append(described(sections or ((controls.bars, False),)))
@@ -484,12 +484,16 @@ class Composer:
         rows = self.checkpoint.data.get("lengths")
         return typical_bars(rows, labels, voices, rng) if rows else DEFAULT_BARS
 
-    def _typical_sections(self, labels: dict[str, str], rng: np.random.Generator
-                          ) -> tuple[tuple[int, bool], ...]:
-        """A melody's parts, drawn from the forms the training melodies of its style are
-        written in (``data.json``; ``typical_sections``); none for a checkpoint without them."""
+    def _typical_sections(self, labels: dict[str, str], voices: bool,
+                          rng: np.random.Generator) -> tuple[tuple[int, bool], ...]:
+        """A piece's parts, drawn from the forms the training tunes of its style (in voices
+        or not, as it is) are written in (``data.json``; ``typical_sections``); none for a
+        checkpoint without them."""
         rows = self.checkpoint.data.get("layouts")
-        return typical_sections(rows, labels, rng) if rows else ()
+        n = len(KEY_LABELS)
+        if rows and len(rows[0]) == n + 2:  # counted before pieces in voices were: melodies
+            rows = [[*r[:n], False, *r[n:]] for r in rows]
+        return typical_sections(rows, labels, voices, rng) if rows else ()
 
     def _tempo(self, controls: Controls, labels: dict[str, str], meter: str) -> int | None:
         """Quarter notes a minute for a piece not given a number: its style's tempo
@@ -645,25 +649,33 @@ def _length(bars: int) -> int:
     return min(DEFAULT_BARS, max(SHORTEST_BARS, _phrases(bars)))
 
 
-def typical_sections(rows: list[list], labels: dict[str, str], rng: np.random.Generator
-                     ) -> tuple[tuple[int, bool], ...]:
-    """A melody's parts for a piece not asked its length: the form (``abc.sections.layout``)
-    of a training melody of the piece's ``labels`` (``rows``: ``Dataset.layout_counts``;
-    ``_counts_alike``, ``SHAPE_LET_GO``), drawn as often as melodies are written in it, each
-    part in whole phrases of ``PHRASE_BARS`` (a part of 7 3/4 bars that hands a pickup on is
-    8): a Scottish strathspey a 4-bar part played twice and an 8-bar one, an Irish jig two
-    8-bar parts each played twice, a German song one part of 8 to 16 bars. A form of one
-    part is kept from ``SHORTEST_BARS`` to ``DEFAULT_BARS`` (a 4-bar song is 8); a form of
-    more whose whole runs past those is not drawn. Nothing to draw: () (``typical_bars``)."""
+def typical_sections(rows: list[list], labels: dict[str, str], voices: bool,
+                     rng: np.random.Generator) -> tuple[tuple[int, bool], ...]:
+    """A piece's parts where it was not asked its length: the form (``abc.sections.layout``)
+    of a training tune of the piece's ``labels``, in ``voices`` or a melody as the piece is
+    (``rows``: ``Dataset.layout_counts``; ``_counts_alike``, ``SHAPE_LET_GO``), drawn as
+    often as tunes are written in it, each part in whole phrases of ``PHRASE_BARS`` (a part
+    of 7 3/4 bars that hands a pickup on is 8): a Scottish strathspey a 4-bar part played
+    twice and an 8-bar one, an Irish jig two 8-bar parts each played twice, a German song
+    one part of 8 to 16 bars. A melody's form of one part is kept from ``SHORTEST_BARS`` to
+    ``DEFAULT_BARS`` (a 4-bar song is 8); a form of more whose whole runs past those is not
+    drawn. A piece in voices is planned only in a form that plays a part twice and fits
+    those (a chorale's Stollen, ``4: 8``); its style's other forms draw (), as where there is
+    nothing to draw: the piece is as long as ``typical_bars`` says, its sections the
+    model's, as a quartet's or a mass's are. A style with no form to plan draws nothing, so
+    its pieces' later draws are as they were."""
     forms: dict[tuple[tuple[int, bool], ...], int] = {}
-    for text, n in _counts_alike(rows, labels, SHAPE_LET_GO).items():
+    for text, n in _counts_alike(_where(rows, voices), labels, SHAPE_LET_GO).items():
         parts = [(_phrases(bars), twice) for bars, twice in parse_layout(text)]
-        if len(parts) == 1:
+        if len(parts) == 1 and not voices:
             parts = [(_length(parts[0][0]), parts[0][1])]
-        elif not SHORTEST_BARS <= sum(bars for bars, _ in parts) <= DEFAULT_BARS:
+        fits = SHORTEST_BARS <= sum(bars for bars, _ in parts) <= DEFAULT_BARS
+        if voices and not (fits and any(twice for _, twice in parts)):
+            parts = []
+        elif not fits:
             continue
         forms[tuple(parts)] = forms.get(tuple(parts), 0) + n
-    return _drawn(forms, rng) if forms else ()
+    return _drawn(forms, rng) if set(forms) - {()} else ()  # nothing to plan: nothing drawn
 
 
 def described(sections: tuple[tuple[int, bool], ...]) -> str:

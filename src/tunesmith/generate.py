@@ -1156,8 +1156,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     semitones, closes its sections after whole phrases of ``PHRASE_BARS`` and leans toward
     restating a bar a phrase or two on, ``RESTATE_BONUS``, and with ``ends_repeat`` closes a
     repeat at its end where the model cannot say how it ends; given ``sections``, bars and
-    whether each is played twice, it closes those instead), each ending on its note of the
-    final chord (``final_notes``: ``mode`` names the final) with a note at
+    whether each is played twice, it closes those instead, as all voices do), each ending on
+    its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
     least a beat long, two beats for voices (in the test split 5% of melodies end on a note
     shorter than half a beat, and 91% of voices hold their last note two beats or more:
     ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in
@@ -1178,16 +1178,15 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
     bonus = sum((nats * table.rhythm(name, unit) for name, nats in (rhythm or {}).items()),
                 np.zeros(table.n, np.float32))
+    ends = np.cumsum([n for n, _ in sections]).tolist()
+    if sections and ends[-1] != bars:
+        raise ValueError(f"sections of {ends[-1]} bars for a piece of {bars}")
+    plan = dict(zip(ends, (twice for _, twice in sections), strict=True)) if sections else None
     if len(compasses) == 1:
-        ends = np.cumsum([n for n, _ in sections]).tolist()
-        if sections and ends[-1] != bars:
-            raise ValueError(f"sections of {ends[-1]} bars for a piece of {bars}")
         return BarTracker(table, bar, bars, finals[0], ending, span=span,
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs, ties=ties,
-                          ends_repeat=ends_repeat,
-                          plan=dict(zip(ends, (twice for _, twice in sections), strict=True))
-                          if sections else None)
+                          ends_repeat=ends_repeat, plan=plan)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     costs = []
     for v in range(len(compasses)):
@@ -1199,7 +1198,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
                         longest_rest=bar * Fraction(VOICE_REST_BARS if rest_bars is None
                                                     else rest_bars), cost=cost,
                         chords=chords is not None, shortest_chord=SHORTEST_CHORD / unit,
-                        slurs=slurs, ties=ties, again=0.0 if chords is not None else AGAIN_COST)
+                        slurs=slurs, ties=ties, again=0.0 if chords is not None else AGAIN_COST,
+                        plan=plan)
              for final, compass, cost in zip(finals, compasses, costs, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None

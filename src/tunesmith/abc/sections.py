@@ -4,9 +4,10 @@ A section ends where a barline closes one (``||``, ``:|``, ``::``, ``|]``) and a
 one that ends on ``:|`` or ``::`` is played twice. Real tunes of a style share a form: a
 Scottish strathspey is a 4-bar part played twice and an 8-bar one (``4: 8``), an Irish jig two
 8-bar parts each played twice (``8: 8:``), O'Neill's reels two 8-bar parts written once
-(``8 8``), a German song one section of 8 to 16 bars. ``layout`` counts a tune's form in that
-spelling; a piece not asked its length is planned in one its style's tunes are written in
-(``Composer``, the sampler's ``BarTracker.plan``).
+(``8 8``), a German song one section of 8 to 16 bars, a Bach chorale often a 4-bar Stollen
+played twice and an Abgesang. ``layout`` counts a tune's form in that spelling; a piece not
+asked its length is planned in one its style's tunes are written in (``Composer``, the
+sampler's ``BarTracker.plan``).
 """
 
 from __future__ import annotations
@@ -18,15 +19,18 @@ from .lexer import Kind, lex
 from .tune import AbcError, Tune
 
 
-def sections(tune: Tune) -> list[tuple[Fraction, bool]] | None:
+def sections(tune: Tune, first_voice: bool = False) -> list[tuple[Fraction, bool]] | None:
     """Each section of a one-voice tune: its length in bars and whether it is played twice
     (its barline closes a repeat). A pickup before the first is left out, and a section that
     hands part of its last bar on to the next one's pickup counts that bar short (7 3/4).
-    None for several voices, free meter or no bars to read."""
+    None for several voices (``first_voice``: the first voice's, as all share its barlines),
+    free meter or no bars to read."""
     try:
         read = bars(tune)
     except (AbcError, ValueError):
         return None
+    if read and first_voice:
+        read = [b for b in read if b.voice == read[0].voice]
     if not read or len({b.voice for b in read}) > 1 or \
             any(b.expected is None or b.multi_rest for b in read):
         return None
@@ -44,13 +48,15 @@ def sections(tune: Tune) -> list[tuple[Fraction, bool]] | None:
 
 
 def layout(tune: Tune) -> str | None:
-    """A one-voice tune's form: each section's bars to the nearest bar, ``:`` after one played
-    twice ("4: 8"). None for a tune with first and second endings (its written bars are not
-    its parts': a reel's 8-bar part is written in 9), several voices or no bars to read."""
+    """A tune's form: each section's bars to the nearest bar, ``:`` after one played twice
+    ("4: 8"), a piece in voices read in its first. None for a tune with first and second
+    endings (its written bars are not its parts': a reel's 8-bar part is written in 9) or no
+    bars to read."""
     if any(a.kind is Kind.ENDING or (a.kind is Kind.BAR and a.text[-1].isdigit())
            for a in lex(tune.body)):
         return None
-    found = [(round(n), twice) for n, twice in sections(tune) or [] if round(n) > 0]
+    found = [(round(n), twice) for n, twice in sections(tune, first_voice=True) or []
+             if round(n) > 0]
     return " ".join(f"{n}{':' * twice}" for n, twice in found) or None
 
 

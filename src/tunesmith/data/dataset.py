@@ -136,13 +136,18 @@ class Dataset:
                                  "melody endings", progress, melodies=True)
 
     def layout_counts(self, split: str = "train", progress: bool = False) -> list[list]:
-        """The forms the one-voice tunes of ``split`` are written in, by style: rows of
-        ``KEY_LABELS`` (None where a tune has no such label), the form as ``abc.sections``
-        spells it (each section's bars, ``:`` after one played twice) and the number of
-        tunes. Scottish strathspeys are mostly ``4: 8``, Irish jigs ``8: 8:``, O'Neill's reels
-        ``8 8``, German songs one section: the form a melody not asked its length is
+        """The forms the tunes of ``split`` are written in, by style: rows of ``KEY_LABELS``
+        (None where a tune has no such label), whether it is in voices, the form as
+        ``abc.sections`` spells it (each section's bars, ``:`` after one played twice; a
+        piece in voices its first voice's) and the number of tunes. Scottish strathspeys are
+        mostly ``4: 8``, Irish jigs ``8: 8:``, O'Neill's reels ``8 8``, German songs one
+        section, Bach's chorales often ``4: 8``: the form a piece not asked its length is
         planned in (``Composer``). Tunes with first and second endings are not counted."""
-        return self._tune_counts(split, layout, "melody forms", progress, melodies=True)
+        def voices_and_form(tune: Tune) -> tuple[bool, str] | None:
+            form = layout(tune)
+            return None if form is None else ("V:" in tune.body, form)
+
+        return self._tune_counts(split, voices_and_form, "forms", progress, melodies=False)
 
     def length_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """How many bars long the tunes of ``split`` are as written, by style: rows of
