@@ -1,16 +1,17 @@
-"""The forms dance tunes and chorales are written in: real tunes of each tradition's dance
-form and the chorales against the pieces ``tunesmith evaluate`` wrote for those prompts.
+"""The forms dance tunes, chorales, quartets and piano pieces are written in: real tunes of
+each tradition's dance form and the pieces in voices against the pieces ``tunesmith
+evaluate`` wrote for those prompts.
 
     python benchmarks/forms.py --dataset datasets/default runs/eval-a runs/eval-b
 
 A form is ``abc.sections.layout``'s spelling: each part's bars, ``:`` after one played twice
 ("4: 8", a Scottish strathspey's 4-bar part twice and an 8-bar one; a chorale's read in its
 first voice, whose barlines all voices share). For each tradition and form of ``FORMS`` in
-the training split (the dance forms, ``evaluation.structure.DANCE_FORMS``, and the chorale),
-the tunes read, the share repeating a part (``structure.repeats``: signs, or four bars
-played again) and their commonest forms; then the same for the pieces of each prompt asking
-one of those forms, pooled over the report folders given (several draws of one sampler).
-What ``Composer`` plans a piece's parts from.
+the training split (the dance forms, ``evaluation.structure.DANCE_FORMS``, the chorale, the
+quartet and the piano piece), the tunes read, the share repeating a part
+(``structure.repeats``: signs, or four bars played again) and their commonest forms; then
+the same for the pieces of each prompt asking one of those forms, pooled over the report
+folders given (several draws of one sampler). What ``Composer`` plans a piece's parts from.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tunesmith.data.dataset import Dataset
 from tunesmith.evaluation.generated import Asked
 from tunesmith.evaluation.structure import DANCE_FORMS, repeats
 
-FORMS = (*DANCE_FORMS, "chorale")
+FORMS = (*DANCE_FORMS, "chorale", "quartet", "piano")  # the last three written in voices
 
 
 def line(name: str, tunes: list[Tune]) -> str:
