@@ -193,9 +193,9 @@ def test_a_dance_tune_plays_its_parts_twice_as_its_styles_tunes_are_written(defa
     # counts from before pieces in voices were counted (no voices column) are melodies'
     monkeypatch.setitem(default.checkpoint.data, "layouts", [[None] * 4 + ["8: 8:", 10]])
     assert layout(parse(default.generate("a jig", seed=1)[0].abc)) == "8: 8:"
+    # a chorale's voices too: its Stollen played twice, all four voices closing it together
     monkeypatch.setitem(default.checkpoint.data, "layouts",
                         [[None] * 4 + [True, "4: 4: 8", 10]])
-    # a chorale's voices too: its Stollen played twice, all four voices closing it together
     for piece in default.generate("a baroque chorale", num=1, seed=1):
         assert layout(parse(piece.abc)) == "4: 4: 8"
         closes = piece.abc.count(":|") + piece.abc.count("::")  # "::" closes and opens
