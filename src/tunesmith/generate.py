@@ -459,9 +459,10 @@ class BarTracker:
     # a melody whose style's tunes mostly end by closing a repeat (a jig's last part, played
     # twice): its last barline is ``:|`` where the model cannot say (``plain_when_unsure``)
     ends_repeat: bool = False
-    # a melody planned in sections as its style's tunes are written (``abc.sections``): the
-    # bars after which each ends, True for one played twice (``:|``, else ``||``, ``|]`` at
-    # the end), plain barlines between; None: the model closes its own after whole phrases
+    # a melody, or each voice of a piece, planned in sections as its style's tunes are
+    # written (``abc.sections``): the bars after which each ends, True for one played twice
+    # (``:|``, else ``||``, ``|]`` at the end), plain barlines between; None: the model
+    # closes its own after whole phrases
     plan: dict[int, bool] | None = None
     written: list[list[int]] = field(default_factory=list)
     current: list[int] = field(default_factory=list)

@@ -1,4 +1,4 @@
-"""A melody's sections: how many bars each lasts and whether it is played twice.
+"""A tune's sections: how many bars each lasts and whether it is played twice.
 
 A section ends where a barline closes one (``||``, ``:|``, ``::``, ``|]``) and at the end;
 one that ends on ``:|`` or ``::`` is played twice. Real tunes of a style share a form: a
