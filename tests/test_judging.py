@@ -24,6 +24,7 @@ from tunesmith.evaluation.distributions import (
 from tunesmith.evaluation.generated import (
     Asked,
     alike,
+    asked_key_kept,
     judge_piece,
     key_accuracy_by_mode,
     key_ceiling,
@@ -245,6 +246,16 @@ def test_a_piece_in_voices_is_checked_voice_by_voice_where_it_sounds():
     held = TrainingSet([tune("D4-|D4|D4-|D4|z4|cdef|]")])
     assert held.longest_run(tune("D4-|D4|D4-|D4|z4|gfed|]")) == 0
     assert held.longest_run(tune("D4-|D4|D4-|D4|z4|cdef|]")) == 1
+
+
+def test_the_asked_key_or_major_or_minor_mode_is_checked_in_the_written_key():
+    assert asked_key_kept(Asked.of("a German song in D minor"), "Dm") is True
+    assert asked_key_kept(Asked.of("a German song in D minor"), "F") is False
+    assert asked_key_kept(Asked.of("德国民歌 小调"), "Em") is True
+    assert asked_key_kept(Asked.of("德国民歌 小调"), "G") is False
+    # a church mode is written under a major signature as often as its own: nothing to check
+    assert asked_key_kept(Asked.of("a dorian tune"), "C") is None
+    assert asked_key_kept(Asked.of("an Irish jig"), "G") is None
 
 
 def test_a_broken_bar_counts_invalid():

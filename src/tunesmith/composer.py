@@ -330,7 +330,11 @@ class Composer:
         if opening is not None:  # the opening's unit, or the one every canonical tune has
             unit = Fraction(1, 8) if canonical else opening.tune.unit_length
             fixed["L"] = f"{unit.numerator}/{unit.denominator}"
-        prefix = choose_header(self.engine, self.table, prefix, fixed, choices, rng)
+        # a mode the prompt names is the one the piece is written in; church modes and
+        # Chinese ones are written under a major signature as often as not, as the corpus does
+        key_mode = wanted.labels.get("mode") if wanted.labels.get("mode") in (
+            "major", "minor") else None
+        prefix = choose_header(self.engine, self.table, prefix, fixed, choices, rng, key_mode)
         header = header_values(tok.decode(prefix))
         given = self._opening_ids(opening, prefix) if opening is not None else []
         out_key = controls.key or header["K"]

@@ -1579,9 +1579,11 @@ def _given_after(tokenizer: Tokenizer, chosen: dict[str, str], first: int) -> li
 
 def choose_header(engine: Engine, table: TokenTable, prefix: list[int],
                   fixed: dict[str, str | None], options: Sampling,
-                  rng: np.random.Generator) -> list[int]:
+                  rng: np.random.Generator, key_mode: str | None = None) -> list[int]:
     """``M:``, ``L:`` and ``K:`` lines after the controls: the asked values, else the
-    model's choice among well-formed header tokens."""
+    model's choice among well-formed header tokens; a ``K:`` in ``key_mode`` where one is
+    asked ("a song in a minor key": the corpus writes some of its minor songs under a major
+    signature, and the model, following it, wrote a quarter of them in a major key)."""
     tok = table.tokenizer
     ids = list(prefix)
     for name in ("M", "L", "K"):
@@ -1592,6 +1594,9 @@ def choose_header(engine: Engine, table: TokenTable, prefix: list[int],
         if name in ("M", "L"):
             meter = header_values(tok.decode(ids)).get("M")
             choices = [i for i in choices if _playable(tok.tokens[i], meter)]
+        elif key_mode:  # none in the mode (a model that never wrote one): the model's choice
+            choices = [i for i in choices
+                       if parse_key(tok.tokens[i][2:].strip()).mode == key_mode] or choices
         with Decoder(engine, [(ids, 1)]) as decoder:
             logits = decoder.start()
         allowed = np.zeros(table.n, dtype=bool)

@@ -129,6 +129,20 @@ def _same_key(a: str, b: str) -> bool:
     return (x.pitch_class, x.mode) == (y.pitch_class, y.mode)
 
 
+def asked_key_kept(asked: Asked, written: str) -> bool | None:
+    """Whether ``K:`` says what the prompt asked of it: its key ("in D"), else its major or
+    minor mode ("小调"); None where it asked neither (a church or Chinese mode is written
+    under a major signature as often as its own, as the corpus writes it)."""
+    if asked.key:
+        return _same_key(asked.key, written)
+    if (mode := asked.labels.get("mode")) not in ("major", "minor"):
+        return None
+    try:
+        return parse_key(written).mode == mode
+    except AbcError:
+        return False
+
+
 def judge_piece(tune: Tune, asked: Asked, style: dict[str, str], heard: tuple[int, str],
                 training: TrainingSet) -> dict:
     """Every per-piece figure of the report."""
@@ -145,7 +159,7 @@ def judge_piece(tune: Tune, asked: Asked, style: dict[str, str], heard: tuple[in
         "key_written": tune.key, "key_heard": list(heard),
         "mode_written": decode(written)[1] if written is not None else None,
         "key_heard_is_written": written is not None and heard == decode(written),
-        "asked_key_kept": _same_key(asked.key, tune.key) if asked.key else None,
+        "asked_key_kept": asked_key_kept(asked, tune.key),
         "asked_meter_kept": tune.meter == asked.meter if asked.meter else None,
         # a pickup and the short bar that completes it are in the meter, as the validator
         # and real tunes have them

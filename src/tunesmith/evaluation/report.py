@@ -102,7 +102,7 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         f"| tone CNN hears the written key | {_pct(s['key']['heard_is_written'])} | "
         f"{_pct(s['key']['ceiling_on_real_tunes'])} | "
         f"{_pct(s['key'].get('ceiling_for_these_prompts'))} |",
-        f"| asked key written | {_pct(s['key']['asked_key_kept'])} | | |",
+        f"| asked key (or major or minor mode) written | {_pct(s['key']['asked_key_kept'])} | | |",
         f"| asked meter written | {_pct(s['meter']['asked_meter_kept'])} | | |",
         "| bars in the meter (a pickup and the bar completing it allowed) | "
         f"{_pct(s['meter']['bars_in_meter'])} | | |", "",
