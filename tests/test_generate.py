@@ -274,6 +274,18 @@ def test_prompts_are_read_in_english_and_chinese():
     assert interpret("F# minor air at 70 bpm").key == "F#m"
     assert interpret("A dorian jig").key == "Ador"
     assert interpret("a lively tune").key is None  # the article is not the key of A
+    # a key named without its mode takes the prompt's; one named with it outranks a mood
+    assert (interpret("a minor jig in D").key, interpret("a sad waltz in E").key) == ("Dm", "Em")
+    c = interpret("a sad waltz in D major")
+    assert (c.key, c.labels["mode"]) == ("D", "major")
+    # a mood is the mode its idiom sets it in: a Chinese song's in the pentatonic modes
+    moods = {"a sad waltz": "minor", "悲伤的华尔兹": "minor", "a happy Irish jig": "major",
+             "悲伤的中国民歌": "yu", "快乐的中国民歌": "gong", "a sad dorian air": "dorian"}
+    assert {p: interpret(p).labels.get("mode") for p in moods} == moods
+    assert "mode" not in interpret("an unhappy reel").labels
+    # a composer names the period
+    assert interpret("Palestrina mass").labels == {"period": "renaissance", "form": "mass"}
+    assert interpret("贝多芬 四重奏").labels["period"] == "classical"
     for nonsense in ("", "   ", "🎵" * 600, "qwerty"):
         assert "no style recognised" in interpret(nonsense).remarks[0]
 

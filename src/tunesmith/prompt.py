@@ -49,6 +49,14 @@ _VOICES = re.compile(r"(?<![a-z0-9])(\d{1,2}|" + "|".join(_NUMBER_WORDS)
                      re.IGNORECASE)
 # words that ask for one line of melody: "a lydian tune", "a locrian melody", "一段旋律"
 _MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies))(?![a-z])|旋律", re.IGNORECASE)
+# a mood, read as the mode its idiom sets it in where the prompt names none: a sad waltz in
+# a minor key, a happy jig in a major one; a Chinese song in the pentatonic modes' own (yu,
+# the softest, and gong: the corpus has no Chinese song in major or minor)
+_MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful", "plaintive",
+                    "lament", "悲伤", "忧伤", "哀伤", "伤感", "悲哀"),
+          "major": ("happy", "cheerful", "joyful", "joyous", "merry", "快乐", "欢乐", "愉快",
+                    "喜庆")}
+_MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
 _TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)", re.IGNORECASE)
 # words for a pace, as a share of the style's tempo (``Composer``; the players' default, a
 # quarter at 120, where the corpus marks none): a lively reel goes faster than a reel, where
@@ -119,18 +127,29 @@ def interpret(prompt: str) -> Controls:
     c = Controls()
     for dim, style in _find_aliases(lower).items():
         c.labels[dim] = style.name
+    if "mode" not in c.labels and (mood := next((
+            mode for mode, words in _MOODS.items() for word in words
+            if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", lower)), None)):
+        c.labels["mode"] = _MOOD_MODES.get(c.labels.get("tradition"), {}).get(mood, mood)
     m = _KEY_ZH.search(text)
     key_match = m or next((k for k in _KEY_EN.finditer(text)
                            if k.group(1).isupper() and (k.group(0).lower().startswith("in")
                                                         or k.group(2) or k.group(3))), None)
     if key_match:
-        letter, acc, mode = key_match.group(1).upper(), key_match.group(2) or "", \
-            (key_match.group(3) or "major").lower()
+        letter, acc, named = key_match.group(1).upper(), key_match.group(2) or "", \
+            key_match.group(3)
         acc = "#" if acc.strip() in ("#", "♯", "sharp") else "b" if acc.strip() in (
             "b", "♭", "flat") else ""
-        c.key = letter + acc + _MODE_WORDS.get(mode, "")
-        name = {"大调": "major", "小调": "minor"}.get(mode, mode)
-        c.labels.setdefault("mode", name)
+        # a key named without its mode takes the prompt's ("a minor jig in D": D minor, "a
+        # sad waltz in E": E minor); a mode named with it is the one ("a sad waltz in D
+        # major": D major)
+        mode = named.lower() if named else c.labels.get("mode", "major")
+        mode = {"大调": "major", "小调": "minor"}.get(mode, mode)
+        if mode not in _MODE_WORDS:  # a Chinese mode: its tonic is the letter, its K: major
+            mode = "major"
+        else:
+            c.labels["mode"] = mode
+        c.key = letter + acc + _MODE_WORDS[mode]
     if m := _METER.search(text):
         c.meter = f"{int(m.group(1))}/{int(m.group(2))}"
     elif c.labels.get("form") in FORM_METER:

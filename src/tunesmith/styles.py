@@ -29,12 +29,17 @@ def _s(dimension: str, name: str, *aliases: str) -> Style:
 
 TAXONOMY: tuple[Style, ...] = (
     # period
-    _s("period", "medieval", "middle ages", "ars nova", "trecento", "中世纪", "中古"),
-    _s("period", "renaissance", "polyphony", "文艺复兴", "文艺复兴时期"),
-    _s("period", "baroque", "bach", "barock", "巴洛克", "巴罗克"),
+    # period, and its composers the corpus holds or a musician names for it
+    _s("period", "medieval", "middle ages", "ars nova", "trecento", "landini", "machaut",
+       "中世纪", "中古"),
+    _s("period", "renaissance", "polyphony", "palestrina", "josquin", "lassus", "byrd",
+       "tallis", "monteverdi", "文艺复兴", "文艺复兴时期", "帕莱斯特里纳"),
+    _s("period", "baroque", "bach", "handel", "vivaldi", "telemann", "barock", "巴洛克",
+       "巴罗克", "巴赫", "亨德尔", "维瓦尔第"),
     _s("period", "classical", "classicism", "classical period", "mozart", "haydn",
-       "古典主义", "古典", "古典时期"),
-    _s("period", "romantic", "romanticism", "chopin", "schumann", "浪漫主义", "浪漫派", "浪漫"),
+       "beethoven", "古典主义", "古典", "古典时期", "莫扎特", "海顿", "贝多芬"),
+    _s("period", "romantic", "romanticism", "chopin", "schumann", "schubert", "brahms",
+       "mendelssohn", "浪漫主义", "浪漫派", "浪漫", "肖邦", "舒曼", "舒伯特", "勃拉姆斯"),
     # tradition
     _s("tradition", "irish", "ireland", "celtic", "爱尔兰"),
     _s("tradition", "scottish", "scotland", "scotch", "highland", "苏格兰"),
