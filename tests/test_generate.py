@@ -283,6 +283,14 @@ def test_prompts_are_read_in_english_and_chinese():
              "悲伤的中国民歌": "yu", "快乐的中国民歌": "gong", "a sad dorian air": "dorian"}
     assert {p: interpret(p).labels.get("mode") for p in moods} == moods
     assert "mode" not in interpret("an unhappy reel").labels
+    # a genre a musician names is read as the corpus's nearest style (the sentence encoder
+    # took "摇篮曲", a lullaby, for a march and "夜曲", a nocturne, for a strathspey)
+    genres = {"a minuet": ({"period": "classical", "meter": "3/4"}, None),
+              "小步舞曲": ({"period": "classical", "meter": "3/4"}, None),
+              "a mazurka": ({"form": "piano", "meter": "3/4"}, None),
+              "夜曲": ({"form": "piano"}, None), "a fugue": ({"period": "baroque"}, None),
+              "摇篮曲": ({"form": "song"}, 2 / 3), "a lullaby": ({"form": "song"}, 2 / 3)}
+    assert {p: (interpret(p).labels, interpret(p).pace) for p in genres} == genres
     # a composer names the period
     assert interpret("Palestrina mass").labels == {"period": "renaissance", "form": "mass"}
     assert interpret("贝多芬 四重奏").labels["period"] == "classical"

@@ -62,8 +62,12 @@ _TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)", re.IGNORECASE)
 # quarter at 120, where the corpus marks none): a lively reel goes faster than a reel, where
 # it once went at a fixed 132, slower than a reel's 208
 _PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "moderate": 5 / 6, "lively": 1.1,
-               "fast": 1.2, "quick": 1.2, "brisk": 1.1, "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1,
-               "快": 1.2}
+               "fast": 1.2, "quick": 1.2, "brisk": 1.1, "lullaby": 2 / 3, "cradle song": 2 / 3,
+               "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1, "快": 1.2, "摇篮曲": 2 / 3}
+# what a genre word implies for the meter when the prompt names none: a minuet, a mazurka
+# (the corpus's 5 romantic piano pieces in 3/4 are Chopin's) and a sarabande are in 3/4
+_GENRE_METERS = {"minuet": "3/4", "menuet": "3/4", "mazurka": "3/4", "sarabande": "3/4",
+                 "小步舞曲": "3/4", "玛祖卡": "3/4"}
 
 
 @dataclass
@@ -152,6 +156,8 @@ def interpret(prompt: str) -> Controls:
         c.key = letter + acc + _MODE_WORDS[mode]
     if m := _METER.search(text):
         c.meter = f"{int(m.group(1))}/{int(m.group(2))}"
+    elif genre := next((m for word, m in _GENRE_METERS.items() if word in lower), None):
+        c.meter = genre
     elif c.labels.get("form") in FORM_METER:
         c.meter = FORM_METER[c.labels["form"]]
     if c.meter and ("meter", c.meter) in BY_NAME:
