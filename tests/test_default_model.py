@@ -97,6 +97,9 @@ def test_a_minor_or_major_song_asked_is_written_in_that_mode(default):
     for prompt, mode in (("德国民歌 小调", "minor"), ("a German song in a major key", "major")):
         pieces = default.generate(prompt, bars=2, num=8, seed=0)
         assert {parse_key(parse(p.abc).key).mode for p in pieces} == {mode}, prompt
+    # a key given outright (--key, the page's key field) outranks the prompt's mood or mode
+    piece = default.generate("a sad waltz", key="D", bars=1, seed=0)[0]
+    assert (piece.controls.labels["mode"], parse(piece.abc).key) == ("major", "D")
 
 def test_a_form_that_gains_from_guidance_is_guided_unless_asked_otherwise(default):
     quartet = default.generate("a classical string quartet", bars=4, seed=0)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import partial
@@ -70,6 +71,7 @@ from .styles import (
     SLURRED_FORMS,
     STYLE_DIMENSIONS,
     STYLE_GUIDANCE,
+    TONAL_MODES,
     guided_tokens,
     rhythm_entry,
     tied,
@@ -235,6 +237,10 @@ class Composer:
                 f"{d}={v}" for d, v in unseen.items()) + "; the model chooses instead")
             controls.labels = {d: v for d, v in controls.labels.items() if d not in unseen}
         controls.key = key or controls.key
+        if key and controls.labels.get("mode") in TONAL_MODES:  # "a sad waltz", --key D: D major
+            with suppress(AbcError):
+                if (mode := parse_key(key).mode) in TONAL_MODES:
+                    controls.labels["mode"] = mode
         controls.meter = meter or controls.meter
         controls.tempo = tempo or controls.tempo
         controls.bars = bars or controls.bars  # if None, each piece its style's (``_outline``)
