@@ -1,5 +1,5 @@
 """Barlines as the corpus writes them: repeats closed with a ``:|`` that no ``|:`` opened,
-given their opening; a repeat only where the model means one."""
+given their opening; a repeat only where the model means one; lines that end at one."""
 
 from fractions import Fraction
 
@@ -7,7 +7,8 @@ import music21
 import numpy as np
 import pytest
 
-from tunesmith.abc import Tokenizer, parse, validate
+from tunesmith.abc import Tokenizer, music_atoms, parse, validate
+from tunesmith.abc.lines import whole_bar_lines
 from tunesmith.generate import BarTracker, TokenTable, explicit_repeats, plain_when_unsure
 from tunesmith.tools import run
 
@@ -103,3 +104,16 @@ def test_an_opening_repeat_belongs_to_the_bar_it_opens():
 
     bars = voice_bars("[V:1]|:CDEF|GABc::\n[V:2]|:cdef|gabc::\n")
     assert bars == {"1": ["|:CDEF|", "GABc::"], "2": ["|:cdef|", "gabc::"]}
+
+
+@pytest.mark.parametrize("body, expected", [
+    # an Essen song's phrase with its upbeat on the next line: the upbeat ends the line
+    ("D2|\nG2AB c2B2|A4 G2\nA2|B4 G4|]", "D2|\nG2AB c2B2|A4 G2 A2|\nB4 G4|]"),
+    ("GABc|dcB2\nA2|G4|]", "GABc|dcB2 A2|\nG4|]"),  # the break meets the last bar: none added
+    ("GABc|\nK:D\ndcB\nA|G4|]", "GABc|\nK:D\ndcB A|\nG4|]"),  # a field line keeps its line
+    ("GABc|dcBA|\n", "GABc|dcBA|\n"),  # lines of whole bars: as written
+])
+def test_a_line_ends_at_a_barline_not_inside_a_bar(body, expected):
+    moved = whole_bar_lines(body)
+    assert moved == expected
+    assert [a.text for a in music_atoms(moved)] == [a.text for a in music_atoms(body)]

@@ -91,6 +91,13 @@ def test_a_romantic_or_classical_piece_is_given_a_major_or_minor_key(default):
     assert asked.controls.labels["mode"] == "lydian"
 
 
+def test_a_songs_lines_end_at_barlines_where_the_corpus_breaks_them_inside_a_bar(default):
+    # the Essen songs put a phrase's upbeat on its next line; a score would split the bar
+    for piece in default.generate("a German folk song in G", num=8, seed=0):
+        lines = parse(piece.abc).body.strip().splitlines()
+        assert all(re.search(r"[|:\]]\s*$", line) for line in lines), piece.abc
+
+
 def test_a_minor_or_major_song_asked_is_written_in_that_mode(default):
     # the corpus writes 14 of its 26 minor German songs under a major signature, and the
     # model, left the key, wrote "a German song in a minor key" in G or D major

@@ -18,6 +18,7 @@ from .abc import Tune, parse, transpose, validate
 from .abc.canonical import canonical, on_c, relength, shift_to_c, to_key
 from .abc.durations import PHRASE_BARS
 from .abc.keys import Key, parse_key
+from .abc.lines import whole_bar_lines
 from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
 from .abc.sections import parse_layout
@@ -440,6 +441,8 @@ class Composer:
                 body, written = moved.body.strip(), {**header, "K": moved.key}
             if words is not None:
                 body = with_words(body, words.lines)
+            elif controls.voices == 1:  # voices are laid out in whole bars already
+                body = whole_bar_lines(body)
             if opening is None:
                 abc = _abc(name, written, controls.tempo, body, controls.voices, labels)
             else:
