@@ -111,6 +111,7 @@ def test_an_opening_repeat_belongs_to_the_bar_it_opens():
     ("D2|\nG2AB c2B2|A4 G2\nA2|B4 G4|]", "D2|\nG2AB c2B2|A4 G2 A2|\nB4 G4|]"),
     ("GABc|dcB2\nA2|G4|]", "GABc|dcB2 A2|\nG4|]"),  # the break meets the last bar: none added
     ("GABc|\nK:D\ndcB\nA|G4|]", "GABc|\nK:D\ndcB A|\nG4|]"),  # a field line keeps its line
+    ("%%MIDI program 1\nGABc|\n% a note\ndcB\nA|", "%%MIDI program 1\nGABc|\n% a note\ndcB A|"),
     ("GABc|dcBA|\n", "GABc|dcBA|\n"),  # lines of whole bars: as written
 ])
 def test_a_line_ends_at_a_barline_not_inside_a_bar(body, expected):

@@ -156,7 +156,8 @@ def interpret(prompt: str) -> Controls:
         c.key = letter + acc + _MODE_WORDS[mode]
     if m := _METER.search(text):
         c.meter = f"{int(m.group(1))}/{int(m.group(2))}"
-    elif genre := next((m for word, m in _GENRE_METERS.items() if word in lower), None):
+    elif genre := next((meter for word, meter in _GENRE_METERS.items() if word in lower),
+                       None):
         c.meter = genre
     elif c.labels.get("form") in FORM_METER:
         c.meter = FORM_METER[c.labels["form"]]

@@ -28,7 +28,6 @@ def _s(dimension: str, name: str, *aliases: str) -> Style:
 
 
 TAXONOMY: tuple[Style, ...] = (
-    # period
     # period, with its composers and the genres a musician names for it (a minuet is a
     # classical quartet's movement in 3/4, as 11 of the corpus's 33 are)
     _s("period", "medieval", "middle ages", "ars nova", "trecento", "landini", "machaut",

@@ -13,8 +13,8 @@ import re
 
 from .lexer import Kind, lex
 
-# atoms that must start a line of their own: a break before them stays where it is
-_LINE_STARTS = (Kind.FIELD_LINE, Kind.COMMENT, Kind.NEWLINE)
+# atoms that are lines, not music: a break next to one stays where it is
+_LINES = (Kind.FIELD_LINE, Kind.COMMENT, Kind.NEWLINE)
 
 
 def whole_bar_lines(body: str) -> str:
@@ -26,8 +26,8 @@ def whole_bar_lines(body: str) -> str:
     last = None  # the kind of the last atom written that is not a space
     for i, atom in enumerate(atoms):
         following = atoms[i + 1].kind if i + 1 < len(atoms) else None
-        if atom.kind is Kind.NEWLINE and last not in (None, Kind.BAR) \
-                and following not in (*_LINE_STARTS, None):
+        if atom.kind is Kind.NEWLINE and last not in (None, Kind.BAR, *_LINES) \
+                and following not in (None, *_LINES):
             out.append(" ")
             owed = True
             continue
@@ -36,7 +36,7 @@ def whole_bar_lines(body: str) -> str:
             out.append("\n")
             owed = False
         if atom.kind is not Kind.SPACE:
-            last = Kind.BAR if atom.kind is Kind.NEWLINE else atom.kind
+            last = atom.kind
     # a moved break may meet the one that ended its line, or a space: no blank line, which
     # would end the tune, and no line that opens with a space
     return re.sub(r"\n[ \t]*\n", "\n", re.sub(r"\n[ \t]+", "\n", "".join(out)))
