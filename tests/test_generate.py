@@ -289,7 +289,8 @@ def test_prompts_are_read_in_english_and_chinese():
               "小步舞曲": ({"period": "classical", "meter": "3/4"}, None),
               "a mazurka": ({"form": "piano", "meter": "3/4"}, None),
               "夜曲": ({"form": "piano"}, None), "a fugue": ({"period": "baroque"}, None),
-              "摇篮曲": ({"form": "song"}, 2 / 3), "a lullaby": ({"form": "song"}, 2 / 3)}
+              "摇篮曲": ({"form": "song"}, 2 / 3), "a lullaby": ({"form": "song"}, 2 / 3),
+              "a lament": ({"form": "air", "mode": "minor"}, None)}
     assert {p: (interpret(p).labels, interpret(p).pace) for p in genres} == genres
     # a composer names the period
     assert interpret("Palestrina mass").labels == {"period": "renaissance", "form": "mass"}

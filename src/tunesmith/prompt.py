@@ -53,7 +53,7 @@ _MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies))(?![a-z])|旋律", re.
 # a minor key, a happy jig in a major one; a Chinese song in the pentatonic modes' own (yu,
 # the softest, and gong: the corpus has no Chinese song in major or minor)
 _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful", "plaintive",
-                    "lament", "悲伤", "忧伤", "哀伤", "伤感", "悲哀"),
+                    "lament", "悲伤", "忧伤", "哀伤", "伤感", "悲哀", "哀歌"),
           "major": ("happy", "cheerful", "joyful", "joyous", "merry", "快乐", "欢乐", "愉快",
                     "喜庆")}
 _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}

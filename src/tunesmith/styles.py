@@ -61,7 +61,7 @@ TAXONOMY: tuple[Style, ...] = (
     _s("form", "polka", "波尔卡"),
     _s("form", "waltz", "华尔兹", "圆舞曲"),
     _s("form", "march", "进行曲"),
-    _s("form", "air", "slow air", "曲调", "慢板曲调"),
+    _s("form", "air", "slow air", "lament", "曲调", "慢板曲调", "哀歌"),
     # "民歌", folk song, is a form: "德国民歌 小调" a German song in a minor key, where the
     # model, choosing the form itself, wrote a Bach chorale in 15 of 32 pieces; "中国民歌" a
     # Chinese one
