@@ -326,17 +326,20 @@ def test_a_melody_of_a_form_written_in_voices_is_one_line_of_it(default):
 def test_a_reel_is_played_at_a_reels_tempo_and_a_chorale_at_a_chorales(default, tmp_path):
     """The corpus marks its reels a half note at 104 and its chorales a quarter at 96; a piece
     not asked its tempo is played so, its MIDI too, and a style it marks none of (a Chinese
-    song) is left to the players' default."""
-    for prompt, tempo in (("an Irish reel", 208), ("a baroque chorale", 96), ("中国民歌", None)):
+    song) is left to the players' default. The mark is in the meter's beat, as players
+    write it: an Irish reel's C| in halves, a jig's 6/8 in dotted quarters."""
+    for prompt, mark, tempo in (("an Irish reel", "1/2=104", 208), ("a jig", "3/8=120", 180),
+                                ("a baroque chorale", "1/4=96", 96), ("中国民歌", None, None)):
         piece = default.generate(prompt, bars=4, seed=1)[0]
-        assert parse(piece.abc).get("Q") == (f"1/4={tempo}" if tempo else None), piece.abc
+        assert parse(piece.abc).get("Q") == mark, piece.abc
         if tempo:
             midi = piece.save(tmp_path / f"{tempo}.mid")
             marks = music21.converter.parse(midi).flatten().getElementsByClass("MetronomeMark")
             assert round(marks[0].getQuarterBPM()) == tempo
     assert parse(default.generate("an Irish reel", bars=4, seed=1, tempo=150)[0].abc).get("Q") \
-        == "1/4=150"
+        == "1/2=75"
     # a pace word is a share of the style's tempo: a lively reel goes faster than a reel
     lively = default.generate("a lively Irish reel", bars=4, seed=1)[0]
-    assert parse(lively.abc).get("Q") == f"1/4={round(208 * 1.1)}"
-    assert any(r.startswith("Q:1/4=229, 1.1 times 208") for r in lively.remarks)
+    assert parse(lively.abc).get("Q") == f"1/2={round(208 * 1.1 / 2)}"  # 228.8 quarters
+    assert any(r.startswith("Q:1/2=114 (quarter notes at 228), 1.1 times 208")
+               for r in lively.remarks)

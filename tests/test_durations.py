@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 
 from tunesmith.abc import bars, normalise, parse, validate
-from tunesmith.abc.durations import length_multiplier, quarter_tempo
+from tunesmith.abc.durations import beat_tempo, length_multiplier, quarter_tempo
 from tunesmith.tools import abc2abc_check
 
 from .conftest import REEL
@@ -104,6 +104,18 @@ def test_a_tempo_is_read_in_quarter_notes_a_minute_as_music21_reads_it(field):
     mark = music21.converter.parse(f"X:1\nM:6/8\nL:1/8\nQ:{field}\nK:D\nDFA dAF|",
                                    format="abc").flatten().getElementsByClass("MetronomeMark")
     assert quarter_tempo(tempo) == round(mark[0].getQuarterBPM())
+
+
+@pytest.mark.parametrize("meter, written", [
+    ("C|", "1/2=104"), ("2/2", "1/2=104"), ("6/8", "3/8=139"), ("9/8", "3/8=139"),
+    ("3/4", "1/4=208"), ("C", "1/4=208"), ("2+3/8", "1/4=208")])  # no plain beat: quarters
+def test_a_tempo_is_written_in_its_meters_beat_as_players_mark_it(meter, written):
+    import music21
+
+    assert beat_tempo(208, meter) == written
+    mark = music21.converter.parse(f"X:1\nM:{meter}\nL:1/8\nQ:{written}\nK:D\nD8|",
+                                   format="abc").flatten().getElementsByClass("MetronomeMark")
+    assert abs(mark[0].getQuarterBPM() - 208) <= 1 and abs(quarter_tempo(written) - 208) <= 1
 
 
 def test_a_tempo_written_with_spaces_is_read():

@@ -16,7 +16,7 @@ import numpy as np
 
 from .abc import Tune, parse, transpose, validate
 from .abc.canonical import canonical, on_c, relength, shift_to_c, to_key
-from .abc.durations import PHRASE_BARS
+from .abc.durations import PHRASE_BARS, beat_tempo, quarter_tempo
 from .abc.keys import Key, parse_key
 from .abc.lines import whole_bar_lines
 from .abc.notes import notes as sounding_notes
@@ -516,13 +516,18 @@ class Composer:
         style = typical_tempo(rows, labels, meter) if rows else None
         if style is None and controls.pace is None:
             return None
-        base = (f"{style}, the middle tempo the corpus marks on tunes of its form in {meter}"
-                if style else f"the players' default {DEFAULT_TEMPO}")
+        where = f"the middle tempo the corpus marks on tunes of its form in {meter}"
         if controls.pace is None:
-            controls.remarks.append(f"Q:1/4={base}")
-            return style
-        tempo = max(TEMPO[0], min(round((style or DEFAULT_TEMPO) * controls.pace), TEMPO[1]))
-        controls.remarks.append(f"Q:1/4={tempo}, {controls.pace:.2g} times {base}")
+            tempo, why = style, where
+        else:
+            tempo = max(TEMPO[0], min(round((style or DEFAULT_TEMPO) * controls.pace),
+                                      TEMPO[1]))
+            why = f"{controls.pace:.2g} times " + (f"{style}, {where}" if style
+                                                   else f"the players' default {DEFAULT_TEMPO}")
+        written = beat_tempo(tempo, meter)  # in the meter's beat: a jig's dotted quarter
+        tempo = quarter_tempo(written) or tempo  # as written: a reel's 229 is 114 halves
+        quarters = "" if written.startswith("1/4=") else f" (quarter notes at {tempo})"
+        controls.remarks.append(f"Q:{written}{quarters}, {why}")
         return tempo
 
     def _ends_repeat(self, labels: dict[str, str]) -> bool:
@@ -778,7 +783,7 @@ def _continued(opening: Opening, body: str, unit: Fraction, title: str) -> str:
 def _abc(title: str, header: dict[str, str], tempo: int | None, body: str,
          voices: int, labels: dict[str, str]) -> str:
     fields = [("X", "1"), ("T", title), ("C", "tunesmith"), ("M", header["M"]),
-              ("L", header["L"])] + [("Q", f"1/4={tempo}")] * bool(tempo)
+              ("L", header["L"])] + ([("Q", beat_tempo(tempo, header["M"]))] if tempo else [])
     tune = Tune(fields + [("K", header["K"])], body)
     if voices > 1:  # one block per voice, each in its part's clef, else by where it lies
         pitches: dict[str, list[int]] = {}

@@ -239,6 +239,17 @@ def quarter_tempo(field: str) -> int | None:
     return round(per_minute * beat * 4) or None
 
 
+def beat_tempo(quarters: int, meter: str) -> str:
+    """A ``Q:`` value for ``quarters`` quarter notes a minute, in the beat of ``meter`` as
+    players mark it: a jig's 180 "3/8=120", a reel's 208 in C| "1/2=104", a waltz's "1/4=…";
+    in quarters where the beat is no plain or dotted note (2+3/8) or the meter has none."""
+    length = meter_length(meter)
+    beat = length / beats(meter) if length else Fraction(1, 4)
+    if beat.numerator not in (1, 3):
+        beat = Fraction(1, 4)
+    return f"{beat.numerator}/{beat.denominator}={round(quarters / (4 * beat))}"
+
+
 def written_bars(tune: Tune) -> int | None:
     """How many bars long a tune is as written: its first voice's music after any pickup,
     counted in whole bars of its meter (a pickup's partner at a section's end and the bar
