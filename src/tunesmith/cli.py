@@ -575,7 +575,8 @@ def _add_generate(sub) -> None:
     p.add_argument("--seed", type=int, default=0, help="same seed, same pieces (default 0)")
     p.add_argument("--key", help="K: value, e.g. D, Ador, F#m")
     p.add_argument("--meter", help="M: value, e.g. 6/8")
-    p.add_argument("--tempo", type=int, help="quarter notes per minute (default: the middle "
+    p.add_argument("--tempo", type=int, help="quarter notes per minute, written in the "
+                   "meter's beat (a jig's 180 as Q:3/8=120; default: the middle "
                    "tempo the corpus marks on tunes of the piece's form and meter, a reel 208, "
                    "a jig 180, a chorale 96; none, played at 120, where it marks too few)")
     p.add_argument("--voices", type=int, help="voices written together, bar by bar (1-8; "
