@@ -339,8 +339,8 @@ class Composer:
             fixed["L"] = f"{unit.numerator}/{unit.denominator}"
         # a mode the prompt names is the one the piece is written in; church modes and
         # Chinese ones are written under a major signature as often as not, as the corpus does
-        key_mode = wanted.labels.get("mode") if wanted.labels.get("mode") in (
-            "major", "minor") else None
+        key_mode = wanted.labels.get("mode") if wanted.labels.get("mode") in TONAL_MODES \
+            else None
         prefix = choose_header(self.engine, self.table, prefix, fixed, choices, rng, key_mode)
         header = header_values(tok.decode(prefix))
         given = self._opening_ids(opening, prefix) if opening is not None else []

@@ -124,6 +124,11 @@ def _find_aliases(text: str) -> dict[str, Style]:
     return found
 
 
+def _says(text: str, word: str) -> bool:
+    """Whether ``text`` has ``word`` as a word of its own ("sad", not "sadness")."""
+    return re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", text) is not None
+
+
 def interpret(prompt: str) -> Controls:
     """Read a free-text prompt (English or Chinese) into Controls; never fails."""
     text = " ".join(prompt.split())[:500]
@@ -132,8 +137,8 @@ def interpret(prompt: str) -> Controls:
     for dim, style in _find_aliases(lower).items():
         c.labels[dim] = style.name
     if "mode" not in c.labels and (mood := next((
-            mode for mode, words in _MOODS.items() for word in words
-            if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", lower)), None)):
+            mode for mode, words in _MOODS.items() for word in words if _says(lower, word)),
+            None)):
         c.labels["mode"] = _MOOD_MODES.get(c.labels.get("tradition"), {}).get(mood, mood)
     m = _KEY_ZH.search(text)
     key_match = m or next((k for k in _KEY_EN.finditer(text)
@@ -177,8 +182,7 @@ def interpret(prompt: str) -> Controls:
     if m := _TEMPO.search(text):
         c.tempo = max(TEMPO[0], min(int(m.group(1)), TEMPO[1]))
     else:
-        c.pace = next((share for word, share in _PACE_WORDS.items()
-                       if re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", lower)),
+        c.pace = next((share for word, share in _PACE_WORDS.items() if _says(lower, word)),
                       None)
     # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
     unread = text

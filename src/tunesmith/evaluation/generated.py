@@ -31,7 +31,7 @@ from ..data.dataset import Dataset
 from ..models.judges import Judges, key_label
 from ..models.tone_cnn import decode
 from ..prompt import interpret
-from ..styles import STYLE_DIMENSIONS
+from ..styles import STYLE_DIMENSIONS, TONAL_MODES
 from ..tools import ToolError, abc2abc_check
 from .distributions import FEATURES, distinct_ngrams, histograms, overlap, overlap_ceiling, pooled
 from .novelty import TrainingSet
@@ -135,7 +135,7 @@ def asked_key_kept(asked: Asked, written: str) -> bool | None:
     under a major signature as often as its own, as the corpus writes it)."""
     if asked.key:
         return _same_key(asked.key, written)
-    if (mode := asked.labels.get("mode")) not in ("major", "minor"):
+    if (mode := asked.labels.get("mode")) not in TONAL_MODES:
         return None
     try:
         return parse_key(written).mode == mode
