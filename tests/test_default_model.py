@@ -108,6 +108,19 @@ def test_a_minor_or_major_song_asked_is_written_in_that_mode(default):
     piece = default.generate("a sad waltz", key="D", bars=1, seed=0)[0]
     assert (piece.controls.labels["mode"], parse(piece.abc).key) == ("major", "D")
 
+def test_a_polka_the_corpus_lacks_is_written_as_its_nearest_a_dance(default):
+    # left to the model, "a polka" came out a Chinese song for 4 seeds of 8, a quartet for 1
+    for prompt in ("a polka", "波尔卡", "an Irish polka", "a sad polka"):
+        for piece in default.generate(prompt, bars=2, num=4, seed=0):
+            assert piece.controls.labels["form"] == "dance", (prompt, piece.controls.labels)
+            assert parse(piece.abc).meter == "2/4" and "voices" not in piece.abc.lower()
+            assert "form=polka; written as its nearest, form=dance" in " ".join(piece.remarks)
+    # the corpus's 3 American dances are too few to stand in: the model chooses the form
+    american = default.generate("美国 波尔卡", bars=2, seed=0)[0]
+    assert "form=polka; the model chooses instead" in " ".join(american.remarks)
+    assert american.controls.labels["tradition"] == "american"
+
+
 def test_a_form_that_gains_from_guidance_is_guided_unless_asked_otherwise(default):
     quartet = default.generate("a classical string quartet", bars=4, seed=0)[0]
     assert "guidance 1.5, a quartet's default" in quartet.remarks

@@ -70,6 +70,7 @@ from .styles import (
     RHYTHM_BONUS,
     RHYTHM_WORDS,
     SLURRED_FORMS,
+    STAND_INS,
     STYLE_DIMENSIONS,
     STYLE_GUIDANCE,
     TONAL_MODES,
@@ -231,12 +232,7 @@ class Composer:
             except ValueError as exc:
                 controls.remarks.append(f"{exc}; the model chooses the meter")
                 controls.meter = None
-        unseen = {d: v for d, v in controls.labels.items()
-                  if self._train_tunes.get((d, v), 1) == 0}
-        if unseen:  # an untrained control token steers nowhere: let the model choose instead
-            controls.remarks.append("this model saw no training tunes of " + ", ".join(
-                f"{d}={v}" for d, v in unseen.items()) + "; the model chooses instead")
-            controls.labels = {d: v for d, v in controls.labels.items() if d not in unseen}
+        self._stand_in_unseen(controls)
         controls.key = key or controls.key
         if key and controls.labels.get("mode") in TONAL_MODES:  # "a sad waltz", --key D: D major
             with suppress(AbcError):
@@ -291,6 +287,32 @@ class Composer:
                 pieces[i] = piece
             before += outline.controls.bars
         return [pieces[i] for i in range(num)]
+
+    def _stand_in_unseen(self, controls: Controls) -> None:
+        """A style this model saw no training tunes of steers nowhere as a control token:
+        it is written as its nearest (``styles.STAND_INS``: a polka as a dance) where at least
+        ``KEY_MATCHED`` training tunes are of that and the prompt's tradition and period (an
+        Irish polka as an Irish dance; the corpus's 3 American dances are too few: an American
+        polka is left to the model, which writes it as the American 2/4 tunes it knows),
+        else left to the model's choice; the remarks say which."""
+        for d, v in list(controls.labels.items()):
+            if self._train_tunes.get((d, v), 1) > 0:
+                continue
+            del controls.labels[d]
+            instead = "the model chooses instead"
+            if nearest := STAND_INS.get((d, v)):
+                alike = {d: controls.labels[d] for d in ("tradition", "period")
+                         if d in controls.labels}
+                if self._tunes_alike({**alike, nearest[0]: nearest[1]}) >= KEY_MATCHED:
+                    controls.labels[nearest[0]] = nearest[1]
+                    instead = f"written as its nearest, {nearest[0]}={nearest[1]}"
+            controls.remarks.append(f"this model saw no training tunes of {d}={v}; {instead}")
+
+    def _tunes_alike(self, labels: dict[str, str]) -> int:
+        """How many training tunes share the ``labels`` of ``KEY_LABELS`` that are given
+        (``data.json``'s key counts; 0 for a checkpoint without them)."""
+        return sum(r[-1] for r in self.checkpoint.data.get("keys") or []
+                   if all(r[i] == labels[d] for i, d in enumerate(KEY_LABELS) if d in labels))
 
     def _outline(self, wanted: Controls, voices: int | None, opening: Opening | None,
                  words: Lyrics | None, choices: Sampling, rng: np.random.Generator
