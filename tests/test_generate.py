@@ -300,6 +300,31 @@ def test_prompts_are_read_in_english_and_chinese():
         assert "no style recognised" in interpret(nonsense).remarks[0]
 
 
+def test_dances_songs_and_places_a_musician_names_are_read_as_the_corpus_nearest():
+    # each was read as nothing (the model then chose, at seed 0, a Palestrina mass for the
+    # shanty and the gigue) or wrongly: a ländler as baroque, "江南小调" (a ditty from the
+    # lower Yangtze) as a hornpipe in a minor key, a polonaise as a polka
+    read = {"a sea shanty": {"form": "song"}, "a nursery rhyme": {"form": "song"},
+            "儿歌": {"form": "song"}, "a gigue": {"form": "jig", "meter": "6/8"},
+            "a ländler": {"form": "dance", "meter": "3/4"},
+            "a schottische": {"form": "dance", "meter": "2/4"},
+            "a quadrille": {"form": "dance"}, "a clog": {"form": "hornpipe", "meter": "4/4"},
+            "a polonaise": {"form": "piano", "meter": "3/4"},
+            "a morris tune": {"tradition": "english"},
+            "a reel for the bagpipes": {"tradition": "scottish", "form": "reel"},
+            "江南小调": {"tradition": "chinese", "form": "song"},
+            "四川民歌": {"tradition": "chinese", "form": "song"},
+            "a Gregorian chant": {"period": "medieval"}}
+    assert {p: interpret(p).labels for p in read} == read
+    assert interpret("a Gregorian chant").melody  # a chant is one line
+    # 小调 after a place is a ditty; on its own, the minor mode, a Chinese song's yu
+    assert interpret("陕北民歌 小调").labels["mode"] == "yu"
+    assert interpret("a Chinese song in a minor key").labels["mode"] == "yu"
+    assert interpret("C小调 圆舞曲").key == "Cm"
+    # 快乐, happy, is no pace: its 快 is not "fast"
+    assert (interpret("一首快乐的儿歌").pace, interpret("欢快的儿歌").pace) == (None, 1.1)
+
+
 def test_render_writes_real_files(composer, tmp_path):
     piece = composer.generate("a jig in G", bars=8, seed=1)[0]
     paths = {fmt: piece.save(tmp_path / f"jig.{fmt}") for fmt in ("mid", "wav", "svg",

@@ -48,7 +48,8 @@ _VOICES = re.compile(r"(?<![a-z0-9])(\d{1,2}|" + "|".join(_NUMBER_WORDS)
                      + r")\s*(?:-\s*part|voices?|parts|个?声部|重唱|重奏)|(?<![a-z])satb(?![a-z])",
                      re.IGNORECASE)
 # words that ask for one line of melody: "a lydian tune", "a locrian melody", "一段旋律"
-_MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies))(?![a-z])|旋律", re.IGNORECASE)
+_MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies)|chants?|plainchant|plainsong)(?![a-z])"
+                     r"|旋律|格里高利圣咏", re.IGNORECASE)
 # a mood, read as the mode its idiom sets it in where the prompt names none: a sad waltz in
 # a minor key, a happy jig in a major one; a Chinese song in the pentatonic modes' own (yu,
 # the softest, and gong: the corpus has no Chinese song in major or minor)
@@ -67,7 +68,12 @@ _PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "moderate": 5 / 6, "
 # what a genre word implies for the meter when the prompt names none: a minuet, a mazurka
 # (the corpus's 5 romantic piano pieces in 3/4 are Chopin's) and a sarabande are in 3/4
 _GENRE_METERS = {"minuet": "3/4", "menuet": "3/4", "mazurka": "3/4", "sarabande": "3/4",
-                 "小步舞曲": "3/4", "玛祖卡": "3/4"}
+                 "polonaise": "3/4", "ländler": "3/4", "landler": "3/4", "galop": "2/4",
+                 "schottische": "2/4",
+                 "小步舞曲": "3/4", "玛祖卡": "3/4", "萨拉班德": "3/4", "波兰舞曲": "3/4"}
+# "小调" after a word ("江南小调", "民间小调") is a ditty, a little folk song; on its own or
+# after a key ("德国民歌 小调", "C小调") the minor mode
+_DITTY = re.compile(r"(?<=[\u4e00-\u9fff])(?<![大小])小调")
 
 
 @dataclass
@@ -131,7 +137,7 @@ def _says(text: str, word: str) -> bool:
 
 def interpret(prompt: str) -> Controls:
     """Read a free-text prompt (English or Chinese) into Controls; never fails."""
-    text = " ".join(prompt.split())[:500]
+    text = _DITTY.sub("小曲", " ".join(prompt.split())[:500])
     lower = text.lower()
     c = Controls()
     for dim, style in _find_aliases(lower).items():
@@ -139,7 +145,9 @@ def interpret(prompt: str) -> Controls:
     if "mode" not in c.labels and (mood := next((
             mode for mode, words in _MOODS.items() for word in words if _says(lower, word)),
             None)):
-        c.labels["mode"] = _MOOD_MODES.get(c.labels.get("tradition"), {}).get(mood, mood)
+        c.labels["mode"] = mood
+    if (mode := c.labels.get("mode")) in _MOOD_MODES.get(c.labels.get("tradition"), {}):
+        c.labels["mode"] = _MOOD_MODES[c.labels["tradition"]][mode]  # "中国 小调": yu
     m = _KEY_ZH.search(text)
     key_match = m or next((k for k in _KEY_EN.finditer(text)
                            if k.group(1).isupper() and (k.group(0).lower().startswith("in")
@@ -182,8 +190,9 @@ def interpret(prompt: str) -> Controls:
     if m := _TEMPO.search(text):
         c.tempo = max(TEMPO[0], min(int(m.group(1)), TEMPO[1]))
     else:
-        c.pace = next((share for word, share in _PACE_WORDS.items() if _says(lower, word)),
-                      None)
+        unhurried = lower.replace("快乐", " ")  # happy is no pace: its 快 is not "fast"
+        c.pace = next((share for word, share in _PACE_WORDS.items()
+                       if _says(unhurried, word)), None)
     # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
     unread = text
     for pattern in (_KEY_ZH, _METER, _BARS, _VOICES, _TEMPO):

@@ -31,12 +31,13 @@ TAXONOMY: tuple[Style, ...] = (
     # period, with its composers and the genres a musician names for it (a minuet is a
     # classical quartet's movement in 3/4, as 11 of the corpus's 33 are)
     _s("period", "medieval", "middle ages", "ars nova", "trecento", "landini", "machaut",
-       "ballata", "estampie", "caccia", "中世纪", "中古"),
+       "ballata", "estampie", "caccia", "gregorian", "plainchant", "plainsong", "chant",
+       "中世纪", "中古", "格里高利圣咏"),
     _s("period", "renaissance", "polyphony", "palestrina", "josquin", "lassus", "byrd",
        "tallis", "monteverdi", "文艺复兴", "文艺复兴时期", "帕莱斯特里纳"),
     _s("period", "baroque", "bach", "handel", "vivaldi", "telemann", "barock", "fugue",
        "sarabande", "gavotte", "bourrée", "bourree", "巴洛克", "巴罗克", "巴赫", "亨德尔",
-       "维瓦尔第", "赋格"),
+       "维瓦尔第", "赋格", "萨拉班德", "加沃特"),
     _s("period", "classical", "classicism", "classical period", "mozart", "haydn",
        "beethoven", "minuet", "menuet", "古典主义", "古典", "古典时期", "莫扎特", "海顿", "贝多芬",
        "小步舞曲"),
@@ -44,19 +45,26 @@ TAXONOMY: tuple[Style, ...] = (
        "mendelssohn", "浪漫主义", "浪漫派", "浪漫", "肖邦", "舒曼", "舒伯特", "勃拉姆斯"),
     # tradition
     _s("tradition", "irish", "ireland", "celtic", "爱尔兰"),
-    _s("tradition", "scottish", "scotland", "scotch", "highland", "苏格兰"),
-    _s("tradition", "english", "england", "northumbrian", "英格兰", "英国"),
+    _s("tradition", "scottish", "scotland", "scotch", "highland", "bagpipe", "bagpipes",
+       "苏格兰", "风笛"),
+    _s("tradition", "english", "england", "northumbrian", "morris", "playford", "英格兰",
+       "英国"),
     _s("tradition", "american", "america", "usa", "fife", "美国", "美洲"),
     _s("tradition", "german", "germany", "deutsch", "德国", "德意志"),
-    _s("tradition", "chinese", "china", "中国", "华夏"),
+    # and the provinces the corpus's Chinese songs come from (Essen's O: fields), so "江南
+    # 小调" (a ditty from the lower Yangtze) is a Chinese song, not a minor-key hornpipe
+    _s("tradition", "chinese", "china", "jiangnan", "中国", "华夏", "汉族", "江南", "陕北",
+       "陕西", "山西", "云南", "四川", "湖南", "湖北", "江苏", "安徽", "山东", "河北", "河南",
+       "广东", "广西", "福建", "浙江", "江西", "甘肃", "青海", "宁夏", "辽宁", "黑龙江", "东北",
+       "台湾", "贵州", "内蒙古", "客家"),
     _s("tradition", "luxembourgish", "luxembourg", "卢森堡"),
     _s("tradition", "lorraine", "lothringen", "洛林"),
     _s("tradition", "european", "europe", "欧洲"),
     # form / dance
     _s("form", "reel", "里尔舞曲", "里尔"),
-    _s("form", "jig", "double jig", "吉格舞曲", "吉格"),
+    _s("form", "jig", "double jig", "gigue", "吉格舞曲", "吉格"),
     _s("form", "slip jig", "滑步吉格"),
-    _s("form", "hornpipe", "号笛舞曲", "角笛舞曲"),
+    _s("form", "hornpipe", "clog", "号笛舞曲", "角笛舞曲"),
     _s("form", "strathspey", "斯特拉斯佩舞曲"),
     _s("form", "polka", "波尔卡"),
     _s("form", "waltz", "华尔兹", "圆舞曲"),
@@ -65,15 +73,19 @@ TAXONOMY: tuple[Style, ...] = (
     # "民歌", folk song, is a form: "德国民歌 小调" a German song in a minor key, where the
     # model, choosing the form itself, wrote a Bach chorale in 15 of 32 pieces; "中国民歌" a
     # Chinese one
-    _s("form", "song", "folk song", "ballad", "lied", "lullaby", "cradle song", "carol", "歌曲",
-       "民歌", "民谣", "歌谣", "摇篮曲", "颂歌"),
-    _s("form", "dance", "舞曲"),
+    _s("form", "song", "folk song", "ballad", "lied", "lullaby", "cradle song", "carol",
+       "shanty", "sea shanty", "nursery rhyme", "children's song", "歌曲", "民歌", "民谣",
+       "歌谣", "摇篮曲", "颂歌", "儿歌", "童谣", "小曲", "山歌"),
+    # and the couple and set dances the corpus has under no name of their own (its dances
+    # are Essen's Tanzlieder and O'Neill's long dances)
+    _s("form", "dance", "schottische", "ländler", "landler", "quadrille", "galop",
+       "cotillion", "contradance", "contra dance", "舞曲"),
     _s("form", "chorale", "hymn", "圣咏", "众赞歌"),
     _s("form", "madrigal", "牧歌"),
     _s("form", "mass", "motet", "弥撒曲", "经文歌"),
     _s("form", "quartet", "string quartet", "四重奏", "弦乐四重奏"),
-    _s("form", "piano", "piano piece", "sonata", "nocturne", "mazurka", "etude", "étude",
-       "impromptu", "钢琴曲", "奏鸣曲", "夜曲", "玛祖卡", "练习曲", "即兴曲"),
+    _s("form", "piano", "piano piece", "sonata", "nocturne", "mazurka", "polonaise", "etude",
+       "étude", "impromptu", "钢琴曲", "奏鸣曲", "夜曲", "玛祖卡", "波兰舞曲", "练习曲", "即兴曲"),
     # mode
     _s("mode", "major", "大调"),
     _s("mode", "minor", "小调"),
