@@ -552,7 +552,8 @@ def _add_generate(sub) -> None:
         description="Write pieces in ABC from a prompt in English or Chinese and print them; "
         "with --out also write MIDI, audio, sheet music.",
         epilog="The prompt may name styles (`tunesmith styles` lists them; a composer or a "
-        "genre, \"Palestrina\",\n\"a minuet\", \"a ländler\", \"摇篮曲\", \"江南小调\", names one), a mood (\"a sad "
+        "genre, \"Palestrina\",\n\"a minuet\", \"a ländler\", \"摇篮曲\", \"江南小调\", "
+        "names one), a mood (\"a sad "
         "waltz\": minor), a key (\"in D major\", \"A dorian\",\n\"D大调\"; \"a minor jig "
         "in D\" is D minor),\na meter (\"6/8\"; a waltz implies 3/4), "
         "a tempo (\"120 bpm\", or \"lively\": faster than its style's),\na length "
