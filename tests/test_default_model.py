@@ -109,7 +109,7 @@ def test_a_minor_or_major_song_asked_is_written_in_that_mode(default):
     assert (piece.controls.labels["mode"], parse(piece.abc).key) == ("major", "D")
 
 def test_a_polka_the_corpus_lacks_is_written_as_its_nearest_a_dance(default):
-    # left to the model, "a polka" came out a Chinese song for 4 seeds of 8, a quartet for 1
+    # left to the model, "a polka" came out a Chinese song for 5 seeds of 8, a quartet for 1
     for prompt in ("a polka", "波尔卡", "an Irish polka", "a sad polka"):
         for piece in default.generate(prompt, bars=2, num=4, seed=0):
             assert piece.controls.labels["form"] == "dance", (prompt, piece.controls.labels)

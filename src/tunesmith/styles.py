@@ -120,7 +120,7 @@ TONAL_MODES = ("major", "minor")
 # a style the corpus may lack, and the nearest one it has: the default corpus holds no polka
 # (its one Lorraine polka is written down as a "Tanzlied", a dance), and a control token the
 # model never saw steers nowhere, so "a polka" left the form to the model, which wrote a
-# Chinese song for 4 of 8 seeds and a string quartet for 1 (`tunesmith generate "a polka"
+# Chinese song for 5 of 8 seeds and a string quartet for 1 (`tunesmith generate "a polka"
 # --seed S`, S = 0-7); written as a dance (in 2/4, ``prompt.FORM_METER``), a dance tune
 STAND_INS: dict[tuple[str, str], tuple[str, str]] = {("form", "polka"): ("form", "dance")}
 
