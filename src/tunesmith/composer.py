@@ -59,6 +59,9 @@ from .limits import (
     check_request,
     checked_meter,
 )
+from .loops import LIMITS as LOOP_LIMITS
+from .loops import TRIES as LOOP_TRIES
+from .loops import caught_in_a_loop
 from .lyrics import Lyrics, LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
 from .prompt import Controls, interpret, usual_voices
@@ -279,8 +282,10 @@ class Composer:
         for members in groups.values():
             outline = outlines[members[0]]
             pull = guidance if guidance is not None else self._style_guidance(outline)
-            made = self._write(outline, len(members) * rerank, options, rng, pull, name,
-                               opening, words, seed, partial(check, before=before))
+            write = partial(self._write, outline, options=options, rng=rng, guidance=pull,
+                            name=name, opening=opening, words=words, seed=seed,
+                            check=partial(check, before=before))
+            made = self._unlooped(write(len(members) * rerank), outline, write)
             if rerank > 1:
                 made = self._rank(made, asked)
             for i, piece in zip(members, made, strict=False):  # the best of the candidates
@@ -410,6 +415,25 @@ class Composer:
             return 1.0
         outline.controls.remarks.append(f"guidance {pull:g}, a {form}'s default")
         return pull
+
+    @staticmethod
+    def _unlooped(made: list[Piece], outline: Outline,
+                  write: Callable[[int], list[Piece]]) -> list[Piece]:
+        """The pieces in voices caught in a loop no real piece of their form comes near
+        (``loops.caught_in_a_loop``) written again, up to ``LOOP_TRIES`` times; the piece
+        kept says so."""
+        form = outline.controls.labels.get("form")
+        if outline.controls.voices < 2 or form not in LOOP_LIMITS:
+            return made
+        for _ in range(LOOP_TRIES):
+            looping = {i: why for i, p in enumerate(made)
+                       if (why := caught_in_a_loop(parse(p.abc), form))}
+            if not looping:
+                break
+            for (i, why), piece in zip(looping.items(), write(len(looping)), strict=True):
+                piece.remarks.append(f"written again: a first try was caught in a loop, {why}")
+                made[i] = piece
+        return made
 
     def _write(self, outline: Outline, count: int, options: Sampling,
                rng: np.random.Generator, guidance: float, name: str,

