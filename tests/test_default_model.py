@@ -121,6 +121,15 @@ def test_a_polka_the_corpus_lacks_is_written_as_its_nearest_a_dance(default):
     assert american.controls.labels["tradition"] == "american"
 
 
+def test_a_prompt_naming_no_style_gets_the_styles_the_model_weighs_not_always_a_mass(default):
+    # drawn at half temperature, as a named style's open choices are, the model's likeliest
+    # first label (Palestrina's period) won: "something calm" was a mass for every seed
+    chosen = [(p.controls.labels.get("period") or p.controls.labels.get("tradition"),
+               p.controls.labels.get("form"))
+              for p in default.generate("something calm", bars=1, num=8, seed=0)]
+    assert len(set(chosen)) >= 4 and chosen.count(("renaissance", "mass")) <= 4, chosen
+
+
 def test_a_quartet_caught_in_a_loop_is_written_again(default, monkeypatch):
     from tunesmith.loops import caught_in_a_loop
 

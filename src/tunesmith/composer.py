@@ -260,7 +260,10 @@ class Composer:
         asked = {d: v for d, v in controls.labels.items() if d in STYLE_DIMENSIONS}
         # each piece its own controls, header and key, as four real tunes of a style differ;
         # pieces that drew the same outline are written in one batch (and ranked together)
-        outlines = [self._outline(controls, voices, opening, words, choices, rng)
+        # a prompt that names no style leaves it to the model: drawn as the model weighs the
+        # styles, not sharpened toward its likeliest, Palestrina's (a mass for every seed)
+        free = options if not any(d in controls.labels for d in STYLE_DIMENSIONS) else choices
+        outlines = [self._outline(controls, voices, opening, words, choices, rng, free)
                     for _ in range(num)]
         groups: dict[tuple, list[int]] = {}
         for i, outline in enumerate(outlines):
@@ -320,15 +323,17 @@ class Composer:
                    if all(r[i] == labels[d] for i, d in enumerate(KEY_LABELS) if d in labels))
 
     def _outline(self, wanted: Controls, voices: int | None, opening: Opening | None,
-                 words: Lyrics | None, choices: Sampling, rng: np.random.Generator
-                 ) -> Outline:
+                 words: Lyrics | None, choices: Sampling, rng: np.random.Generator,
+                 styles: Sampling | None = None) -> Outline:
         """One piece's choices before its notes: the prompt's controls completed by the
-        model, its number of voices, header and key."""
+        model (the styles drawn by ``styles``, by default ``choices``), its number of voices,
+        header and key."""
         tok = self.tokenizer
         controls = replace(wanted, remarks=list(wanted.remarks))
         sections: tuple[tuple[int, bool], ...] = ()
         melody = controls.melody or voices == 1 or opening is not None or words is not None
-        labels = complete_controls(self.engine, tok, controls.labels, choices, rng, melody)
+        labels = complete_controls(self.engine, tok, controls.labels, styles or choices, rng,
+                                   melody)
         added = {d: v for d, v in labels.items() if d not in controls.labels}
         if added:
             controls.remarks.append("the model chose " + ", ".join(f"{d}={v}"
