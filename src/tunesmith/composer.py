@@ -260,9 +260,10 @@ class Composer:
         asked = {d: v for d, v in controls.labels.items() if d in STYLE_DIMENSIONS}
         # each piece its own controls, header and key, as four real tunes of a style differ;
         # pieces that drew the same outline are written in one batch (and ranked together)
-        # a prompt that names no style leaves it to the model: drawn as the model weighs the
-        # styles, not sharpened toward its likeliest, Palestrina's (a mass for every seed)
-        free = options if not any(d in controls.labels for d in STYLE_DIMENSIONS) else choices
+        # a prompt that names nothing the model knows leaves it all to the model: drawn as
+        # the model weighs the styles, not sharpened toward its likeliest, Palestrina's (a
+        # mass for every seed)
+        free = choices if controls.labels else options
         outlines = [self._outline(controls, voices, opening, words, choices, rng, free)
                     for _ in range(num)]
         groups: dict[tuple, list[int]] = {}
