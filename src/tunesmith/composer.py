@@ -263,8 +263,8 @@ class Composer:
         # a prompt that names nothing the model knows leaves it all to the model: drawn as
         # the model weighs the styles, not sharpened toward its likeliest, Palestrina's (a
         # mass for every seed)
-        free = choices if controls.labels else options
-        outlines = [self._outline(controls, voices, opening, words, choices, rng, free)
+        style_draw = choices if controls.labels else options
+        outlines = [self._outline(controls, voices, opening, words, choices, rng, style_draw)
                     for _ in range(num)]
         groups: dict[tuple, list[int]] = {}
         for i, outline in enumerate(outlines):
@@ -310,8 +310,8 @@ class Composer:
             del controls.labels[d]
             instead = "the model chooses instead"
             if nearest := STAND_INS.get((d, v)):
-                alike = {d: controls.labels[d] for d in ("tradition", "period")
-                         if d in controls.labels}
+                alike = {dim: controls.labels[dim] for dim in ("tradition", "period")
+                         if dim in controls.labels}
                 if self._tunes_alike({**alike, nearest[0]: nearest[1]}) >= KEY_MATCHED:
                     controls.labels[nearest[0]] = nearest[1]
                     instead = f"written as its nearest, {nearest[0]}={nearest[1]}"
