@@ -323,6 +323,7 @@ def test_dances_songs_and_places_a_musician_names_are_read_as_the_corpus_nearest
     assert interpret("C小调 圆舞曲").key == "Cm"
     # 快乐, happy, is no pace: its 快 is not "fast"
     assert (interpret("一首快乐的儿歌").pace, interpret("欢快的儿歌").pace) == (None, 1.1)
+    assert interpret("愉快的儿歌").pace is None  # nor 愉快's, another word for happy
 
 
 def test_render_writes_real_files(composer, tmp_path):

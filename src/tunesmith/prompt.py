@@ -190,7 +190,9 @@ def interpret(prompt: str) -> Controls:
     if m := _TEMPO.search(text):
         c.tempo = max(TEMPO[0], min(int(m.group(1)), TEMPO[1]))
     else:
-        unhurried = lower.replace("快乐", " ")  # happy is no pace: its 快 is not "fast"
+        # a mood is no pace: 快乐 and 愉快, happy, hold 快, fast
+        unhurried = re.sub("|".join(re.escape(w) for ws in _MOODS.values() for w in ws), " ",
+                           lower)
         c.pace = next((share for word, share in _PACE_WORDS.items()
                        if _says(unhurried, word)), None)
     # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
