@@ -326,6 +326,29 @@ def test_dances_songs_and_places_a_musician_names_are_read_as_the_corpus_nearest
     assert interpret("愉快的儿歌").pace is None  # nor 愉快's, another word for happy
 
 
+def test_a_dance_named_with_an_instrument_is_played_on_it_in_the_dance_s_meter():
+    # the longer alias won, so a waltz for piano was a fiddler's one-line waltz and a jig
+    # for string quartet a quartet in any meter
+    read = {"a waltz for piano": {"form": "piano", "meter": "3/4"},
+            "钢琴 华尔兹": {"form": "piano", "meter": "3/4"},
+            "a jig for string quartet": {"form": "quartet", "meter": "6/8"},
+            "a march for piano": {"form": "piano"},
+            # two forms in voices: the longer alias, as before (a chorale played on a piano)
+            "a chorale for piano": {"form": "chorale", "meter": "4/4"}}
+    assert {p: interpret(p).labels for p in read} == read
+
+
+def test_places_whose_music_the_corpus_holds_under_another_name_are_read_as_it():
+    read = {"a Shetland reel": {"tradition": "scottish", "form": "reel"},
+            "a Cape Breton strathspey": {"tradition": "scottish", "form": "strathspey",
+                                         "meter": "4/4"},
+            "a bluegrass breakdown": {"tradition": "american", "form": "reel"},
+            "an old-time fiddle tune": {"tradition": "american"},
+            "an Austrian ländler": {"tradition": "german", "form": "dance", "meter": "3/4"},
+            "瑞士民歌": {"tradition": "german", "form": "song"}}
+    assert {p: interpret(p).labels for p in read} == read
+
+
 def test_render_writes_real_files(composer, tmp_path):
     piece = composer.generate("a jig in G", bars=8, seed=1)[0]
     paths = {fmt: piece.save(tmp_path / f"jig.{fmt}") for fmt in ("mid", "wav", "svg",

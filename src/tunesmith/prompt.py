@@ -29,6 +29,9 @@ FORM_METER = {"jig": "6/8", "slip jig": "9/8", "hornpipe": "4/4", "strathspey": 
 # among the training pieces of that form (chorales SATB, quartets, masses 4; madrigals 5), and
 # a piano piece's two hands.
 FORM_VOICES = {"chorale": 4, "quartet": 4, "mass": 4, "madrigal": 5, "piano": 2}
+# the forms named for what plays them, not for the music: a dance or a tune named with one is
+# played on it (``_form``)
+ENSEMBLES = ("piano", "quartet")
 # ... and of a period's pieces that have no form: the corpus's 99 medieval pieces (trecento
 # ballate, madrigals, cacce) are in 3 voices (48), 2 (28) or 4 (20), one in a single voice
 # (benchmarks/medieval_voices.py).
@@ -112,9 +115,9 @@ def usual_voices(labels: dict[str, str]) -> int:
     return PERIOD_VOICES.get(labels.get("period", ""), 1)
 
 
-def _find_aliases(text: str) -> dict[str, Style]:
-    """Styles whose aliases occur in the text, longest alias first, one per dimension."""
-    found: dict[str, Style] = {}
+def _find_aliases(text: str) -> dict[str, list[Style]]:
+    """Styles whose aliases occur in the text, by dimension, longest alias first."""
+    found: dict[str, list[Style]] = {}
     taken: list[tuple[int, int]] = []
     for alias, style in sorted(BY_ALIAS.items(), key=lambda kv: -len(kv[0])):
         if style.dimension == "meter":
@@ -126,8 +129,21 @@ def _find_aliases(text: str) -> dict[str, Style]:
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
-            found.setdefault(style.dimension, style)
+            if style not in (named := found.setdefault(style.dimension, [])):
+                named.append(style)
     return found
+
+
+def _form(forms: list[Style]) -> tuple[Style, str | None]:
+    """The form of a prompt naming ``forms`` (longest alias first), and the meter another
+    of them implies: a dance or tune named with an instrument ("a waltz for piano", "a jig
+    for string quartet") is a piece for that instrument in the dance's meter, where the
+    longer alias won before and a waltz for piano was a fiddler's melody."""
+    ensemble = next((f for f in forms if f.name in ENSEMBLES), None)
+    dance = next((f for f in forms if FORM_VOICES.get(f.name, 1) == 1), None)
+    if ensemble is None or dance is None:
+        return forms[0], None
+    return ensemble, FORM_METER.get(dance.name) or _GENRE_METERS.get(dance.name)
 
 
 def _says(text: str, word: str) -> bool:
@@ -140,8 +156,11 @@ def interpret(prompt: str) -> Controls:
     text = _DITTY.sub("小曲", " ".join(prompt.split())[:500])
     lower = text.lower()
     c = Controls()
-    for dim, style in _find_aliases(lower).items():
+    form_meter = None
+    for dim, styles in _find_aliases(lower).items():
+        style, implied = _form(styles) if dim == "form" else (styles[0], None)
         c.labels[dim] = style.name
+        form_meter = form_meter or implied
     if "mode" not in c.labels and (mood := next((
             mode for mode, words in _MOODS.items() for word in words if _says(lower, word)),
             None)):
@@ -172,8 +191,8 @@ def interpret(prompt: str) -> Controls:
     elif genre := next((meter for word, meter in _GENRE_METERS.items() if word in lower),
                        None):
         c.meter = genre
-    elif c.labels.get("form") in FORM_METER:
-        c.meter = FORM_METER[c.labels["form"]]
+    elif form_meter or c.labels.get("form") in FORM_METER:
+        c.meter = form_meter or FORM_METER[c.labels["form"]]
     if c.meter and ("meter", c.meter) in BY_NAME:
         c.labels["meter"] = c.meter
     if m := _BARS.search(text):

@@ -45,12 +45,19 @@ TAXONOMY: tuple[Style, ...] = (
        "mendelssohn", "浪漫主义", "浪漫派", "浪漫", "肖邦", "舒曼", "舒伯特", "勃拉姆斯"),
     # tradition
     _s("tradition", "irish", "ireland", "celtic", "爱尔兰"),
+    # and the places a musician names whose music the corpus holds under another: the
+    # islands' and Cape Breton's fiddling is Scottish; Ryan's Mammoth Collection, the corpus's
+    # American tunes, is the fiddle book of old-time and New England players; Essen labels its
+    # Austrian, Swiss, Bavarian, Swabian and Alsatian songs German
     _s("tradition", "scottish", "scotland", "scotch", "highland", "bagpipe", "bagpipes",
-       "苏格兰", "风笛"),
+       "shetland", "orkney", "hebrides", "hebridean", "cape breton", "苏格兰", "风笛"),
     _s("tradition", "english", "england", "northumbrian", "morris", "playford", "英格兰",
        "英国"),
-    _s("tradition", "american", "america", "usa", "fife", "美国", "美洲"),
-    _s("tradition", "german", "germany", "deutsch", "德国", "德意志"),
+    _s("tradition", "american", "america", "usa", "fife", "appalachian", "old-time",
+       "old time", "bluegrass", "new england", "美国", "美洲"),
+    _s("tradition", "german", "germany", "deutsch", "austrian", "austria", "swiss",
+       "switzerland", "bavarian", "bavaria", "swabian", "alsatian", "tyrolean", "tyrol",
+       "alpine", "德国", "德意志", "奥地利", "瑞士", "巴伐利亚"),
     # and the provinces the corpus's Chinese songs come from (Essen's O: fields), so "江南
     # 小调" (a ditty from the lower Yangtze) is a Chinese song, not a minor-key hornpipe
     _s("tradition", "chinese", "china", "jiangnan", "中国", "华夏", "汉族", "江南", "陕北",
@@ -61,7 +68,7 @@ TAXONOMY: tuple[Style, ...] = (
     _s("tradition", "lorraine", "lothringen", "洛林"),
     _s("tradition", "european", "europe", "欧洲"),
     # form / dance
-    _s("form", "reel", "里尔舞曲", "里尔"),
+    _s("form", "reel", "breakdown", "里尔舞曲", "里尔"),
     _s("form", "jig", "double jig", "gigue", "吉格舞曲", "吉格"),
     _s("form", "slip jig", "滑步吉格"),
     _s("form", "hornpipe", "clog", "号笛舞曲", "角笛舞曲"),
@@ -85,7 +92,8 @@ TAXONOMY: tuple[Style, ...] = (
     _s("form", "mass", "motet", "弥撒曲", "经文歌"),
     _s("form", "quartet", "string quartet", "四重奏", "弦乐四重奏"),
     _s("form", "piano", "piano piece", "sonata", "nocturne", "mazurka", "polonaise", "etude",
-       "étude", "impromptu", "钢琴曲", "奏鸣曲", "夜曲", "玛祖卡", "波兰舞曲", "练习曲", "即兴曲"),
+       "étude", "impromptu", "钢琴曲", "钢琴", "奏鸣曲", "夜曲", "玛祖卡", "波兰舞曲", "练习曲",
+       "即兴曲"),
     # mode
     _s("mode", "major", "大调"),
     _s("mode", "minor", "小调"),
