@@ -6,6 +6,7 @@ judges hear: what ``styles.CHORDED_FORMS`` was chosen by.
     python benchmarks/piano_chords.py --chord-bonus 1 --shortest-chord 1/16 --chord-run 1000
     python benchmarks/piano_chords.py --chord-bonus 1 0.5,2 0,2 0.5,1.5
     python benchmarks/piano_chords.py --chord-bonus 1,2 --triad-bonus 0 0.5 1 1.5
+    python benchmarks/piano_chords.py --chord-bonus 1,2 --semitones
 
 For each prompt, ``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are
 written by the bundled model (or ``--model``) with chords refused (the row "no chords") and
@@ -17,8 +18,10 @@ the right hand, the top voice, ``R`` and the voices below ``L``; each at every
 in all and by hand,
 quarter beats sounding a whole triad, clashes, parallels, time each voice rests), with the
 share of chords of three notes or more (``--dyad-cost``: nats off closing a chord after two,
-``generate.DYAD_COST``), the longest run of one chord struck again and again in a voice (its
-pitch classes, as ``generate.CHORD_RUN`` counts them; the most in any piece), and judged:
+``generate.DYAD_COST``) and of those stacking a semitone (``--semitones``: let them, as the
+sampler did before ``generate.CLUSTER``), the longest run of one chord struck again and again
+in a voice (its pitch classes, as ``generate.CHORD_RUN`` counts them; the most in any piece),
+and judged:
 the share heard in the asked period and form and in the written key; and how like the real
 pieces their notes are (histogram overlap of pitch class and note length, as ``evaluate``
 measures it). The real pieces are the dataset's piano pieces of the asked period (every
@@ -101,6 +104,19 @@ def stacked(tunes: list[Tune]) -> str:
     return _pct(sizes[True] / sizes.total() if sizes.total() else None)
 
 
+def clustered(tunes: list[Tune]) -> str:
+    """The share of the chords that stack two notes a semitone apart, in any octaves
+    (``generate.CLUSTER``: E with E#, B under c)."""
+    chords = Counter()
+    for tune in tunes:
+        struck: dict[tuple[str, object], list[int]] = {}
+        for n in notes(tune):
+            struck.setdefault((n.voice, n.onset), []).append(n.pitch)
+        chords.update(any((b - a) % 12 in (1, 11) for a in ps for b in ps)
+                      for ps in struck.values() if len(ps) > 1)
+    return _pct(chords[True] / chords.total() if chords.total() else None)
+
+
 def judged(tunes: list[Tune], asked: dict[str, str], judges: Judges) -> list[str]:
     """Pieces heard in each asked dimension of ``HEARD``, and in their written key."""
     verdicts = judges.styles(tunes)
@@ -139,21 +155,27 @@ def main() -> None:
                         help="nats off closing a chord after two notes (each a row)")
     parser.add_argument("--first-chord", type=float, default=sampler.FIRST_CHORD_BONUS,
                         help="nats more for '[' before a hand's first chord (0: none)")
+    parser.add_argument("--semitones", action="store_true",
+                        help="let a hand's chord stack a semitone (the sampler before "
+                             "generate.CLUSTER)")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
     args = parser.parse_args()
     sampler.SHORTEST_CHORD, sampler.CHORD_RUN = args.shortest_chord, args.chord_run
     sampler.FIRST_CHORD_BONUS = args.first_chord
+    if args.semitones:
+        sampler.CLUSTER = ()
     composer, judges = Composer.load(args.model), Judges.load()
     data = Dataset(args.dataset)
     shipped, triads = dict(styles.CHORDED_FORMS), dict(styles.CHORD_BONUS_BY_FORM)
     print("| prompt | pieces | " + " | ".join(m.replace("_", " ") for m in TEXTURE)
-          + " | in chords, right / left hand | chords of 3 notes or more | longest chord run"
+          + " | in chords, right / left hand | chords of 3 notes or more | chords with a "
+          "semitone | longest chord run"
           + " | heard in its period"
           + " | in its form | in its key | "
           + " | ".join(f"{f.replace('_', ' ')} overlap" for f in NOTES)
-          + " | seconds |\n|---|---|" + "---:|" * (len(TEXTURE) + 7 + len(NOTES)))
+          + " | seconds |\n|---|---|" + "---:|" * (len(TEXTURE) + 8 + len(NOTES)))
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
         form = asked.get("form", "piano")
@@ -162,7 +184,8 @@ def main() -> None:
         measured, like = texture(real), pooled(real)
         print(f"| {prompt} | real: {len(real)} {form} pieces | "
               + " | ".join(_pct(measured[m]) for m in TEXTURE)
-              + f" | {by_hand(real)} | {stacked(real)} | {max(map(chord_run, real))} | | | |"
+              + f" | {by_hand(real)} | {stacked(real)} | {clustered(real)} | "
+              f"{max(map(chord_run, real))} | | | |"
               + " |" * len(NOTES) + " |")
         triad_bonuses = args.triad_bonus or [triads.get(form, 0.0)]
         for bonus, triad, dyad in [(None, triad_bonuses[0], args.dyad_cost[0])] + list(
@@ -183,7 +206,8 @@ def main() -> None:
                 name += f", two-note chord cost {dyad:g}"
             print(f"| {prompt} | {name} | "
                   + " | ".join(_pct(measured[m]) for m in TEXTURE)
-                  + f" | {by_hand(tunes)} | {stacked(tunes)} | {max(map(chord_run, tunes))} | "
+                  + f" | {by_hand(tunes)} | {stacked(tunes)} | {clustered(tunes)} | "
+                  f"{max(map(chord_run, tunes))} | "
                   + " | ".join(judged(tunes, asked, judges)) + " | "
                   + " | ".join(f"{overlap(pooled(tunes)[f], like[f]):.3f}" for f in NOTES)
                   + f" | {time.perf_counter() - start:.0f} |", flush=True)
@@ -197,7 +221,7 @@ def main() -> None:
           "--shortest-chord", args.shortest_chord, "--chord-run", args.chord_run,
           *(["--triad-bonus", *args.triad_bonus] if args.triad_bonus else []),
           "--dyad-cost", *args.dyad_cost,
-          "--first-chord", args.first_chord,
+          "--first-chord", args.first_chord, *["--semitones"] * args.semitones,
           "--seeds", *args.seeds, "--samples", args.samples, "--bars", args.bars)
 
 

@@ -5,10 +5,10 @@ in units of ``L:``, whether a repeat is open, whether a broken-rhythm pair or a 
 done. Before each token it says which tokens may come next: notes that fit the bar, a barline
 only when the bar is full, ``|]`` (or ``:|``) to close the last bar, whose last note is the
 tonic. A voice that may play chords (a piano's hands) writes them as ``[CEG]``: notes of
-one length (an eighth or longer), rising, closed by a bare ``]``; one that may tie holds a
-note on into the same pitch (``A4-|A2``, ``^F8-|F8``). Everything the tracker cannot
-account for exactly (grace notes, inline fields, character fallbacks) is never sampled, so
-every tune passes ``abc.validate``.
+one length (an eighth or longer), rising, no two a semitone apart, closed by a bare ``]``;
+one that may tie holds a note on into the same pitch (``A4-|A2``, ``^F8-|F8``). Everything
+the tracker cannot account for exactly (grace notes, inline fields, character fallbacks) is
+never sampled, so every tune passes ``abc.validate``.
 
 The model sees ``<bos> controls M: L: K: body``; past its context the decoder restarts from
 the controls, the header and the latest bars (fragment by fragment), so pieces can be any
@@ -57,6 +57,11 @@ HARMONY_COST = 1.0
 # and from one that would move in parallel fifths or octaves with one of those voices (from
 # the last onset both struck together): real part-writing 5.1% of similar motion, v5 15.2%
 PARALLEL_COST = 2.0
+# what a hand's chord never stacks: two notes a semitone apart in any octaves, a minor second,
+# ninth or major seventh (E with E#, B under c): 0.5% of the chords of the corpus's romantic
+# piano pieces do, 2.8% of the model's did (`python benchmarks/piano_chords.py --chord-bonus
+# 1,2 --semitones`; docs/model-card.md, "A hand's chord without a semitone")
+CLUSTER = (1, 11)
 # the most notes a chord may stack: the corpus's piano chords hold 2 (53%), 3 (43%) or 4
 MAX_CHORD = 4
 # and the shortest a chord may be, of a whole note: 95% of the notes of the corpus's romantic
@@ -1040,6 +1045,16 @@ class Voices:
             mask[[b for b in t.bar.values() if b != self.barline]] = False
             if part.remaining == 0 and self.barline != t.bar["|"] and t.tie is not None:
                 mask[t.tie] = False  # a tie holds over a plain barline only
+        if part.phase == "chord":  # no semitone within a hand's chord
+            apart = mask.copy()
+            if part.chord:
+                pitches = t.sounding(self.signature, self.accidentals)
+                struck = np.array(self.pitches[k][-len(part.chord):])
+                apart[t.note_ids[np.isin((pitches[:, None] - struck[None, :]) % 12,
+                                         CLUSTER).any(axis=1)]] = False
+            elif CLUSTER and part.compass is not None:  # its lowest leaves a note room
+                apart &= t.within(0, part.compass[1] - 2)
+            mask = apart if apart.any() else mask  # never a dead end
         if k == len(self.parts) - 1 and not any(self._sounding(j, self._time(k))
                                                 for j in range(k)):
             # the voices above all rest here: the last one rests VOICE_REST_BARS at most, so
