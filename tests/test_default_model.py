@@ -135,10 +135,15 @@ def test_a_quartet_caught_in_a_loop_is_written_again(default, monkeypatch):
     from tunesmith.loops import caught_in_a_loop
 
     # seed 7's first quartet strikes every note three times over ("(3ccc(3ccc(3eee|")
-    piece = default.generate("a classical string quartet", seed=7)[0]
+    shown: list[tuple[int, int]] = []
+    piece = default.generate("a classical string quartet", seed=7,
+                             progress=lambda done, total: shown.append((done, total)))[0]
     assert "written again: a first try was caught in a loop, every voice striking" in \
         " ".join(piece.remarks)
     assert caught_in_a_loop(parse(piece.abc), "quartet") is None
+    # the progress grows by the bars written again, and never runs back
+    done = [d for d, _ in shown]
+    assert done == sorted(done) and shown[0][1] == 32 and shown[-1][1] == 64 and done[-1] > 32
     monkeypatch.setattr("tunesmith.composer.LOOP_TRIES", 0)
     first = default.generate("a classical string quartet", seed=7)[0]
     assert caught_in_a_loop(parse(first.abc), "quartet") and first.abc != piece.abc

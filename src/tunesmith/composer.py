@@ -269,32 +269,38 @@ class Composer:
         groups: dict[tuple, list[int]] = {}
         for i, outline in enumerate(outlines):
             groups.setdefault(outline.same, []).append(i)
-        total = sum(outlines[members[0]].controls.bars for members in groups.values())
         name = _one_line(title, 200) if title else _title(prompt)
         pieces: dict[int, Piece] = {}  # by the piece's place, filled group by group
 
-        def check(trackers: list[BarTracker | Voices], before: int) -> None:
+        # the progress: bars of the groups already written, of all to write
+        shown = {"before": 0, "total": sum(outlines[members[0]].controls.bars
+                                           for members in groups.values())}
+
+        def check(trackers: list[BarTracker | Voices]) -> None:
             if deadline and time.monotonic() > deadline:
                 raise TimeoutError(f"generation stopped after {time_limit:g} s; ask for "
                                    "fewer bars or candidates")
             if cancel is not None and cancel.is_set():
                 raise Cancelled("generation cancelled by its caller")
             if progress is not None:
-                progress(before + min(_bars_written(t) for t in trackers), total)
+                progress(shown["before"] + min(_bars_written(t) for t in trackers),
+                         shown["total"])
 
-        before = 0  # bars of the groups already written, for the progress
+        def again(bars: int) -> None:  # a piece written again: the progress never runs back
+            shown["before"] += bars
+            shown["total"] += bars
+
         for members in groups.values():
             outline = outlines[members[0]]
             pull = guidance if guidance is not None else self._style_guidance(outline)
             write = partial(self._write, outline, options=options, rng=rng, guidance=pull,
-                            name=name, opening=opening, words=words, seed=seed,
-                            check=partial(check, before=before))
-            made = self._unlooped(write(len(members) * rerank), outline, write)
+                            name=name, opening=opening, words=words, seed=seed, check=check)
+            made = self._unlooped(write(len(members) * rerank), outline, write, again)
             if rerank > 1:
                 made = self._rank(made, asked)
             for i, piece in zip(members, made, strict=False):  # the best of the candidates
                 pieces[i] = piece
-            before += outline.controls.bars
+            shown["before"] += outline.controls.bars
         return [pieces[i] for i in range(num)]
 
     def _stand_in_unseen(self, controls: Controls) -> None:
@@ -423,11 +429,11 @@ class Composer:
         return pull
 
     @staticmethod
-    def _unlooped(made: list[Piece], outline: Outline,
-                  write: Callable[[int], list[Piece]]) -> list[Piece]:
+    def _unlooped(made: list[Piece], outline: Outline, write: Callable[[int], list[Piece]],
+                  again: Callable[[int], None]) -> list[Piece]:
         """The pieces in voices caught in a loop no real piece of their form comes near
-        (``loops.caught_in_a_loop``) written again, up to ``LOOP_TRIES`` times; the piece
-        kept says so."""
+        (``loops.caught_in_a_loop``) written again, up to ``LOOP_TRIES`` times (``again``
+        told of the bars each time); the piece kept says so."""
         form = outline.controls.labels.get("form")
         if outline.controls.voices < 2 or form not in LOOP_LIMITS:
             return made
@@ -436,6 +442,7 @@ class Composer:
                        if (why := caught_in_a_loop(parse(p.abc), form))}
             if not looping:
                 break
+            again(outline.controls.bars)
             for (i, why), piece in zip(looping.items(), write(len(looping)), strict=True):
                 piece.remarks.append(f"written again: a first try was caught in a loop, {why}")
                 made[i] = piece
