@@ -260,6 +260,23 @@ def test_a_dance_tune_plays_its_parts_twice_as_its_styles_tunes_are_written(defa
         assert closes == 4 * 2 and validate(parse(piece.abc)) == []
 
 
+def test_a_tune_asked_in_parts_is_written_in_that_many(default, monkeypatch):
+    from tunesmith.abc.sections import layout
+
+    # the jigs of the corpus in three parts are mostly "8: 8: 8:"
+    for piece in default.generate("a jig in three parts", num=3, seed=0):
+        assert len(layout(parse(piece.abc)).split()) == 3
+    # a style with no tune in as many parts: its form with its last part written again
+    monkeypatch.setitem(default.checkpoint.data, "layouts",
+                        [[None] * 4 + [False, "4: 8", 10]])
+    assert layout(parse(default.generate("a strathspey in three parts", seed=1)[0].abc)) \
+        == "4: 8 8"
+    # with its length given, the parts are the model's, and the remarks say so
+    piece = default.generate("a 16-bar reel in three parts", seed=0)[0]
+    assert piece.controls.bars == 16 and "3 parts asked; with its length or opening given, " \
+        "or in voices, the model parts it" in piece.remarks
+
+
 def test_a_traditions_rhythm_is_its_own(default):
     # Scottish reels dot their notes as often as the model does: the Irish reel's entry
     # leaves them be

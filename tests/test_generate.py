@@ -338,6 +338,18 @@ def test_a_dance_named_with_an_instrument_is_played_on_it_in_the_dance_s_meter()
     assert {p: interpret(p).labels for p in read} == read
 
 
+def test_a_tune_s_parts_are_its_sections_a_chorale_s_its_voices():
+    # "a jig with 3 parts" was a jig in three voices; "a 32-bar reel" was as long as the
+    # model chose
+    assert (interpret("a jig with 3 parts").parts, interpret("a jig with 3 parts").voices) == \
+        (3, None)
+    assert interpret("a three-part reel").parts == 3 and interpret("a tune in two parts").parts == 2
+    assert (interpret("a 4-part chorale").voices, interpret("a madrigal in 5 parts").voices,
+            interpret("a piece in 4 parts").voices) == (4, 5, 4)
+    assert [interpret(p).bars for p in ("a 32-bar reel", "a jig of sixteen bars",
+                                        "a twenty-four bar hornpipe")] == [32, 16, 24]
+
+
 def test_places_whose_music_the_corpus_holds_under_another_name_are_read_as_it():
     read = {"a Shetland reel": {"tradition": "scottish", "form": "reel"},
             "a Cape Breton strathspey": {"tradition": "scottish", "form": "strathspey",

@@ -358,10 +358,14 @@ class Composer:
             controls.remarks += words.remarks
         elif controls.bars is None:  # no length asked: as long as a tune of its style
             if opening is None:  # in its parts, too
-                sections = self._typical_sections(labels, controls.voices > 1, rng)
+                sections = self._typical_sections(labels, controls.voices > 1, rng,
+                                                  controls.parts)
             controls.bars = sum(n for n, _ in sections) if sections else \
                 self._typical_bars(labels, controls.voices > 1, rng)
             controls.remarks.append(described(sections or ((controls.bars, False),)))
+        if controls.parts and len(sections) != controls.parts:
+            controls.remarks.append(f"{controls.parts} parts asked; with its length or "
+                                    "opening given, or in voices, the model parts it")
         if controls.voices > 1 and any(f"[V:{v}]" not in tok.ids
                                        for v in range(1, controls.voices + 1)):
             controls.remarks.append(f"this model never saw {controls.voices} voices; "
@@ -557,15 +561,16 @@ class Composer:
         return typical_bars(rows, labels, voices, rng) if rows else DEFAULT_BARS
 
     def _typical_sections(self, labels: dict[str, str], voices: bool,
-                          rng: np.random.Generator) -> tuple[tuple[int, bool], ...]:
+                          rng: np.random.Generator, parts: int | None = None
+                          ) -> tuple[tuple[int, bool], ...]:
         """A piece's parts, drawn from the forms the training tunes of its style (in voices
-        or not, as it is) are written in (``data.json``; ``typical_sections``); none for a
-        checkpoint without them."""
+        or not, as it is) are written in, ``parts`` of them where asked (``data.json``;
+        ``typical_sections``); none for a checkpoint without them."""
         rows = self.checkpoint.data.get("layouts")
         n = len(KEY_LABELS)
         if rows and len(rows[0]) == n + 2:  # counted before pieces in voices were: melodies
             rows = [[*r[:n], False, *r[n:]] for r in rows]
-        return typical_sections(rows, labels, voices, rng) if rows else ()
+        return typical_sections(rows, labels, voices, rng, parts) if rows else ()
 
     def _tempo(self, controls: Controls, labels: dict[str, str], meter: str) -> int | None:
         """Quarter notes a minute for a piece not given a number: its style's tempo
@@ -727,7 +732,8 @@ def _length(bars: int) -> int:
 
 
 def typical_sections(rows: list[list], labels: dict[str, str], voices: bool,
-                     rng: np.random.Generator) -> tuple[tuple[int, bool], ...]:
+                     rng: np.random.Generator, parts: int | None = None
+                     ) -> tuple[tuple[int, bool], ...]:
     """A piece's parts where it was not asked its length: the form (``abc.sections.layout``)
     of a training tune of the piece's ``labels``, in ``voices`` or a melody as the piece is
     (``rows``: ``Dataset.layout_counts``; ``_counts_alike``, ``SHAPE_LET_GO``), drawn as
@@ -740,18 +746,27 @@ def typical_sections(rows: list[list], labels: dict[str, str], voices: bool,
     those (a chorale's Stollen, ``4: 8``); its style's other forms draw (), as where there is
     nothing to draw: the piece is as long as ``typical_bars`` says, its sections the
     model's, as a quartet's or a mass's are. A style with no form to plan draws nothing, so
-    its pieces' later draws are as they were."""
+    its pieces' later draws are as they were. A melody asked for ``parts`` is drawn from its
+    style's forms of that many parts (a jig in three: ``8: 8: 8:``), up to ``MAX_BARS``;
+    where none has as many, from its forms cut to them or with their last part written
+    again (``4: 8`` in three: ``4: 8 8``)."""
+    drawn = [([(_phrases(bars), twice) for bars, twice in parse_layout(text)], n)
+             for text, n in _counts_alike(_where(rows, voices), labels, SHAPE_LET_GO).items()]
+    longest = DEFAULT_BARS
+    if parts and not voices:
+        drawn = [(layout, n) for layout, n in drawn if len(layout) == parts] or [
+            ((layout + layout[-1:] * parts)[:parts], n) for layout, n in drawn]
+        longest = MAX_BARS
     forms: dict[tuple[tuple[int, bool], ...], int] = {}
-    for text, n in _counts_alike(_where(rows, voices), labels, SHAPE_LET_GO).items():
-        parts = [(_phrases(bars), twice) for bars, twice in parse_layout(text)]
-        if len(parts) == 1 and not voices:
-            parts = [(_length(parts[0][0]), parts[0][1])]
-        fits = SHORTEST_BARS <= sum(bars for bars, _ in parts) <= DEFAULT_BARS
-        if voices and not (fits and any(twice for _, twice in parts)):
-            parts = []
+    for layout, n in drawn:
+        if len(layout) == 1 and not voices:
+            layout = [(_length(layout[0][0]), layout[0][1])]
+        fits = SHORTEST_BARS <= sum(bars for bars, _ in layout) <= longest
+        if voices and not (fits and any(twice for _, twice in layout)):
+            layout = []
         elif not fits:
             continue
-        forms[tuple(parts)] = forms.get(tuple(parts), 0) + n
+        forms[tuple(layout)] = forms.get(tuple(layout), 0) + n
     return _drawn(forms, rng) if set(forms) - {()} else ()  # nothing to plan: nothing drawn
 
 

@@ -13,6 +13,7 @@ DEFAULT_BARS = 32
 MAX_BARS = 256
 MAX_NUM = 16  # pieces per call, and candidates per piece for rerank
 MAX_VOICES = 8
+MAX_PARTS = 8  # sections of a tune ("a jig in three parts")
 TEMPO = (20, 300)  # quarter notes per minute
 # what abc2midi and abcjs play a piece with no Q: at, and what a pace word scales where the
 # corpus marks no tempo for the style

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .limits import MAX_BARS, MAX_VOICES, TEMPO
+from .limits import MAX_BARS, MAX_PARTS, MAX_VOICES, TEMPO
 from .styles import BY_ALIAS, BY_NAME, Style, tokens_for
 
 # What a form implies when the prompt names no meter. A reel is given none: its meter goes
@@ -43,7 +43,11 @@ _KEY_EN = re.compile(r"(?<![A-Za-z])(?:in\s+)?([A-G])(#|b|♯|♭|\s+sharp|\s+fl
                      r"(?![A-Za-z])", re.IGNORECASE)
 _KEY_ZH = re.compile(r"([A-Ga-g])([#b♯♭]?)(大调|小调)")
 _METER = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})(?!\d)")
-_BARS = re.compile(r"(\d{1,3})\s*(?:bars?|measures?|小节)", re.IGNORECASE)
+# "32 bars", "a 32-bar reel", "sixteen bars"
+_BAR_WORDS = {"four": 4, "eight": 8, "twelve": 12, "sixteen": 16, "twenty-four": 24,
+              "thirty-two": 32, "forty-eight": 48, "sixty-four": 64}
+_BARS = re.compile(r"(?<![a-z-])(\d{1,3}|" + "|".join(_BAR_WORDS)
+                   + r")[\s-]*(?:bars?|measures?|小节)", re.IGNORECASE)
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     ("one", "two", "three", "four", "five", "six", "seven", "eight"), start=1)} | {
     c: i for i, c in enumerate("一二三四五六七八", start=1)} | {"两": 2}
@@ -90,6 +94,7 @@ class Controls:
     pace: float | None = None  # "lively": a share of the style's tempo, where none is given
     bars: int | None = None
     voices: int | None = None  # None: as the style is usually written (usual_voices)
+    parts: int | None = None  # a tune's sections, where its style's tunes have parts
     # the model completes the labels the prompt left open with a melody's style, not one
     # written in voices (a chorale, a medieval piece): one voice asked, or a tune, a melody
     melody: bool = False
@@ -196,15 +201,27 @@ def interpret(prompt: str) -> Controls:
     if c.meter and ("meter", c.meter) in BY_NAME:
         c.labels["meter"] = c.meter
     if m := _BARS.search(text):
-        c.bars = max(1, min(int(m.group(1)), MAX_BARS))
-        if int(m.group(1)) > MAX_BARS:
-            c.remarks.append(f"{m.group(1)} bars asked; tunesmith writes at most {MAX_BARS}")
+        asked = _BAR_WORDS.get(m.group(1).lower()) or int(m.group(1))
+        c.bars = max(1, min(asked, MAX_BARS))
+        if asked > MAX_BARS:
+            c.remarks.append(f"{asked} bars asked; tunesmith writes at most {MAX_BARS}")
     if m := _VOICES.search(text):
         count = (m.group(1) or "4").lower()
-        c.voices = _NUMBER_WORDS.get(count) or max(1, int(count))
-        if c.voices > MAX_VOICES:
-            c.remarks.append(f"{c.voices} voices asked; tunesmith writes at most {MAX_VOICES}")
-            c.voices = MAX_VOICES
+        asked = _NUMBER_WORDS.get(count) or max(1, int(count))
+        # a dance tune's or an air's parts are its sections ("a jig in three parts", "a
+        # three-part reel"), a chorale's or a madrigal's its voices
+        form = c.labels.get("form")
+        tune = FORM_VOICES.get(form, 1) == 1 if form else (
+            "period" not in c.labels and bool(_MELODY.search(text)))
+        if "part" in m.group(0).lower() and tune:
+            c.parts = min(asked, MAX_PARTS)
+            if asked > MAX_PARTS:
+                c.remarks.append(f"{asked} parts asked; tunesmith writes at most {MAX_PARTS}")
+        else:
+            c.voices = min(asked, MAX_VOICES)
+            if asked > MAX_VOICES:
+                c.remarks.append(f"{asked} voices asked; tunesmith writes at most "
+                                 f"{MAX_VOICES}")
     c.melody = c.voices == 1 or (c.voices is None and bool(_MELODY.search(text)))
     if m := _TEMPO.search(text):
         c.tempo = max(TEMPO[0], min(int(m.group(1)), TEMPO[1]))
@@ -229,7 +246,8 @@ def interpret(prompt: str) -> Controls:
             c.labels[style.dimension] = style.name
             c.remarks.append(f"no style named; nearest in meaning: {style.dimension}="
                            f"{style.name} (cosine {score:.2f}, multilingual sentence encoder)")
-    if not c.labels and not c.key and not c.meter and not c.voices and not c.melody:
+    if not c.labels and not c.key and not c.meter and not c.voices and not c.melody \
+            and not c.parts:
         c.remarks.append(f"no style recognised in {prompt[:60]!r}: the model chooses freely "
                        "(see `tunesmith styles` for what it knows)")
     else:
@@ -237,5 +255,6 @@ def interpret(prompt: str) -> Controls:
             [f"{d}={n}" for d, n in c.labels.items()]
             + [f"K:{c.key}"] * bool(c.key) + [f"M:{c.meter}"] * bool(c.meter)
             + [f"{c.voices} voices" if c.voices != 1 else "one voice"] * bool(c.voices)
+            + [f"{c.parts} parts" if c.parts != 1 else "one part"] * bool(c.parts)
             + ["a melody"] * (c.melody and c.voices is None)))
     return c

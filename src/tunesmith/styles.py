@@ -44,7 +44,7 @@ TAXONOMY: tuple[Style, ...] = (
     _s("period", "romantic", "romanticism", "chopin", "schumann", "schubert", "brahms",
        "mendelssohn", "浪漫主义", "浪漫派", "浪漫", "肖邦", "舒曼", "舒伯特", "勃拉姆斯"),
     # tradition
-    _s("tradition", "irish", "ireland", "celtic", "爱尔兰"),
+    _s("tradition", "irish", "ireland", "celtic", "carolan", "爱尔兰"),
     # and the places a musician names whose music the corpus holds under another: the
     # islands' and Cape Breton's fiddling is Scottish; Ryan's Mammoth Collection, the corpus's
     # American tunes, is the fiddle book of old-time and New England players; Essen labels its
@@ -54,7 +54,7 @@ TAXONOMY: tuple[Style, ...] = (
     _s("tradition", "english", "england", "northumbrian", "morris", "playford", "英格兰",
        "英国"),
     _s("tradition", "american", "america", "usa", "fife", "appalachian", "old-time",
-       "old time", "bluegrass", "new england", "美国", "美洲"),
+       "old time", "bluegrass", "new england", "sousa", "stephen foster", "美国", "美洲"),
     _s("tradition", "german", "germany", "deutsch", "austrian", "austria", "swiss",
        "switzerland", "bavarian", "bavaria", "swabian", "alsatian", "tyrolean", "tyrol",
        "alpine", "德国", "德意志", "奥地利", "瑞士", "巴伐利亚"),
@@ -70,9 +70,9 @@ TAXONOMY: tuple[Style, ...] = (
     # form / dance
     _s("form", "reel", "breakdown", "里尔舞曲", "里尔"),
     _s("form", "jig", "double jig", "gigue", "吉格舞曲", "吉格"),
-    _s("form", "slip jig", "滑步吉格"),
+    _s("form", "slip jig", "hop jig", "滑步吉格"),
     _s("form", "hornpipe", "clog", "号笛舞曲", "角笛舞曲"),
-    _s("form", "strathspey", "斯特拉斯佩舞曲"),
+    _s("form", "strathspey", "highland fling", "斯特拉斯佩舞曲"),
     _s("form", "polka", "波尔卡"),
     _s("form", "waltz", "华尔兹", "圆舞曲"),
     _s("form", "march", "进行曲"),
@@ -87,7 +87,7 @@ TAXONOMY: tuple[Style, ...] = (
     # are Essen's Tanzlieder and O'Neill's long dances)
     _s("form", "dance", "schottische", "ländler", "landler", "quadrille", "galop",
        "cotillion", "contradance", "contra dance", "舞曲"),
-    _s("form", "chorale", "hymn", "圣咏", "众赞歌"),
+    _s("form", "chorale", "hymn", "圣咏", "众赞歌", "赞美诗"),
     _s("form", "madrigal", "牧歌"),
     _s("form", "mass", "motet", "弥撒曲", "经文歌"),
     _s("form", "quartet", "string quartet", "四重奏", "弦乐四重奏"),
