@@ -553,16 +553,15 @@ def _add_generate(sub) -> None:
         "with --out also write MIDI, audio, sheet music.",
         epilog="The prompt may name styles (`tunesmith styles` lists them; a composer or a "
         "genre, \"Palestrina\",\n\"a minuet\", \"a ländler\", \"摇篮曲\", \"江南小调\", "
-        "names one), a mood (\"a sad "
-        "waltz\": minor), a key (\"in D major\", \"A dorian\",\n\"D大调\"; \"a minor jig "
-        "in D\" is D minor),\na meter (\"6/8\"; a waltz implies 3/4), "
-        "a tempo (\"120 bpm\", or \"lively\": faster than its style's),\na length "
-        "(\"48 bars\", \"32小节\") and voices "
-        "(\"in 3 voices\", \"SATB\", \"四声部\"; a chorale, quartet or mass has 4, a madrigal 5, "
-        "a piano piece 2 hands, trecento 3; aligned bar by bar); \"a tune\" or \"a melody\" "
-        "(旋律) is one line,\nits style chosen among those written so.\n"
-        "Options below override the prompt. Every piece is checked bar by bar against its "
-        "meter as it is written.")
+        "names one), a mood (\"a sad waltz\": minor),\na key (\"in D major\", \"A dorian\", "
+        "\"D大调\"; \"a minor jig in D\" is D minor), a meter (\"6/8\"; a waltz implies 3/4),\n"
+        "a tempo (\"120 bpm\", or \"lively\": faster than its style's), a length (\"48 bars\", "
+        "\"a 32-bar reel\", \"32小节\"),\na tune's parts (\"a jig in three parts\") and "
+        "voices (\"in 3 voices\", \"SATB\", \"四声部\"; a chorale, quartet or mass has 4,\na "
+        "madrigal 5, a piano piece 2 hands, trecento 3; aligned bar by bar); \"a tune\" or "
+        "\"a melody\" (旋律)\nis one line, its style chosen among those written so; a dance "
+        "for an instrument (\"a waltz for piano\")\nis played on it. Options below override "
+        "the prompt. Every piece is checked bar by bar against its\nmeter as it is written.")
     p.add_argument("prompt", nargs="?", default="", help="the style you want, in your words")
     p.add_argument("--bars", type=int, help=f"length in bars, at most {MAX_BARS} (default: as "
                    "long as a training tune of the piece's style, in whole 4-bar phrases: a "
