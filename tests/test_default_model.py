@@ -122,6 +122,20 @@ def test_a_polka_the_corpus_lacks_is_written_as_its_nearest_a_dance(default):
     assert american.controls.labels["tradition"] == "american"
 
 
+def test_a_dance_of_a_period_that_wrote_none_is_played_on_that_period_s_instrument(default):
+    # the corpus has no romantic waltz: "a Chopin waltz" was a sparse one-line melody
+    for prompt, form, meter in (("a Chopin waltz", "piano", "3/4"),
+                                ("a classical jig", "quartet", "6/8")):
+        piece = default.generate(prompt, bars=2, seed=0)[0]
+        assert (piece.controls.labels["form"], parse(piece.abc).meter) == (form, meter)
+        assert f"written as a {piece.controls.labels['period']} {form} piece, in its meter" \
+            in " ".join(piece.remarks) and "V:2" in piece.abc
+    # a dance with tunes of its own, or of no period, is itself
+    assert default.generate("a medieval dance", bars=2, seed=0)[0].controls.labels["form"] \
+        == "dance"
+    assert default.generate("a waltz", bars=2, seed=0)[0].controls.labels["form"] == "waltz"
+
+
 def test_a_prompt_naming_no_style_gets_the_styles_the_model_weighs_not_always_a_mass(default):
     # drawn at half temperature, as a named style's open choices are, the model's likeliest
     # first label (Palestrina's period) won: "something calm" was a mass for 6 pieces of 8

@@ -64,7 +64,7 @@ from .loops import TRIES as LOOP_TRIES
 from .loops import caught_in_a_loop
 from .lyrics import Lyrics, LyricsError, plan, read_lyrics, with_words
 from .pretrained import DEFAULT_MODEL
-from .prompt import Controls, interpret, usual_voices
+from .prompt import ENSEMBLES, FORM_VOICES, Controls, interpret, usual_voices
 from .styles import (
     CHORD_BONUS_BY_FORM,
     CHORDED_FORMS,
@@ -236,6 +236,7 @@ class Composer:
                 controls.remarks.append(f"{exc}; the model chooses the meter")
                 controls.meter = None
         self._stand_in_unseen(controls)
+        self._played_on_its_instrument(controls)
         controls.key = key or controls.key
         if key and controls.labels.get("mode") in TONAL_MODES:  # "a sad waltz", --key D: D major
             with suppress(AbcError):
@@ -322,6 +323,21 @@ class Composer:
                     controls.labels[nearest[0]] = nearest[1]
                     instead = f"written as its nearest, {nearest[0]}={nearest[1]}"
             controls.remarks.append(f"this model saw no training tunes of {d}={v}; {instead}")
+
+    def _played_on_its_instrument(self, controls: Controls) -> None:
+        """A dance or tune of a period that wrote none in the corpus ("a Chopin waltz": no
+        romantic waltz, so a sparse one-line melody of no tradition) is a piece for the
+        instrument that period's training tunes are written for (``prompt.ENSEMBLES``, the
+        one with most: romantic piano, classical quartet), in the dance's meter."""
+        period, form = controls.labels.get("period"), controls.labels.get("form")
+        if period is None or form is None or FORM_VOICES.get(form, 1) > 1 \
+                or self._tunes_alike({"period": period, "form": form}):
+            return
+        counts = {f: self._tunes_alike({"period": period, "form": f}) for f in ENSEMBLES}
+        if (ensemble := max(counts, key=counts.get)) and counts[ensemble]:
+            controls.labels["form"] = ensemble
+            controls.remarks.append(f"this model saw no {period} {form}; written as a "
+                                    f"{period} {ensemble} piece, in its meter")
 
     def _tunes_alike(self, labels: dict[str, str]) -> int:
         """How many training tunes share the ``labels`` of ``KEY_LABELS`` that are given
