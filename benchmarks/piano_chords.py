@@ -7,13 +7,16 @@ judges hear: what ``styles.CHORDED_FORMS`` was chosen by.
     python benchmarks/piano_chords.py --chord-bonus 1 0.5,2 0,2 0.5,1.5
     python benchmarks/piano_chords.py --chord-bonus 1,2 --triad-bonus 0 0.5 1 1.5
     python benchmarks/piano_chords.py --chord-bonus 1,2 --semitones
+    python benchmarks/piano_chords.py --chord-bonus 1,2 --parallel-cost 2 4
 
 For each prompt, ``--samples`` pieces of ``--bars`` bars for each seed of ``--seeds`` are
 written by the bundled model (or ``--model``) with chords refused (the row "no chords") and
 with chords allowed at each ``--chord-bonus`` (nats given to ``[``; a pair ``R,L`` gives
 the right hand, the top voice, ``R`` and the voices below ``L``; each at every
 ``--triad-bonus``, the nats a hand's note gains that makes the hands sound a whole triad,
-``styles.CHORD_BONUS_BY_FORM``), then measured as
+``styles.CHORD_BONUS_BY_FORM``, and ``--parallel-cost``, the nats off one that moves in
+parallel fifths or octaves with the other hand, ``styles.PARALLEL_COST_BY_FORM``), then
+measured as
 ``tunesmith evaluate`` measures voices (``evaluation/texture.py``: notes struck in chords,
 in all and by hand,
 quarter beats sounding a whole triad, clashes, parallels, time each voice rests), with the
@@ -155,6 +158,10 @@ def main() -> None:
                         help="nats off closing a chord after two notes (each a row)")
     parser.add_argument("--first-chord", type=float, default=sampler.FIRST_CHORD_BONUS,
                         help="nats more for '[' before a hand's first chord (0: none)")
+    parser.add_argument("--parallel-cost", type=float, nargs="+",
+                        help="nats off a hand's note moving in parallel fifths or octaves "
+                             "with the other's (default: as shipped, "
+                             "styles.PARALLEL_COST_BY_FORM)")
     parser.add_argument("--semitones", action="store_true",
                         help="let a hand's chord stack a semitone (the sampler before "
                              "generate.CLUSTER)")
@@ -169,6 +176,7 @@ def main() -> None:
     composer, judges = Composer.load(args.model), Judges.load()
     data = Dataset(args.dataset)
     shipped, triads = dict(styles.CHORDED_FORMS), dict(styles.CHORD_BONUS_BY_FORM)
+    parallels = dict(styles.PARALLEL_COST_BY_FORM)
     print("| prompt | pieces | " + " | ".join(m.replace("_", " ") for m in TEXTURE)
           + " | in chords, right / left hand | chords of 3 notes or more | chords with a "
           "semitone | longest chord run"
@@ -188,9 +196,12 @@ def main() -> None:
               f"{max(map(chord_run, real))} | | | |"
               + " |" * len(NOTES) + " |")
         triad_bonuses = args.triad_bonus or [triads.get(form, 0.0)]
-        for bonus, triad, dyad in [(None, triad_bonuses[0], args.dyad_cost[0])] + list(
-                product(args.chord_bonus, triad_bonuses, args.dyad_cost)):
+        parallel_costs = args.parallel_cost or [parallels.get(form, sampler.PARALLEL_COST)]
+        for bonus, triad, dyad, parallel in [(None, triad_bonuses[0], args.dyad_cost[0],
+                                              parallel_costs[0])] + list(
+                product(args.chord_bonus, triad_bonuses, args.dyad_cost, parallel_costs)):
             sampler.DYAD_COST = dyad
+            styles.PARALLEL_COST_BY_FORM[form] = parallel
             styles.CHORDED_FORMS.clear()
             if bonus is not None:
                 styles.CHORDED_FORMS[form] = bonus
@@ -204,6 +215,8 @@ def main() -> None:
                 name += f", triad bonus {triad:g}"
             if len(args.dyad_cost) > 1:
                 name += f", two-note chord cost {dyad:g}"
+            if args.parallel_cost:
+                name += f", parallel cost {parallel:g}"
             print(f"| {prompt} | {name} | "
                   + " | ".join(_pct(measured[m]) for m in TEXTURE)
                   + f" | {by_hand(tunes)} | {stacked(tunes)} | {clustered(tunes)} | "
@@ -215,12 +228,15 @@ def main() -> None:
     styles.CHORDED_FORMS.update(shipped)
     styles.CHORD_BONUS_BY_FORM.clear()
     styles.CHORD_BONUS_BY_FORM.update(triads)
-    print(f"\nshipped: {shipped}, triad bonus {triads}")
+    styles.PARALLEL_COST_BY_FORM.clear()
+    styles.PARALLEL_COST_BY_FORM.update(parallels)
+    print(f"\nshipped: {shipped}, triad bonus {triads}, parallel cost {parallels}")
     print("reproduce: python benchmarks/piano_chords.py --dataset", args.dataset, "--prompts",
           *[f'"{p}"' for p in args.prompts], "--chord-bonus", *map(_named, args.chord_bonus),
           "--shortest-chord", args.shortest_chord, "--chord-run", args.chord_run,
           *(["--triad-bonus", *args.triad_bonus] if args.triad_bonus else []),
           "--dyad-cost", *args.dyad_cost,
+          *(["--parallel-cost", *args.parallel_cost] if args.parallel_cost else []),
           "--first-chord", args.first_chord, *["--semitones"] * args.semitones,
           "--seeds", *args.seeds, "--samples", args.samples, "--bars", args.bars)
 
