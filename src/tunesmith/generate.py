@@ -59,8 +59,9 @@ HARMONY_COST = 1.0
 PARALLEL_COST = 2.0
 # what a hand's chord never stacks: two notes a semitone apart in any octaves, a minor second,
 # ninth or major seventh (E with E#, B under c): 0.5% of the chords of the corpus's romantic
-# piano pieces do, 2.8% of the model's did (`python benchmarks/piano_chords.py --chord-bonus
-# 1,2 --semitones`; docs/model-card.md, "A hand's chord without a semitone")
+# piano pieces do, 3.1% of the model's did (`python benchmarks/piano_chords.py --chord-bonus
+# 1,2 --semitones --seeds $(seq 1200 100 2700)`; docs/model-card.md, "… a hand's chord
+# without a semitone")
 CLUSTER = (1, 11)
 # the most notes a chord may stack: the corpus's piano chords hold 2 (53%), 3 (43%) or 4
 MAX_CHORD = 4
