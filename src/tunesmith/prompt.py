@@ -148,7 +148,7 @@ def _form(forms: list[Style]) -> tuple[Style, str | None]:
     dance = next((f for f in forms if FORM_VOICES.get(f.name, 1) == 1), None)
     if ensemble is None or dance is None:
         return forms[0], None
-    return ensemble, FORM_METER.get(dance.name) or _GENRE_METERS.get(dance.name)
+    return ensemble, FORM_METER.get(dance.name)
 
 
 def _says(text: str, word: str) -> bool:
