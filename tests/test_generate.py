@@ -275,6 +275,11 @@ def test_prompts_are_read_in_english_and_chinese():
     assert interpret("F# minor air at 70 bpm").key == "F#m"
     assert interpret("A dorian jig").key == "Ador"
     assert interpret("a lively tune").key is None  # the article is not the key of A
+    # keys as ABC spells them: "in F#m" was F major, "a reel in Em" no key at all
+    assert [interpret(p).key for p in ("a jig in F#m", "a reel in Em", "Bbmix hornpipe",
+                                       "a reel in Ador", "Emily's reel")] == [
+        "F#m", "Em", "Bbmix", "Ador", None]
+    assert interpret("a reel in Em").labels["mode"] == "minor"
     # a key named without its mode takes the prompt's; one named with it outranks a mood
     assert (interpret("a minor jig in D").key, interpret("a sad waltz in E").key) == ("Dm", "Em")
     c = interpret("a sad waltz in D major")
@@ -347,7 +352,8 @@ def test_a_tune_s_parts_are_its_sections_a_chorale_s_its_voices():
     assert (interpret("a 4-part chorale").voices, interpret("a madrigal in 5 parts").voices,
             interpret("a piece in 4 parts").voices) == (4, 5, 4)
     assert [interpret(p).bars for p in ("a 32-bar reel", "a jig of sixteen bars",
-                                        "a twenty-four bar hornpipe")] == [32, 16, 24]
+                                        "a twenty-four bar hornpipe", "八小节的旋律")] == [
+        32, 16, 24, 8]
 
 
 def test_places_whose_music_the_corpus_holds_under_another_name_are_read_as_it():

@@ -38,14 +38,20 @@ ENSEMBLES = ("piano", "quartet")
 PERIOD_VOICES = {"medieval": 3}
 _MODE_WORDS = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix",
                "phrygian": "phr", "lydian": "lyd", "locrian": "loc", "大调": "", "小调": "m"}
+# a key as a musician types it: "in D major", "A dorian", "F sharp minor", or as ABC writes
+# it, "Em", "F#m", "Ador", "Bbmix" (where "in F#m" was read as F major)
 _KEY_EN = re.compile(r"(?<![A-Za-z])(?:in\s+)?([A-G])(#|b|♯|♭|\s+sharp|\s+flat)?"
-                     r"(?:\s*(major|minor|dorian|mixolydian|phrygian|lydian|locrian))?"
-                     r"(?![A-Za-z])", re.IGNORECASE)
+                     r"(?:\s*(major|minor|dorian|mixolydian|phrygian|lydian|locrian)"
+                     r"|(maj|min|dor|mix|phr|lyd|loc|m))?(?![A-Za-z])", re.IGNORECASE)
+_MODE_ABBREVIATIONS = {"maj": "major", "min": "minor", "m": "minor", "dor": "dorian",
+                       "mix": "mixolydian", "phr": "phrygian", "lyd": "lydian",
+                       "loc": "locrian"}
 _KEY_ZH = re.compile(r"([A-Ga-g])([#b♯♭]?)(大调|小调)")
 _METER = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})(?!\d)")
-# "32 bars", "a 32-bar reel", "sixteen bars"
+# "32 bars", "a 32-bar reel", "sixteen bars", "八小节"
 _BAR_WORDS = {"four": 4, "eight": 8, "twelve": 12, "sixteen": 16, "twenty-four": 24,
-              "thirty-two": 32, "forty-eight": 48, "sixty-four": 64}
+              "thirty-two": 32, "forty-eight": 48, "sixty-four": 64, "四": 4, "八": 8,
+              "十二": 12, "十六": 16, "二十四": 24, "三十二": 32, "四十八": 48, "六十四": 64}
 _BARS = re.compile(r"(?<![a-z-])(\d{1,3}|" + "|".join(_BAR_WORDS)
                    + r")[\s-]*(?:bars?|measures?|小节)", re.IGNORECASE)
 _NUMBER_WORDS = {w: i for i, w in enumerate(
@@ -175,10 +181,13 @@ def interpret(prompt: str) -> Controls:
     m = _KEY_ZH.search(text)
     key_match = m or next((k for k in _KEY_EN.finditer(text)
                            if k.group(1).isupper() and (k.group(0).lower().startswith("in")
-                                                        or k.group(2) or k.group(3))), None)
+                                                        or k.group(2) or k.group(3)
+                                                        or k.group(4))), None)
     if key_match:
         letter, acc, named = key_match.group(1).upper(), key_match.group(2) or "", \
             key_match.group(3)
+        if m is None and key_match.group(4):  # "Em", "F#m", "Ador"
+            named = _MODE_ABBREVIATIONS[key_match.group(4).lower()]
         acc = "#" if acc.strip() in ("#", "♯", "sharp") else "b" if acc.strip() in (
             "b", "♭", "flat") else ""
         # a key named without its mode takes the prompt's ("a minor jig in D": D minor, "a
