@@ -280,6 +280,14 @@ def test_prompts_are_read_in_english_and_chinese():
                                        "a reel in Ador", "Emily's reel")] == [
         "F#m", "Em", "Bbmix", "Ador", None]
     assert interpret("a reel in Em").labels["mode"] == "minor"
+    # 降 flats a key, 升 sharpens it (降B大调 was B major), "in the key of G", "D调" (1=D)
+    assert [interpret(p).key for p in ("降B大调 进行曲", "升F小调 夜曲", "a jig in the key of G",
+                                       "key of D reel", "D调 民歌")] == [
+        "Bb", "F#m", "G", "D", "D"]
+    # a Chinese song in D has its gong on D, its mode the model's (no major or minor song)
+    assert "mode" not in interpret("中国民歌 D调").labels
+    meters = ("四四拍的进行曲", "四分之三拍的舞曲", "八六拍", "三拍子的舞曲")
+    assert [interpret(p).meter for p in meters] == ["4/4", "3/4", "6/8", "3/4"]
     # a key named without its mode takes the prompt's; one named with it outranks a mood
     assert (interpret("a minor jig in D").key, interpret("a sad waltz in E").key) == ("Dm", "Em")
     c = interpret("a sad waltz in D major")

@@ -40,14 +40,20 @@ _MODE_WORDS = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix",
                "phrygian": "phr", "lydian": "lyd", "locrian": "loc", "大调": "", "小调": "m"}
 # a key as a musician types it: "in D major", "A dorian", "F sharp minor", or as ABC writes
 # it, "Em", "F#m", "Ador", "Bbmix" (where "in F#m" was read as F major)
-_KEY_EN = re.compile(r"(?<![A-Za-z])(?:in\s+)?([A-G])(#|b|♯|♭|\s+sharp|\s+flat)?"
+_KEY_EN = re.compile(r"(?<![A-Za-z])(?:(?:in\s+)?(?:the\s+)?key\s+of\s+|in\s+)?([A-G])"
+                     r"(#|b|♯|♭|\s+sharp|\s+flat)?"
                      r"(?:\s*(major|minor|dorian|mixolydian|phrygian|lydian|locrian)"
                      r"|(maj|min|dor|mix|phr|lyd|loc|m))?(?![A-Za-z])", re.IGNORECASE)
 _MODE_ABBREVIATIONS = {"maj": "major", "min": "minor", "m": "minor", "dor": "dorian",
                        "mix": "mixolydian", "phr": "phrygian", "lyd": "lydian",
                        "loc": "locrian"}
-_KEY_ZH = re.compile(r"([A-Ga-g])([#b♯♭]?)(大调|小调)")
+# "D大调", "e小调", "降B大调" (B flat major), "升F小调" (F sharp minor), "D调" (in D)
+_KEY_ZH = re.compile(r"([降升]?)([A-Ga-g])([#b♯♭]?)(大调|小调|调(?!式))")
 _METER = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})(?!\d)")
+# a meter in Chinese, its beat's note named first: "四分之三拍" and "四三拍" 3/4, "八六拍"
+# 6/8, "三拍子" (triple time) 3/4
+_ZH_DIGITS = {"二": 2, "三": 3, "四": 4, "六": 6, "八": 8, "九": 9}
+_METER_ZH = re.compile(r"([二四八])(?:分之)?([二三四六九])拍|([二三四])拍子")
 # "32 bars", "a 32-bar reel", "sixteen bars", "八小节"
 _BAR_WORDS = {"four": 4, "eight": 8, "twelve": 12, "sixteen": 16, "twenty-four": 24,
               "thirty-two": 32, "forty-eight": 48, "sixty-four": 64, "四": 4, "八": 8,
@@ -181,27 +187,38 @@ def interpret(prompt: str) -> Controls:
     m = _KEY_ZH.search(text)
     key_match = m or next((k for k in _KEY_EN.finditer(text)
                            if k.group(1).isupper() and (k.group(0).lower().startswith("in")
+                                                        or "key" in k.group(0).lower()
                                                         or k.group(2) or k.group(3)
                                                         or k.group(4))), None)
     if key_match:
-        letter, acc, named = key_match.group(1).upper(), key_match.group(2) or "", \
-            key_match.group(3)
-        if m is None and key_match.group(4):  # "Em", "F#m", "Ador"
-            named = _MODE_ABBREVIATIONS[key_match.group(4).lower()]
+        if m is not None:  # "降B大调": 降 flats the letter, 升 sharpens it; "D调" no mode
+            shift, letter, acc, named = m.groups()
+            acc = acc or {"降": "b", "升": "#"}.get(shift, "")
+            named = {"大调": "major", "小调": "minor"}.get(named)
+        else:
+            letter, acc, named = key_match.group(1), key_match.group(2) or "", \
+                key_match.group(3)
+            if key_match.group(4):  # "Em", "F#m", "Ador"
+                named = _MODE_ABBREVIATIONS[key_match.group(4).lower()]
+        letter = letter.upper()
         acc = "#" if acc.strip() in ("#", "♯", "sharp") else "b" if acc.strip() in (
             "b", "♭", "flat") else ""
         # a key named without its mode takes the prompt's ("a minor jig in D": D minor, "a
         # sad waltz in E": E minor); a mode named with it is the one ("a sad waltz in D
         # major": D major)
         mode = named.lower() if named else c.labels.get("mode", "major")
-        mode = {"大调": "major", "小调": "minor"}.get(mode, mode)
         if mode not in _MODE_WORDS:  # a Chinese mode: its tonic is the letter, its K: major
             mode = "major"
-        else:
+        elif named or "mode" in c.labels or c.labels.get("tradition") != "chinese":
             c.labels["mode"] = mode
+        # else a Chinese song "in D" ("D调", 1=D): its gong on D, the mode the model's, as
+        # the corpus's Chinese songs are in none of major and minor
         c.key = letter + acc + _MODE_WORDS[mode]
     if m := _METER.search(text):
         c.meter = f"{int(m.group(1))}/{int(m.group(2))}"
+    elif m := _METER_ZH.search(text):
+        beat, count = (m.group(1), m.group(2)) if m.group(1) else ("四", m.group(3))
+        c.meter = f"{_ZH_DIGITS[count]}/{_ZH_DIGITS[beat]}"
     elif genre := next((meter for word, meter in _GENRE_METERS.items() if word in lower),
                        None):
         c.meter = genre
@@ -242,7 +259,7 @@ def interpret(prompt: str) -> Controls:
                        if _says(unhurried, word)), None)
     # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
     unread = text
-    for pattern in (_KEY_ZH, _METER, _BARS, _VOICES, _TEMPO):
+    for pattern in (_KEY_ZH, _METER, _METER_ZH, _BARS, _VOICES, _TEMPO):
         unread = pattern.sub(" ", unread)
     if key_match:  # a Chinese key went with _KEY_ZH
         unread = unread.replace(key_match.group(0), " ")
