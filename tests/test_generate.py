@@ -286,8 +286,15 @@ def test_prompts_are_read_in_english_and_chinese():
         "Bb", "F#m", "G", "D", "D"]
     # a Chinese song in D has its gong on D, its mode the model's (no major or minor song)
     assert "mode" not in interpret("中国民歌 D调").labels
-    meters = ("四四拍的进行曲", "四分之三拍的舞曲", "八六拍", "三拍子的舞曲")
-    assert [interpret(p).meter for p in meters] == ["4/4", "3/4", "6/8", "3/4"]
+    meters = ("四四拍的进行曲", "四分之三拍的舞曲", "八六拍", "三拍子的舞曲",
+              "a tune in common time", "a reel in cut time")
+    assert [interpret(p).meter for p in meters] == ["4/4", "3/4", "6/8", "3/4", "4/4", "2/2"]
+    # a tempo however it is written; a pace denied is a moderate one, not the pace
+    assert [interpret(p).tempo for p in ("a waltz, tempo 90", "♩=120 march", "q=96 jig",
+                                         "速度 80 的民歌")] == [90, 120, 96, 80]
+    assert interpret("a reel in D, not too fast").pace == interpret("不太快的里尔").pace == 5 / 6
+    assert (interpret("a dark tune").labels["mode"], interpret("a bright air").labels["mode"]) \
+        == ("minor", "major")
     # a key named without its mode takes the prompt's; one named with it outranks a mood
     assert (interpret("a minor jig in D").key, interpret("a sad waltz in E").key) == ("Dm", "Em")
     c = interpret("a sad waltz in D major")

@@ -73,17 +73,26 @@ _MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies)|chants?|plainchant|pla
 # a minor key, a happy jig in a major one; a Chinese song in the pentatonic modes' own (yu,
 # the softest, and gong: the corpus has no Chinese song in major or minor)
 _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful", "plaintive",
-                    "lament", "悲伤", "忧伤", "哀伤", "伤感", "悲哀", "哀歌"),
-          "major": ("happy", "cheerful", "joyful", "joyous", "merry", "快乐", "欢乐", "愉快",
-                    "喜庆")}
+                    "lament", "dark", "gloomy", "haunting", "tragic", "somber", "sombre",
+                    "wistful", "悲伤", "忧伤", "哀伤", "伤感", "悲哀", "哀歌", "忧郁", "凄凉"),
+          "major": ("happy", "cheerful", "joyful", "joyous", "merry", "bright", "sunny",
+                    "jolly", "festive", "triumphant", "快乐", "欢乐", "愉快", "喜庆",
+                    "明亮")}
 _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
-_TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)", re.IGNORECASE)
+# "120 bpm", "tempo 90", "♩=120", "q=120", "速度 90"
+_TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)|(?:(?<![a-z])tempo|♩|(?<![a-z])q)"
+                    r"\s*[=:]?\s*(\d{2,3})(?!\d)|速度\s*(\d{2,3})", re.IGNORECASE)
+# a pace word denied ("not too fast", "不太快") asks for a moderate one
+_DENIED = re.compile(r"(?:(?<![a-z])not\s+(?:too\s+|so\s+|very\s+|overly\s+)?"
+                     r"|不(?:太|很|要太|要)?)$")
 # words for a pace, as a share of the style's tempo (``Composer``; the players' default, a
 # quarter at 120, where the corpus marks none): a lively reel goes faster than a reel, where
 # it once went at a fixed 132, slower than a reel's 208
 _PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "moderate": 5 / 6, "lively": 1.1,
                "fast": 1.2, "quick": 1.2, "brisk": 1.1, "lullaby": 2 / 3, "cradle song": 2 / 3,
                "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1, "快": 1.2, "摇篮曲": 2 / 3}
+# a meter's names: common time, cut time
+_METER_WORDS = {"common time": "4/4", "cut time": "2/2", "alla breve": "2/2"}
 # what a genre word implies for the meter when the prompt names none: a minuet, a mazurka
 # (the corpus's 5 romantic piano pieces in 3/4 are Chopin's) and a sarabande are in 3/4
 _GENRE_METERS = {"minuet": "3/4", "menuet": "3/4", "mazurka": "3/4", "sarabande": "3/4",
@@ -163,6 +172,15 @@ def _form(forms: list[Style]) -> tuple[Style, str | None]:
     return ensemble, FORM_METER.get(dance.name)
 
 
+def _pace(text: str) -> float | None:
+    """The share of its style's tempo a pace word asks for (``_PACE_WORDS``); a moderate
+    one where the word is denied ("not too fast", "不太快")."""
+    for word, share in _PACE_WORDS.items():
+        for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", text):
+            return _PACE_WORDS["moderate"] if _DENIED.search(text[:m.start()]) else share
+    return None
+
+
 def _says(text: str, word: str) -> bool:
     """Whether ``text`` has ``word`` as a word of its own ("sad", not "sadness")."""
     return re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", text) is not None
@@ -219,8 +237,8 @@ def interpret(prompt: str) -> Controls:
     elif m := _METER_ZH.search(text):
         beat, count = (m.group(1), m.group(2)) if m.group(1) else ("四", m.group(3))
         c.meter = f"{_ZH_DIGITS[count]}/{_ZH_DIGITS[beat]}"
-    elif genre := next((meter for word, meter in _GENRE_METERS.items() if word in lower),
-                       None):
+    elif genre := next((meter for word, meter in {**_METER_WORDS, **_GENRE_METERS}.items()
+                        if word in lower), None):
         c.meter = genre
     elif form_meter or c.labels.get("form") in FORM_METER:
         c.meter = form_meter or FORM_METER[c.labels["form"]]
@@ -250,16 +268,16 @@ def interpret(prompt: str) -> Controls:
                                  f"{MAX_VOICES}")
     c.melody = c.voices == 1 or (c.voices is None and bool(_MELODY.search(text)))
     if m := _TEMPO.search(text):
-        c.tempo = max(TEMPO[0], min(int(m.group(1)), TEMPO[1]))
+        c.tempo = max(TEMPO[0], min(int(next(g for g in m.groups() if g)), TEMPO[1]))
     else:
         # a mood is no pace: 快乐 and 愉快, happy, hold 快, fast
         unhurried = re.sub("|".join(re.escape(w) for ws in _MOODS.values() for w in ws), " ",
                            lower)
-        c.pace = next((share for word, share in _PACE_WORDS.items()
-                       if _says(unhurried, word)), None)
+        c.pace = _pace(unhurried)
     # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
     unread = text
-    for pattern in (_KEY_ZH, _METER, _METER_ZH, _BARS, _VOICES, _TEMPO):
+    for pattern in (_KEY_ZH, _METER, _METER_ZH, _BARS, _VOICES, _TEMPO,
+                    re.compile("|".join(_METER_WORDS), re.IGNORECASE)):
         unread = pattern.sub(" ", unread)
     if key_match:  # a Chinese key went with _KEY_ZH
         unread = unread.replace(key_match.group(0), " ")
