@@ -37,7 +37,7 @@ ENSEMBLES = ("piano", "quartet")
 # (benchmarks/medieval_voices.py).
 PERIOD_VOICES = {"medieval": 3}
 _MODE_WORDS = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix",
-               "phrygian": "phr", "lydian": "lyd", "locrian": "loc", "大调": "", "小调": "m"}
+               "phrygian": "phr", "lydian": "lyd", "locrian": "loc"}
 # a key as a musician types it: "in D major", "A dorian", "F sharp minor", or as ABC writes
 # it, "Em", "F#m", "Ador", "Bbmix" (where "in F#m" was read as F major)
 _KEY_EN = re.compile(r"(?<![A-Za-z])(?:(?:in\s+)?(?:the\s+)?key\s+of\s+|in\s+)?([A-G])"
