@@ -207,8 +207,8 @@ RHYTHM_BONUS: dict[str, dict[str, float]] = {"chorale": {"1/8": 0.5},
 # whose real part-writing avoids them more strictly than ``generate.PARALLEL_COST`` holds the
 # model to: Bach's chorales move so in 2.3% of their similar steps, the model's chorales with
 # 2 nats in 7.9% (masses 6.1%, quartets 6.4%: there 2 nats meet real ones); a piano's hands,
-# whose chords stack no semitone (``generate.CLUSTER``), doubled their outer notes and moved
-# in parallel in 18.8% of their steps at 2 nats, 13.4% at 4 (12.3% with semitones let; the
+# whose chords stack no semitone (``generate.CLUSTER``), moved in parallel in 18.8% of
+# their steps at 2 nats, 13.4% at 4 (12.3% with semitones let; the
 # corpus's romantic piano pieces 10.1%: `python benchmarks/piano_chords.py --chord-bonus 1,2
 # --parallel-cost 2 4 --seeds $(seq 1200 100 2700)`)
 PARALLEL_COST_BY_FORM: dict[str, float] = {"chorale": 4.0, "piano": 4.0}
