@@ -125,7 +125,8 @@ def test_a_polka_the_corpus_lacks_is_written_as_its_nearest_a_dance(default):
 def test_a_dance_of_a_period_that_wrote_none_is_played_on_that_period_s_instrument(default):
     # the corpus has no romantic waltz: "a Chopin waltz" was a sparse one-line melody
     for prompt, form, meter in (("a Chopin waltz", "piano", "3/4"),
-                                ("a classical jig", "quartet", "6/8")):
+                                ("a classical jig", "quartet", "6/8"),
+                                ("a baroque gavotte", "piano", "2/2")):
         piece = default.generate(prompt, bars=2, seed=0)[0]
         assert (piece.controls.labels["form"], parse(piece.abc).meter) == (form, meter)
         assert f"written as a {piece.controls.labels['period']} {form} piece, in its meter" \

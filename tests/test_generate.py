@@ -371,6 +371,18 @@ def test_a_tune_s_parts_are_its_sections_a_chorale_s_its_voices():
         32, 16, 24, 8]
 
 
+def test_a_suite_s_dances_are_dances_in_their_meters_not_baroque_chorales():
+    # read as baroque, a gavotte or a sarabande was written as the corpus's baroque pieces,
+    # Bach's four-voice chorales
+    read = {"a gavotte": {"form": "dance", "meter": "2/2"},
+            "a sarabande": {"form": "dance", "meter": "3/4"},
+            "an allemande": {"form": "dance", "meter": "4/4"},
+            "萨拉班德": {"form": "dance", "meter": "3/4"},
+            "a fugue": {"period": "baroque"}}
+    assert {p: interpret(p).labels for p in read} == read
+    assert interpret("a sarabande").pace == 2 / 3  # a slow dance
+
+
 def test_places_whose_music_the_corpus_holds_under_another_name_are_read_as_it():
     read = {"a Shetland reel": {"tradition": "scottish", "form": "reel"},
             "a Cape Breton strathspey": {"tradition": "scottish", "form": "strathspey",

@@ -90,15 +90,19 @@ _DENIED = re.compile(r"(?:(?<![a-z])not\s+(?:too\s+|so\s+|very\s+|overly\s+)?"
 # it once went at a fixed 132, slower than a reel's 208
 _PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "moderate": 5 / 6, "lively": 1.1,
                "fast": 1.2, "quick": 1.2, "brisk": 1.1, "lullaby": 2 / 3, "cradle song": 2 / 3,
-               "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1, "快": 1.2, "摇篮曲": 2 / 3}
+               "sarabande": 2 / 3, "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1, "快": 1.2,
+               "摇篮曲": 2 / 3, "萨拉班德": 2 / 3}
 # a meter's names: common time, cut time
 _METER_WORDS = {"common time": "4/4", "cut time": "2/2", "alla breve": "2/2"}
 # what a genre word implies for the meter when the prompt names none: a minuet, a mazurka
-# (the corpus's 5 romantic piano pieces in 3/4 are Chopin's) and a sarabande are in 3/4
+# (the corpus's 5 romantic piano pieces in 3/4 are Chopin's) and a sarabande are in 3/4, a
+# gavotte and a bourrée in cut time
 _GENRE_METERS = {"minuet": "3/4", "menuet": "3/4", "mazurka": "3/4", "sarabande": "3/4",
                  "polonaise": "3/4", "ländler": "3/4", "landler": "3/4", "galop": "2/4",
-                 "schottische": "2/4",
-                 "小步舞曲": "3/4", "玛祖卡": "3/4", "萨拉班德": "3/4", "波兰舞曲": "3/4"}
+                 "schottische": "2/4", "gavotte": "2/2", "bourrée": "2/2", "bourree": "2/2",
+                 "rigaudon": "2/2", "allemande": "4/4", "courante": "3/4", "passepied": "3/8",
+                 "小步舞曲": "3/4", "玛祖卡": "3/4", "萨拉班德": "3/4", "波兰舞曲": "3/4",
+                 "加沃特": "2/2", "阿勒曼德": "4/4", "库朗特": "3/4"}
 # "小调" after a word ("江南小调", "民间小调") is a ditty, a little folk song; on its own or
 # after a key ("德国民歌 小调", "C小调") the minor mode
 _DITTY = re.compile(r"(?<=[\u4e00-\u9fff])(?<![大小])小调")

@@ -36,8 +36,7 @@ TAXONOMY: tuple[Style, ...] = (
     _s("period", "renaissance", "polyphony", "palestrina", "josquin", "lassus", "byrd",
        "tallis", "monteverdi", "文艺复兴", "文艺复兴时期", "帕莱斯特里纳"),
     _s("period", "baroque", "bach", "handel", "vivaldi", "telemann", "barock", "fugue",
-       "sarabande", "gavotte", "bourrée", "bourree", "巴洛克", "巴罗克", "巴赫", "亨德尔",
-       "维瓦尔第", "赋格", "萨拉班德", "加沃特"),
+       "巴洛克", "巴罗克", "巴赫", "亨德尔", "维瓦尔第", "赋格"),
     _s("period", "classical", "classicism", "classical period", "mozart", "haydn",
        "beethoven", "minuet", "menuet", "古典主义", "古典", "古典时期", "莫扎特", "海顿", "贝多芬",
        "小步舞曲"),
@@ -84,9 +83,13 @@ TAXONOMY: tuple[Style, ...] = (
        "shanty", "sea shanty", "nursery rhyme", "children's song", "歌曲", "民歌", "民谣",
        "歌谣", "摇篮曲", "颂歌", "儿歌", "童谣", "小曲", "山歌"),
     # and the couple and set dances the corpus has under no name of their own (its dances
-    # are Essen's Tanzlieder and O'Neill's long dances)
+    # are Essen's Tanzlieder and O'Neill's long dances); a suite's dances too, which read as
+    # baroque were written as the corpus's baroque pieces, Bach's four-voice chorales (one
+    # named with its period is played on that period's instrument, ``Composer``)
     _s("form", "dance", "schottische", "ländler", "landler", "quadrille", "galop",
-       "cotillion", "contradance", "contra dance", "舞曲"),
+       "cotillion", "contradance", "contra dance", "gavotte", "bourrée", "bourree",
+       "sarabande", "allemande", "courante", "passepied", "rigaudon", "舞曲", "萨拉班德",
+       "加沃特", "阿勒曼德", "库朗特"),
     _s("form", "chorale", "hymn", "圣咏", "众赞歌", "赞美诗"),
     _s("form", "madrigal", "牧歌"),
     _s("form", "mass", "motet", "弥撒曲", "经文歌"),
