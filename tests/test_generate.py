@@ -390,7 +390,10 @@ def test_places_whose_music_the_corpus_holds_under_another_name_are_read_as_it()
             "a bluegrass breakdown": {"tradition": "american", "form": "reel"},
             "an old-time fiddle tune": {"tradition": "american"},
             "an Austrian ländler": {"tradition": "german", "form": "dance", "meter": "3/4"},
-            "瑞士民歌": {"tradition": "german", "form": "song"}}
+            "瑞士民歌": {"tradition": "german", "form": "song"},
+            # a Chinese instrument or scale names the tradition: "二胡曲" was a hornpipe
+            "二胡曲": {"tradition": "chinese"}, "古筝曲": {"tradition": "chinese"},
+            "五声调式的民歌": {"tradition": "chinese", "form": "song"}}
     assert {p: interpret(p).labels for p in read} == read
 
 

@@ -58,8 +58,11 @@ TAXONOMY: tuple[Style, ...] = (
        "switzerland", "bavarian", "bavaria", "swabian", "alsatian", "tyrolean", "tyrol",
        "alpine", "德国", "德意志", "奥地利", "瑞士", "巴伐利亚"),
     # and the provinces the corpus's Chinese songs come from (Essen's O: fields), so "江南
-    # 小调" (a ditty from the lower Yangtze) is a Chinese song, not a minor-key hornpipe
-    _s("tradition", "chinese", "china", "jiangnan", "中国", "华夏", "汉族", "江南", "陕北",
+    # 小调" (a ditty from the lower Yangtze) is a Chinese song, not a minor-key hornpipe; its
+    # instruments and its pentatonic scale ("二胡曲", an erhu piece, was a hornpipe)
+    _s("tradition", "chinese", "china", "jiangnan", "erhu", "guzheng", "pipa", "dizi",
+       "中国", "华夏", "汉族", "二胡", "古筝", "琵琶", "笛子", "竹笛", "丝竹", "五声音阶",
+       "五声调式", "五声", "江南", "陕北",
        "陕西", "山西", "云南", "四川", "湖南", "湖北", "江苏", "安徽", "山东", "河北", "河南",
        "广东", "广西", "福建", "浙江", "江西", "甘肃", "青海", "宁夏", "辽宁", "黑龙江", "东北",
        "台湾", "贵州", "内蒙古", "客家"),
