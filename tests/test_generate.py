@@ -295,6 +295,13 @@ def test_prompts_are_read_in_english_and_chinese():
     assert interpret("a reel in D, not too fast").pace == interpret("不太快的里尔").pace == 5 / 6
     assert (interpret("a dark tune").labels["mode"], interpret("a bright air").labels["mode"]) \
         == ("minor", "major")
+    # a game's scenes: a tavern plays jigs, a battle marches, unless a form is named
+    assert [interpret(p).labels.get("form") for p in (
+        "tavern music", "battle music", "a tavern reel", "a medieval tavern song")] == [
+        "jig", "march", "reel", "song"]
+    funeral = interpret("a funeral march")  # a mood and a pace at once
+    assert (funeral.labels["mode"], funeral.pace, interpret("relaxing music").pace) == (
+        "minor", 0.6, 2 / 3)
     # a key named without its mode takes the prompt's; one named with it outranks a mood
     assert (interpret("a minor jig in D").key, interpret("a sad waltz in E").key) == ("Dm", "Em")
     c = interpret("a sad waltz in D major")

@@ -74,10 +74,15 @@ _MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies)|chants?|plainchant|pla
 # the softest, and gong: the corpus has no Chinese song in major or minor)
 _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful", "plaintive",
                     "lament", "dark", "gloomy", "haunting", "tragic", "somber", "sombre",
-                    "wistful", "悲伤", "忧伤", "哀伤", "伤感", "悲哀", "哀歌", "忧郁", "凄凉"),
+                    "wistful", "funeral", "悲伤", "忧伤", "哀伤", "伤感", "悲哀", "哀歌", "忧郁",
+                    "凄凉"),
           "major": ("happy", "cheerful", "joyful", "joyous", "merry", "bright", "sunny",
-                    "jolly", "festive", "triumphant", "快乐", "欢乐", "愉快", "喜庆",
-                    "明亮")}
+                    "jolly", "festive", "triumphant", "heroic", "victory", "快乐", "欢乐", "愉快",
+                    "喜庆", "明亮")}
+# the scenes a game or film asks music for, read as the form that plays there where the
+# prompt names none: a tavern's jigs, a battle's marches
+_SCENES = {"tavern": "jig", "pub": "jig", "酒馆": "jig", "battle": "march", "fanfare": "march",
+           "military": "march", "战斗": "march", "军乐": "march"}
 _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
 # "120 bpm", "tempo 90", "♩=120", "q=120", "速度 90"
 _TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)|(?:(?<![a-z])tempo|♩|(?<![a-z])q)"
@@ -88,7 +93,8 @@ _DENIED = re.compile(r"(?:(?<![a-z])not\s+(?:too\s+|so\s+|very\s+|overly\s+)?"
 # words for a pace, as a share of the style's tempo (``Composer``; the players' default, a
 # quarter at 120, where the corpus marks none): a lively reel goes faster than a reel, where
 # it once went at a fixed 132, slower than a reel's 208
-_PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "moderate": 5 / 6, "lively": 1.1,
+_PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "peaceful": 2 / 3,
+               "relaxing": 2 / 3, "funeral": 0.6, "moderate": 5 / 6, "lively": 1.1,
                "fast": 1.2, "quick": 1.2, "brisk": 1.1, "lullaby": 2 / 3, "cradle song": 2 / 3,
                "sarabande": 2 / 3, "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1, "快": 1.2,
                "摇篮曲": 2 / 3, "萨拉班德": 2 / 3}
@@ -200,6 +206,9 @@ def interpret(prompt: str) -> Controls:
         style, implied = _form(styles) if dim == "form" else (styles[0], None)
         c.labels[dim] = style.name
         form_meter = form_meter or implied
+    if "form" not in c.labels and (scene := next((form for word, form in _SCENES.items()
+                                                  if _says(lower, word)), None)):
+        c.labels["form"] = scene
     if "mode" not in c.labels and (mood := next((
             mode for mode, words in _MOODS.items() for word in words if _says(lower, word)),
             None)):
@@ -274,9 +283,9 @@ def interpret(prompt: str) -> Controls:
     if m := _TEMPO.search(text):
         c.tempo = max(TEMPO[0], min(int(next(g for g in m.groups() if g)), TEMPO[1]))
     else:
-        # a mood is no pace: 快乐 and 愉快, happy, hold 快, fast
-        unhurried = re.sub("|".join(re.escape(w) for ws in _MOODS.values() for w in ws), " ",
-                           lower)
+        # a mood is no pace: 快乐 and 愉快, happy, hold 快, fast (but a funeral is both)
+        unhurried = re.sub("|".join(re.escape(w) for ws in _MOODS.values() for w in ws
+                                    if w not in _PACE_WORDS), " ", lower)
         c.pace = _pace(unhurried)
     # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
     unread = text
