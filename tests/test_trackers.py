@@ -323,7 +323,7 @@ def test_a_hand_s_chord_never_stacks_two_notes_a_semitone_apart():
     assert hand(127, "[E2") == {"G2", "B2", "c2"}  # not F2; one note is no chord yet
     assert hand(127, "[E2G2B2") == {"]"}  # not c2, a semitone above B
     # a chord's lowest note leaves a note above it room in the hand's compass: G4 is the
-    # top of this one, and F under it could take only a semitone or nothing
+    # top of this one, and a chord opening on G could take no note above it
     assert {"E2", "F2", "G2"} <= hand(127, "[") and {"E2", "F2"} == hand(67, "[") & {
         "E2", "F2", "G2"} and "G2" not in hand(67, "[")
 
