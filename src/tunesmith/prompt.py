@@ -100,6 +100,7 @@ _PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "peaceful": 2 / 3,
                "摇篮曲": 2 / 3, "萨拉班德": 2 / 3}
 # a meter's names: common time, cut time
 _METER_WORDS = {"common time": "4/4", "cut time": "2/2", "alla breve": "2/2"}
+_METER_NAMES = re.compile("|".join(_METER_WORDS), re.IGNORECASE)
 # what a genre word implies for the meter when the prompt names none: a minuet, a mazurka
 # (the corpus's 5 romantic piano pieces in 3/4 are Chopin's) and a sarabande are in 3/4, a
 # gavotte and a bourrée in cut time
@@ -186,14 +187,18 @@ def _pace(text: str) -> float | None:
     """The share of its style's tempo a pace word asks for (``_PACE_WORDS``); a moderate
     one where the word is denied ("not too fast", "不太快")."""
     for word, share in _PACE_WORDS.items():
-        for m in re.finditer(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", text):
+        if m := _said_at(text, word):
             return _PACE_WORDS["moderate"] if _DENIED.search(text[:m.start()]) else share
     return None
 
 
+def _said_at(text: str, word: str) -> re.Match | None:
+    """Where ``text`` has ``word`` as a word of its own ("sad", not "sadness")."""
+    return re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", text)
+
+
 def _says(text: str, word: str) -> bool:
-    """Whether ``text`` has ``word`` as a word of its own ("sad", not "sadness")."""
-    return re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", text) is not None
+    return _said_at(text, word) is not None
 
 
 def interpret(prompt: str) -> Controls:
@@ -289,8 +294,7 @@ def interpret(prompt: str) -> Controls:
         c.pace = _pace(unhurried)
     # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
     unread = text
-    for pattern in (_KEY_ZH, _METER, _METER_ZH, _BARS, _VOICES, _TEMPO,
-                    re.compile("|".join(_METER_WORDS), re.IGNORECASE)):
+    for pattern in (_KEY_ZH, _METER, _METER_ZH, _METER_NAMES, _BARS, _VOICES, _TEMPO):
         unread = pattern.sub(" ", unread)
     if key_match:  # a Chinese key went with _KEY_ZH
         unread = unread.replace(key_match.group(0), " ")
