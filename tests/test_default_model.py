@@ -416,3 +416,15 @@ def test_a_reel_is_played_at_a_reels_tempo_and_a_chorale_at_a_chorales(default, 
     assert parse(lively.abc).get("Q") == f"1/2={round(208 * 1.1 / 2)}"  # 228.8 quarters
     assert any(r.startswith("Q:1/2=114 (quarter notes at 228), 1.1 times 208")
                for r in lively.remarks)
+
+
+def test_a_piece_asked_its_length_in_time_plays_that_long(default, tmp_path):
+    """"A two-minute jig" is its style's parts, more of them, and its MIDI (abc2midi playing
+    its repeats) lasts about two minutes; so does a Chinese song of thirty seconds."""
+    for prompt, seconds in (("a two-minute Irish jig", 120), ("三十秒的中国民歌", 30)):
+        piece = default.generate(prompt, seed=2)[0]
+        midi = music21.converter.parse(piece.save(tmp_path / f"{seconds}.mid"))
+        marks = midi.flatten().getElementsByClass("MetronomeMark")
+        bpm = marks[0].getQuarterBPM() if marks else 120  # abc2midi's with no Q:
+        assert abs(midi.highestTime / bpm * 60 - seconds) <= 0.15 * seconds, piece.abc
+        assert any(r.startswith("plays for") for r in piece.remarks)

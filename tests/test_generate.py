@@ -796,6 +796,49 @@ def test_a_melody_is_planned_in_the_parts_its_styles_tunes_are_written_in(compos
     assert asked.controls.bars == 10 and not any("parts" in r for r in asked.controls.remarks)
 
 
+def test_a_length_asked_in_time_is_its_style_s_parts_played_that_long(composer,
+                                                                        monkeypatch):
+    from tunesmith.abc.sections import played_bars
+    from tunesmith.composer import bar_seconds, timed_sections
+    from tunesmith.limits import MAX_BARS
+
+    for prompt, seconds in (("a two-minute reel", 120), ("a 30-second loop", 30),
+                            ("a minute and a half of a waltz", 90), ("half a minute", 30),
+                            ("a reel, 90 seconds long", 90), ("一分半钟的圆舞曲", 90),
+                            ("三十秒", 30), ("两分钟的中国民歌", 120), ("a 2 min march", 120)):
+        assert interpret(prompt).seconds == seconds, prompt
+    assert interpret("a 1920s dance").seconds is None
+    # its style's form gone through in new parts, or cut, to play as near as it can
+    jig = ((8, True), (8, True))
+    assert timed_sections(jig, 16, 120) == ((8, True),) * 8  # 128 bars played
+    assert timed_sections(jig, 16, 20) == ((8, True),)
+    assert timed_sections(jig, 16, 120, parts=3) == ((16, True),) * 3  # parts asked kept
+    assert timed_sections(((16, False),), 16, 44) == ((44, False),)  # one part: in phrases
+    assert sum(n for n, _ in timed_sections(jig, 16, 10_000)) <= MAX_BARS
+    # the piece is written in that plan and plays so at its tempo (parts written once: this
+    # small model's vocabulary closes no repeat; the bundled model's in test_default_model)
+    monkeypatch.setitem(composer.checkpoint.data, "layouts", [[None] * 4 + [False, "8 8", 9]])
+    for piece in composer.generate("a tune, one minute long", num=2, seed=3):
+        tune = parse(piece.abc)
+        bar = bar_seconds(tune.meter, quarter_tempo(tune.get("Q") or "") or 120)
+        assert abs(float(played_bars(tune)) * bar - 60) <= 0.15 * 60, piece.remarks
+        assert any(r.startswith("plays for") for r in piece.remarks)
+    # bars asked win, and the remarks say so
+    piece = composer.generate("a tune, one minute long", bars=8, seed=3)[0]
+    assert piece.controls.bars == 8
+    assert "8 bars asked set its length, not the 60 s asked" in piece.remarks
+
+
+def test_a_tempo_written_as_abc_writes_it_is_a_tempo_not_a_meter():
+    c = interpret("a reel Q:1/4=180")
+    assert (c.tempo, c.meter) == (180, None)
+    assert interpret("a jig at 3/8=120").tempo == 180  # dotted quarters
+    assert interpret("a reel in 2/4, Q:1/2=100").meter == "2/4"
+    # "Am" opening a sentence is a verb, not A minor
+    assert interpret("Am I dreaming").key is None
+    assert interpret("Am jig").key == "Am" and interpret("a jig in Am").key == "Am"
+
+
 def test_a_piece_not_asked_its_tempo_is_played_as_the_corpus_marks_its_form(composer):
     from tunesmith.composer import typical_tempo
 

@@ -62,6 +62,17 @@ def test_a_request_without_bars_gets_pieces_as_long_as_their_styles_tunes(served
                    for r in piece["remarks"])  # as long as, in the parts of, its style's tunes
 
 
+def test_a_request_asking_seconds_gets_pieces_that_play_that_long(served):
+    client, _ = served
+    answer = client.post("/api/generate", json={"prompt": "a reel", "seconds": 40, "seed": 3,
+                                                "formats": []})
+    assert answer.status_code == 200, answer.text
+    piece = answer.json()["pieces"][0]
+    assert piece["controls"]["seconds"] == 40
+    assert any(r.endswith("(0:40 asked)") for r in piece["remarks"])
+    assert any(r.startswith("plays for") for r in piece["remarks"])
+
+
 def test_each_piece_says_what_was_chosen_for_it(served):
     client, _ = served
     answer = client.post("/api/generate", json={"prompt": "a tune", "bars": 4, "seed": 1,
@@ -125,6 +136,8 @@ def _post(client, body: dict):
     ({"bars": 257}, "bars"),
     ({"bars": "many"}, "bars"),
     ({"num": 17}, "num"),
+    ({"seconds": 4}, "seconds"),
+    ({"seconds": "two minutes"}, "seconds"),
     ({"prompt": 12}, "prompt"),
     ({"prompt": "\ud800 a jig"}, "prompt"),  # not text: a lone surrogate
     ({"key": "H#"}, "key"),

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .limits import DEFAULT_BARS, DEFAULT_TOP_P, MAX_BARS
+from .limits import DEFAULT_BARS, DEFAULT_TOP_P, MAX_BARS, SECONDS
 from .styles import guidance_defaults
 
 EPILOG = """examples:
@@ -127,7 +127,7 @@ def _generate(args: argparse.Namespace) -> int:
                     temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                     rerank=args.rerank, voices=args.voices, guidance=args.guidance,
                     title=song["title"], start=start, lyrics=song["lyrics"],
-                    progress=_shown_on(shown))
+                    seconds=args.seconds, progress=_shown_on(shown))
             _print_remarks([piece.remarks for piece in made], len(pieces))
             pieces += [(song, piece) for piece in made]
     except (CheckpointError, ValueError) as exc:  # a bad opening, lyric or file too
@@ -569,6 +569,10 @@ def _add_generate(sub) -> None:
                    "to continue an opening; a melody in the parts its style's tunes are "
                    "written in, a Scottish strathspey a 4-bar part played twice and an 8-bar "
                    "one)")
+    p.add_argument("--seconds", type=float, help=f"how long it plays, its repeats played, "
+                   f"from {SECONDS[0]} to {SECONDS[1]} (as \"a two-minute reel\" in the "
+                   "prompt): its style's parts, more or fewer of them, at its tempo; --bars "
+                   "wins over it")
     p.add_argument("--num", type=int, default=1,
                    help="pieces to write, each with its own choice of what the prompt leaves "
                    "open: form, mode, meter, key (default 1)")

@@ -21,8 +21,8 @@ from .abc.keys import Key, parse_key
 from .abc.lines import whole_bar_lines
 from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
-from .abc.sections import parse_layout
-from .abc.tune import AbcError, parse_fraction
+from .abc.sections import parse_layout, played_bars
+from .abc.tune import AbcError, meter_length, parse_fraction
 from .abc.voices import (
     clef,
     medieval,
@@ -55,6 +55,7 @@ from .limits import (
     DEFAULT_TEMPO,
     DEFAULT_TOP_P,
     MAX_BARS,
+    MAX_PARTS,
     TEMPO,
     check_request,
     checked_meter,
@@ -186,21 +187,23 @@ class Composer:
                  voices: int | None = None, guidance: float | None = None,
                  cancel: threading.Event | None = None,
                  start: str | None = None, lyrics: str | None = None,
+                 seconds: float | None = None,
                  progress: Callable[[int, int], None] | None = None) -> list[Piece]:
         """``num`` pieces for a prompt in English or Chinese. Explicit ``key``, ``meter``,
-        ``tempo``, ``bars`` and ``voices`` win over what the prompt says; a chorale, quartet,
-        mass or madrigal gets its usual number of voices, aligned bar by bar; a piece not
-        given ``bars`` is as long as a training tune of its style (``typical_bars``), one not
-        given ``tempo`` plays at its form's (``typical_tempo``). The same seed gives the same
-        pieces. ``guidance`` > 1 pushes each token toward the asked style
-        (classifier-free guidance: the model's logits with the style controls, moved away
-        from its logits without them; 1 = off, costs a second decoder); None gives each
-        piece its form's (``styles.STYLE_GUIDANCE``). Each piece makes its own choice of
-        what the prompt leaves open (form, mode, meter, key), as real tunes of a style
-        differ; pieces that chose alike are written in one batch. With ``rerank`` > 1 each
-        piece is the best of ``rerank`` candidates (see ``_rank``).
-        Past ``time_limit`` seconds it raises ``TimeoutError``, and once ``cancel`` is set
-        ``Cancelled`` (a server's guards: a request too slow, a client gone). A list of
+        ``tempo``, ``bars`` and ``voices`` win over what the prompt says; a chorale, quartet, mass
+        or madrigal gets its usual number of voices, aligned bar by bar; a piece not given ``bars``
+        is as long as a training tune of its style (``typical_bars``), one not given ``tempo`` plays
+        at its form's (``typical_tempo``). ``seconds`` (or "a two-minute reel" in the prompt) asks
+        how long it plays, its repeats played: its style's parts, more or fewer of them, to play
+        nearest that at its tempo (``timed_sections``); bars asked win over it. The same seed gives
+        the same pieces. ``guidance`` > 1 pushes each token toward the asked style (classifier-free
+        guidance: the model's logits with the style controls, moved away from its logits without
+        them; 1 = off, costs a second decoder); None gives each piece its form's
+        (``styles.STYLE_GUIDANCE``). Each piece makes its own choice of what the prompt leaves open
+        (form, mode, meter, key), as real tunes of a style differ; pieces that chose alike are
+        written in one batch. With ``rerank`` > 1 each piece is the best of ``rerank`` candidates
+        (see ``_rank``). Past ``time_limit`` seconds it raises ``TimeoutError``, and once ``cancel``
+        is set ``Cancelled`` (a server's guards: a request too slow, a client gone). A list of
         prompts gives each prompt's pieces in turn.
 
         ``start`` is an opening to continue: ABC with its header (M: and K: at least) and
@@ -219,10 +222,11 @@ class Composer:
                 text, bars, num=num, seed=seed, key=key, meter=meter, tempo=tempo,
                 temperature=temperature, top_k=top_k, top_p=top_p, title=title,
                 time_limit=time_limit, rerank=rerank, voices=voices, guidance=guidance,
-                cancel=cancel, start=start, lyrics=lyrics, progress=progress)]
+                cancel=cancel, start=start, lyrics=lyrics, seconds=seconds, progress=progress)]
         key, meter = check_request(bars=bars, num=num, key=key, meter=meter, tempo=tempo,
                                    voices=voices, temperature=temperature, top_k=top_k,
-                                   top_p=top_p, guidance=guidance, rerank=rerank)
+                                   top_p=top_p, guidance=guidance, rerank=rerank,
+                                   seconds=seconds)
         if start is not None and lyrics is not None:
             raise ValueError("give an opening (start) or lyrics, not both")
         opening = read_opening(start) if start is not None else None
@@ -253,6 +257,11 @@ class Composer:
             if opening.bars >= controls.bars:
                 raise OpeningError(f"opening: it has {opening.bars} bars already; ask for "
                                    "more bars in all than that")
+        controls.seconds = seconds or controls.seconds
+        if controls.seconds and (controls.bars or words is not None):
+            given = "the words set" if words is not None else f"{controls.bars} bars asked set"
+            controls.remarks.append(f"{given} its length, not the {controls.seconds:g} s asked")
+            controls.seconds = None
         options = Sampling(temperature, top_k, top_p)
         # controls and header are one choice each that shapes the whole piece: sharpen them
         # toward what is typical for the style
@@ -299,6 +308,9 @@ class Composer:
             made = self._unlooped(write(len(members) * rerank), outline, write, again)
             if rerank > 1:
                 made = self._rank(made, asked)
+            if outline.controls.seconds:
+                for piece in made:
+                    piece.remarks.append(played_for(piece.tune, outline.controls.tempo))
             for i, piece in zip(members, made, strict=False):  # the best of the candidates
                 pieces[i] = piece
             shown["before"] += outline.controls.bars
@@ -378,7 +390,8 @@ class Composer:
                                                   controls.parts)
             controls.bars = sum(n for n, _ in sections) if sections else \
                 self._typical_bars(labels, controls.voices > 1, rng)
-            controls.remarks.append(described(sections or ((controls.bars, False),)))
+            if not controls.seconds:  # else timed once its tempo is known
+                controls.remarks.append(described(sections or ((controls.bars, False),)))
         if controls.parts and len(sections) != controls.parts:
             controls.remarks.append(f"{controls.parts} parts asked; with its length or "
                                     "opening given, or in voices, the model parts it")
@@ -414,6 +427,8 @@ class Composer:
                                   f"{MAX_BARS}: give fewer lines")
         if controls.tempo is None and opening is None:
             controls.tempo = self._tempo(controls, labels, header["M"])
+        if controls.seconds:
+            sections = self._timed(controls, sections, header["M"])
         span = MELODY_SPAN
         if controls.voices == 1 and opening is None and words is None:
             span = self._typical_span(labels, rng)
@@ -436,6 +451,26 @@ class Composer:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
         return Outline(controls, prefix, given, header, out_key, span, ends, sections)
+
+    @staticmethod
+    def _timed(controls: Controls, sections: tuple[tuple[int, bool], ...], meter: str
+               ) -> tuple[tuple[int, bool], ...]:
+        """The parts of a piece asked its length in time (``timed_sections``), its bars set
+        to theirs; said in its remarks. A piece in voices whose model parts it (no drawn
+        form) is one part: its played length is said after it is written."""
+        tempo = controls.tempo or DEFAULT_TEMPO
+        bar = bar_seconds(meter, tempo)
+        if bar is None:
+            controls.remarks.append(f"M:{meter} has no bar to time: {controls.bars} bars, "
+                                    f"not {controls.seconds:g} s")
+            return sections
+        timed = timed_sections(sections, controls.bars, controls.seconds / bar, controls.parts)
+        controls.bars = sum(n for n, _ in timed)
+        plays = _played(timed) * bar
+        controls.remarks.append(f"{described(timed, 'to play')} for {clock(plays)} at "
+                                f"{tempo} quarter notes a minute, its repeats played "
+                                f"({clock(controls.seconds)} asked)")
+        return timed if sections or controls.voices == 1 else ()
 
     def _style_guidance(self, outline: Outline) -> float:
         """The guidance a piece of this outline gets when none is asked: its form's in
@@ -786,17 +821,96 @@ def typical_sections(rows: list[list], labels: dict[str, str], voices: bool,
     return _drawn(forms, rng) if set(forms) - {()} else ()  # nothing to plan: nothing drawn
 
 
-def described(sections: tuple[tuple[int, bool], ...]) -> str:
+def described(sections: tuple[tuple[int, bool], ...], why: str | None = None) -> str:
     """A piece's length and parts in words, for its remarks: "12 bars in parts of 4 played
-    twice and 8, as training tunes of its style are written", "16 bars, as long as …"."""
+    twice and 8, as training tunes of its style are written", "16 bars, as long as …", or
+    with ``why`` in the place of the reason ("48 bars in 6 parts of 8 played twice, to
+    play …")."""
     bars = sum(n for n, _ in sections)
     parts = [f"{n}{' played twice' if twice else ''}" for n, twice in sections]
     if len(parts) == 1:
-        return (f"{bars} bars{', played twice' if sections[0][1] else ''}, as long as "
-                "training tunes of its style are" if bars < DEFAULT_BARS else
-                f"{bars} bars; ask for more where its style's tunes run longer")
-    return (f"{bars} bars in parts of {', '.join(parts[:-1])} and {parts[-1]}, as training "
-            "tunes of its style are written")
+        said = f"{bars} bars{', played twice' if sections[0][1] else ''}"
+        if why is not None:
+            return f"{said}, {why}"
+        return (f"{said}, as long as training tunes of its style are" if bars < DEFAULT_BARS
+                else f"{bars} bars; ask for more where its style's tunes run longer")
+    turn = next(p for p in range(1, len(parts) + 1)
+                if len(parts) % p == 0 and parts == parts[:p] * (len(parts) // p))
+    listed = f"parts of {', '.join(parts[:-1])} and {parts[-1]}"
+    if turn == 1 and len(parts) > 2:  # a form gone through again in new parts ("a two-minute jig")
+        listed = f"{len(parts)} parts of {parts[0]}"
+    elif 1 < turn < len(parts):
+        listed = f"{len(parts)} parts, {', '.join(parts[:turn - 1])} and {parts[turn - 1]} in turn"
+    return f"{bars} bars in {listed}, {why or 'as training tunes of its style are written'}"
+
+
+def bar_seconds(meter: str, tempo: int) -> float | None:
+    """How long a bar of ``meter`` lasts at ``tempo`` quarter notes a minute; None for a
+    meter with no bar length (free meter)."""
+    try:
+        length = meter_length(meter)
+    except AbcError:
+        return None
+    return float(length) * 4 * 60 / tempo if length else None
+
+
+def clock(seconds: float) -> str:
+    """"1:58", "0:34": a length as a player's clock says it."""
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+# how far (a share of the length asked) a piece in time may play off it rather than leave
+# its form: drop its repeats, stop partway through its parts' round, or lengthen its parts
+TIMED_FORM_COST = 0.1
+
+
+def timed_sections(sections: tuple[tuple[int, bool], ...], bars: int, played: float,
+                   parts: int | None = None) -> tuple[tuple[int, bool], ...]:
+    """A piece's parts for a length asked in time, ``played`` bars with their repeats: its
+    style's form drawn for it (``sections``; with none, one part of ``bars``) gone through
+    again in new parts or cut to fewer (``parts`` of them where asked), with its repeats or
+    without, or where it is one part, that part in whole phrases; its parts twice, three
+    times … as long only where ``MAX_PARTS`` of them play too short. Whichever plays nearest
+    ``played`` within ``MAX_BARS`` bars, each change to the form counting
+    ``TIMED_FORM_COST`` of the length asked: a two-minute jig (``8: 8:``, 120 bars at a
+    dotted quarter of 120) is eight 8-bar parts each played twice, a 20-second one ``8:``, a
+    minute of a German song one part of 32 bars."""
+    form = list(sections) or [(bars, False)]
+    counts = [parts] if parts else range(1, MAX_PARTS + 1)
+    options: dict[tuple[tuple[int, bool], ...], int] = {}  # each with its changes
+    for times in range(1, MAX_BARS // min(n for n, _ in form) + 1):
+        longer = [(n * times, twice) for n, twice in form]
+        for k in counts:
+            cycled = [longer[i % len(longer)] for i in range(k)]
+            changes = (times > 1) + (k % len(form) > 0)
+            options.setdefault(tuple(cycled), changes)
+            options.setdefault(tuple((n, False) for n, _ in cycled),
+                               changes + any(t for _, t in cycled))
+        if len(form) == 1 or _played(tuple(cycled)) >= played:
+            break
+    if len(form) == 1 and parts in (None, 1):
+        for n in range(PHRASE_BARS, MAX_BARS + 1, PHRASE_BARS):
+            options.setdefault(((n, form[0][1]),), 0)
+            options.setdefault(((n, False),), form[0][1])
+    fitting = {o: c for o, c in options.items() if sum(n for n, _ in o) <= MAX_BARS} or \
+        {tuple(form): 0}
+    return min(fitting, key=lambda o: abs(_played(o) - played) / played
+               + TIMED_FORM_COST * fitting[o])
+
+
+def _played(sections: tuple[tuple[int, bool], ...]) -> int:
+    return sum(n * (1 + twice) for n, twice in sections)
+
+
+def played_for(tune: Tune, tempo: int | None) -> str:
+    """How long a written piece plays, for its remarks: its bars with their repeats
+    (``abc.sections.played_bars``) at its tempo."""
+    bars = played_bars(tune)
+    bar = bar_seconds(tune.meter, tempo or DEFAULT_TEMPO)
+    if bars is None or bar is None:
+        return "how long it plays cannot be read from its bars"
+    return f"plays for {clock(float(bars) * bar)}, its repeats played"
 
 
 # the labels let go in turn while too few tunes of a piece's style are marked with a tempo:

@@ -15,6 +15,7 @@ MAX_NUM = 16  # pieces per call, and candidates per piece for rerank
 MAX_VOICES = 8
 MAX_PARTS = 8  # sections of a tune ("a jig in three parts")
 TEMPO = (20, 300)  # quarter notes per minute
+SECONDS = (5, 1800)  # how long a piece asked its length in time plays, its repeats played
 # what abc2midi and abcjs play a piece with no Q: at, and what a pace word scales where the
 # corpus marks no tempo for the style
 DEFAULT_TEMPO = 120
@@ -64,11 +65,14 @@ def check_request(*, bars: int | None = None, num: int = 1, key: str | None = No
                   meter: str | None = None, tempo: int | None = None,
                   voices: int | None = None, temperature: float = 1.0, top_k: int = 0,
                   top_p: float = DEFAULT_TOP_P, guidance: float | None = None,
-                  rerank: int = 1) -> tuple[str | None, str | None]:
+                  rerank: int = 1, seconds: float | None = None
+                  ) -> tuple[str | None, str | None]:
     """Raise ValueError naming the first control out of its limits; return the key and meter
     as ``K:`` and ``M:`` write them."""
     if bars is not None:
         _between("bars", bars, 1, MAX_BARS)
+    if seconds is not None:
+        _between("seconds", seconds, *SECONDS)
     _between("num", num, 1, MAX_NUM)
     _between("rerank", rerank, 1, MAX_NUM)
     if tempo is not None:

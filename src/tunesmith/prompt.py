@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .limits import MAX_BARS, MAX_PARTS, MAX_VOICES, TEMPO
+from .abc.durations import quarter_tempo
+from .limits import MAX_BARS, MAX_PARTS, MAX_VOICES, SECONDS, TEMPO
 from .styles import BY_ALIAS, BY_NAME, Style, tokens_for
 
 # What a form implies when the prompt names no meter. A reel is given none: its meter goes
@@ -60,6 +61,18 @@ _BAR_WORDS = {"four": 4, "eight": 8, "twelve": 12, "sixteen": 16, "twenty-four":
               "十二": 12, "十六": 16, "二十四": 24, "三十二": 32, "四十八": 48, "六十四": 64}
 _BARS = re.compile(r"(?<![a-z-])(\d{1,3}|" + "|".join(_BAR_WORDS)
                    + r")[\s-]*(?:bars?|measures?|小节)", re.IGNORECASE)
+# how long it plays: "a two-minute reel", "a 30-second loop", "90 seconds long", "a minute
+# and a half", "两分钟", "三十秒", "一分半钟" (its repeats played: ``Composer``)
+_TIME_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+               "seven": 7, "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20,
+               "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60,
+               "ninety": 90, "half a": 0.5}
+_HALF = r"(\s+and\s+a\s+half)?"
+_DURATION = re.compile(r"(?<![a-z0-9.])(\d{1,4}(?:\.\d+)?|" + "|".join(
+    sorted(_TIME_WORDS, key=len, reverse=True)) + r")" + _HALF
+                       + r"[\s-]*(minutes?|mins?|seconds?|secs?)(?![a-z])" + _HALF,
+                       re.IGNORECASE)
+_DURATION_ZH = re.compile(r"(\d{1,4}|[一二两三四五六七八九十]{1,3}|半)\s*(分半钟|分钟|分半|秒钟?)")
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     ("one", "two", "three", "four", "five", "six", "seven", "eight"), start=1)} | {
     c: i for i, c in enumerate("一二三四五六七八", start=1)} | {"两": 2}
@@ -87,6 +100,12 @@ _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
 # "120 bpm", "tempo 90", "♩=120", "q=120", "速度 90"
 _TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)|(?:(?<![a-z])tempo|♩|(?<![a-z])q)"
                     r"\s*[=:]?\s*(\d{2,3})(?!\d)|速度\s*(\d{2,3})", re.IGNORECASE)
+# a tempo as ABC writes it: "Q:1/4=180", "3/8=120" (a jig's dotted quarter), not a meter
+_ABC_TEMPO = re.compile(r"(?<![\d/])(?:Q:\s*)?(\d{1,2}/\d{1,2}\s*=\s*\d{2,3})(?!\d)",
+                        re.IGNORECASE)
+# "Am I dreaming" asks no A minor
+_NOT_A_KEY = re.compile(r"am\s+(?:i|we|you|he|she|they|it|not|so|too|very)(?![a-z])",
+                        re.IGNORECASE)
 # a pace word denied ("not too fast", "不太快") asks for a moderate one
 _DENIED = re.compile(r"(?:(?<![a-z])not\s+(?:too\s+|so\s+|very\s+|overly\s+)?"
                      r"|不(?:太|很|要太|要)?)$")
@@ -125,6 +144,7 @@ class Controls:
     tempo: int | None = None  # quarter notes per minute
     pace: float | None = None  # "lively": a share of the style's tempo, where none is given
     bars: int | None = None
+    seconds: float | None = None  # how long it plays, its repeats played: sets its bars
     voices: int | None = None  # None: as the style is usually written (usual_voices)
     parts: int | None = None  # a tune's sections, where its style's tunes have parts
     # the model completes the labels the prompt left open with a melody's style, not one
@@ -201,6 +221,32 @@ def _says(text: str, word: str) -> bool:
     return _said_at(text, word) is not None
 
 
+def _seconds(text: str) -> float | None:
+    """How long the prompt asks the piece to play, in seconds ("a two-minute reel": 120,
+    "一分半钟": 90); None where it says no time."""
+    if m := _DURATION.search(text):
+        number, half, unit, half_after = m.groups()
+        amount = _TIME_WORDS.get(number.lower()) or float(number)
+        amount += 0.5 * bool(half or half_after)
+        return amount * (60 if unit.lower().startswith("min") else 1)
+    if m := _DURATION_ZH.search(text):
+        number, unit = m.groups()
+        amount = 0.5 if number == "半" else float(number) if number.isdigit() \
+            else _chinese_number(number)
+        amount += 0.5 * unit.startswith("分半")
+        return amount * (1 if unit.startswith("秒") else 60)
+    return None
+
+
+def _chinese_number(text: str) -> int:
+    """"三" 3, "十五" 15, "四十五" 45, "两" 2: the numbers up to 99 a length is said in."""
+    digits = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return digits.get(text, 0)
+    return 10 * (digits.get(tens, 0) or 1) + digits.get(ones, 0)
+
+
 def interpret(prompt: str) -> Controls:
     """Read a free-text prompt (English or Chinese) into Controls; never fails."""
     text = _DITTY.sub("小曲", " ".join(prompt.split())[:500])
@@ -225,7 +271,8 @@ def interpret(prompt: str) -> Controls:
                            if k.group(1).isupper() and (k.group(0).lower().startswith("in")
                                                         or "key" in k.group(0).lower()
                                                         or k.group(2) or k.group(3)
-                                                        or k.group(4))), None)
+                                                        or k.group(4))
+                           and not _NOT_A_KEY.match(text, k.start(1))), None)
     if key_match:
         if m is not None:  # "降B大调": 降 flats the letter, 升 sharpens it; "D调" no mode
             shift, letter, acc, named = m.groups()
@@ -250,7 +297,8 @@ def interpret(prompt: str) -> Controls:
         # else a Chinese song "in D" ("D调", 1=D): its gong on D, the mode the model's, as
         # the corpus's Chinese songs are in none of major and minor
         c.key = letter + acc + _MODE_WORDS[mode]
-    if m := _METER.search(text):
+    abc_tempo = _ABC_TEMPO.search(text)
+    if m := _METER.search(_ABC_TEMPO.sub(" ", text)):
         c.meter = f"{int(m.group(1))}/{int(m.group(2))}"
     elif m := _METER_ZH.search(text):
         beat, count = (m.group(1), m.group(2)) if m.group(1) else ("四", m.group(3))
@@ -285,8 +333,15 @@ def interpret(prompt: str) -> Controls:
                 c.remarks.append(f"{asked} voices asked; tunesmith writes at most "
                                  f"{MAX_VOICES}")
     c.melody = c.voices == 1 or (c.voices is None and bool(_MELODY.search(text)))
+    if (seconds := _seconds(text)) is not None:
+        c.seconds = max(SECONDS[0], min(seconds, SECONDS[1]))
+        if c.seconds != seconds:
+            c.remarks.append(f"{seconds:g} s asked; tunesmith writes from {SECONDS[0]} s to "
+                             f"{SECONDS[1] // 60} minutes")
     if m := _TEMPO.search(text):
         c.tempo = max(TEMPO[0], min(int(next(g for g in m.groups() if g)), TEMPO[1]))
+    elif abc_tempo and (quarters := quarter_tempo(abc_tempo.group(1))):
+        c.tempo = max(TEMPO[0], min(quarters, TEMPO[1]))
     else:
         # a mood is no pace: 快乐 and 愉快, happy, hold 快, fast (but a funeral is both)
         unhurried = re.sub("|".join(re.escape(w) for ws in _MOODS.values() for w in ws
@@ -294,7 +349,8 @@ def interpret(prompt: str) -> Controls:
         c.pace = _pace(unhurried)
     # the words no rule read: "a locrian melody in 4/4" is near a quartet only by its four
     unread = text
-    for pattern in (_KEY_ZH, _METER, _METER_ZH, _METER_NAMES, _BARS, _VOICES, _TEMPO):
+    for pattern in (_KEY_ZH, _ABC_TEMPO, _METER, _METER_ZH, _METER_NAMES, _BARS, _VOICES,
+                    _TEMPO, _DURATION, _DURATION_ZH):
         unread = pattern.sub(" ", unread)
     if key_match:  # a Chinese key went with _KEY_ZH
         unread = unread.replace(key_match.group(0), " ")
@@ -308,7 +364,7 @@ def interpret(prompt: str) -> Controls:
             c.remarks.append(f"no style named; nearest in meaning: {style.dimension}="
                            f"{style.name} (cosine {score:.2f}, multilingual sentence encoder)")
     if not c.labels and not c.key and not c.meter and not c.voices and not c.melody \
-            and not c.parts:
+            and not c.parts and not c.seconds:
         c.remarks.append(f"no style recognised in {prompt[:60]!r}: the model chooses freely "
                        "(see `tunesmith styles` for what it knows)")
     else:
@@ -317,5 +373,6 @@ def interpret(prompt: str) -> Controls:
             + [f"K:{c.key}"] * bool(c.key) + [f"M:{c.meter}"] * bool(c.meter)
             + [f"{c.voices} voices" if c.voices != 1 else "one voice"] * bool(c.voices)
             + [f"{c.parts} parts" if c.parts != 1 else "one part"] * bool(c.parts)
+            + ([f"{c.seconds:g} s"] if c.seconds else [])
             + ["a melody"] * (c.melody and c.voices is None)))
     return c

@@ -47,6 +47,13 @@ def sections(tune: Tune, first_voice: bool = False) -> list[tuple[Fraction, bool
     return found
 
 
+def played_bars(tune: Tune) -> Fraction | None:
+    """How many bars a tune plays, each part closed by a repeat twice (a pickup left out);
+    a piece in voices read in its first. None where ``sections`` reads none."""
+    found = sections(tune, first_voice=True)
+    return None if found is None else sum((n * (1 + twice) for n, twice in found), Fraction(0))
+
+
 def layout(tune: Tune) -> str | None:
     """A tune's form: each section's bars to the nearest bar, ``:`` after one played twice
     ("4: 8"), a piece in voices read in its first. None for a tune with first and second

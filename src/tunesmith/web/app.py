@@ -66,6 +66,10 @@ class GenerateRequest(BaseModel):
     bars: int | None = Field(None, ge=1, le=limits.MAX_BARS,
                              description="none: as long as training tunes of its style, "
                              "a melody in their parts and repeats")
+    seconds: float | None = Field(None, ge=limits.SECONDS[0], le=limits.SECONDS[1],
+                                  allow_inf_nan=False,
+                                  description="how long it plays, its repeats played: its "
+                                  "style's parts, more or fewer of them; bars win over it")
     num: int = Field(1, ge=1, le=limits.MAX_NUM, description="pieces")
     seed: int | None = Field(None, ge=0, le=2**31 - 1, description="none: a random seed")
     key: str | None = Field(None, max_length=40, description="e.g. D, F#m, Ador, Bb mixolydian")
@@ -375,7 +379,8 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path, settings: 
                                    top_p=request.top_p, voices=request.voices,
                                    guidance=request.guidance, time_limit=settings.time_limit,
                                    cancel=cancel, start=request.start,
-                                   lyrics=request.lyrics, progress=progress)
+                                   lyrics=request.lyrics, seconds=request.seconds,
+                                   progress=progress)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     run = secrets.token_hex(8)
@@ -390,7 +395,7 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path, settings: 
 
 def _controls(controls: Controls) -> dict:
     return {"labels": controls.labels, "key": controls.key, "meter": controls.meter,
-            "tempo": controls.tempo, "bars": controls.bars}
+            "tempo": controls.tempo, "bars": controls.bars, "seconds": controls.seconds}
 
 
 def _render(abc: str, formats: list[str], out: Path, settings: Settings) -> dict:

@@ -6,7 +6,8 @@
 const $ = (id) => document.getElementById(id);
 const HISTORY = "tunesmith-history";  // the pieces made in this browser, kept across reloads
 const KEPT = 50;
-const FIELDS = ["prompt", "key", "meter", "bars", "tempo", "voices", "seed", "lyrics", "start"];
+const FIELDS = ["prompt", "key", "meter", "bars", "seconds", "tempo", "voices", "seed", "lyrics",
+  "start"];
 const FORMATS = ["mid", "wav", "svg", "musicxml"];
 const SOUNDS = "/soundfont/";  // this server plays abcjs's notes (its default is a CDN)
 const TEMPO = /^Q:\s*(?:(\d+\/\d+)\s*=\s*)?(\d+)\s*$/m;
@@ -51,7 +52,7 @@ async function loadStyles() {
 function request() {
   const body = { prompt: $("prompt").value, formats: FORMATS };
   for (const name of ["key", "meter"]) if ($(name).value.trim()) body[name] = $(name).value.trim();
-  for (const name of ["bars", "tempo", "voices", "seed"]) if ($(name).value !== "") body[name] = Number($(name).value);
+  for (const name of ["bars", "seconds", "tempo", "voices", "seed"]) if ($(name).value !== "") body[name] = Number($(name).value);
   if ($("start").value.trim()) body.start = $("start").value;
   if ($("lyrics").value.trim()) body.lyrics = $("lyrics").value;
   return body;
