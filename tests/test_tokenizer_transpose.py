@@ -15,6 +15,7 @@ from tunesmith.abc import (
     transpose,
     validate,
 )
+from tunesmith.abc.notes import notes
 
 from .conftest import REEL
 
@@ -119,3 +120,16 @@ def test_transpose_spells_in_the_new_key():
     assert moved.key == "G"
     assert moved.body.startswith("d|:g2 bg a2 ba|")  # no stray accidentals in G major
     assert bars(moved)[0].duration == Fraction(1, 8)
+
+
+def test_a_piece_moved_to_print_has_no_double_sharp_but_a_leading_note():
+    # on C minor the model may spell a chromatic line A, G#, and an F as E#: moved down to
+    # B minor as it is, G# became F## and E# D##; a printed piece says G and E
+    on_c = parse("X:1\nM:4/4\nL:1/8\nK:Cm\n_B4 =A2 ^G2|A4 z4|^E2 F2 ^^F2 G2|\n")
+    assert transpose(on_c, -1).body.startswith("=A4 ^G2 ^^F2|G4 z4|^^D2")  # data: as spelled
+    plain = transpose(on_c, -1, plain=True)
+    assert plain.body.strip() == "=A4 ^G2 =G2|G4 z4|=E2 E2 ^F2 F2|"
+    assert [n.pitch for n in notes(plain)] == [n.pitch for n in notes(transpose(on_c, -1))]
+    # G# minor's leading note is F##: kept
+    assert transpose(parse("X:1\nM:4/4\nL:1/8\nK:Am\nA2 ^G2 A4|\n"), -1, plain=True
+                     ).body.strip() == "G2 ^^F2 G4|"

@@ -92,5 +92,5 @@ def on_c(key: str) -> str:
 def to_key(tune: Tune, key: str, same_octave: bool = False) -> Tune:
     """A tune written on the tonic C moved to ``key``'s tonic: the inverse of ``canonical``
     with the same ``same_octave``, so the piece sits where tunes in that key sat in the
-    training data."""
-    return transpose(tune, -shift_to_c(parse_key(key), same_octave))
+    training data, spelled as it is printed (no double sharp but a leading note)."""
+    return transpose(tune, -shift_to_c(parse_key(key), same_octave), plain=True)

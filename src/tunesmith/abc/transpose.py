@@ -54,8 +54,9 @@ class _Speller:
     """Moves notes, remembering the accidentals in force in the current bar on both sides
     and the pitches a tie carries over a barline."""
 
-    def __init__(self, key: Key, semitones: int, steps: int, explicit: bool = False):
-        self.semitones, self.steps, self.explicit = semitones, steps, explicit
+    def __init__(self, key: Key, semitones: int, steps: int, explicit: bool = False,
+                 plain: bool = False):
+        self.semitones, self.steps, self.explicit, self.plain = semitones, steps, explicit, plain
         self.tie, self.in_chord = False, False
         self.tied: dict[int, int] = {}  # notes tied over to this note or chord → alteration
         self.sounding: dict[int, int] = {}  # this note or chord's notes → alteration
@@ -115,6 +116,9 @@ class _Speller:
                 new -= 1
             else:
                 break
+        if self.plain and abs(need) == 2 and not self._raised_leading_note(new, need):
+            new += need // 2  # F## → G, Bbb → A: one letter on, as a copyist writes it
+            need = midi - (12 * (new // 7) + NATURAL_PC[LETTERS[new % 7]])
         new_letter, new_octave = LETTERS[new % 7], new // 7
         implied = self.new_bar_acc.get(new, self.new_key.signature.get(new_letter, 0))
         out_acc = ""
@@ -127,6 +131,16 @@ class _Speller:
         else:
             name = new_letter + "," * (4 - new_octave)
         return out_acc + name + length
+
+    def _raised_leading_note(self, new: int, need: int) -> bool:
+        """Whether a double sharp is the new key's seventh raised a semitone to lead to its
+        tonic (F## in G# minor): the one double accidental a copyist keeps."""
+        tonic = self.new_key.tonic
+        if tonic is None or need != 2:
+            return False
+        letter = LETTERS[new % 7]
+        return letter == LETTERS[(LETTERS.index(tonic[0]) + 6) % 7] and \
+            self.new_key.signature.get(letter, 0) == 1
 
     def chord_symbol(self, text: str) -> str:
         def move(m: re.Match) -> str:
@@ -141,15 +155,18 @@ def _key_field(value: str, key: Key) -> str:
     return " ".join([key.abc()] + extra)
 
 
-def transpose(tune: Tune, semitones: int) -> Tune:
-    """``tune`` moved by ``semitones`` (positive = up), with ``K:`` and every note respelled."""
+def transpose(tune: Tune, semitones: int, plain: bool = False) -> Tune:
+    """``tune`` moved by ``semitones`` (positive = up), with ``K:`` and every note respelled;
+    ``plain``: no double sharp or flat but a raised leading note (a chromatic note the model
+    spelled ``^E`` on C lands as ``G``, not ``^^F``, in B minor), as a piece is printed."""
     if semitones == 0:
         return tune
     key = parse_key(tune.key)
     new_key, steps = transposed_key(key, semitones)
     fields = [(k, _key_field(v, new_key) if k == "K" and key.tonic else v)
               for k, v in tune.fields]
-    return replace(tune, fields=fields, body=_respelled(tune.body, _Speller(key, semitones, steps)))
+    return replace(tune, fields=fields,
+                   body=_respelled(tune.body, _Speller(key, semitones, steps, plain=plain)))
 
 
 def octave_moved(note: str, octaves: int) -> str:
