@@ -428,3 +428,13 @@ def test_a_piece_asked_its_length_in_time_plays_that_long(default, tmp_path):
         bpm = marks[0].getQuarterBPM() if marks else 120  # abc2midi's with no Q:
         assert abs(midi.highestTime / bpm * 60 - seconds) <= 0.15 * seconds, piece.abc
         assert any(r.startswith("plays for") for r in piece.remarks)
+
+
+def test_a_chant_is_sung_through_slowly_in_a_church_mode(default):
+    """The corpus has no chant: "a Gregorian chant" was a lydian tune in 6/8 with its parts
+    repeated, a dance; now a medieval melody sung through once, in 4/4, slow, dorian."""
+    for piece in default.generate("a Gregorian chant", num=2, seed=2):
+        tune = parse(piece.abc)
+        assert piece.controls.labels["mode"] == "dorian" and tune.meter == "4/4"
+        assert ":" not in tune.body.replace("|]", "")  # no repeat
+        assert int(tune.get("Q").split("=")[1]) <= 80

@@ -839,6 +839,16 @@ def test_a_tempo_written_as_abc_writes_it_is_a_tempo_not_a_meter():
     assert interpret("Am jig").key == "Am" and interpret("a jig in Am").key == "Am"
 
 
+def test_a_chant_is_read_as_one_slow_part_in_a_church_mode():
+    for prompt in ("a Gregorian chant", "plainsong", "格里高利圣咏"):
+        c = interpret(prompt)
+        assert (c.labels["period"], c.labels["mode"], c.meter, c.pace, c.parts) == (
+            "medieval", "dorian", "4/4", 0.6, 1), prompt
+    assert interpret("a phrygian chant").labels["mode"] == "phrygian"
+    assert interpret("a chant in 3 voices").parts is None  # voices, not parts
+    assert interpret("an enchanting waltz").meter == "3/4"  # no chant in it
+
+
 def test_a_piece_not_asked_its_tempo_is_played_as_the_corpus_marks_its_form(composer):
     from tunesmith.composer import typical_tempo
 

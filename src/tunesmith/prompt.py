@@ -97,6 +97,11 @@ _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful",
 _SCENES = {"tavern": "jig", "pub": "jig", "酒馆": "jig", "battle": "march", "fanfare": "march",
            "military": "march", "战斗": "march", "军乐": "march"}
 _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
+# a chant (Gregorian, plainsong), which the corpus has none of, as near as its medieval
+# melodies come: one part sung through, no repeats, even 4/4 at a slow pace ("chant" is a
+# pace word), in the church mode most chants end in (dorian, modes 1 and 2) where the prompt
+# names none; it was a lydian tune in 6/8 with its parts repeated, a dance
+_CHANT = ("chant", "chants", "plainchant", "plainsong", "gregorian", "格里高利")
 # "120 bpm", "tempo 90", "♩=120", "q=120", "速度 90"
 _TEMPO = re.compile(r"(\d{2,3})\s*(?:bpm|beats per minute)|(?:(?<![a-z])tempo|♩|(?<![a-z])q)"
                     r"\s*[=:]?\s*(\d{2,3})(?!\d)|速度\s*(\d{2,3})", re.IGNORECASE)
@@ -115,8 +120,9 @@ _DENIED = re.compile(r"(?:(?<![a-z])not\s+(?:too\s+|so\s+|very\s+|overly\s+)?"
 _PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "peaceful": 2 / 3,
                "relaxing": 2 / 3, "funeral": 0.6, "moderate": 5 / 6, "lively": 1.1,
                "fast": 1.2, "quick": 1.2, "brisk": 1.1, "lullaby": 2 / 3, "cradle song": 2 / 3,
-               "sarabande": 2 / 3, "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1, "快": 1.2,
-               "摇篮曲": 2 / 3, "萨拉班德": 2 / 3}
+               "sarabande": 2 / 3, "chant": 0.6, "plainchant": 0.6, "plainsong": 0.6,
+               "gregorian": 0.6, "格里高利": 0.6, "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1,
+               "快": 1.2, "摇篮曲": 2 / 3, "萨拉班德": 2 / 3}
 # a meter's names: common time, cut time
 _METER_WORDS = {"common time": "4/4", "cut time": "2/2", "alla breve": "2/2"}
 _METER_NAMES = re.compile("|".join(_METER_WORDS), re.IGNORECASE)
@@ -264,6 +270,9 @@ def interpret(prompt: str) -> Controls:
             mode for mode, words in _MOODS.items() for word in words if _says(lower, word)),
             None)):
         c.labels["mode"] = mood
+    chant = any(_says(lower, word) for word in _CHANT)
+    if chant and "mode" not in c.labels:
+        c.labels["mode"] = "dorian"
     if (mode := c.labels.get("mode")) in _MOOD_MODES.get(c.labels.get("tradition"), {}):
         c.labels["mode"] = _MOOD_MODES[c.labels["tradition"]][mode]  # "中国 小调": yu
     m = _KEY_ZH.search(text)
@@ -306,6 +315,8 @@ def interpret(prompt: str) -> Controls:
     elif genre := next((meter for word, meter in {**_METER_WORDS, **_GENRE_METERS}.items()
                         if word in lower), None):
         c.meter = genre
+    elif chant:
+        c.meter = "4/4"
     elif form_meter or c.labels.get("form") in FORM_METER:
         c.meter = form_meter or FORM_METER[c.labels["form"]]
     if c.meter and ("meter", c.meter) in BY_NAME:
@@ -333,6 +344,8 @@ def interpret(prompt: str) -> Controls:
                 c.remarks.append(f"{asked} voices asked; tunesmith writes at most "
                                  f"{MAX_VOICES}")
     c.melody = c.voices == 1 or (c.voices is None and bool(_MELODY.search(text)))
+    if chant and c.parts is None and c.bars is None and c.voices in (None, 1):
+        c.parts = 1
     if (seconds := _seconds(text)) is not None:
         c.seconds = max(SECONDS[0], min(seconds, SECONDS[1]))
         if c.seconds != seconds:
