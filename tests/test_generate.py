@@ -839,6 +839,13 @@ def test_a_tempo_written_as_abc_writes_it_is_a_tempo_not_a_meter():
     assert interpret("Am jig").key == "Am" and interpret("a jig in Am").key == "Am"
 
 
+def test_a_game_s_scenes_and_moods_are_read_as_the_music_that_plays_there():
+    assert interpret("a spooky dungeon theme").labels == {"mode": "minor"}
+    assert interpret("神秘的旋律").labels["mode"] == "minor"
+    assert interpret("epic boss fight music").labels == {"form": "march"}
+    assert interpret("a war song").labels == {"form": "song"}  # a form named wins
+
+
 def test_a_chant_is_read_as_one_slow_part_in_a_church_mode():
     for prompt in ("a Gregorian chant", "plainsong", "格里高利圣咏"):
         c = interpret(prompt)

@@ -87,15 +87,17 @@ _MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies)|chants?|plainchant|pla
 # the softest, and gong: the corpus has no Chinese song in major or minor)
 _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful", "plaintive",
                     "lament", "dark", "gloomy", "haunting", "tragic", "somber", "sombre",
-                    "wistful", "funeral", "悲伤", "忧伤", "哀伤", "伤感", "悲哀", "哀歌", "忧郁",
-                    "凄凉"),
+                    "wistful", "funeral", "spooky", "eerie", "creepy", "mysterious", "ominous",
+                    "sinister", "scary", "悲伤", "忧伤", "哀伤", "伤感", "悲哀", "哀歌", "忧郁",
+                    "凄凉", "恐怖", "诡异", "阴森", "神秘"),
           "major": ("happy", "cheerful", "joyful", "joyous", "merry", "bright", "sunny",
                     "jolly", "festive", "triumphant", "heroic", "victory", "快乐", "欢乐", "愉快",
                     "喜庆", "明亮")}
 # the scenes a game or film asks music for, read as the form that plays there where the
 # prompt names none: a tavern's jigs, a battle's marches
 _SCENES = {"tavern": "jig", "pub": "jig", "酒馆": "jig", "battle": "march", "fanfare": "march",
-           "military": "march", "战斗": "march", "军乐": "march"}
+           "military": "march", "fight": "march", "combat": "march", "war": "march",
+           "战斗": "march", "军乐": "march", "战争": "march"}
 _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
 # a chant (Gregorian, plainsong), which the corpus has none of, as near as its medieval
 # melodies come: one part sung through, no repeats, even 4/4 at a slow pace ("chant" is a
