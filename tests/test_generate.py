@@ -846,6 +846,15 @@ def test_a_game_s_scenes_and_moods_are_read_as_the_music_that_plays_there():
     assert interpret("a war song").labels == {"form": "song"}  # a form named wins
 
 
+def test_a_pentatonic_mode_named_alone_is_a_chinese_one():
+    # the sentence encoder chose the rest before: "商调式" baroque, "宫调式" a piano piece
+    for prompt, mode in (("商调式", "shang"), ("宫调式", "gong"), ("羽调式", "yu")):
+        assert interpret(prompt).labels == {"mode": mode, "tradition": "chinese"}
+    assert interpret("an Irish tune in the yu mode").labels["tradition"] == "irish"
+    funeral = interpret("葬礼进行曲")  # a funeral march, as "a funeral march" is read
+    assert (funeral.labels["mode"], funeral.pace) == ("minor", 0.6)
+
+
 def test_a_chant_is_read_as_one_slow_part_in_a_church_mode():
     for prompt in ("a Gregorian chant", "plainsong", "格里高利圣咏"):
         c = interpret(prompt)

@@ -89,7 +89,7 @@ _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful",
                     "lament", "dark", "gloomy", "haunting", "tragic", "somber", "sombre",
                     "wistful", "funeral", "spooky", "eerie", "creepy", "mysterious", "ominous",
                     "sinister", "scary", "悲伤", "忧伤", "哀伤", "伤感", "悲哀", "哀歌", "忧郁",
-                    "凄凉", "恐怖", "诡异", "阴森", "神秘"),
+                    "凄凉", "恐怖", "诡异", "阴森", "神秘", "葬礼"),
           "major": ("happy", "cheerful", "joyful", "joyous", "merry", "bright", "sunny",
                     "jolly", "festive", "triumphant", "heroic", "victory", "快乐", "欢乐", "愉快",
                     "喜庆", "明亮")}
@@ -99,6 +99,9 @@ _SCENES = {"tavern": "jig", "pub": "jig", "酒馆": "jig", "battle": "march", "f
            "military": "march", "fight": "march", "combat": "march", "war": "march",
            "战斗": "march", "军乐": "march", "战争": "march"}
 _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
+# the pentatonic modes are Chinese: "商调式" alone named a mode and the sentence encoder the
+# rest (a baroque piece, "宫调式" a piano piece, "羽调式" a jig)
+_CHINESE_MODES = ("gong", "shang", "jue", "zhi", "yu")
 # a chant (Gregorian, plainsong), which the corpus has none of, as near as its medieval
 # melodies come: one part sung through, no repeats, even 4/4 at a slow pace ("chant" is a
 # pace word), in the church mode most chants end in (dorian, modes 1 and 2) where the prompt
@@ -123,8 +126,8 @@ _PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "peaceful": 2 / 3,
                "relaxing": 2 / 3, "funeral": 0.6, "moderate": 5 / 6, "lively": 1.1,
                "fast": 1.2, "quick": 1.2, "brisk": 1.1, "lullaby": 2 / 3, "cradle song": 2 / 3,
                "sarabande": 2 / 3, "chant": 0.6, "plainchant": 0.6, "plainsong": 0.6,
-               "gregorian": 0.6, "格里高利": 0.6, "慢": 0.6, "舒缓": 2 / 3, "欢快": 1.1,
-               "快": 1.2, "摇篮曲": 2 / 3, "萨拉班德": 2 / 3}
+               "gregorian": 0.6, "格里高利": 0.6, "葬礼": 0.6, "慢": 0.6, "舒缓": 2 / 3,
+               "欢快": 1.1, "快": 1.2, "摇篮曲": 2 / 3, "萨拉班德": 2 / 3}
 # a meter's names: common time, cut time
 _METER_WORDS = {"common time": "4/4", "cut time": "2/2", "alla breve": "2/2"}
 _METER_NAMES = re.compile("|".join(_METER_WORDS), re.IGNORECASE)
@@ -272,6 +275,8 @@ def interpret(prompt: str) -> Controls:
             mode for mode, words in _MOODS.items() for word in words if _says(lower, word)),
             None)):
         c.labels["mode"] = mood
+    if c.labels.get("mode") in _CHINESE_MODES:
+        c.labels.setdefault("tradition", "chinese")
     chant = any(_says(lower, word) for word in _CHANT)
     if chant and "mode" not in c.labels:
         c.labels["mode"] = "dorian"
