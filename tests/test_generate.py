@@ -800,7 +800,7 @@ def test_a_length_asked_in_time_is_its_style_s_parts_played_that_long(composer,
                                                                         monkeypatch):
     from tunesmith.abc.sections import played_bars
     from tunesmith.composer import bar_seconds, timed_sections
-    from tunesmith.limits import MAX_BARS
+    from tunesmith.limits import DEFAULT_BARS, MAX_BARS
 
     for prompt, seconds in (("a two-minute reel", 120), ("a 30-second loop", 30),
                             ("a minute and a half of a waltz", 90), ("half a minute", 30),
@@ -827,6 +827,10 @@ def test_a_length_asked_in_time_is_its_style_s_parts_played_that_long(composer,
     piece = composer.generate("a tune, one minute long", bars=8, seed=3)[0]
     assert piece.controls.bars == 8
     assert "8 bars asked set its length, not the 60 s asked" in piece.remarks
+    opened = composer.generate("a tune, one minute long", start="M:4/4\nK:C\nCDEF GABc|",
+                               seed=3)[0]
+    assert opened.controls.bars == DEFAULT_BARS and any(
+        r.startswith("an opening is continued to") for r in opened.remarks)
 
 
 def test_a_tempo_written_as_abc_writes_it_is_a_tempo_not_a_meter():

@@ -249,6 +249,15 @@ class Composer:
         controls.meter = meter or controls.meter
         controls.tempo = tempo or controls.tempo
         controls.bars = bars or controls.bars  # if None, each piece its style's (``_outline``)
+        controls.seconds = seconds or controls.seconds
+        if controls.seconds and (controls.bars or words is not None or opening is not None):
+            asked = f"{controls.seconds:g} s asked"
+            controls.remarks.append(
+                f"the words set its length, not the {asked}" if words is not None else
+                f"{controls.bars} bars asked set its length, not the {asked}" if controls.bars
+                else f"an opening is continued to {DEFAULT_BARS} bars or the bars asked, not "
+                f"to the {asked}")
+            controls.seconds = None
         if opening is not None:  # the opening's key and meter are the piece's
             parsed = parse_key(opening.tune.key)
             controls.key = parsed.abc() if parsed.tonic else None
@@ -257,11 +266,6 @@ class Composer:
             if opening.bars >= controls.bars:
                 raise OpeningError(f"opening: it has {opening.bars} bars already; ask for "
                                    "more bars in all than that")
-        controls.seconds = seconds or controls.seconds
-        if controls.seconds and (controls.bars or words is not None):
-            given = "the words set" if words is not None else f"{controls.bars} bars asked set"
-            controls.remarks.append(f"{given} its length, not the {controls.seconds:g} s asked")
-            controls.seconds = None
         options = Sampling(temperature, top_k, top_p)
         # controls and header are one choice each that shapes the whole piece: sharpen them
         # toward what is typical for the style
