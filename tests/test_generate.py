@@ -341,7 +341,7 @@ def test_dances_songs_and_places_a_musician_names_are_read_as_the_corpus_nearest
             "a reel for the bagpipes": {"tradition": "scottish", "form": "reel"},
             "江南小调": {"tradition": "chinese", "form": "song"},
             "四川民歌": {"tradition": "chinese", "form": "song"},
-            "a Gregorian chant": {"period": "medieval"}}
+            "a Gregorian chant": {"period": "medieval", "mode": "dorian", "meter": "4/4"}}
     assert {p: interpret(p).labels for p in read} == read
     assert interpret("a Gregorian chant").melody  # a chant is one line
     # 小调 after a place is a ditty; on its own, the minor mode, a Chinese song's yu
