@@ -807,7 +807,9 @@ def test_a_length_asked_in_time_is_its_style_s_parts_played_that_long(composer,
                             ("a reel, 90 seconds long", 90), ("一分半钟的圆舞曲", 90),
                             ("三十秒", 30), ("两分钟的中国民歌", 120), ("a 2 min march", 120)):
         assert interpret(prompt).seconds == seconds, prompt
-    assert interpret("a 1920s dance").seconds is None
+    for no_time in ("a 1920s dance", "a reel with a second part in E minor", "a reel in A min",
+                    "two mins"):  # a decade, an ordinal, a key; an abbreviation after digits
+        assert interpret(no_time).seconds is None, no_time
     # its style's form gone through in new parts, or cut, to play as near as it can
     jig = ((8, True), (8, True))
     assert timed_sections(jig, 16, 120) == ((8, True),) * 8  # 128 bars played

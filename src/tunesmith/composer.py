@@ -841,10 +841,11 @@ def described(sections: tuple[tuple[int, bool], ...], why: str | None = None) ->
     turn = next(p for p in range(1, len(parts) + 1)
                 if len(parts) % p == 0 and parts == parts[:p] * (len(parts) // p))
     listed = f"parts of {', '.join(parts[:-1])} and {parts[-1]}"
-    if turn == 1 and len(parts) > 2:  # a form gone through again in new parts ("a two-minute jig")
+    if turn == 1 and len(parts) > 2:  # a form gone through again in new parts
         listed = f"{len(parts)} parts of {parts[0]}"
     elif 1 < turn < len(parts):
-        listed = f"{len(parts)} parts, {', '.join(parts[:turn - 1])} and {parts[turn - 1]} in turn"
+        listed = (f"{len(parts)} parts, {', '.join(parts[:turn - 1])} and {parts[turn - 1]} "
+                  "in turn")
     return f"{bars} bars in {listed}, {why or 'as training tunes of its style are written'}"
 
 
@@ -878,8 +879,9 @@ def timed_sections(sections: tuple[tuple[int, bool], ...], bars: int, played: fl
     times … as long only where ``MAX_PARTS`` of them play too short. Whichever plays nearest
     ``played`` within ``MAX_BARS`` bars, each change to the form counting
     ``TIMED_FORM_COST`` of the length asked: a two-minute jig (``8: 8:``, 120 bars at a
-    dotted quarter of 120) is eight 8-bar parts each played twice, a 20-second one ``8:``, a
-    minute of a German song one part of 32 bars."""
+    dotted quarter of 120) is eight 8-bar parts each played twice, a 20-second one ``8:``; a
+    minute of a German song in 4/4 at 120 quarter notes (30 bars) two parts of 16 where 16
+    was drawn, one part of 28 where 12 was."""
     form = list(sections) or [(bars, False)]
     counts = [parts] if parts else range(1, MAX_PARTS + 1)
     options: dict[tuple[tuple[int, bool], ...], int] = {}  # each with its changes

@@ -235,11 +235,17 @@ def _says(text: str, word: str) -> bool:
 def _seconds(text: str) -> float | None:
     """How long the prompt asks the piece to play, in seconds ("a two-minute reel": 120,
     "一分半钟": 90); None where it says no time."""
-    if m := _DURATION.search(text):
+    for m in _DURATION.finditer(text):
         number, half, unit, half_after = m.groups()
+        word, unit = not number[0].isdigit(), unit.lower()
+        # "a second part", "one second voice": an ordinal; an abbreviation only after a
+        # number in digits ("in A min" is a key)
+        if word and (unit in ("min", "mins", "sec", "secs") or unit.startswith("sec")
+                     and number.lower() in ("a", "one")):
+            continue
         amount = _TIME_WORDS.get(number.lower()) or float(number)
         amount += 0.5 * bool(half or half_after)
-        return amount * (60 if unit.lower().startswith("min") else 1)
+        return amount * (60 if unit.startswith("min") else 1)
     if m := _DURATION_ZH.search(text):
         number, unit = m.groups()
         amount = 0.5 if number == "半" else float(number) if number.isdigit() \
