@@ -427,6 +427,7 @@ def test_a_piece_asked_its_length_in_time_plays_that_long(default, tmp_path):
         marks = midi.flatten().getElementsByClass("MetronomeMark")
         bpm = marks[0].getQuarterBPM() if marks else 120  # abc2midi's with no Q:
         assert abs(midi.highestTime / bpm * 60 - seconds) <= 0.15 * seconds, piece.abc
+        assert abs(piece.seconds - midi.highestTime / bpm * 60) <= 2  # but a pickup's beat
         assert any(r.startswith("plays for") for r in piece.remarks)
 
 

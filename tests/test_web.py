@@ -69,6 +69,7 @@ def test_a_request_asking_seconds_gets_pieces_that_play_that_long(served):
     assert answer.status_code == 200, answer.text
     piece = answer.json()["pieces"][0]
     assert piece["controls"]["seconds"] == 40
+    assert abs(piece["plays_seconds"] - 40) <= 0.2 * 40
     assert any(r.endswith("(0:40 asked)") for r in piece["remarks"])
     assert any(r.startswith("plays for") for r in piece["remarks"])
 

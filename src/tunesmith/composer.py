@@ -109,6 +109,12 @@ class Piece:
     def tune(self) -> Tune:
         return parse(self.abc)
 
+    @property
+    def seconds(self) -> float | None:
+        """How long it plays, its repeats played (``played_seconds``): what a game or a film
+        fits it to."""
+        return played_seconds(self.tune)
+
     def save(self, path: str | Path) -> Path:
         """Write the piece to ``path`` in the format its suffix names (.abc .mid .midi .wav
         .mp3 .svg .musicxml .xml)."""
@@ -314,7 +320,10 @@ class Composer:
                 made = self._rank(made, asked)
             if outline.controls.seconds:
                 for piece in made:
-                    piece.remarks.append(played_for(piece.tune, outline.controls.tempo))
+                    played = piece.seconds
+                    piece.remarks.append("how long it plays cannot be read from its bars"
+                                         if played is None else
+                                         f"plays for {clock(played)}, its repeats played")
             for i, piece in zip(members, made, strict=False):  # the best of the candidates
                 pieces[i] = piece
             shown["before"] += outline.controls.bars
@@ -909,14 +918,13 @@ def _played(sections: tuple[tuple[int, bool], ...]) -> int:
     return sum(n * (1 + twice) for n, twice in sections)
 
 
-def played_for(tune: Tune, tempo: int | None) -> str:
-    """How long a written piece plays, for its remarks: its bars with their repeats
-    (``abc.sections.played_bars``) at its tempo."""
+def played_seconds(tune: Tune) -> float | None:
+    """How long a tune plays: its bars with their repeats (``abc.sections.played_bars``) at
+    its ``Q:``, or at the players' ``DEFAULT_TEMPO`` where it has none, as abc2midi plays it
+    (a pickup left out); None where its bars or meter cannot be read."""
     bars = played_bars(tune)
-    bar = bar_seconds(tune.meter, tempo or DEFAULT_TEMPO)
-    if bars is None or bar is None:
-        return "how long it plays cannot be read from its bars"
-    return f"plays for {clock(float(bars) * bar)}, its repeats played"
+    bar = bar_seconds(tune.meter, quarter_tempo(tune.get("Q") or "") or DEFAULT_TEMPO)
+    return None if bars is None or bar is None else float(bars) * bar
 
 
 # the labels let go in turn while too few tunes of a piece's style are marked with a tempo:

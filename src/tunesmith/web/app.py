@@ -386,6 +386,7 @@ def _compose(composer: Composer, request: GenerateRequest, out: Path, settings: 
     run = secrets.token_hex(8)
     results = [{"abc": piece.abc, "title": piece.tune.get("T") or "", "seed": seed,
                 "log_likelihood": piece.log_likelihood, "remarks": piece.remarks,
+                "plays_seconds": piece.seconds,  # its repeats played
                 "controls": _controls(piece.controls),  # each piece chose its own
                 **_files(piece.abc, out, run, n, request.formats)}
                for n, piece in enumerate(pieces, 1)]
