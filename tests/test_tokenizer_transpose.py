@@ -130,6 +130,10 @@ def test_a_piece_moved_to_print_has_no_double_sharp_but_a_leading_note():
     plain = transpose(on_c, -1, plain=True)
     assert plain.body.strip() == "=A4 ^G2 =G2|G4 z4|=E2 E2 ^F2 F2|"
     assert [n.pitch for n in notes(plain)] == [n.pitch for n in notes(transpose(on_c, -1))]
+    # on C a quartet wrote B# (a C): in D major that is C##, which D's signature already
+    # sharpens once; printed, a D
+    assert transpose(parse("X:1\nM:4/4\nL:1/8\nK:C\nz2 ^B2 c4|\n"), 2, plain=True
+                     ).body.strip() == "z2 =d2 d4|"
     # G# minor's leading note is F##: kept
     assert transpose(parse("X:1\nM:4/4\nL:1/8\nK:Am\nA2 ^G2 A4|\n"), -1, plain=True
                      ).body.strip() == "G2 ^^F2 G4|"

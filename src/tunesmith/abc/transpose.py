@@ -116,7 +116,7 @@ class _Speller:
                 new -= 1
             else:
                 break
-        if self.plain and abs(need) == 2 and not self._raised_leading_note(new, need):
+        if self.plain and abs(need) == 2 and not self._leading_note(midi, need):
             new += need // 2  # F## → G, Bbb → A: one letter on, as a copyist writes it
             need = midi - (12 * (new // 7) + NATURAL_PC[LETTERS[new % 7]])
         new_letter, new_octave = LETTERS[new % 7], new // 7
@@ -132,15 +132,11 @@ class _Speller:
             name = new_letter + "," * (4 - new_octave)
         return out_acc + name + length
 
-    def _raised_leading_note(self, new: int, need: int) -> bool:
-        """Whether a double sharp is the new key's seventh raised a semitone to lead to its
-        tonic (F## in G# minor): the one double accidental a copyist keeps."""
-        tonic = self.new_key.tonic
-        if tonic is None or need != 2:
-            return False
-        letter = LETTERS[new % 7]
-        return letter == LETTERS[(LETTERS.index(tonic[0]) + 6) % 7] and \
-            self.new_key.signature.get(letter, 0) == 1
+    def _leading_note(self, midi: int, need: int) -> bool:
+        """Whether a double sharp is the new key's leading note, a semitone under its tonic
+        (F## in G# minor): the one double accidental a copyist keeps (C## in D major is a D)."""
+        return need == 2 and self.new_key.tonic is not None and \
+            midi % 12 == (self.new_key.pitch_class - 1) % 12
 
     def chord_symbol(self, text: str) -> str:
         def move(m: re.Match) -> str:
