@@ -1,5 +1,5 @@
 """Reading a prompt: free text in English or Chinese -> ``Controls`` (style labels, key, meter,
-tempo, bars, voices).
+tempo, bars or a time, voices, parts).
 
 Style words are matched against the taxonomy's aliases (``styles.py``); a prompt that names no
 style is matched by meaning with the multilingual sentence encoder (``models/text_encoder.py``),
