@@ -26,6 +26,8 @@ gen "a baroque chorale" --seed 14
 gen "a sad waltz" --seed 1
 # a dance for an instrument: a piano piece in the waltz's 3/4, its chords with no semitone
 gen "a waltz for piano" --bars 16 --seed 0
+# a length in time: its style's parts, more of them, to play about a minute with its repeats
+gen "a one-minute jig" --seed 0
 # songs from lyrics (public-domain words: Ben Jonson, 1616; Li Bai, 8th century)
 gen "an English folk song" --seed 1 --lyrics $'Drink to me only with thine eyes,\nAnd I will pledge with mine;\nOr leave a kiss but in the cup,\nAnd I\'ll not look for wine.'
 gen "中国民歌" --seed 2 --lyrics $'床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。'
