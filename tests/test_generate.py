@@ -850,6 +850,9 @@ def test_a_game_s_scenes_and_moods_are_read_as_the_music_that_plays_there():
     assert interpret("神秘的旋律").labels["mode"] == "minor"
     assert interpret("epic boss fight music").labels == {"form": "march"}
     assert interpret("a war song").labels == {"form": "song"}  # a form named wins
+    assert interpret("a Scottish fiddle tune").labels == {"tradition": "scottish",
+                                                          "form": "reel"}
+    assert interpret("a fiddle jig").labels["form"] == "jig"
 
 
 def test_a_pentatonic_mode_named_alone_is_a_chinese_one():

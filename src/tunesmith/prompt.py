@@ -94,10 +94,12 @@ _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful",
                     "jolly", "festive", "triumphant", "heroic", "victory", "快乐", "欢乐", "愉快",
                     "喜庆", "明亮")}
 # the scenes a game or film asks music for, read as the form that plays there where the
-# prompt names none: a tavern's jigs, a battle's marches
+# prompt names none: a tavern's jigs, a battle's marches; and a fiddler's tune, most often
+# a reel ("a fiddle tune" was a Chinese or German song for 5 of seeds 0-7)
 _SCENES = {"tavern": "jig", "pub": "jig", "酒馆": "jig", "battle": "march", "fanfare": "march",
            "military": "march", "fight": "march", "combat": "march", "war": "march",
-           "战斗": "march", "军乐": "march", "战争": "march"}
+           "战斗": "march", "军乐": "march", "战争": "march", "fiddle": "reel",
+           "fiddler": "reel"}
 _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
 # the pentatonic modes are Chinese: "商调式" alone named a mode and the sentence encoder the
 # rest (a baroque piece, "宫调式" a piano piece, "羽调式" a jig)
