@@ -395,7 +395,7 @@ def test_places_whose_music_the_corpus_holds_under_another_name_are_read_as_it()
             "a Cape Breton strathspey": {"tradition": "scottish", "form": "strathspey",
                                          "meter": "4/4"},
             "a bluegrass breakdown": {"tradition": "american", "form": "reel"},
-            "an old-time fiddle tune": {"tradition": "american"},
+            "an old-time fiddle tune": {"tradition": "american", "form": "reel"},
             "an Austrian ländler": {"tradition": "german", "form": "dance", "meter": "3/4"},
             "瑞士民歌": {"tradition": "german", "form": "song"},
             # a Chinese instrument or scale names the tradition: "二胡曲" was a hornpipe
@@ -853,6 +853,8 @@ def test_a_game_s_scenes_and_moods_are_read_as_the_music_that_plays_there():
     assert interpret("a Scottish fiddle tune").labels == {"tradition": "scottish",
                                                           "form": "reel"}
     assert interpret("a fiddle jig").labels["form"] == "jig"
+    assert interpret("a tin whistle tune").labels == {"tradition": "irish"}
+    assert interpret("a banjo tune").labels == {"tradition": "american"}
 
 
 def test_a_pentatonic_mode_named_alone_is_a_chinese_one():

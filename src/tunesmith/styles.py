@@ -42,8 +42,10 @@ TAXONOMY: tuple[Style, ...] = (
        "小步舞曲"),
     _s("period", "romantic", "romanticism", "chopin", "schumann", "schubert", "brahms",
        "mendelssohn", "浪漫主义", "浪漫派", "浪漫", "肖邦", "舒曼", "舒伯特", "勃拉姆斯"),
-    # tradition
-    _s("tradition", "irish", "ireland", "celtic", "carolan", "爱尔兰"),
+    # tradition, and the instruments that name one: the tin whistle, the uilleann pipes and
+    # the bodhrán Irish, the bagpipes Scottish, the banjo American (old-time)
+    _s("tradition", "irish", "ireland", "celtic", "carolan", "tin whistle", "penny whistle",
+       "uilleann", "bodhran", "bodhrán", "爱尔兰", "锡口笛"),
     # and the places a musician names whose music the corpus holds under another: the
     # islands' and Cape Breton's fiddling is Scottish; Ryan's Mammoth Collection, the corpus's
     # American tunes, is the fiddle book of old-time and New England players; Essen labels its
@@ -53,7 +55,8 @@ TAXONOMY: tuple[Style, ...] = (
     _s("tradition", "english", "england", "northumbrian", "morris", "playford", "英格兰",
        "英国"),
     _s("tradition", "american", "america", "usa", "fife", "appalachian", "old-time",
-       "old time", "bluegrass", "new england", "sousa", "stephen foster", "美国", "美洲"),
+       "old time", "bluegrass", "new england", "sousa", "stephen foster", "banjo", "美国",
+       "美洲", "班卓琴"),
     _s("tradition", "german", "germany", "deutsch", "austrian", "austria", "swiss",
        "switzerland", "bavarian", "bavaria", "swabian", "alsatian", "tyrolean", "tyrol",
        "alpine", "德国", "德意志", "奥地利", "瑞士", "巴伐利亚"),
