@@ -95,7 +95,7 @@ _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful",
                     "喜庆", "明亮")}
 # the scenes a game or film asks music for, read as the form that plays there where the
 # prompt names none: a tavern's jigs, a battle's marches; and a fiddler's tune, most often
-# a reel ("a fiddle tune" was a Chinese or German song for 5 of seeds 0-7)
+# a reel ("a fiddle tune" was a song for 4 of 8 pieces, Chinese, German or Luxembourg's)
 _SCENES = {"tavern": "jig", "pub": "jig", "酒馆": "jig", "battle": "march", "fanfare": "march",
            "military": "march", "fight": "march", "combat": "march", "war": "march",
            "战斗": "march", "军乐": "march", "战争": "march", "fiddle": "reel",
