@@ -798,8 +798,9 @@ def test_a_melody_is_planned_in_the_parts_its_styles_tunes_are_written_in(compos
 
 def test_a_length_asked_in_time_is_its_style_s_parts_played_that_long(composer,
                                                                         monkeypatch):
+    from tunesmith.abc.durations import bar_seconds
     from tunesmith.abc.sections import played_bars
-    from tunesmith.composer import bar_seconds, timed_sections
+    from tunesmith.composer import timed_sections
     from tunesmith.limits import DEFAULT_BARS, MAX_BARS
 
     for prompt, seconds in (("a two-minute reel", 120), ("a 30-second loop", 30),

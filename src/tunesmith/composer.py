@@ -16,13 +16,13 @@ import numpy as np
 
 from .abc import Tune, parse, transpose, validate
 from .abc.canonical import canonical, on_c, relength, shift_to_c, to_key
-from .abc.durations import PHRASE_BARS, beat_tempo, quarter_tempo
+from .abc.durations import PHRASE_BARS, bar_seconds, beat_tempo, quarter_tempo
 from .abc.keys import Key, parse_key
 from .abc.lines import whole_bar_lines
 from .abc.notes import notes as sounding_notes
 from .abc.opening import Opening, OpeningError, read_opening
-from .abc.sections import parse_layout, played_bars
-from .abc.tune import AbcError, meter_length, parse_fraction
+from .abc.sections import parse_layout, played_seconds
+from .abc.tune import AbcError, parse_fraction
 from .abc.voices import (
     clef,
     medieval,
@@ -111,9 +111,9 @@ class Piece:
 
     @property
     def seconds(self) -> float | None:
-        """How long it plays, its repeats played (``played_seconds``): what a game or a film
-        fits it to."""
-        return played_seconds(self.tune)
+        """How long it plays, its repeats played (``abc.sections.played_seconds``; at the
+        players' ``DEFAULT_TEMPO`` without a ``Q:``): what a game or a film fits it to."""
+        return played_seconds(self.tune, DEFAULT_TEMPO)
 
     def save(self, path: str | Path) -> Path:
         """Write the piece to ``path`` in the format its suffix names (.abc .mid .midi .wav
@@ -858,16 +858,6 @@ def described(sections: tuple[tuple[int, bool], ...], why: str | None = None) ->
     return f"{bars} bars in {listed}, {why or 'as training tunes of its style are written'}"
 
 
-def bar_seconds(meter: str, tempo: int) -> float | None:
-    """How long a bar of ``meter`` lasts at ``tempo`` quarter notes a minute; None for a
-    meter with no bar length (free meter)."""
-    try:
-        length = meter_length(meter)
-    except AbcError:
-        return None
-    return float(length) * 4 * 60 / tempo if length else None
-
-
 def clock(seconds: float) -> str:
     """"1:58", "0:34": a length as a player's clock says it."""
     whole = round(seconds)
@@ -916,15 +906,6 @@ def timed_sections(sections: tuple[tuple[int, bool], ...], bars: int, played: fl
 
 def _played(sections: tuple[tuple[int, bool], ...]) -> int:
     return sum(n * (1 + twice) for n, twice in sections)
-
-
-def played_seconds(tune: Tune) -> float | None:
-    """How long a tune plays: its bars with their repeats (``abc.sections.played_bars``) at
-    its ``Q:``, or at the players' ``DEFAULT_TEMPO`` where it has none, as abc2midi plays it
-    (a pickup left out); None where its bars or meter cannot be read."""
-    bars = played_bars(tune)
-    bar = bar_seconds(tune.meter, quarter_tempo(tune.get("Q") or "") or DEFAULT_TEMPO)
-    return None if bars is None or bar is None else float(bars) * bar
 
 
 # the labels let go in turn while too few tunes of a piece's style are marked with a tempo:

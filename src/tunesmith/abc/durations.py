@@ -250,6 +250,16 @@ def beat_tempo(quarters: int, meter: str) -> str:
     return f"{beat.numerator}/{beat.denominator}={round(quarters / (4 * beat))}"
 
 
+def bar_seconds(meter: str, tempo: int) -> float | None:
+    """How long a bar of ``meter`` lasts at ``tempo`` quarter notes a minute; None for a
+    meter with no bar length (free meter)."""
+    try:
+        length = meter_length(meter)
+    except AbcError:
+        return None
+    return float(length) * 4 * 60 / tempo if length else None
+
+
 def written_bars(tune: Tune) -> int | None:
     """How many bars long a tune is as written: its first voice's music after any pickup,
     counted in whole bars of its meter (a pickup's partner at a section's end and the bar

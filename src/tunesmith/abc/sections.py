@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .durations import bars
+from .durations import bar_seconds, bars, quarter_tempo
 from .lexer import Kind, lex
 from .tune import AbcError, Tune
 
@@ -52,6 +52,15 @@ def played_bars(tune: Tune) -> Fraction | None:
     a piece in voices read in its first. None where ``sections`` reads none."""
     found = sections(tune, first_voice=True)
     return None if found is None else sum((n * (1 + twice) for n, twice in found), Fraction(0))
+
+
+def played_seconds(tune: Tune, default_tempo: int) -> float | None:
+    """How long a tune plays: its bars with their repeats (``played_bars``) at its ``Q:``,
+    or at ``default_tempo`` quarter notes a minute where it has none, as abc2midi plays it
+    (a pickup left out); None where its bars or meter cannot be read."""
+    bars = played_bars(tune)
+    bar = bar_seconds(tune.meter, quarter_tempo(tune.get("Q") or "") or default_tempo)
+    return None if bars is None or bar is None else float(bars) * bar
 
 
 def layout(tune: Tune) -> str | None:
