@@ -53,7 +53,7 @@ _KEY_ZH = re.compile(r"([降升]?)([A-Ga-g])([#b♯♭]?)(大调|小调|调(?!�
 _METER = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})(?!\d)")
 # a meter in Chinese, its beat's note named first: "四分之三拍" and "四三拍" 3/4, "八六拍"
 # 6/8, "三拍子" (triple time) 3/4
-_ZH_DIGITS = {"二": 2, "三": 3, "四": 4, "六": 6, "八": 8, "九": 9}
+_ZH_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
 _METER_ZH = re.compile(r"([二四八])(?:分之)?([二三四六九])拍|([二三四])拍子")
 # "32 bars", "a 32-bar reel", "sixteen bars", "八小节"
 _BAR_WORDS = {"four": 4, "eight": 8, "twelve": 12, "sixteen": 16, "twenty-four": 24,
@@ -75,7 +75,7 @@ _DURATION = re.compile(r"(?<![a-z0-9.])(\d{1,4}(?:\.\d+)?|" + "|".join(
 _DURATION_ZH = re.compile(r"(\d{1,4}|[一二两三四五六七八九十]{1,3}|半)\s*(分半钟|分钟|分半|秒钟?)")
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     ("one", "two", "three", "four", "five", "six", "seven", "eight"), start=1)} | {
-    c: i for i, c in enumerate("一二三四五六七八", start=1)} | {"两": 2}
+    c: i for c, i in _ZH_NUMERALS.items() if i <= 8}
 _VOICES = re.compile(r"(?<![a-z0-9])(\d{1,2}|" + "|".join(_NUMBER_WORDS)
                      + r")\s*(?:-\s*part|voices?|parts|个?声部|重唱|重奏)|(?<![a-z])satb(?![a-z])",
                      re.IGNORECASE)
@@ -259,11 +259,10 @@ def _seconds(text: str) -> float | None:
 
 def _chinese_number(text: str) -> int:
     """"三" 3, "十五" 15, "四十五" 45, "两" 2: the numbers up to 99 a length is said in."""
-    digits = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
     tens, _, ones = text.partition("十")
     if "十" not in text:
-        return digits.get(text, 0)
-    return 10 * (digits.get(tens, 0) or 1) + digits.get(ones, 0)
+        return _ZH_NUMERALS.get(text, 0)
+    return 10 * (_ZH_NUMERALS.get(tens, 0) or 1) + _ZH_NUMERALS.get(ones, 0)
 
 
 def interpret(prompt: str) -> Controls:
@@ -326,7 +325,7 @@ def interpret(prompt: str) -> Controls:
         c.meter = f"{int(m.group(1))}/{int(m.group(2))}"
     elif m := _METER_ZH.search(text):
         beat, count = (m.group(1), m.group(2)) if m.group(1) else ("四", m.group(3))
-        c.meter = f"{_ZH_DIGITS[count]}/{_ZH_DIGITS[beat]}"
+        c.meter = f"{_ZH_NUMERALS[count]}/{_ZH_NUMERALS[beat]}"
     elif genre := next((meter for word, meter in {**_METER_WORDS, **_GENRE_METERS}.items()
                         if word in lower), None):
         c.meter = genre
