@@ -950,3 +950,36 @@ def test_progress_is_told_bar_by_bar_up_to_the_end(composer):
     done = [d for d, _ in seen]
     assert {t for _, t in seen} == {6} and done == sorted(done) and done[0] == 0
     assert done[-1] >= 5  # the last bar closes on the final step, after which it stops
+
+
+def test_a_style_named_outright_wins_over_one_its_genre_or_instrument_hints():
+    # the minuet, the longer word, made a Bach minuet classical
+    assert interpret("a Bach minuet").labels["period"] == "baroque"
+    assert interpret("a minuet by Bach").labels["period"] == "baroque"
+    assert interpret("a Mozart minuet").labels["period"] == "classical"
+    assert interpret("a minuet").labels["period"] == "classical"  # the hint alone still names
+    assert interpret("an Irish tune on the erhu").labels["tradition"] == "irish"
+    assert interpret("a pentatonic tune").labels["tradition"] == "chinese"
+    assert interpret("a pentatonic Irish reel").labels["tradition"] == "irish"
+
+
+def test_a_song_in_chinese_is_a_song_wherever_it_is_from():
+    # 情歌 (a love song) was a mass by the sentence encoder, 生日歌 nothing
+    for prompt in ("情歌", "生日歌", "一首歌"):
+        assert interpret(prompt).labels.get("form") == "song", prompt
+    assert interpret("新疆民歌").labels == {"tradition": "chinese", "form": "song"}
+    assert interpret("圣歌").labels["form"] == "chorale"  # a hymn
+    assert interpret("牧歌").labels["form"] == "madrigal"
+
+
+def test_an_ensemble_named_by_its_size_asks_that_many_voices():
+    assert interpret("a 3-voice motet").voices == 3  # "3-voice" was not read
+    assert interpret("a four-voice chorale").voices == 4
+    assert interpret("a three-part reel").parts == 3
+    duet = interpret("a duet for violin and cello")
+    assert duet.voices == 2 and "tradition" not in duet.labels  # was an American melody
+    assert interpret("弦乐三重奏").voices == 3
+    solo = interpret("a piece for solo violin")
+    assert (solo.voices, solo.melody) == (1, True)
+    for prompt in ("钢琴独奏", "a solo piano piece"):  # a piano solo is in two hands
+        assert interpret(prompt).voices is None, prompt

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .abc.durations import quarter_tempo
 from .limits import MAX_BARS, MAX_PARTS, MAX_VOICES, SECONDS, TEMPO
-from .styles import BY_ALIAS, BY_NAME, Style, tokens_for
+from .styles import BY_ALIAS, BY_NAME, HINTS, Style, tokens_for
 
 # What a form implies when the prompt names no meter. A reel is given none: its meter goes
 # with its tradition (O'Neill's reels are in C| 340 times in 346, Ryan's in 2/4 245 times in
@@ -77,8 +77,12 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     ("one", "two", "three", "four", "five", "six", "seven", "eight"), start=1)} | {
     c: i for c, i in _ZH_NUMERALS.items() if i <= 8}
 _VOICES = re.compile(r"(?<![a-z0-9])(\d{1,2}|" + "|".join(_NUMBER_WORDS)
-                     + r")\s*(?:-\s*part|voices?|parts|个?声部|重唱|重奏)|(?<![a-z])satb(?![a-z])",
-                     re.IGNORECASE)
+                     + r")[\s-]*(?:(?:parts?|voices?)(?![a-z])|个?声部|重唱|重奏)"
+                     r"|(?<![a-z])satb(?![a-z])", re.IGNORECASE)
+# the ensembles named by their size: "a duet", "a trio for strings", "a solo", "二重奏"
+_ENSEMBLE_SIZES = {"solo": 1, "duet": 2, "duo": 2, "trio": 3, "quintet": 5, "sextet": 6,
+                   "独奏": 1, "独唱": 1, "二重奏": 2, "二重唱": 2, "三重奏": 3, "三重唱": 3,
+                   "五重奏": 5, "六重奏": 6}
 # words that ask for one line of melody: "a lydian tune", "a locrian melody", "一段旋律"
 _MELODY = re.compile(r"(?<![a-z])(?:tunes?|melod(?:y|ies)|chants?|plainchant|plainsong)(?![a-z])"
                      r"|旋律|格里高利圣咏", re.IGNORECASE)
@@ -186,8 +190,10 @@ def usual_voices(labels: dict[str, str]) -> int:
 
 
 def _find_aliases(text: str) -> dict[str, list[Style]]:
-    """Styles whose aliases occur in the text, by dimension, longest alias first."""
+    """Styles whose aliases occur in the text, by dimension, longest alias first, those
+    named only by a hint (``HINTS``: a genre, an instrument, a scale) after the rest."""
     found: dict[str, list[Style]] = {}
+    named_outright: set[Style] = set()
     taken: list[tuple[int, int]] = []
     for alias, style in sorted(BY_ALIAS.items(), key=lambda kv: -len(kv[0])):
         if style.dimension == "meter":
@@ -201,7 +207,10 @@ def _find_aliases(text: str) -> dict[str, list[Style]]:
             taken.append((m.start(), m.end()))
             if style not in (named := found.setdefault(style.dimension, [])):
                 named.append(style)
-    return found
+            if alias not in HINTS:
+                named_outright.add(style)
+    return {dim: sorted(styles, key=lambda s: s not in named_outright)
+            for dim, styles in found.items()}
 
 
 def _form(forms: list[Style]) -> tuple[Style, str | None]:
@@ -357,6 +366,9 @@ def interpret(prompt: str) -> Controls:
             if asked > MAX_VOICES:
                 c.remarks.append(f"{asked} voices asked; tunesmith writes at most "
                                  f"{MAX_VOICES}")
+    elif (size := next((n for word, n in _ENSEMBLE_SIZES.items() if _says(lower, word)),
+                       None)) and (size > 1 or usual_voices(c.labels) == 1):
+        c.voices = size  # a piano solo is still in two hands
     c.melody = c.voices == 1 or (c.voices is None and bool(_MELODY.search(text)))
     if chant and c.parts is None and c.bars is None and c.voices in (None, 1):
         c.parts = 1
@@ -385,7 +397,9 @@ def interpret(prompt: str) -> Controls:
             ch.isalpha() for ch in unread):
         from .models.text_encoder import nearest_style
 
-        if near := nearest_style(" ".join(unread.split())):
+        # pieces asked in voices ("a duet for violin and cello") are of a style written so
+        among = (lambda s: polyphonic(s.dimension, s.name)) if (c.voices or 1) > 1 else None
+        if near := nearest_style(" ".join(unread.split()), among):
             style, score = near
             c.labels[style.dimension] = style.name
             c.remarks.append(f"no style named; nearest in meaning: {style.dimension}="

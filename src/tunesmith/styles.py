@@ -64,8 +64,9 @@ TAXONOMY: tuple[Style, ...] = (
     # 小调" (a ditty from the lower Yangtze) is a Chinese song, not a minor-key hornpipe; its
     # instruments and its pentatonic scale ("二胡曲", an erhu piece, was a hornpipe)
     _s("tradition", "chinese", "china", "jiangnan", "erhu", "guzheng", "pipa", "dizi",
-       "中国", "华夏", "汉族", "二胡", "古筝", "琵琶", "笛子", "竹笛", "丝竹", "五声音阶",
-       "五声调式", "五声", "江南", "陕北",
+       "pentatonic", "中国", "华夏", "汉族", "二胡", "古筝", "琵琶", "笛子", "竹笛", "丝竹",
+       "五声音阶", "五声调式", "五声", "江南", "陕北", "新疆", "西藏", "蒙古", "北京", "上海",
+       "天津", "重庆", "吉林", "海南",
        "陕西", "山西", "云南", "四川", "湖南", "湖北", "江苏", "安徽", "山东", "河北", "河南",
        "广东", "广西", "福建", "浙江", "江西", "甘肃", "青海", "宁夏", "辽宁", "黑龙江", "东北",
        "台湾", "贵州", "内蒙古", "客家"),
@@ -87,7 +88,7 @@ TAXONOMY: tuple[Style, ...] = (
     # Chinese one
     _s("form", "song", "folk song", "ballad", "lied", "lullaby", "cradle song", "carol",
        "shanty", "sea shanty", "nursery rhyme", "children's song", "歌曲", "民歌", "民谣",
-       "歌谣", "摇篮曲", "颂歌", "儿歌", "童谣", "小曲", "山歌"),
+       "歌谣", "摇篮曲", "颂歌", "儿歌", "童谣", "小曲", "山歌", "歌"),
     # and the couple and set dances the corpus has under no name of their own (its dances
     # are Essen's Tanzlieder and O'Neill's long dances); a suite's dances too, which read as
     # baroque were written as the corpus's baroque pieces, Bach's four-voice chorales (one
@@ -96,7 +97,7 @@ TAXONOMY: tuple[Style, ...] = (
        "cotillion", "contradance", "contra dance", "gavotte", "bourrée", "bourree",
        "sarabande", "allemande", "courante", "passepied", "rigaudon", "舞曲", "萨拉班德",
        "加沃特", "阿勒曼德", "库朗特"),
-    _s("form", "chorale", "hymn", "圣咏", "众赞歌", "赞美诗"),
+    _s("form", "chorale", "hymn", "圣咏", "众赞歌", "赞美诗", "圣歌"),
     _s("form", "madrigal", "牧歌"),
     _s("form", "mass", "motet", "弥撒曲", "经文歌"),
     _s("form", "quartet", "string quartet", "四重奏", "弦乐四重奏"),
@@ -120,6 +121,18 @@ TAXONOMY: tuple[Style, ...] = (
     *(_s("meter", m, f"{m} time") for m in
       ("2/4", "3/4", "4/4", "2/2", "3/8", "6/8", "9/8", "12/8", "3/2", "6/4", "other")),
 )
+
+# the aliases that name a style by a genre of its, an instrument or a scale, and yield to a
+# style of the same dimension named outright: "a Bach minuet" is baroque (the minuet, two
+# letters longer, made it classical), "an Irish tune on the erhu" Irish, "pentatonic" alone
+# Chinese (``prompt._find_aliases``)
+HINTS = frozenset({
+    "fugue", "赋格", "minuet", "menuet", "小步舞曲", "ballata", "estampie", "caccia",
+    "gregorian", "plainchant", "plainsong", "chant", "格里高利圣咏", "polyphony",
+    "celtic", "tin whistle", "penny whistle", "uilleann", "bodhran", "bodhrán", "锡口笛",
+    "bagpipe", "bagpipes", "风笛", "fife", "banjo", "班卓琴", "erhu", "guzheng", "pipa",
+    "dizi", "二胡", "古筝", "琵琶", "笛子", "竹笛", "丝竹", "pentatonic", "五声音阶", "五声调式",
+    "五声"})
 
 DIMENSIONS = ("period", "tradition", "form", "mode", "meter")
 BY_NAME: dict[tuple[str, str], Style] = {(s.dimension, s.name): s for s in TAXONOMY}

@@ -11,6 +11,7 @@ loads in a few seconds, once per process, and only when the alias lookup found n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -44,12 +45,16 @@ def _aliases() -> tuple[list[Style], np.ndarray, np.ndarray]:
     return owners, vectors[:len(texts)], vectors[len(texts):]
 
 
-def nearest_style(text: str) -> tuple[Style, float] | None:
+def nearest_style(text: str, among: Callable[[Style], bool] | None = None
+                  ) -> tuple[Style, float] | None:
     """The style whose aliases mean most nearly what the text says, with the cosine; None if
-    nothing is near enough. One style only: a second dimension's best is mostly noise."""
+    nothing is near enough. One style only: a second dimension's best is mostly noise.
+    ``among`` keeps the styles a prompt's other words allow (a duet's: those in voices)."""
     owners, vectors, neutral = _aliases()
     prompt = embed([text])[0]
     scores = vectors @ prompt
+    if among is not None:
+        scores = np.where([among(s) for s in owners], scores, -1.0)
     best = int(np.argmax(scores))
     score = float(scores[best])
     if score < THRESHOLD or score < float((neutral @ prompt).max()) + MARGIN:
