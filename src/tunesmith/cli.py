@@ -557,7 +557,7 @@ def _add_generate(sub) -> None:
         "\"D大调\"; \"a minor jig in D\" is D minor), a meter (\"6/8\"; a waltz implies 3/4),\n"
         "a tempo (\"120 bpm\", or \"lively\": faster than its style's), a length (\"48 bars\", "
         "\"a 32-bar reel\", \"32小节\"),\na tune's parts (\"a jig in three parts\") and "
-        "voices (\"in 3 voices\", \"SATB\", \"四声部\"; a chorale, quartet or mass has 4,\na "
+        "voices (\"in 3 voices\", \"SATB\", \"四声部\", \"a duet\"; a chorale, quartet or mass has 4,\na "
         "madrigal 5, a piano piece 2 hands, trecento 3; aligned bar by bar); \"a tune\" or "
         "\"a melody\" (旋律)\nis one line, its style chosen among those written so; a dance "
         "for an instrument (\"a waltz for piano\")\nis played on it. Options below override "
