@@ -221,9 +221,19 @@ STYLE_GUIDANCE = {"quartet": 1.5, "hornpipe": 2.0, "jig": 1.5, "slip jig": 1.5,
 # `--rhythm … --alone` (the entry), S = $(seq 1200 100 1900) and $(seq 2000 100 2700). At −1
 # a half note became a quarter and a rest in every voice at once (docs/model-card.md, "A
 # tenor's clef, …").
+# Ryan's American marches move in eighths (49% of their notes) and quarters (16%), 20% in
+# sixteenths (the 156 the evaluation sets them beside); the model's ran 43% sixteenths, 2%
+# quarters, their note lengths 0.70 of the training split's 148's. Sixteenths held back 2
+# nats: 0.83, heard American 33 → 33 of 64, as marches 1 → 2, in their key 63 → 62,
+# their steps 0.88 → 0.86 and spans 0.76 → 0.75 of real ones'; holding back dotted pairs
+# as well (1 nat) brought lengths to 0.91 but American to 18: `python
+# benchmarks/style_guidance.py --split train --prompts "an American march" --bars style
+# --guidance 1 --rhythm 1/16 --rhythm-bonus 0 -1 -2 -3 --seeds S` and `--rhythm broken
+# --rhythm-bonus 0 -1 -2`, S as above.
 RHYTHM_BONUS: dict[str, dict[str, float]] = {"chorale": {"1/8": 0.5},
                                              "jig": {"broken": -2.0},
                                              "irish reel": {"broken": -2.0},
+                                             "american march": {"1/16": -2.0},
                                              "quartet": {"1/2": -0.5, "1/16": 0.25}}
 # nats taken from a voice's note that would move in parallel fifths or octaves, in a form
 # whose real part-writing avoids them more strictly than ``generate.PARALLEL_COST`` holds the
