@@ -983,3 +983,13 @@ def test_an_ensemble_named_by_its_size_asks_that_many_voices():
     assert (solo.voices, solo.melody) == (1, True)
     for prompt in ("钢琴独奏", "a solo piano piece"):  # a piano solo is in two hands
         assert interpret(prompt).voices is None, prompt
+
+
+def test_a_festival_and_the_pace_words_of_chinese_prompts_are_read():
+    # "热闹的春节音乐" (lively Spring Festival music) read nothing, "安静的钢琴曲" no pace
+    festive = interpret("热闹的春节音乐")
+    assert (festive.labels, festive.pace) == ({"tradition": "chinese", "mode": "gong"}, 1.1)
+    assert interpret("an Irish reel for Chinese New Year").labels["tradition"] == "irish"
+    assert interpret("安静的钢琴曲").pace == 2 / 3
+    assert interpret("轻快的圆舞曲").pace == 1.1  # not 快's 1.2
+    assert interpret("活泼的民歌").pace == interpret("an upbeat reel").pace == 1.1

@@ -96,7 +96,7 @@ _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful",
                     "凄凉", "恐怖", "诡异", "阴森", "神秘", "葬礼"),
           "major": ("happy", "cheerful", "joyful", "joyous", "merry", "bright", "sunny",
                     "jolly", "festive", "triumphant", "heroic", "victory", "快乐", "欢乐", "愉快",
-                    "喜庆", "明亮")}
+                    "喜庆", "明亮", "热闹")}
 # the scenes a game or film asks music for, read as the form that plays there where the
 # prompt names none: a tavern's jigs, a battle's marches; and a fiddler's tune, most often
 # a reel ("a fiddle tune" was a song for 4 of 8 pieces, Chinese, German or Luxembourg's)
@@ -133,7 +133,9 @@ _PACE_WORDS = {"slow": 0.6, "gentle": 2 / 3, "calm": 2 / 3, "peaceful": 2 / 3,
                "fast": 1.2, "quick": 1.2, "brisk": 1.1, "lullaby": 2 / 3, "cradle song": 2 / 3,
                "sarabande": 2 / 3, "chant": 0.6, "plainchant": 0.6, "plainsong": 0.6,
                "gregorian": 0.6, "格里高利": 0.6, "葬礼": 0.6, "慢": 0.6, "舒缓": 2 / 3,
-               "欢快": 1.1, "快": 1.2, "摇篮曲": 2 / 3, "萨拉班德": 2 / 3}
+               "upbeat": 1.1, "energetic": 1.1, "tranquil": 2 / 3, "serene": 2 / 3,
+               "欢快": 1.1, "活泼": 1.1, "轻快": 1.1, "热闹": 1.1, "安静": 2 / 3, "平静": 2 / 3,
+               "宁静": 2 / 3, "快": 1.2, "摇篮曲": 2 / 3, "萨拉班德": 2 / 3}
 # a meter's names: common time, cut time
 _METER_WORDS = {"common time": "4/4", "cut time": "2/2", "alla breve": "2/2"}
 _METER_NAMES = re.compile("|".join(_METER_WORDS), re.IGNORECASE)

@@ -66,7 +66,7 @@ TAXONOMY: tuple[Style, ...] = (
     _s("tradition", "chinese", "china", "jiangnan", "erhu", "guzheng", "pipa", "dizi",
        "pentatonic", "中国", "华夏", "汉族", "二胡", "古筝", "琵琶", "笛子", "竹笛", "丝竹",
        "五声音阶", "五声调式", "五声", "江南", "陕北", "新疆", "西藏", "蒙古", "北京", "上海",
-       "天津", "重庆", "吉林", "海南",
+       "天津", "重庆", "吉林", "海南", "chinese new year", "lunar new year", "春节", "元宵", "中秋",
        "陕西", "山西", "云南", "四川", "湖南", "湖北", "江苏", "安徽", "山东", "河北", "河南",
        "广东", "广西", "福建", "浙江", "江西", "甘肃", "青海", "宁夏", "辽宁", "黑龙江", "东北",
        "台湾", "贵州", "内蒙古", "客家"),
@@ -124,15 +124,15 @@ TAXONOMY: tuple[Style, ...] = (
 
 # the aliases that name a style by a genre of its, an instrument or a scale, and yield to a
 # style of the same dimension named outright: "a Bach minuet" is baroque (the minuet, two
-# letters longer, made it classical), "an Irish tune on the erhu" Irish, "pentatonic" alone
-# Chinese (``prompt._find_aliases``)
+# letters longer, made it classical), "an Irish tune on the erhu" Irish, "pentatonic" or a
+# Chinese festival alone Chinese (``prompt._find_aliases``)
 HINTS = frozenset({
     "fugue", "赋格", "minuet", "menuet", "小步舞曲", "ballata", "estampie", "caccia",
     "gregorian", "plainchant", "plainsong", "chant", "格里高利圣咏", "polyphony",
     "celtic", "tin whistle", "penny whistle", "uilleann", "bodhran", "bodhrán", "锡口笛",
     "bagpipe", "bagpipes", "风笛", "fife", "banjo", "班卓琴", "erhu", "guzheng", "pipa",
     "dizi", "二胡", "古筝", "琵琶", "笛子", "竹笛", "丝竹", "pentatonic", "五声音阶", "五声调式",
-    "五声"})
+    "五声", "chinese new year", "lunar new year", "春节", "元宵", "中秋"})
 
 DIMENSIONS = ("period", "tradition", "form", "mode", "meter")
 BY_NAME: dict[tuple[str, str], Style] = {(s.dimension, s.name): s for s in TAXONOMY}
