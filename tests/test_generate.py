@@ -817,6 +817,9 @@ def test_a_length_asked_in_time_is_its_style_s_parts_played_that_long(composer,
     assert timed_sections(jig, 16, 20) == ((8, True),)
     assert timed_sections(jig, 16, 120, parts=3) == ((16, True),) * 3  # parts asked kept
     assert timed_sections(((16, False),), 16, 44) == ((44, False),)  # one part: in phrases
+    # two parts that play too long even cut to one, played twice: one part in phrases (a
+    # chorale drawn 8: 8: played 40 s for 30 at 96 quarter notes, 2.5 s a bar)
+    assert timed_sections(((8, True), (8, True)), 16, 12) == ((12, False),)
     assert sum(n for n, _ in timed_sections(jig, 16, 10_000)) <= MAX_BARS
     # the piece is written in that plan and plays so at its tempo (parts written once: this
     # small model's vocabulary closes no repeat; the bundled model's in test_default_model)

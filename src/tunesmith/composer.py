@@ -874,13 +874,14 @@ def timed_sections(sections: tuple[tuple[int, bool], ...], bars: int, played: fl
     """A piece's parts for a length asked in time, ``played`` bars with their repeats: its
     style's form drawn for it (``sections``; with none, one part of ``bars``) gone through
     again in new parts or cut to fewer (``parts`` of them where asked), with its repeats or
-    without, or where it is one part, that part in whole phrases; its parts twice, three
-    times … as long only where ``MAX_PARTS`` of them play too short. Whichever plays nearest
-    ``played`` within ``MAX_BARS`` bars, each change to the form counting
-    ``TIMED_FORM_COST`` of the length asked: a two-minute jig (``8: 8:``, 120 bars at a
+    without, or one part in whole phrases (cut to it, where the form has more: two changes);
+    its parts twice, three times … as long only where ``MAX_PARTS`` of them play too short.
+    Whichever plays nearest ``played`` within ``MAX_BARS`` bars, each change to the form
+    counting ``TIMED_FORM_COST`` of the length asked: a two-minute jig (``8: 8:``, 120 bars at a
     dotted quarter of 120) is eight 8-bar parts each played twice, a 20-second one ``8:``; a
     minute of a German song in 4/4 at 120 quarter notes (30 bars) two parts of 16 where 16
-    was drawn, one part of 28 where 12 was."""
+    was drawn, one part of 28 where 12 was; half a minute of a chorale drawn ``8: 8:`` at 96
+    quarter notes (12 bars) one part of 12, where ``8:`` played 40 s."""
     form = list(sections) or [(bars, False)]
     counts = [parts] if parts else range(1, MAX_PARTS + 1)
     options: dict[tuple[tuple[int, bool], ...], int] = {}  # each with its changes
@@ -894,10 +895,11 @@ def timed_sections(sections: tuple[tuple[int, bool], ...], bars: int, played: fl
                                changes + any(t for _, t in cycled))
         if len(form) == 1 or _played(tuple(cycled)) >= played:
             break
-    if len(form) == 1 and parts in (None, 1):
+    if parts in (None, 1):  # one part in whole phrases: free where the form is one part
         for n in range(PHRASE_BARS, MAX_BARS + 1, PHRASE_BARS):
-            options.setdefault(((n, form[0][1]),), 0)
-            options.setdefault(((n, False),), form[0][1])
+            cut = 2 * (len(form) > 1)  # else fewer parts, each of another length
+            options.setdefault(((n, form[0][1]),), cut)
+            options.setdefault(((n, False),), cut + form[0][1])
     fitting = {o: c for o, c in options.items() if sum(n for n, _ in o) <= MAX_BARS} or \
         {tuple(form): 0}
     return min(fitting, key=lambda o: abs(_played(o) - played) / played
