@@ -150,9 +150,9 @@ def test_a_prompt_naming_no_style_gets_the_styles_the_model_weighs_not_always_a_
 def test_a_quartet_caught_in_a_loop_is_written_again(default, monkeypatch):
     from tunesmith.loops import caught_in_a_loop
 
-    # seed 7's first quartet strikes every note three times over ("(3ccc(3ccc(3eee|")
+    # seed 39's first quartet strikes its notes again and again (68% of the least voice's)
     shown: list[tuple[int, int]] = []
-    piece = default.generate("a classical string quartet", seed=7,
+    piece = default.generate("a classical string quartet", seed=39,
                              progress=lambda done, total: shown.append((done, total)))[0]
     assert "written again: a first try was caught in a loop, every voice striking" in \
         " ".join(piece.remarks)
@@ -161,7 +161,7 @@ def test_a_quartet_caught_in_a_loop_is_written_again(default, monkeypatch):
     done = [d for d, _ in shown]
     assert done == sorted(done) and shown[0][1] == 32 and shown[-1][1] == 64 and done[-1] > 32
     monkeypatch.setattr("tunesmith.composer.LOOP_TRIES", 0)
-    first = default.generate("a classical string quartet", seed=7)[0]
+    first = default.generate("a classical string quartet", seed=39)[0]
     assert caught_in_a_loop(parse(first.abc), "quartet") and first.abc != piece.abc
 
 
@@ -231,11 +231,12 @@ def test_dotted_pairs_are_held_back_where_real_tunes_run_in_even_notes(
 
 
 def test_a_quartet_moves_in_sixteenths_rather_than_half_notes(default, monkeypatch):
-    # real quartets' voices: 21% sixteenths, 4% half notes; the model's 5% and 11% without
-    # the quartet's entry on these seeds, 24% and 8% with it
+    # real quartets' voices: 21% sixteenths, 4% half notes; the model's 4% and 31% without
+    # the quartet's entry on these seeds, 21% and 17% with it
     def shares() -> tuple[float, float]:
         lengths = [n.length for seed in (0, 1) for p in default.generate(
-            "a classical string quartet", bars=8, num=4, seed=seed) for n in notes(parse(p.abc))]
+            "a classical string quartet", bars=16, num=4, seed=seed)
+            for n in notes(parse(p.abc))]
         return (sum(v == Fraction(1, 16) for v in lengths) / len(lengths),
                 sum(v == Fraction(1, 2) for v in lengths) / len(lengths))
 
