@@ -820,6 +820,10 @@ def test_a_length_asked_in_time_is_its_style_s_parts_played_that_long(composer,
     # two parts that play too long even cut to one, played twice: one part in phrases (a
     # chorale drawn 8: 8: played 40 s for 30 at 96 quarter notes, 2.5 s a bar)
     assert timed_sections(((8, True), (8, True)), 16, 12) == ((12, False),)
+    # but a dance's parts are never lengthened into one: two minutes of a jig drawn 8: 8 8:
+    # (120 bars played) were one part of 60 played twice
+    assert timed_sections(((8, True), (8, False), (8, True)), 24, 120) == \
+        ((8, True), (8, False), (8, True)) * 2 + ((8, True), (8, False))
     assert sum(n for n, _ in timed_sections(jig, 16, 10_000)) <= MAX_BARS
     # the piece is written in that plan and plays so at its tempo (parts written once: this
     # small model's vocabulary closes no repeat; the bundled model's in test_default_model)

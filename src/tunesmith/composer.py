@@ -874,7 +874,8 @@ def timed_sections(sections: tuple[tuple[int, bool], ...], bars: int, played: fl
     """A piece's parts for a length asked in time, ``played`` bars with their repeats: its
     style's form drawn for it (``sections``; with none, one part of ``bars``) gone through
     again in new parts or cut to fewer (``parts`` of them where asked), with its repeats or
-    without, or one part in whole phrases (cut to it, where the form has more: two changes);
+    without, or one part in whole phrases (cut to it, no longer than the form, where the
+    form has more: two changes);
     its parts twice, three times … as long only where ``MAX_PARTS`` of them play too short.
     Whichever plays nearest ``played`` within ``MAX_BARS`` bars, each change to the form
     counting ``TIMED_FORM_COST`` of the length asked: a two-minute jig (``8: 8:``, 120 bars at a
@@ -895,9 +896,12 @@ def timed_sections(sections: tuple[tuple[int, bool], ...], bars: int, played: fl
                                changes + any(t for _, t in cycled))
         if len(form) == 1 or _played(tuple(cycled)) >= played:
             break
-    if parts in (None, 1):  # one part in whole phrases: free where the form is one part
-        for n in range(PHRASE_BARS, MAX_BARS + 1, PHRASE_BARS):
-            cut = 2 * (len(form) > 1)  # else fewer parts, each of another length
+    if parts in (None, 1):  # one part in whole phrases: free where the form is one part,
+        # else to shorten it (fewer parts, each of another length): a dance's parts are
+        # never one long part
+        longest = MAX_BARS if len(form) == 1 else sum(n for n, _ in form)
+        for n in range(PHRASE_BARS, longest + 1, PHRASE_BARS):
+            cut = 2 * (len(form) > 1)
             options.setdefault(((n, form[0][1]),), cut)
             options.setdefault(((n, False),), cut + form[0][1])
     fitting = {o: c for o, c in options.items() if sum(n for n, _ in o) <= MAX_BARS} or \
