@@ -1000,3 +1000,14 @@ def test_a_festival_and_the_pace_words_of_chinese_prompts_are_read():
     assert interpret("安静的钢琴曲").pace == 2 / 3
     assert interpret("轻快的圆舞曲").pace == 1.1  # not 快's 1.2
     assert interpret("活泼的民歌").pace == interpret("an upbeat reel").pace == 1.1
+
+
+def test_a_chinese_mode_s_one_character_name_is_read_only_where_it_names_the_mode():
+    # 宫 in 迷宫 (a maze), 角 in 号角 (a bugle) and 主角 (a hero), 商 in 商店 (a shop) named
+    # a pentatonic mode and a Chinese song
+    for prompt in ("迷宫音乐", "主角的主题", "商店的音乐"):
+        assert "mode" not in interpret(prompt).labels, prompt
+    assert interpret("胜利的号角").labels == {"form": "march", "mode": "major"}  # a fanfare
+    for prompt, mode in (("G宫", "gong"), ("一首羽调的歌", "yu"), ("D羽调式", "yu"),
+                         ("五声 角", "jue")):
+        assert interpret(prompt).labels["mode"] == mode, prompt

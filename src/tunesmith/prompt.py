@@ -96,13 +96,13 @@ _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful",
                     "凄凉", "恐怖", "诡异", "阴森", "神秘", "葬礼"),
           "major": ("happy", "cheerful", "joyful", "joyous", "merry", "bright", "sunny",
                     "jolly", "festive", "triumphant", "heroic", "victory", "快乐", "欢乐", "愉快",
-                    "喜庆", "明亮", "热闹")}
+                    "喜庆", "明亮", "热闹", "胜利", "凯旋")}
 # the scenes a game or film asks music for, read as the form that plays there where the
 # prompt names none: a tavern's jigs, a battle's marches; and a fiddler's tune, most often
 # a reel ("a fiddle tune" was a song for 4 of 8 pieces, Chinese, German or Luxembourg's)
 _SCENES = {"tavern": "jig", "pub": "jig", "酒馆": "jig", "battle": "march", "fanfare": "march",
            "military": "march", "fight": "march", "combat": "march", "war": "march",
-           "战斗": "march", "军乐": "march", "战争": "march", "fiddle": "reel",
+           "战斗": "march", "军乐": "march", "战争": "march", "号角": "march", "fiddle": "reel",
            "fiddler": "reel"}
 _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
 # the pentatonic modes are Chinese: "商调式" alone named a mode and the sentence encoder the
@@ -191,6 +191,12 @@ def usual_voices(labels: dict[str, str]) -> int:
     return PERIOD_VOICES.get(labels.get("period", ""), 1)
 
 
+# a Chinese mode's one-character name (宫, 角) before 调 ("一首羽调的歌", "羽调式"), or alone or
+# after a key's letter ("G宫"), not inside a word: "迷宫音乐" (maze music), "胜利的号角" (a
+# victory's bugle call), "主角" (a hero) and "商店" (a shop) named a pentatonic mode
+_LONE_CJK = r"{0}(?=调)|(?<![\u4e00-\u9fff]){0}(?![\u4e00-\u9fff])"
+
+
 def _find_aliases(text: str) -> dict[str, list[Style]]:
     """Styles whose aliases occur in the text, by dimension, longest alias first, those
     named only by a hint (``HINTS``: a genre, an instrument, a scale) after the rest."""
@@ -200,9 +206,12 @@ def _find_aliases(text: str) -> dict[str, list[Style]]:
     for alias, style in sorted(BY_ALIAS.items(), key=lambda kv: -len(kv[0])):
         if style.dimension == "meter":
             continue  # meters are read as numbers below
-        ascii_alias = alias.isascii()
-        pattern = (r"(?<![a-z])" + re.escape(alias) + r"(?![a-z])") if ascii_alias \
-            else re.escape(alias)
+        if alias.isascii():
+            pattern = r"(?<![a-z])" + re.escape(alias) + r"(?![a-z])"
+        elif style.dimension == "mode" and len(alias) == 1:
+            pattern = _LONE_CJK.format(re.escape(alias))
+        else:
+            pattern = re.escape(alias)
         for m in re.finditer(pattern, text):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
