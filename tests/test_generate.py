@@ -975,6 +975,7 @@ def test_a_song_in_chinese_is_a_song_wherever_it_is_from():
     for prompt in ("情歌", "生日歌", "一首歌"):
         assert interpret(prompt).labels.get("form") == "song", prompt
     assert interpret("新疆民歌").labels == {"tradition": "chinese", "form": "song"}
+    assert interpret("古风歌曲").labels == {"tradition": "chinese", "form": "song"}  # old-style
     assert interpret("圣歌").labels["form"] == "chorale"  # a hymn
     assert interpret("牧歌").labels["form"] == "madrigal"
 
