@@ -323,6 +323,12 @@ def test_prompts_are_read_in_english_and_chinese():
     # a composer names the period
     assert interpret("Palestrina mass").labels == {"period": "renaissance", "form": "mass"}
     assert interpret("贝多芬 四重奏").labels["period"] == "classical"
+    # "Debussy" read nothing, "Tchaikovsky ballet" a strathspey by the sentence encoder
+    for prompt, period in (("Debussy", "romantic"), ("Tchaikovsky ballet", "romantic"),
+                           ("a Strauss waltz", "romantic"), ("柴可夫斯基", "romantic"),
+                           ("Pachelbel canon", "baroque"), ("a Dowland lute song", "renaissance"),
+                           ("Hildegard", "medieval")):
+        assert interpret(prompt).labels["period"] == period, prompt
     for nonsense in ("", "   ", "🎵" * 600, "qwerty"):
         assert "no style recognised" in interpret(nonsense).remarks[0]
 
