@@ -869,6 +869,28 @@ def test_a_game_s_scenes_and_moods_are_read_as_the_music_that_plays_there():
     assert interpret("a fiddle jig").labels["form"] == "jig"
     assert interpret("a tin whistle tune").labels == {"tradition": "irish"}
     assert interpret("a banjo tune").labels == {"tradition": "american"}
+    # the places a game's player goes read as the music played there, in English or Chinese
+    # (each read nothing, or the sentence encoder's guess: 森林 renaissance, 村庄 medieval)
+    places = {"castle music": {"period": "medieval"}, "城堡音乐": {"period": "medieval"},
+              "village theme": {"form": "song"}, "村庄": {"form": "song"},
+              "forest": {"form": "air"}, "森林": {"form": "air"},
+              "main menu theme": {"form": "march"}, "主菜单": {"form": "march"},
+              "church music": {"form": "chorale", "meter": "4/4"},
+              "pirate music": {"form": "jig", "meter": "6/8"}, "地牢": {"mode": "minor"}}
+    assert {p: interpret(p).labels for p in places} == places
+    # a castle's period only where no tradition or form is named: a castle march is a march
+    assert interpret("a castle march").labels == {"form": "march"}
+    # a genre the corpus lacks is written as the nearest it holds, and the remarks say so
+    jazz = interpret("a jazz tune")
+    assert jazz.labels == {"tradition": "american"}
+    assert "the corpus has no jazz" in jazz.remarks[0]
+    assert "the corpus has no rock" in interpret("a rock waltz").remarks[0]
+    # "romantic" beside love is a mood; named as a period or by a composer, the period
+    for prompt in ("a romantic love song", "浪漫的情歌"):
+        assert interpret(prompt).labels == {"form": "song"}, prompt
+    assert interpret("浪漫主义 情歌").labels["period"] == "romantic"
+    assert interpret("a Chopin love song").labels["period"] == "romantic"
+    assert interpret("a romantic piano piece").labels["period"] == "romantic"
 
 
 def test_a_pentatonic_mode_named_alone_is_a_chinese_one():

@@ -93,17 +93,40 @@ _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful",
                     "lament", "dark", "gloomy", "haunting", "tragic", "somber", "sombre",
                     "wistful", "funeral", "spooky", "eerie", "creepy", "mysterious", "ominous",
                     "sinister", "scary", "悲伤", "忧伤", "哀伤", "伤感", "悲哀", "哀歌", "忧郁",
-                    "凄凉", "恐怖", "诡异", "阴森", "神秘", "葬礼"),
+                    "凄凉", "恐怖", "诡异", "阴森", "神秘", "葬礼", "dungeon", "cave", "crypt",
+                    "地牢", "洞穴"),
           "major": ("happy", "cheerful", "joyful", "joyous", "merry", "bright", "sunny",
                     "jolly", "festive", "triumphant", "heroic", "victory", "快乐", "欢乐", "愉快",
                     "喜庆", "明亮", "热闹", "胜利", "凯旋")}
-# the scenes a game or film asks music for, read as the form that plays there where the
-# prompt names none: a tavern's jigs, a battle's marches; and a fiddler's tune, most often
-# a reel ("a fiddle tune" was a song for 4 of 8 pieces, Chinese, German or Luxembourg's)
-_SCENES = {"tavern": "jig", "pub": "jig", "酒馆": "jig", "battle": "march", "fanfare": "march",
-           "military": "march", "fight": "march", "combat": "march", "war": "march",
-           "战斗": "march", "军乐": "march", "战争": "march", "号角": "march", "fiddle": "reel",
-           "fiddler": "reel"}
+# the scenes a game or film asks music for, read as the style that plays there where the
+# prompt names none of its dimension: a tavern's or a pirate ship's jigs, a battle's and a
+# title screen's marches, a village's folk songs, a forest's slow airs, a church's chorales,
+# a castle's medieval dances (a period only where no tradition or form is named); and a
+# fiddler's tune, most often a reel ("a fiddle tune" was a song for 4 of 8 pieces, Chinese,
+# German or Luxembourg's). "castle music", "village theme", "forest" and "main menu theme"
+# read nothing, or took the sentence encoder's guess ("森林" renaissance, "村庄" medieval)
+_SCENES: dict[str, tuple[str, str]] = {word: label for label, words in {
+    ("form", "jig"): ("tavern", "pub", "inn", "pirate", "pirates", "酒馆", "海盗"),
+    ("form", "march"): ("battle", "fanfare", "military", "fight", "combat", "war", "boss",
+                        "main menu", "title screen", "战斗", "军乐", "战争", "号角", "主菜单",
+                        "标题画面"),
+    ("form", "reel"): ("fiddle", "fiddler"),
+    ("form", "song"): ("village", "town", "hamlet", "farm", "countryside", "sailor", "sailors",
+                       "christmas", "村庄", "村子", "小镇", "乡村", "农场", "水手", "圣诞"),
+    ("form", "air"): ("forest", "woods", "森林", "树林"),
+    ("form", "chorale"): ("church", "chapel", "cathedral", "教堂"),
+    ("period", "medieval"): ("castle", "knight", "knights", "kingdom", "城堡", "骑士", "王国"),
+}.items() for word in words}
+# genres the corpus has no tune of, and the nearest it holds: jazz, blues and ragtime were
+# born where Ryan's fiddle tunes were played; a pop or rock song is a song
+_LACKED_GENRES: dict[str, tuple[str, str]] = {
+    "jazz": ("tradition", "american"), "blues": ("tradition", "american"),
+    "ragtime": ("tradition", "american"), "dixieland": ("tradition", "american"),
+    "爵士": ("tradition", "american"), "蓝调": ("tradition", "american"),
+    "布鲁斯": ("tradition", "american"), "pop": ("form", "song"), "rock": ("form", "song"),
+    "流行": ("form", "song"), "摇滚": ("form", "song")}
+# love, beside which "romantic" ("a romantic love song", "浪漫的情歌") is a mood, not the period
+_LOVE = re.compile(r"(?<![a-z])lov(?:e|ers?)(?![a-z])|爱情|情歌|恋")
 _MOOD_MODES = {"chinese": {"minor": "yu", "major": "gong"}}
 # the pentatonic modes are Chinese: "商调式" alone named a mode and the sentence encoder the
 # rest (a baroque piece, "宫调式" a piano piece, "羽调式" a jig)
@@ -295,9 +318,23 @@ def interpret(prompt: str) -> Controls:
         style, implied = _form(styles) if dim == "form" else (styles[0], None)
         c.labels[dim] = style.name
         form_meter = form_meter or implied
-    if "form" not in c.labels and (scene := next((form for word, form in _SCENES.items()
-                                                  if _says(lower, word)), None)):
-        c.labels["form"] = scene
+    if c.labels.get("period") == "romantic" and _LOVE.search(lower) and not any(
+            _says(lower, a) for a in BY_NAME["period", "romantic"].aliases
+            if a not in ("romantic", "浪漫")):
+        del c.labels["period"]  # Chopin's, Schumann's: the corpus's romantic pieces are piano
+        c.labels.setdefault("form", "song")  # a love theme, as 情歌 is a love song
+        c.remarks.append("'romantic' beside love read as a mood, not the Romantic period")
+    for word, (dim, name) in _LACKED_GENRES.items():
+        if _says(lower, word):
+            free = dim not in c.labels
+            c.labels.setdefault(dim, name)
+            c.remarks.append(f"the corpus has no {word}: " + (
+                f"written as the nearest it holds, {dim}={name}" if free
+                else "read as the rest of the prompt asks"))
+    for word, (dim, name) in _SCENES.items():
+        if dim not in c.labels and _says(lower, word) and (dim != "period" or not (
+                {"tradition", "form"} & c.labels.keys())):
+            c.labels[dim] = name
     if "mode" not in c.labels and (mood := next((
             mode for mode, words in _MOODS.items() for word in words if _says(lower, word)),
             None)):
