@@ -9,7 +9,7 @@ The real side is every split's pieces of ``--form`` in the commonest number of v
 the corpus writes them (their own keys); each NAME=REPORT[,REPORT...] argument pools the
 pieces the report folders (``tunesmith evaluate --report``) hold for ``--prompts`` in as
 many voices. For each voice, top down:
-the median over the pieces of its median pitch and of its 95th percentile (MIDI), and the
+the median over the pieces of its 5th percentile, median pitch and 95th percentile (MIDI), and the
 share of the pieces whose voice reaches its highest note within a semitone of the highest
 any of them reaches (a compass's ceiling struck).
 """
@@ -17,7 +17,6 @@ any of them reaches (a compass's ceiling struck).
 from __future__ import annotations
 
 import argparse
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -25,18 +24,20 @@ import numpy as np
 
 from tunesmith.abc import parse
 from tunesmith.data.dataset import Dataset
+from tunesmith.evaluation.generated import saved_samples
 from tunesmith.evaluation.texture import by_voice
 
 SPLITS = ("train", "valid", "test")
 
 
 def registers(pieces: list[list[list[int]]]) -> list[str]:
-    """Each voice's median, 95th percentile and ceiling share, as table cells."""
+    """Each voice's 5th percentile, median, 95th percentile and ceiling share, as cells."""
     cells = []
     for i in range(len(pieces[0])):
         lines = [p[i] for p in pieces]
         top = max(max(line) for line in lines)
-        cells.append(f"{np.median([np.median(x) for x in lines]):.0f} / "
+        cells.append(f"{np.median([np.percentile(x, 5) for x in lines]):.0f} / "
+                     f"{np.median([np.median(x) for x in lines]):.0f} / "
                      f"{np.median([np.percentile(x, 95) for x in lines]):.0f} / "
                      f"{np.mean([max(x) >= top - 1 for x in lines]):.0%}")
     return cells
@@ -69,11 +70,10 @@ def main() -> None:
     for sampler in args.samplers:
         name, _, folders = sampler.partition("=")
         abcs = [abc for folder in folders.split(",")
-                for path in sorted((Path(folder) / "samples").glob("*.json"))
-                if (sample := json.loads(path.read_text(encoding="utf-8")))["prompt"]
-                in args.prompts for abc in sample["abc"]]
+                for prompt, abc in saved_samples(Path(folder)) if prompt in args.prompts]
         rows.append((name, voiced(abcs, count)))
-    print("each voice, top down: median pitch / 95th percentile (MIDI, medians over the "
+    print("each voice, top down: 5th percentile / median pitch / 95th percentile (MIDI, "
+          "medians over the "
           "pieces) / pieces reaching the highest note any of them reaches\n")
     print("| pieces | n | " + " | ".join(f"voice {i + 1}" for i in range(count)) + " |")
     print("|---|---:|" + "---|" * count)

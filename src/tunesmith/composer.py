@@ -69,6 +69,7 @@ from .prompt import ENSEMBLES, FORM_VOICES, Controls, interpret, usual_voices
 from .styles import (
     CHORD_BONUS_BY_FORM,
     CHORDED_FORMS,
+    MELODY_REGISTERS,
     PARALLEL_COST_BY_FORM,
     REST_BARS_BY_FORM,
     RHYTHM_BONUS,
@@ -564,7 +565,8 @@ class Composer:
                 moved = to_key(Tune([("M", header["M"]), ("L", header["L"]),
                                      ("K", header["K"])], body), outline.out_key, same_octave)
                 if controls.voices == 1 and opening is None and words is None:
-                    moved = _in_register(moved)  # the others keep their compass or opening
+                    # the others keep their compass or opening
+                    moved = _in_register(moved, labels.get("tradition"))
                 body, written = moved.body.strip(), {**header, "K": moved.key}
             if words is not None:
                 body = with_words(body, words.lines)
@@ -945,19 +947,27 @@ def ends_repeat(rows: list[list], labels: dict[str, str]) -> bool:
 # SATB's soprano compass in abc/voices.py (a tenor sings treble-clef parts an octave lower)
 SUNG_COMPASS = (60, 79)
 
-# the median pitch of a melody: half of the folk tunes of the test split have theirs in
-# MIDI 69-72 (A4-C5), the middle one at 71
+# the median pitch of a melody of no tradition: half of the folk tunes of the test split
+# have theirs in MIDI 69-72 (A4-C5), the middle one at 71
 MELODY_MEDIAN = 71
 
 
-def _in_register(tune: Tune) -> Tune:
-    """A single line moved by whole octaves so that its median pitch is nearest
-    ``MELODY_MEDIAN``. A model trained by the smaller shift to C (``same_octave`` off) mixes
-    two registers on C, so the inverse shift alone can leave a G jig on ``G,-D`` an octave
-    low; for a model trained in one register it is a guard."""
+def _in_register(tune: Tune, tradition: str | None) -> Tune:
+    """A single line moved by whole octaves so that its median pitch is nearest its
+    tradition's (``styles.MELODY_REGISTERS``, else ``MELODY_MEDIAN``), among the octaves that
+    keep it inside the compass the tradition's tunes keep to, where one does. A model trained
+    on C cannot know the register a key lies in on the instrument: a D reel lay four
+    semitones under real ones, one in eight reaching under the fiddle's lowest G."""
     pitches = sorted(n.pitch for n in sounding_notes(tune))
-    octaves = round((MELODY_MEDIAN - pitches[len(pitches) // 2]) / 12) if pitches else 0
-    return transpose(tune, 12 * octaves) if octaves else tune
+    if not pitches:
+        return tune
+    median, lowest, highest = MELODY_REGISTERS.get(tradition or "", (MELODY_MEDIAN, 0, 127))
+    middle = pitches[len(pitches) // 2]
+    octaves = sorted(range(-3, 4), key=lambda k: abs(middle + 12 * k - median))
+    inside = [k for k in octaves if lowest <= pitches[0] + 12 * k and pitches[-1] + 12 * k
+              <= highest]
+    move = (inside or octaves)[0]
+    return transpose(tune, 12 * move) if move else tune
 
 
 def _one_line(text: str, limit: int) -> str:

@@ -316,6 +316,18 @@ def rhythm_entry(labels: Mapping[str, str]) -> str | None:
     return specific if specific in RHYTHM_BONUS else form
 
 
+# where a tradition's melodies lie, in MIDI: the median of its single-line tunes' median
+# pitches, and the compass none of them leaves (the lowest and highest note of any). The
+# fiddle traditions never go under the fiddle's G string (55) and lie higher than the
+# songs: Scottish tunes at 74 (D5), German songs at 69 (A4). A canonical model writes every
+# tune on C, so the octave a piece is written in is chosen afterwards (``composer``):
+# `python benchmarks/melody_registers.py --dataset datasets/default`
+MELODY_REGISTERS: dict[str, tuple[int, int, int]] = {
+    "irish": (72, 55, 88), "scottish": (74, 55, 89), "american": (73, 55, 93),
+    "english": (72, 59, 83), "german": (69, 48, 83), "chinese": (71, 52, 85),
+    "lorraine": (69, 57, 83), "luxembourgish": (69, 57, 83), "european": (69, 52, 84)}
+
+
 # how a piece's remarks name a rhythm; another note value is named by its length
 RHYTHM_WORDS = {"broken": "dotted pairs and snaps", "slur": "slurs", "1/16": "sixteenth notes",
                 "1/8": "eighth notes", "1/4": "quarter notes", "1/2": "half notes",

@@ -89,11 +89,17 @@ def generate_all(generate: Callable[[str, int], list[str]], prompts: list[str], 
     return results
 
 
+def saved_samples(out: Path) -> list[tuple[str, str]]:
+    """The prompt and ABC of every piece a report folder ``out`` keeps under ``samples/``,
+    prompt by prompt: what benchmarks read to measure a run again."""
+    return [(sample["prompt"], abc) for path in sorted((out / "samples").glob("*.json"))
+            for sample in [json.loads(path.read_text(encoding="utf-8"))]
+            for abc in sample["abc"]]
+
+
 def saved_pieces(out: Path) -> list[str]:
-    """The ABC of every piece a report folder ``out`` keeps under ``samples/``, prompt by
-    prompt: what benchmarks read to measure a run again."""
-    return [abc for path in sorted((out / "samples").glob("*.json"))
-            for abc in json.loads(path.read_text(encoding="utf-8"))["abc"]]
+    """The ABC of every piece ``saved_samples`` finds."""
+    return [abc for _, abc in saved_samples(out)]
 
 
 def beside_real(dataset: Path, reports: list[Path]) -> list[tuple[str, list[Tune]]]:
