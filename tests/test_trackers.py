@@ -165,8 +165,9 @@ def test_the_last_bar_ends_on_the_final_and_then_only_eos():
     left = allowed_texts(t)
     assert "C/" in left and {"F2", "z2", "G4"}.isdisjoint(left)  # room for a C must stay
     feed(t, "C/ D/")
-    assert "c" in allowed_texts(t) and "z" not in allowed_texts(t)  # only the final fills it
-    feed(t, "c")
+    left = allowed_texts(t)  # only the final fills it, the one a step away, not a ninth
+    assert "C" in left and "c" not in left and "z" not in left
+    feed(t, "C")
     assert allowed_texts(t) == {"|]", ":|"}
     feed(t, "|]")
     assert t.finished and allowed_texts(t) == {"<eos>"}
