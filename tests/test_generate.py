@@ -880,11 +880,13 @@ def test_a_game_s_scenes_and_moods_are_read_as_the_music_that_plays_there():
     assert {p: interpret(p).labels for p in places} == places
     # a castle's period only where no tradition or form is named: a castle march is a march
     assert interpret("a castle march").labels == {"form": "march"}
+    assert interpret("haunted castles").labels == {"period": "medieval"}  # plurals too
     # a genre the corpus lacks is written as the nearest it holds, and the remarks say so
     jazz = interpret("a jazz tune")
     assert jazz.labels == {"tradition": "american"}
     assert "the corpus has no jazz" in jazz.remarks[0]
     assert "the corpus has no rock" in interpret("a rock waltz").remarks[0]
+    assert not any("rock" in r for r in interpret("a rock-a-bye lullaby").remarks)
     # "romantic" beside love is a mood; named as a period or by a composer, the period
     for prompt in ("a romantic love song", "浪漫的情歌"):
         assert interpret(prompt).labels == {"form": "song"}, prompt

@@ -116,7 +116,7 @@ _SCENES: dict[str, tuple[str, str]] = {word: label for label, words in {
     ("form", "air"): ("forest", "woods", "森林", "树林"),
     ("form", "chorale"): ("church", "chapel", "cathedral", "教堂"),
     ("period", "medieval"): ("castle", "knight", "knights", "kingdom", "城堡", "骑士", "王国"),
-}.items() for word in words}
+}.items() for word in words for word in (word, word + "s" if word.isascii() else word)}
 # genres the corpus has no tune of, and the nearest it holds: jazz, blues and ragtime were
 # born where Ryan's fiddle tunes were played; a pop or rock song is a song
 _LACKED_GENRES: dict[str, tuple[str, str]] = {
@@ -325,7 +325,7 @@ def interpret(prompt: str) -> Controls:
         c.labels.setdefault("form", "song")  # a love theme, as 情歌 is a love song
         c.remarks.append("'romantic' beside love read as a mood, not the Romantic period")
     for word, (dim, name) in _LACKED_GENRES.items():
-        if _says(lower, word):
+        if re.search(r"(?<![a-z-])" + re.escape(word) + r"(?![a-z-])", lower):  # rock-a-bye
             free = dim not in c.labels
             c.labels.setdefault(dim, name)
             c.remarks.append(f"the corpus has no {word}: " + (
