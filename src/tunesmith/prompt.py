@@ -106,17 +106,17 @@ _MOODS = {"minor": ("sad", "melancholy", "melancholic", "mournful", "sorrowful",
 # German or Luxembourg's). "castle music", "village theme", "forest" and "main menu theme"
 # read nothing, or took the sentence encoder's guess ("森林" renaissance, "村庄" medieval)
 _SCENES: dict[str, tuple[str, str]] = {word: label for label, words in {
-    ("form", "jig"): ("tavern", "pub", "inn", "pirate", "pirates", "酒馆", "海盗"),
+    ("form", "jig"): ("tavern", "pub", "inn", "pirate", "酒馆", "海盗"),
     ("form", "march"): ("battle", "fanfare", "military", "fight", "combat", "war", "boss",
                         "main menu", "title screen", "战斗", "军乐", "战争", "号角", "主菜单",
                         "标题画面"),
     ("form", "reel"): ("fiddle", "fiddler"),
-    ("form", "song"): ("village", "town", "hamlet", "farm", "countryside", "sailor", "sailors",
+    ("form", "song"): ("village", "town", "hamlet", "farm", "countryside", "sailor",
                        "christmas", "村庄", "村子", "小镇", "乡村", "农场", "水手", "圣诞"),
     ("form", "air"): ("forest", "woods", "森林", "树林"),
     ("form", "chorale"): ("church", "chapel", "cathedral", "教堂"),
-    ("period", "medieval"): ("castle", "knight", "knights", "kingdom", "城堡", "骑士", "王国"),
-}.items() for word in words for word in (word, word + "s" if word.isascii() else word)}
+    ("period", "medieval"): ("castle", "knight", "kingdom", "城堡", "骑士", "王国"),
+}.items() for word in words}
 # genres the corpus has no tune of, and the nearest it holds: jazz, blues and ragtime were
 # born where Ryan's fiddle tunes were played; a pop or rock song is a song
 _LACKED_GENRES: dict[str, tuple[str, str]] = {
@@ -331,8 +331,9 @@ def interpret(prompt: str) -> Controls:
             c.remarks.append(f"the corpus has no {word}: " + (
                 f"written as the nearest it holds, {dim}={name}" if free
                 else "read as the rest of the prompt asks"))
-    for word, (dim, name) in _SCENES.items():
-        if dim not in c.labels and _says(lower, word) and (dim != "period" or not (
+    for word, (dim, name) in _SCENES.items():  # "castles", "churches" as well
+        if dim not in c.labels and re.search(r"(?<![a-z])" + re.escape(word) + r"(?:e?s)?(?![a-z])",
+                                             lower) and (dim != "period" or not (
                 {"tradition", "form"} & c.labels.keys())):
             c.labels[dim] = name
     if "mode" not in c.labels and (mood := next((
