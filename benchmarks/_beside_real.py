@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tunesmith.abc import Tune
-from tunesmith.evaluation.generated import beside_real
+from tunesmith.evaluation.generated import beside_real, saved_samples
 
 
 def rows_from_args(doc: str) -> list[tuple[str, list[Tune]]]:
@@ -21,6 +21,14 @@ def rows_from_args(doc: str) -> list[tuple[str, list[Tune]]]:
     parser.add_argument("reports", type=Path, nargs="*", help="tunesmith evaluate --report folders")
     args = parser.parse_args()
     return beside_real(args.dataset, args.reports)
+
+
+def sampler_pieces(spec: str) -> tuple[str, list[tuple[str, str]]]:
+    """A ``NAME=REPORT[,REPORT...]`` argument: its name (its folders where it gives none) and
+    the prompt and ABC of every piece its report folders hold, pooled."""
+    name, _, folders = spec.rpartition("=")
+    return name or folders, [piece for folder in folders.split(",")
+                             for piece in saved_samples(Path(folder))]
 
 
 def reproduce() -> str:

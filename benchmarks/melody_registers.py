@@ -19,11 +19,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+from _beside_real import sampler_pieces
 
 from tunesmith.abc import AbcError, Tune, parse
 from tunesmith.abc.notes import notes
 from tunesmith.data.dataset import Dataset
-from tunesmith.evaluation.generated import Asked, saved_samples
+from tunesmith.evaluation.generated import Asked
 from tunesmith.styles import MELODY_REGISTERS
 
 SPLITS = ("train", "valid", "test")
@@ -69,13 +70,12 @@ def main() -> None:
     for tradition, lines in sorted(real.items(), key=lambda kv: -len(kv[1])):
         print(row("real", tradition, lines))
     for sampler in args.samplers:
-        name, _, folders = sampler.partition("=")
+        name, pieces = sampler_pieces(sampler)
         made: dict[str, list[list[int]]] = defaultdict(list)
-        for folder in folders.split(","):
-            for prompt, abc in saved_samples(Path(folder)):
-                tradition = Asked.of(prompt).labels.get("tradition")
-                if tradition and (p := pitches(parse(abc))):
-                    made[tradition].append(p)
+        for prompt, abc in pieces:
+            tradition = Asked.of(prompt).labels.get("tradition")
+            if tradition and (p := pitches(parse(abc))):
+                made[tradition].append(p)
         for tradition, lines in sorted(made.items(), key=lambda kv: -len(kv[1])):
             print(row(name, tradition, lines))
     print(f"\npython benchmarks/melody_registers.py --dataset {args.dataset} "

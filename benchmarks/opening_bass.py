@@ -16,12 +16,12 @@ first four bars and 21% of bars 9-12, v8's 28% and 13%, on the dominant 35% of b
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
+from _beside_real import sampler_pieces
 
 from tunesmith.abc import Tune, parse, parse_key
 from tunesmith.abc.durations import meter_length
@@ -86,13 +86,8 @@ def main() -> int:
     print("| pieces | measured | bars 1-4 | bars 9-12 | bars 13-16 |\n|---|---:|---:|---:|---:|")
     print(row(f"real {args.form}s, every split", real))
     for spec in args.reports:
-        name, _, folders = spec.rpartition("=")
-        paths = [path for folder in folders.split(",")
-                 for path in sorted((Path(folder) / "samples").glob("*.json"))]
-        made = [parse(abc) for path in paths
-                if (saved := json.loads(path.read_text(encoding="utf-8")))["prompt"]
-                in args.prompts for abc in saved["abc"]]
-        print(row(name or folders, made))
+        name, pieces = sampler_pieces(spec)
+        print(row(name, [parse(abc) for prompt, abc in pieces if prompt in args.prompts]))
     print(f"\nreproduce: python benchmarks/opening_bass.py --dataset {args.dataset} --form "
           f"{args.form} --prompts {' '.join(repr(p) for p in args.prompts)} "
           + " ".join(args.reports))

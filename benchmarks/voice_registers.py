@@ -21,10 +21,10 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from _beside_real import sampler_pieces
 
 from tunesmith.abc import parse
 from tunesmith.data.dataset import Dataset
-from tunesmith.evaluation.generated import saved_samples
 from tunesmith.evaluation.texture import by_voice
 
 SPLITS = ("train", "valid", "test")
@@ -68,9 +68,8 @@ def main() -> None:
     count = counts.most_common(1)[0][0]
     rows = [(f"real {args.form}s", voiced(real, count))]
     for sampler in args.samplers:
-        name, _, folders = sampler.partition("=")
-        abcs = [abc for folder in folders.split(",")
-                for prompt, abc in saved_samples(Path(folder)) if prompt in args.prompts]
+        name, pieces = sampler_pieces(sampler)
+        abcs = [abc for prompt, abc in pieces if prompt in args.prompts]
         rows.append((name, voiced(abcs, count)))
     print("each voice, top down: 5th percentile / median pitch / 95th percentile (MIDI, "
           "medians over the "
