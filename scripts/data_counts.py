@@ -12,8 +12,10 @@ how often they end by closing a repeat), which says how a piece ends where the m
 asked draws one; ``layouts`` (``Dataset.layout_counts``: the sections they are written in,
 and which are played twice, a piece in voices read in its first), in which a piece whose
 length was not asked is planned; ``tempos`` (``Dataset.tempo_counts``: the tempos their
-``Q:`` marks), at which a piece not asked its tempo is played. The shipped model's keys,
-endings, lengths, layouts and tempos were counted this way from ``datasets/default``.
+``Q:`` marks), at which a piece not asked its tempo is played; ``finals``
+(``Dataset.final_counts``: how long their melodies hold the last note), how long a melody's
+last note is at least. The shipped model's keys, endings, lengths, layouts, tempos and
+finals were counted this way from ``datasets/default``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from tunesmith.data.dataset import Dataset
 
 COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
           "spans": Dataset.span_counts, "lengths": Dataset.length_counts,
-          "layouts": Dataset.layout_counts, "tempos": Dataset.tempo_counts}
+          "layouts": Dataset.layout_counts, "tempos": Dataset.tempo_counts,
+          "finals": Dataset.final_counts}
 
 
 def main() -> int:

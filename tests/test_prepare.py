@@ -1,5 +1,6 @@
 import json
 import re
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -182,6 +183,30 @@ def test_span_counts_say_how_wide_each_styles_melodies_go(tiny_dataset):
         heard[row] = heard.get(row, 0) + 1
     counted = {tuple(r[:-1]): r[-1] for r in rows}
     assert all(counted.get(row, 0) >= n for row, n in heard.items())
+
+
+def test_final_counts_say_how_long_each_styles_melodies_hold_their_last_note(tiny_dataset):
+    from tunesmith.abc.notes import last_beats
+    from tunesmith.data.dataset import KEY_LABELS, Dataset
+
+    # a tie holds one note; a compound meter's beat is three of its units; voices each
+    def held(meter: str, body: str) -> list[Fraction]:
+        return last_beats(parse(f"X:1\nM:{meter}\nL:1/8\nK:G\n{body}\n"))
+
+    assert held("6/8", "GAB G3-|G2 z|]") == [Fraction(5, 3)]
+    assert held("C|", "dBAG FDD2|]") == [Fraction(1, 2)]
+    assert held("3/4", "B2 A2 G2|G6|]") == [Fraction(3)]
+    assert held("4/4", "[V:1] c4 B4|]\n[V:2] E2 G6|]") == [Fraction(2), Fraction(3)]
+    assert held("none", "GAB|]") == [] and held("4/4", "z8|]") == []
+    dataset = Dataset(tiny_dataset)
+    rows = dataset.final_counts("train")
+    counted = {tuple(r[:-1]): r[-1] for r in rows}
+    tunes = dataset.tunes("train")  # O'Neill's: one voice each
+    assert sum(counted.values()) == len(tunes)
+    for tune in tunes[:20]:
+        row = (*(tune.labels.get(d) for d in KEY_LABELS), str(last_beats(tune)[0]))
+        assert counted[row] >= 1
+    assert {"1/2", "2/3", "1"} <= {r[-2] for r in rows}  # reels, jigs, airs
 
 
 def test_length_counts_say_how_many_bars_each_styles_tunes_are(tiny_dataset):

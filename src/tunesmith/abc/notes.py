@@ -15,10 +15,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .durations import broken, is_compound, length_multiplier, tuplet
+from .durations import beats, broken, is_compound, length_multiplier, tuplet
 from .keys import ACCIDENTAL_VALUE, NATURAL_PC, Key, names_only_a_clef, octave_clef, parse_key
 from .lexer import NOTE_RE, REST_RE, Kind, lex
-from .tune import AbcError, Tune, parse_fraction
+from .tune import AbcError, Tune, meter_length, parse_fraction
 
 # semitones mod 12 between two notes that clash: seconds, sevenths and the tritone
 DISSONANT = frozenset({1, 2, 6, 10, 11})
@@ -165,3 +165,18 @@ def melody_span(tune: Tune) -> int | None:
         return None
     pitches = [n.pitch for n in notes(tune)]
     return max(pitches) - min(pitches) if pitches else None
+
+
+def last_beats(tune: Tune) -> list[Fraction]:
+    """Each voice's last note, in beats of the meter (a compound meter's beat is three of
+    its units); none without a meter or notes. ``AbcError`` where its notes cannot be read."""
+    bar = meter_length(tune.meter) if tune.meter else None
+    sounding = notes(tune)
+    if not bar or not sounding:
+        return []
+    last: dict[str, tuple[Fraction, Fraction]] = {}
+    for n in sounding:
+        if n.voice not in last or n.onset >= last[n.voice][0]:
+            last[n.voice] = (n.onset, n.length)
+    beat = bar / beats(tune.meter)
+    return [length / beat for _, length in last.values()]

@@ -24,7 +24,7 @@ import numpy as np
 from ..abc import Tokenizer, Tune, parse, parse_key
 from ..abc.durations import quarter_tempo, written_bars
 from ..abc.lexer import ends_on_repeat
-from ..abc.notes import melody_span
+from ..abc.notes import last_beats, melody_span
 from ..abc.sections import layout
 from ..abc.tune import AbcError
 
@@ -134,6 +134,21 @@ class Dataset:
         such endings."""
         return self._tune_counts(split, lambda tune: ends_on_repeat(tune.body),
                                  "melody endings", progress, melodies=True)
+
+    def final_counts(self, split: str = "train", progress: bool = False) -> list[list]:
+        """How long the one-voice tunes of ``split`` hold their last note, by style: rows of
+        ``KEY_LABELS`` (None where a tune has no such label), its length in beats of the
+        meter as a fraction ("1/2", "2") and the number of tunes. Reels and jigs end on a
+        quarter note (half a beat of 2/2, two thirds of 6/8), Chinese songs hold their last
+        note two beats or more: how long a melody ends (``Composer``)."""
+        def final(tune: Tune) -> str | None:
+            try:
+                held = last_beats(tune)
+            except ValueError:
+                return None
+            return str(held[0]) if len(held) == 1 else None
+
+        return self._tune_counts(split, final, "melody finals", progress, melodies=True)
 
     def layout_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """The forms the tunes of ``split`` are written in, by style: rows of ``KEY_LABELS``

@@ -18,11 +18,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..abc import Kind, Tune, parse_key
-from ..abc.durations import PHRASE_BARS, beats
+from ..abc.durations import PHRASE_BARS
 from ..abc.normalise import music_atoms
-from ..abc.notes import notes
+from ..abc.notes import last_beats, notes
 from ..abc.sections import sections
-from ..abc.tune import AbcError, meter_length
+from ..abc.tune import AbcError
 from .texture import heard
 
 DANCE_FORMS = ("reel", "jig", "slip jig", "hornpipe", "strathspey", "polka", "march")
@@ -100,19 +100,10 @@ def scale_fit(tune: Tune, mode: str | None = None) -> float | None:
 
 def last_notes(tune: Tune) -> list[Fraction]:
     """Each voice's last note, in beats of the meter; none without a meter or notes."""
-    bar = meter_length(tune.meter) if tune.meter else None
     try:
-        sounding = notes(tune)
+        return last_beats(tune)
     except (AbcError, ValueError):
         return []
-    if not bar or not sounding:
-        return []
-    last: dict[str, tuple[Fraction, Fraction]] = {}
-    for n in sounding:
-        if n.voice not in last or n.onset >= last[n.voice][0]:
-            last[n.voice] = (n.onset, n.length)
-    beat = bar / beats(tune.meter)
-    return [length / beat for _, length in last.values()]
 
 
 def ending_held(tune: Tune) -> bool | None:
