@@ -78,22 +78,47 @@ def test_pieces_end_on_the_tonic_with_a_final_barline(fifty):
             assert last.pitch.pitchClass == expected % 12, piece.abc
 
 
-def test_the_last_note_is_held_a_beat_and_a_last_chord_two(fifty, composer):
+def test_the_last_note_is_held_as_its_style_s_tunes_end_and_a_last_chord_two_beats(
+        fifty, composer, monkeypatch):
     from tunesmith.abc.durations import beats
     from tunesmith.abc.keys import parse_key
-    from tunesmith.abc.notes import notes
-    from tunesmith.abc.tune import meter_length
+    from tunesmith.abc.notes import last_beats
+    from tunesmith.composer import SHORTEST_FINAL
 
-    chorales = composer.generate("a chorale", bars=4, seed=0, num=4, voices=4)
-    for piece in fifty + chorales:
-        tune = parse(piece.abc)
-        if parse_key(tune.key).mode not in ("major", "minor", "dorian", "mixolydian"):
-            continue  # no final note asked for
-        beat = meter_length(tune.meter) / beats(tune.meter)
-        held = beat * (1 if piece.controls.voices == 1 else 2)
-        for voice in {n.voice for n in notes(tune)}:
-            last = max((n for n in notes(tune) if n.voice == voice), key=lambda n: n.onset)
-            assert last.length >= min(held, meter_length(tune.meter)), piece.abc
+    def ends(pieces, melody: Fraction) -> None:
+        for piece in pieces:
+            tune = parse(piece.abc)
+            if parse_key(tune.key).mode not in ("major", "minor", "dorian", "mixolydian"):
+                continue  # no final note asked for
+            least = melody if piece.controls.voices == 1 else Fraction(2)
+            assert all(x >= min(least, beats(tune.meter)) for x in last_beats(tune)), piece.abc
+
+    ends(fifty + composer.generate("a chorale", bars=4, seed=0, num=4, voices=4), SHORTEST_FINAL)
+    # every training melody of the style held its last note three beats: so do these
+    monkeypatch.setitem(composer.checkpoint.data, "finals", [[None] * 4 + ["3", 10]])
+    airs = composer.generate("an air", bars=4, seed=0, num=4)
+    assert all("its last note 3 beats or longer, as the training tunes of its style end"
+               in p.remarks for p in airs)
+    ends(airs, Fraction(3))
+
+
+def test_a_melody_s_last_note_is_drawn_as_its_style_s_tunes_end():
+    from collections import Counter
+
+    from tunesmith.composer import SHORTEST_FINAL, typical_final
+
+    reel, song = ["irish", None, "reel", "major"], ["chinese", None, "song", "major"]
+    rows = [[*reel, "1/3", 60], [*reel, "1/4", 30], [*reel, "1", 10],
+            [*song, "2", 70], [*song, "1", 30]]
+    rng = np.random.default_rng(0)
+    reels = Counter(typical_final(rows, {"tradition": "irish", "form": "reel"}, rng)
+                    for _ in range(400))
+    # an eighth of 2/2 before the repeat is a lead-in: no final is drawn under a third of a beat
+    assert set(reels) == {SHORTEST_FINAL, 1} and 320 < reels[SHORTEST_FINAL] < 400
+    songs = Counter(typical_final(rows, {"tradition": "chinese", "form": "song"}, rng)
+                    for _ in range(400))
+    assert set(songs) == {2, 1} and 240 < songs[2] < 320
+    assert typical_final([], {"form": "reel"}, rng) == 1  # nothing counted: a beat
 
 
 # semitones from a major signature's tonic to the final of each mode written in it: the church

@@ -150,6 +150,7 @@ class Outline:
     header: dict[str, str]  # M, L and K as the model writes the piece
     out_key: str  # the key the piece is written in at the end
     span: int = MELODY_SPAN  # semitones a melody keeps within
+    final: Fraction = Fraction(1)  # beats a melody's last note lasts at least
     ends_repeat: bool = False  # a melody closes a repeat at its end if the model cannot say
     sections: tuple[tuple[int, bool], ...] = ()  # its planned parts: bars, played twice, each
 
@@ -157,7 +158,7 @@ class Outline:
     def same(self) -> tuple:
         """Equal for outlines whose candidates can be decoded in one batch."""
         return (tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars,
-                self.span, self.sections)
+                self.span, self.final, self.sections)
 
 
 class Composer:
@@ -448,6 +449,15 @@ class Composer:
             span = self._typical_span(labels, rng)
             controls.remarks.append(f"within {span} semitones, as wide as the training "
                                     "tunes of its style go")
+        final = Fraction(1)
+        if controls.voices == 1 and words is None and (rows := self.checkpoint.data.get("finals")):
+            # drawn from a stream of its own: the rest of a seed's piece is what it was
+            final = typical_final(rows, labels, rng.spawn(1)[0])
+            held = ("half a beat" if final == Fraction(1, 2) else "a third of a beat"
+                    if final == Fraction(1, 3) else "a beat" if final == 1
+                    else f"{final} of a beat" if final < 1 else f"{final} beats")
+            controls.remarks.append(f"its last note {held} or longer, as the training tunes "
+                                    "of its style end")
         ends = controls.voices == 1 and words is None and not sections \
             and self._ends_repeat(labels)
         if ends:
@@ -464,7 +474,7 @@ class Composer:
         if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
-        return Outline(controls, prefix, given, header, out_key, span, ends, sections)
+        return Outline(controls, prefix, given, header, out_key, span, final, ends, sections)
 
     @staticmethod
     def _timed(controls: Controls, sections: tuple[tuple[int, bool], ...], meter: str
@@ -543,7 +553,7 @@ class Composer:
                                 PARALLEL_COST_BY_FORM.get(form),
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
                                 REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
-                                outline.ends_repeat, outline.sections)
+                                outline.ends_repeat, outline.sections, outline.final)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -766,6 +776,23 @@ def typical_span(rows: list[list], labels: dict[str, str], rng: np.random.Genera
     shares = np.cumsum([counts[s] for s in spans]) / sum(counts.values())
     drawn = spans[min(int(np.searchsorted(shares, rng.uniform(SPAN_FROM, 1.0))), len(spans) - 1)]
     return min(MELODY_SPAN, max(NARROWEST_SPAN, int(drawn)))
+
+
+# the shortest last note a melody is given, a third of a beat: a compound meter's eighth,
+# on which slip jigs end ("agf ged cAG|]"); a third of the Irish reels end on an eighth of
+# 2/2, a quarter of a beat, a lead-in to the repeat ("fdcA BGAc|"), not on their final
+SHORTEST_FINAL = Fraction(1, 3)
+
+
+def typical_final(rows: list[list], labels: dict[str, str], rng: np.random.Generator
+                  ) -> Fraction:
+    """Beats a melody's last note lasts at least: a training melody's of the piece's
+    ``labels`` (``rows``: ``Dataset.final_counts``; ``_counts_alike``, ``SHAPE_LET_GO``),
+    drawn as often as melodies end so, no shorter than ``SHORTEST_FINAL``, a beat with no
+    melody to count. Reels and jigs end on a quarter note, half of the Chinese and German
+    songs on two beats or more; the sampler held every melody's last note a beat."""
+    counts = _counts_alike(rows, labels, SHAPE_LET_GO)
+    return max(SHORTEST_FINAL, Fraction(_drawn(counts, rng))) if counts else Fraction(1)
 
 
 # the fewest bars a piece not asked its length is given: two phrases, where the corpus's

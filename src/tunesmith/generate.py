@@ -948,7 +948,7 @@ def sung_tracker(table: TokenTable, header: dict[str, str], mode: str | None,
                  compass: tuple[int, int]) -> SungTracker:
     """The tracker for a song within a singer's ``compass``: the phrases' bars in the
     header's meter, its strong beats (``lyrics.strong_positions``), the last note on the
-    final and a beat long where the words leave room, as a melody's."""
+    final and a beat long where the words leave room."""
     bar = meter_length(header["M"]) / parse_fraction(header["L"], "L")
     phrases = fitted_phrases(table, header, phrases)
     key = parse_key(header["K"])
@@ -1181,7 +1181,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             chords: Sequence[float] | None = None,
             rest_bars: float | None = None, slurs: bool = False,
             ties: bool = False, ends_repeat: bool = False,
-            sections: Sequence[tuple[int, bool]] = ()) -> BarTracker | Voices:
+            sections: Sequence[tuple[int, bool]] = (),
+            final: Fraction = Fraction(1)) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
     ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
@@ -1190,8 +1191,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     repeat at its end where the model cannot say how it ends; given ``sections``, bars and
     whether each is played twice, it closes those instead, as all voices do), each ending on
     its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
-    least a beat long, two beats for voices (in the test split 5% of melodies end on a note
-    shorter than half a beat, and 91% of voices hold their last note two beats or more:
+    least ``final`` beats long (a melody: its style's, ``composer.typical_final``), two beats
+    for voices (91% of the test split's voices hold their last note two beats or more:
     ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in
     parallel fifths and octaves (26% of similar motion in the corpus's medieval pieces);
     ``picardy`` voices in a minor key may end on the major third (``final_notes``); each
@@ -1207,7 +1208,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
     finals = final_notes(key, len(compasses), mode, open_fifth=medieval, picardy=picardy)
-    ending = min(bar, bar / beats(header["M"]) * (1 if len(compasses) == 1 else 2))
+    ending = min(bar, bar / beats(header["M"]) * (final if len(compasses) == 1 else 2))
     bonus = sum((nats * table.rhythm(name, unit) for name, nats in (rhythm or {}).items()),
                 np.zeros(table.n, np.float32))
     ends = np.cumsum([n for n, _ in sections]).tolist()
