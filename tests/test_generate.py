@@ -95,7 +95,7 @@ def test_the_last_note_is_held_as_its_style_s_tunes_end_and_a_last_chord_two_bea
 
     ends(fifty + composer.generate("a chorale", bars=4, seed=0, num=4, voices=4), SHORTEST_FINAL)
     # every training melody of the style held its last note three beats: so do these
-    monkeypatch.setitem(composer.checkpoint.data, "finals", [[None] * 4 + ["3", 10]])
+    monkeypatch.setitem(composer.checkpoint.data, "finals", [[None] * 4 + ["other", "3", 10]])
     airs = composer.generate("an air", bars=4, seed=0, num=4)
     assert all("its last note 3 beats or longer, as the training tunes of its style end"
                in p.remarks for p in airs)
@@ -107,18 +107,25 @@ def test_a_melody_s_last_note_is_drawn_as_its_style_s_tunes_end():
 
     from tunesmith.composer import SHORTEST_FINAL, typical_final
 
-    reel, song = ["irish", None, "reel", "major"], ["chinese", None, "song", "major"]
-    rows = [[*reel, "1/3", 60], [*reel, "1/4", 30], [*reel, "1", 10],
-            [*song, "2", 70], [*song, "1", 30]]
+    reel, air = ["irish", None, "reel", "major"], ["irish", None, "air", "major"]
+    rows = [[*reel, "2/2", "1/3", 60], [*reel, "2/2", "1/4", 30], [*reel, "2/2", "1", 10],
+            [*reel, "4/4", "1", 12], [*air, "3/4", "2", 70], [*air, "3/4", "1", 30],
+            [*air, "6/8", "2/3", 4]]
     rng = np.random.default_rng(0)
-    reels = Counter(typical_final(rows, {"tradition": "irish", "form": "reel"}, rng)
-                    for _ in range(400))
+
+    def drawn(form: str, meter: str) -> Counter:
+        return Counter(typical_final(rows, {"tradition": "irish", "form": form}, meter, rng)
+                       for _ in range(400))
+
     # an eighth of 2/2 before the repeat is a lead-in: no final is drawn under a third of a beat
+    reels = drawn("reel", "C|")
     assert set(reels) == {SHORTEST_FINAL, 1} and 320 < reels[SHORTEST_FINAL] < 400
-    songs = Counter(typical_final(rows, {"tradition": "chinese", "form": "song"}, rng)
-                    for _ in range(400))
-    assert set(songs) == {2, 1} and 240 < songs[2] < 320
-    assert typical_final([], {"form": "reel"}, rng) == 1  # nothing counted: a beat
+    assert set(drawn("reel", "4/4")) == {1}  # the same quarter note, a beat of 4/4
+    airs = drawn("air", "3/4")
+    assert set(airs) == {2, 1} and 240 < airs[2] < 320
+    # four airs in 6/8 are too few to tell: the airs of every meter, in beats
+    assert set(drawn("air", "6/8")) == {2, 1, Fraction(2, 3)}
+    assert typical_final([], {"form": "reel"}, "4/4", rng) == 1  # nothing counted: a beat
 
 
 # semitones from a major signature's tonic to the final of each mode written in it: the church

@@ -204,9 +204,11 @@ def test_final_counts_say_how_long_each_styles_melodies_hold_their_last_note(tin
     tunes = dataset.tunes("train")  # O'Neill's: one voice each
     assert sum(counted.values()) == len(tunes)
     for tune in tunes[:20]:
-        row = (*(tune.labels.get(d) for d in KEY_LABELS), str(last_beats(tune)[0]))
+        row = (*(tune.labels.get(d) for d in KEY_LABELS), tune.labels["meter"],
+               str(last_beats(tune)[0]))
         assert counted[row] >= 1
     assert {"1/2", "2/3", "1"} <= {r[-2] for r in rows}  # reels, jigs, airs
+    assert {"4/4", "6/8", "9/8"} <= {r[-3] for r in rows}  # the meter labels
 
 
 def test_length_counts_say_how_many_bars_each_styles_tunes_are(tiny_dataset):

@@ -452,7 +452,7 @@ class Composer:
         final = Fraction(1)
         if controls.voices == 1 and words is None and (rows := self.checkpoint.data.get("finals")):
             # drawn from a stream of its own: the rest of a seed's piece is what it was
-            final = typical_final(rows, labels, rng.spawn(1)[0])
+            final = typical_final(rows, labels, header["M"], rng.spawn(1)[0])
             held = ("half a beat" if final == Fraction(1, 2) else "a third of a beat"
                     if final == Fraction(1, 3) else "a beat" if final == 1
                     else f"{final} of a beat" if final < 1 else f"{final} beats")
@@ -784,14 +784,19 @@ def typical_span(rows: list[list], labels: dict[str, str], rng: np.random.Genera
 SHORTEST_FINAL = Fraction(1, 3)
 
 
-def typical_final(rows: list[list], labels: dict[str, str], rng: np.random.Generator
-                  ) -> Fraction:
+def typical_final(rows: list[list], labels: dict[str, str], meter: str,
+                  rng: np.random.Generator) -> Fraction:
     """Beats a melody's last note lasts at least: a training melody's of the piece's
-    ``labels`` (``rows``: ``Dataset.final_counts``; ``_counts_alike``, ``SHAPE_LET_GO``),
-    drawn as often as melodies end so, no shorter than ``SHORTEST_FINAL``, a beat with no
-    melody to count. Reels and jigs end on a quarter note, half of the Chinese and German
-    songs on two beats or more; the sampler held every melody's last note a beat."""
-    counts = _counts_alike(rows, labels, SHAPE_LET_GO)
+    ``labels`` in its ``meter`` (``rows``: ``Dataset.final_counts``; ``_counts_alike``,
+    ``TEMPO_LET_GO``: never the form), or in any meter where fewer than ``KEY_MATCHED`` are in
+    this one, drawn as often as melodies end so, no shorter than ``SHORTEST_FINAL``; a beat
+    with no melody to count. A beat is the meter's: reels end on half a beat of 2/2, on a beat
+    of 4/4, the same quarter note; hornpipes in 2/4 on half a beat, in 4/4 on one; airs in
+    3/4 on two beats. The sampler held every melody's last note a beat."""
+    counts = _counts_alike(_where(rows, meter_label(meter)), labels, TEMPO_LET_GO)
+    if sum(counts.values()) < KEY_MATCHED:
+        n = len(KEY_LABELS)
+        counts = _counts_alike([[*r[:n], *r[n + 1:]] for r in rows], labels, SHAPE_LET_GO)
     return max(SHORTEST_FINAL, Fraction(_drawn(counts, rng))) if counts else Fraction(1)
 
 

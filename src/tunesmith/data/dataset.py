@@ -27,6 +27,7 @@ from ..abc.lexer import ends_on_repeat
 from ..abc.notes import last_beats, melody_span
 from ..abc.sections import layout
 from ..abc.tune import AbcError
+from .labels import meter_label
 
 TOKEN_DTYPE = np.uint16
 # the style labels a tune's written key is counted by (``Dataset.key_counts``)
@@ -136,17 +137,18 @@ class Dataset:
                                  "melody endings", progress, melodies=True)
 
     def final_counts(self, split: str = "train", progress: bool = False) -> list[list]:
-        """How long the one-voice tunes of ``split`` hold their last note, by style: rows of
-        ``KEY_LABELS`` (None where a tune has no such label), its length in beats of the
-        meter as a fraction ("1/2", "2") and the number of tunes. Reels and jigs end on a
-        quarter note (half a beat of 2/2, two thirds of 6/8), Chinese songs hold their last
-        note two beats or more: how long a melody ends (``Composer``)."""
-        def final(tune: Tune) -> str | None:
+        """How long the one-voice tunes of ``split`` hold their last note, by style and meter:
+        rows of ``KEY_LABELS`` (None where a tune has no such label), the meter label, the
+        last note's length in beats of the meter as a fraction ("1/2", "2") and the number
+        of tunes. Reels and jigs end on a quarter note (half a beat of 2/2, two thirds of
+        6/8), hornpipes in 4/4 on a beat, airs in 3/4 and Chinese songs on two beats or
+        more: how long a melody ends (``Composer``)."""
+        def final(tune: Tune) -> tuple[str, str] | None:
             try:
                 held = last_beats(tune)
             except ValueError:
                 return None
-            return str(held[0]) if len(held) == 1 else None
+            return (meter_label(tune.meter), str(held[0])) if len(held) == 1 else None
 
         return self._tune_counts(split, final, "melody finals", progress, melodies=True)
 
