@@ -1,13 +1,15 @@
-"""How long melodies hold their last note, by the form asked, real against generated: the
-facts behind ``composer.typical_final``, from which a melody's least last note is drawn.
+"""How long melodies hold their last note, by the form asked and the meter, real against
+generated: the facts behind ``composer.typical_final``, from which a melody's least last note
+is drawn.
 
     python benchmarks/final_notes.py --dataset datasets/default \
         now=runs/fin/s0,runs/fin/s100
 
 The real side is the train split's single-line tunes (``Dataset.final_counts``, the counts
-the sampler draws from), by form; each NAME=REPORT[,REPORT...] argument pools the
+the sampler draws from), by form and meter; each NAME=REPORT[,REPORT...] argument pools the
 single-line pieces the report folders (``tunesmith evaluate --report``) hold, by the form
-their prompt asks (a prompt naming none is left out). For each: how many melodies, the
+their prompt asks (a prompt naming none is left out) and their meter. For each: how many
+melodies, the
 share whose last note is shorter than a beat, two beats or longer, and the median, in beats
 of the meter (a reel's quarter note is half a beat of 2/2, a jig's two thirds of 6/8).
 
@@ -34,15 +36,16 @@ from tunesmith import Composer
 from tunesmith.abc import AbcError, parse
 from tunesmith.abc.notes import last_beats
 from tunesmith.data.dataset import KEY_LABELS, Dataset
+from tunesmith.data.labels import meter_label
 from tunesmith.evaluation.generated import Asked
 from tunesmith.models.judges import Judges
 
-FORM = KEY_LABELS.index("form")
+FORM, METER = KEY_LABELS.index("form"), len(KEY_LABELS)
 
 
-def row(name: str, form: str, held: list[Fraction]) -> str:
+def row(name: str, style: tuple[str, str], held: list[Fraction]) -> str:
     beats = np.array([float(x) for x in held])
-    return (f"| {name} | {form} | {len(beats)} | {np.mean(beats < 1):.0%} | "
+    return (f"| {name} | {' | '.join(style)} | {len(beats)} | {np.mean(beats < 1):.0%} | "
             f"{np.mean(beats >= 2):.0%} | {np.median(beats):.2g} |")
 
 
@@ -80,30 +83,31 @@ def main() -> None:
         judged(args.prompts, args.seeds, args.samples)
         print(reproduce())
         return
-    real: dict[str, list[Fraction]] = defaultdict(list)
+    real: dict[tuple[str, str], list[Fraction]] = defaultdict(list)
     for r in Dataset(args.dataset).final_counts("train"):
         if r[FORM]:
-            real[r[FORM]] += [Fraction(r[-2])] * r[-1]
-    made: dict[str, dict[str, list[Fraction]]] = {}
+            real[r[FORM], r[METER]] += [Fraction(r[-2])] * r[-1]
+    made: dict[str, dict[tuple[str, str], list[Fraction]]] = {}
     for spec in args.samplers:
         name, pieces = sampler_pieces(spec)
         made[name] = defaultdict(list)
         for prompt, abc in pieces:
             form = Asked.of(prompt).labels.get("form")
             try:
-                held = last_beats(parse(abc)) if form and "V:" not in abc else []
+                tune = parse(abc)
+                held = last_beats(tune) if form and "V:" not in abc else []
             except AbcError:
                 continue
             if len(held) == 1:
-                made[name][form].append(held[0])
-    print("| melodies | form | last notes | < 1 beat | ≥ 2 beats | median (beats) |\n"
-          "|---|---|---:|---:|---:|---:|")
-    for form in sorted({f for by in made.values() for f in by} or real):
-        if form in real:
-            print(row("real, train split", form, real[form]))
+                made[name][form, meter_label(tune.meter)].append(held[0])
+    print("| melodies | form | meter | last notes | < 1 beat | ≥ 2 beats | median (beats) |\n"
+          "|---|---|---|---:|---:|---:|---:|")
+    for style in sorted({s for by in made.values() for s in by} or real):
+        if style in real:
+            print(row("real, train split", style, real[style]))
         for name, by in made.items():
-            if by.get(form):
-                print(row(name, form, by[form]))
+            if by.get(style):
+                print(row(name, style, by[style]))
     print(reproduce())
 
 
