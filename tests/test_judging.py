@@ -309,6 +309,19 @@ def test_the_style_classifier_hears_music_not_spelling():
     assert features(parse(D_MAJOR.replace("d2 f2", "d2 g2"))) != heard  # other music is not
 
 
+@pytest.mark.parametrize("ending", ["D8 |", "D8 ||", "D8", "D8 |]\n"])
+def test_the_style_classifier_reads_no_transcriber_s_last_bar_line(ending):
+    """The Essen songs end without a bar line, O'Neill's tunes on ``||``, ours on ``|]``: the
+    same music whichever; a repeat is music and is read."""
+    from tunesmith.models.style_classifier import features, words
+
+    heard = features(parse(D_MAJOR))
+    assert not any(w.endswith("D8 |]") or w.endswith("D8 |") for w in words(parse(D_MAJOR)))
+    assert features(parse(D_MAJOR.replace("D8 |]", ending))) == heard
+    assert features(parse(D_MAJOR.replace("| B2", "|| B2"))) == heard  # a double bar divides
+    assert features(parse(D_MAJOR.replace("D8 |]", "D8 :|"))) != heard
+
+
 def test_real_tunes_alike_are_the_fewest_of_the_style_before_all():
     real = [tune("A") for _ in range(12)]
     for i, t in enumerate(real):
