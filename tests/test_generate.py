@@ -128,6 +128,24 @@ def test_a_melody_s_last_note_is_drawn_as_its_style_s_tunes_end():
     assert typical_final([], {"form": "reel"}, "4/4", rng) == 1  # nothing counted: a beat
 
 
+def test_a_sign_hardly_any_tune_of_a_style_writes_is_not_written():
+    from tunesmith.composer import unwritten_signs
+
+    song, reel = ["german", None, "song", "major"], ["irish", None, "reel", "major"]
+    rows = [[*song, "", 4000], [*song, "tuplet", 30], [*song, "broken", 50],
+            [*reel, "tuplet", 60], [*reel, "", 40], [*reel, "broken tuplet", 5],
+            [*reel[:3], "minor", "", 20]]
+    assert unwritten_signs(rows, {"tradition": "german", "form": "song",
+                                  "mode": "major"}) == {"tuplet"}  # 30 in 4,080: under 1%
+    assert unwritten_signs(rows, {"tradition": "irish", "form": "reel", "mode": "major"}) == set()
+    # twenty minor reels say too little: the reels of any mode, 5 of 125 with dotted pairs
+    assert unwritten_signs(rows, {"tradition": "irish", "form": "reel",
+                                  "mode": "minor"}) == set()
+    # no air counted: every tune, 30 of 4,030 with triplets, none with dotted pairs
+    assert unwritten_signs(rows[:2], {"form": "air"}) == {"broken", "tuplet"}
+    assert unwritten_signs([], {"form": "song"}) == set()
+
+
 # semitones from a major signature's tonic to the final of each mode written in it: the church
 # modes, and the Chinese modes on their gong
 FINAL_ABOVE_MAJOR_TONIC = {"dorian": 2, "phrygian": 4, "lydian": 5, "mixolydian": 7,

@@ -211,6 +211,20 @@ def test_final_counts_say_how_long_each_styles_melodies_hold_their_last_note(tin
     assert {"4/4", "6/8", "9/8"} <= {r[-3] for r in rows}  # the meter labels
 
 
+def test_sign_counts_say_which_tunes_write_triplets_and_dotted_pairs(tiny_dataset):
+    from tunesmith.data.dataset import KEY_LABELS, Dataset
+
+    dataset = Dataset(tiny_dataset)
+    rows = dataset.sign_counts("train")
+    counted = {tuple(r[:-1]): r[-1] for r in rows}
+    tunes = dataset.tunes("train")
+    assert sum(counted.values()) == len(tunes)
+    for tune in tunes:
+        signs = " ".join(s for s, mark in (("broken", ">"), ("tuplet", "(3")) if mark in tune.body)
+        assert counted[(*(tune.labels.get(d) for d in KEY_LABELS), signs)] >= 1, tune.body
+    assert {"", "tuplet"} <= {r[-2] for r in rows}  # O'Neill's reels roll triplets, not all
+
+
 def test_length_counts_say_how_many_bars_each_styles_tunes_are(tiny_dataset):
     import music21
 

@@ -70,6 +70,23 @@ def test_a_barline_comes_only_when_the_bar_is_full():
     assert allowed_texts(t) <= {"|", "||", "|:", ":|", "::"}  # a full bar: only a barline
 
 
+@pytest.mark.parametrize("compasses", [[(0, 127)], [(0, 127), (0, 127)]])
+def test_a_style_s_unwritten_rhythm_signs_are_never_offered(compasses):
+    """German and Chinese songs write no triplets and no dotted pairs: a tracker told so
+    never offers "(3" or ">"; others offer both where the bar has room."""
+    def offered(unwritten: frozenset[str]) -> set[str]:
+        t = tracker(TABLE, HEADER, bars=2, mode=None, compasses=compasses, unwritten=unwritten)
+        if len(compasses) > 1:
+            feed(t, "[V:1]")
+        seen = allowed_texts(t)
+        feed(t, "F2")
+        return seen | allowed_texts(t)
+
+    assert {"(3", ">"} <= offered(frozenset())
+    assert "(3" not in offered(frozenset({"tuplet"})) and ">" in offered(frozenset({"tuplet"}))
+    assert {"(3", ">", "<"}.isdisjoint(offered(frozenset({"tuplet", "broken"})))
+
+
 def test_a_melody_closes_a_section_only_after_whole_4_bar_phrases():
     sections = {"||", "|:", ":|", "::"}
     t = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(0, 127)])

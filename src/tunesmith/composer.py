@@ -32,7 +32,7 @@ from .abc.voices import (
     voice_parts,
 )
 from .checkpoint import Checkpoint, CheckpointError
-from .data.dataset import KEY_LABELS
+from .data.dataset import KEY_LABELS, SIGNS
 from .data.labels import meter_label
 from .engine import Engine, TorchEngine, load_engine
 from .generate import (
@@ -153,12 +153,13 @@ class Outline:
     final: Fraction = Fraction(1)  # beats a melody's last note lasts at least
     ends_repeat: bool = False  # a melody closes a repeat at its end if the model cannot say
     sections: tuple[tuple[int, bool], ...] = ()  # its planned parts: bars, played twice, each
+    unwritten: frozenset[str] = frozenset()  # rhythm signs its style's tunes do not write
 
     @property
     def same(self) -> tuple:
         """Equal for outlines whose candidates can be decoded in one batch."""
         return (tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars,
-                self.span, self.final, self.sections)
+                self.span, self.final, self.sections, self.unwritten)
 
 
 class Composer:
@@ -471,10 +472,18 @@ class Composer:
                 if named := " and ".join(RHYTHM_WORDS.get(r, f"notes {r} long")
                                          for r, nats in rhythm.items() if sign * nats > 0):
                     controls.remarks.append(f"{named} {said}, {whose} rhythm")
+        unwritten = frozenset()
+        if words is None and (rows := self.checkpoint.data.get("signs")):
+            unwritten = unwritten_signs(rows, labels)
+            if unwritten:
+                named = " or ".join(SIGN_WORDS[s] for s in sorted(unwritten))
+                controls.remarks.append(f"no {named}, as fewer than one in a hundred "
+                                        "training tunes of its style write them")
         if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
-        return Outline(controls, prefix, given, header, out_key, span, final, ends, sections)
+        return Outline(controls, prefix, given, header, out_key, span, final, ends, sections,
+                       unwritten)
 
     @staticmethod
     def _timed(controls: Controls, sections: tuple[tuple[int, bool], ...], meter: str
@@ -553,7 +562,8 @@ class Composer:
                                 PARALLEL_COST_BY_FORM.get(form),
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
                                 REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
-                                outline.ends_repeat, outline.sections, outline.final)
+                                outline.ends_repeat, outline.sections, outline.final,
+                                outline.unwritten)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -711,10 +721,10 @@ KEY_LET_GO = ("form", "mode", "period", "tradition")
 
 
 def _counts_alike(rows: list[list], labels: dict[str, str],
-                  let_go: tuple[str, ...] = KEY_LET_GO) -> dict:
+                  let_go: tuple[str, ...] = KEY_LET_GO, least: int = KEY_MATCHED) -> dict:
     """The rows' counts (last column) by their value before it, over the training tunes
     that share the piece's ``labels`` (``KEY_LABELS``, the rows' first columns). While
-    fewer than ``KEY_MATCHED`` tunes share them, one label is let go, in ``let_go``'s order."""
+    fewer than ``least`` tunes share them, one label is let go, in ``let_go``'s order."""
     counts: dict = {}
     for n in range(len(let_go) + 1):
         kept = [i for i, d in enumerate(KEY_LABELS) if d not in let_go[:n]]
@@ -722,7 +732,7 @@ def _counts_alike(rows: list[list], labels: dict[str, str],
         for r in rows:
             if all(r[i] == labels.get(KEY_LABELS[i]) for i in kept):
                 counts[r[-2]] = counts.get(r[-2], 0) + r[-1]
-        if sum(counts.values()) >= KEY_MATCHED:
+        if sum(counts.values()) >= least:
             break
     return counts
 
@@ -798,6 +808,28 @@ def typical_final(rows: list[list], labels: dict[str, str], meter: str,
         n = len(KEY_LABELS)
         counts = _counts_alike([[*r[:n], *r[n + 1:]] for r in rows], labels, SHAPE_LET_GO)
     return max(SHORTEST_FINAL, Fraction(_drawn(counts, rng))) if counts else Fraction(1)
+
+
+# a rhythm sign (``dataset.SIGNS``) fewer than this share of a style's training tunes write
+# is not written, where ``SIGNS_COUNTED`` tunes of the style or more say so: none of the
+# Essen collection's German, Lorraine, Luxembourg or Chinese songs writes a triplet or a
+# dotted pair, the model's wrote triplets in 6-19% of them, which the judges hear as Irish
+SIGNS_COUNTED = 100
+RARE_SIGN = 0.01
+SIGN_WORDS = {"broken": "dotted pairs", "tuplet": "triplets"}
+
+
+def unwritten_signs(rows: list[list], labels: dict[str, str]) -> frozenset[str]:
+    """The rhythm signs a piece of ``labels`` does not write: those fewer than
+    ``RARE_SIGN`` of the training tunes alike write (``rows``: ``Dataset.sign_counts``;
+    ``_counts_alike``, at least ``SIGNS_COUNTED`` of them), none where fewer are counted."""
+    counts = _counts_alike(rows, labels, least=SIGNS_COUNTED)
+    tunes = sum(counts.values())
+    if tunes < SIGNS_COUNTED:
+        return frozenset()
+    return frozenset(sign for sign in SIGNS
+                     if sum(n for written, n in counts.items() if sign in written.split())
+                     < RARE_SIGN * tunes)
 
 
 # the fewest bars a piece not asked its length is given: two phrases, where the corpus's

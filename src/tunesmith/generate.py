@@ -474,6 +474,8 @@ class BarTracker:
     # (``:|``, else ``||``, ``|]`` at the end), plain barlines between; None: the model
     # closes its own after whole phrases
     plan: dict[int, bool] | None = None
+    # the rhythm signs its style does not write: "tuplet" (no "(3"), "broken" (no "A>B")
+    unwritten: frozenset[str] = frozenset()
     written: list[list[int]] = field(default_factory=list)
     current: list[int] = field(default_factory=list)
     seen: Counter[tuple[int, ...]] = field(default_factory=Counter)  # bars by their tokens
@@ -625,10 +627,12 @@ class BarTracker:
             return mask & t.notes_up_to(rem - GRID, pitched_only=True)
         if self.phase in ("roll", "slur"):
             return mask & t.notes_up_to(rem, pitched_only=True)
-        if self.phase == "note" and t.broken and not self.final_bar and self.last <= rem:
+        if self.phase == "note" and t.broken and not self.final_bar and self.last <= rem \
+                and "broken" not in self.unwritten:
             mask[t.broken] = True
         if self.phase in ("free", "note", "barred", "space") and not self.final_bar:
-            if t.triplet is not None and rem >= t.triplet_span * GRID:
+            if t.triplet is not None and rem >= t.triplet_span * GRID \
+                    and "tuplet" not in self.unwritten:
                 mask[t.triplet] = True
             if t.roll is not None:
                 mask[t.roll] = True
@@ -1182,7 +1186,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             rest_bars: float | None = None, slurs: bool = False,
             ties: bool = False, ends_repeat: bool = False,
             sections: Sequence[tuple[int, bool]] = (),
-            final: Fraction = Fraction(1)) -> BarTracker | Voices:
+            final: Fraction = Fraction(1),
+            unwritten: frozenset[str] = frozenset()) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
     ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
@@ -1202,7 +1207,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     (``styles.CHORD_BONUS_BY_FORM``); with ``chords`` the voices may play chords, each
     chord's ``[`` gaining its voice's nats, from the top voice down, the last for every voice
     below (``styles.CHORDED_FORMS``); with ``slurs`` the melody or voices may slur their notes
-    (``styles.SLURRED_FORMS``), with ``ties`` hold them on (``styles.TIED_STYLES``); a voice
+    (``styles.SLURRED_FORMS``), with ``ties`` hold them on (``styles.TIED_STYLES``), and
+    write none of the ``unwritten`` rhythm signs (``composer.unwritten_signs``); a voice
     that plays no chords pays ``AGAIN_COST`` to strike its last pitch again."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
@@ -1219,7 +1225,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
         return BarTracker(table, bar, bars, finals[0], ending, span=span, near_final=True,
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs, ties=ties,
-                          ends_repeat=ends_repeat, plan=plan)
+                          ends_repeat=ends_repeat, plan=plan, unwritten=unwritten)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     costs = []
     for v in range(len(compasses)):
@@ -1232,7 +1238,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
                                                     else rest_bars), cost=cost,
                         chords=chords is not None, shortest_chord=SHORTEST_CHORD / unit,
                         slurs=slurs, ties=ties, again=0.0 if chords is not None else AGAIN_COST,
-                        plan=plan)
+                        plan=plan, unwritten=unwritten)
              for final, compass, cost in zip(finals, compasses, costs, strict=True)]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None
