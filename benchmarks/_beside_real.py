@@ -7,7 +7,9 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from tunesmith.abc import Tune
 from tunesmith.evaluation.generated import beside_real, saved_samples
@@ -34,3 +36,16 @@ def sampler_pieces(spec: str) -> tuple[str, list[tuple[str, str]]]:
 def reproduce() -> str:
     """The line that says how to run this benchmark again, as it was run."""
     return f"\nreproduce: python {shlex.join(sys.argv)}"
+
+
+def print_by_style(row: Callable[[str, Any, list], str], real: dict, made: dict[str, dict],
+                   styles: Iterable) -> None:
+    """For each of ``styles`` (a key of ``real`` and of each sampler's pieces in ``made``):
+    the real tunes' ``row``, then each sampler's, then how to run it again."""
+    for style in styles:
+        if style in real:
+            print(row("real, train split", style, real[style]))
+        for name, by in made.items():
+            if by.get(style):
+                print(row(name, style, by[style]))
+    print(reproduce())

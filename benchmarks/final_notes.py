@@ -24,21 +24,18 @@ tradition, form and period asked, beside the share of last notes under a beat.
 
 from __future__ import annotations
 
-import argparse
 from collections import defaultdict
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
-from _beside_real import reproduce, sampler_pieces
+from _beside_real import print_by_style, reproduce, sampler_pieces
+from _judged import arguments, both_ways
 
-from tunesmith import Composer
-from tunesmith.abc import AbcError, parse
+from tunesmith.abc import AbcError, Tune, parse
 from tunesmith.abc.notes import last_beats
 from tunesmith.data.dataset import KEY_LABELS, Dataset
 from tunesmith.data.labels import meter_label
 from tunesmith.evaluation.generated import Asked
-from tunesmith.models.judges import Judges
 
 FORM, METER = KEY_LABELS.index("form"), len(KEY_LABELS)
 
@@ -49,38 +46,17 @@ def row(name: str, style: tuple[str, str], held: list[Fraction]) -> str:
             f"{np.mean(beats >= 2):.0%} | {np.median(beats):.2g} |")
 
 
-def judged(prompts: list[str], seeds: list[int], samples: int) -> None:
-    """Each prompt's pieces with the drawn final and with a beat's, as the judges hear them."""
-    composer, judges = Composer.load(), Judges.load()
-    counts = composer.checkpoint.data.get("finals")
-    print("| prompt | last note | pieces | tradition heard | form heard | period heard | "
-          "last notes < 1 beat | ≥ 2 beats |\n|---|---|---:|---:|---:|---:|---:|---:|")
-    for prompt in prompts:
-        asked = Asked.of(prompt).labels
-        for name, rows in (("its style's", counts), ("a beat", None)):
-            composer.checkpoint.data["finals"] = rows
-            tunes = [parse(p.abc) for seed in seeds
-                     for p in composer.generate(prompt, num=samples, seed=seed)]
-            heard = judges.styles(tunes)
-            cells = [f"{sum(h.get(d) == asked[d] for h in heard)}" if d in asked else "–"
-                     for d in ("tradition", "form", "period")]
-            held = np.array([float(x) for t in tunes for x in last_beats(t)[:1]])
-            print(f"| {prompt} | {name} | {len(tunes)} | {' | '.join(cells)} | "
-                  f"{np.mean(held < 1):.0%} | {np.mean(held >= 2):.0%} |", flush=True)
-    composer.checkpoint.data["finals"] = counts
+def last_notes(tunes: list[Tune]) -> np.ndarray:
+    """Each piece's (first voice's) last note, in beats."""
+    return np.array([float(x) for t in tunes for x in last_beats(t)[:1]])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("samplers", nargs="*", help="NAME=REPORT[,REPORT...]")
-    parser.add_argument("--prompts", nargs="+", help="judge the model's pieces for these")
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
-    parser.add_argument("--samples", type=int, default=4)
-    args = parser.parse_args()
+    args = arguments(__doc__)
     if args.prompts:
-        judged(args.prompts, args.seeds, args.samples)
+        both_ways(args, "finals", ("its style's", "a beat"), "last note",
+                  {"last notes < 1 beat": lambda tunes: f"{np.mean(last_notes(tunes) < 1):.0%}",
+                   "≥ 2 beats": lambda tunes: f"{np.mean(last_notes(tunes) >= 2):.0%}"})
         print(reproduce())
         return
     real: dict[tuple[str, str], list[Fraction]] = defaultdict(list)
@@ -102,13 +78,7 @@ def main() -> None:
                 made[name][form, meter_label(tune.meter)].append(held[0])
     print("| melodies | form | meter | last notes | < 1 beat | ≥ 2 beats | median (beats) |\n"
           "|---|---|---|---:|---:|---:|---:|")
-    for style in sorted({s for by in made.values() for s in by} or real):
-        if style in real:
-            print(row("real, train split", style, real[style]))
-        for name, by in made.items():
-            if by.get(style):
-                print(row(name, style, by[style]))
-    print(reproduce())
+    print_by_style(row, real, made, sorted({s for by in made.values() for s in by} or real))
 
 
 if __name__ == "__main__":

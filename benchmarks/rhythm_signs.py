@@ -21,26 +21,29 @@ tradition, form and period asked, beside the share of pieces with a tuplet or do
 
 from __future__ import annotations
 
-import argparse
 from collections import defaultdict
-from pathlib import Path
+from functools import partial
 
-from _beside_real import reproduce, sampler_pieces
+from _beside_real import print_by_style, reproduce, sampler_pieces
+from _judged import arguments, both_ways
 
-from tunesmith import Composer
-from tunesmith.abc import AbcError, parse
+from tunesmith.abc import AbcError, Tune, parse
 from tunesmith.abc.lexer import lex
 from tunesmith.data.dataset import KEY_LABELS, SIGNS, Dataset
 from tunesmith.evaluation.generated import Asked
-from tunesmith.models.judges import Judges
 
 TRADITION, PERIOD, FORM = (KEY_LABELS.index(d) for d in ("tradition", "period", "form"))
 
 
-def signs(abc: str) -> set[str]:
+def signs(tune: Tune) -> set[str]:
     """The ``SIGNS`` a piece writes."""
-    kinds = {atom.kind for atom in lex(parse(abc).body)}
+    kinds = {atom.kind for atom in lex(tune.body)}
     return {name for name, kind in SIGNS.items() if kind in kinds}
+
+
+def writing(sign: str, tunes: list[Tune]) -> str:
+    """How many of ``tunes`` write ``sign``."""
+    return str(sum(sign in signs(t) for t in tunes))
 
 
 def row(name: str, style: tuple[str, str], written: list[set[str]]) -> str:
@@ -48,40 +51,11 @@ def row(name: str, style: tuple[str, str], written: list[set[str]]) -> str:
     return f"| {name} | {' | '.join(style)} | {len(written)} | {shares} |"
 
 
-def judged(prompts: list[str], seeds: list[int], samples: int) -> None:
-    """Each prompt's pieces with and without the rare signs kept out, as the judges hear them."""
-    composer, judges = Composer.load(), Judges.load()
-    counts = composer.checkpoint.data.get("signs")
-    print("| prompt | rare signs | pieces | tradition heard | form heard | period heard | "
-          + " | ".join(f"with a {sign} sign" for sign in SIGNS) + " |\n"
-          "|---|---|---:|---:|---:|---:|" + "---:|" * len(SIGNS))
-    for prompt in prompts:
-        asked = Asked.of(prompt).labels
-        for name, rows in (("kept out", counts), ("let in", None)):
-            composer.checkpoint.data["signs"] = rows
-            pieces = [p.abc for seed in seeds
-                      for p in composer.generate(prompt, num=samples, seed=seed)]
-            heard = judges.styles([parse(abc) for abc in pieces])
-            cells = [f"{sum(h.get(d) == asked[d] for h in heard)}" if d in asked else "–"
-                     for d in ("tradition", "form", "period")]
-            written = [signs(abc) for abc in pieces]
-            shares = " | ".join(f"{sum(s in w for w in written)}" for s in SIGNS)
-            print(f"| {prompt} | {name} | {len(pieces)} | {' | '.join(cells)} | {shares} |",
-                  flush=True)
-    composer.checkpoint.data["signs"] = counts
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", type=Path, required=True)
-    parser.add_argument("samplers", nargs="*", help="NAME=REPORT[,REPORT...]")
-    parser.add_argument("--prompts", nargs="+", help="judge the model's pieces for these")
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
-    parser.add_argument("--samples", type=int, default=4)
-    args = parser.parse_args()
+    args = arguments(__doc__)
     if args.prompts:
-        judged(args.prompts, args.seeds, args.samples)
+        both_ways(args, "signs", ("kept out", "let in"), "rare signs",
+                  {f"with a {sign} sign": partial(writing, sign) for sign in SIGNS})
         print(reproduce())
         return
     real: dict[tuple[str, str], list[set[str]]] = defaultdict(list)
@@ -99,19 +73,13 @@ def main() -> None:
             if not (style and labels.get("form")):
                 continue
             try:
-                made[name][style, labels["form"]].append(signs(abc))
+                made[name][style, labels["form"]].append(signs(parse(abc)))
             except AbcError:
                 continue
     print("| tunes | tradition or period | form | tunes | " + " | ".join(SIGNS) + " |\n"
           "|---|---|---|---:|" + "---:|" * len(SIGNS))
-    for style in sorted({s for by in made.values() for s in by}
-                        or {s for s, w in real.items() if len(w) >= 100}):
-        if style in real:
-            print(row("real, train split", style, real[style]))
-        for name, by in made.items():
-            if by.get(style):
-                print(row(name, style, by[style]))
-    print(reproduce())
+    print_by_style(row, real, made, sorted({s for by in made.values() for s in by}
+                                           or {s for s, w in real.items() if len(w) >= 100}))
 
 
 if __name__ == "__main__":
