@@ -844,9 +844,8 @@ def unwritten_signs(rows: list[list], labels: dict[str, str]) -> frozenset[str]:
 # training melodies fall silent between their notes: two in three of the Essen collection's
 # German songs and three in four of those from Luxembourg breathe between phrases ("d4 z2|"),
 # one Irish reel in seven; charged as a reel is, the model's songs from Luxembourg rested
-# 1.6% of their time (real 4.4%) and were heard Luxembourgish 5 times of 32, free 4.3% and 9
-# (`python benchmarks/melody_rests.py --dataset datasets/default --prompts "a song from
-# Luxembourg" --seeds 2000 2100 2200 2300 2400 2500 2600 2700`)
+# 1.9% of their time (real 4.5%) and were heard Luxembourgish 3 times of 32, free 5.2% and 7
+# (`python benchmarks/melody_rests.py --dataset datasets/default --prompts …`)
 RESTING_STYLE = 0.5
 
 
