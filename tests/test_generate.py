@@ -146,21 +146,6 @@ def test_a_sign_hardly_any_tune_of_a_style_writes_is_not_written():
     assert unwritten_signs([], {"form": "song"}) == set()
 
 
-def test_a_melody_rests_freely_where_most_of_its_style_s_melodies_rest(composer, monkeypatch):
-    from tunesmith.composer import rests_freely
-
-    song, reel = ["german", None, "song", "major"], ["irish", None, "reel", "major"]
-    rows = [[*song, True, 60], [*song, False, 40], [*reel, True, 15], [*reel, False, 85]]
-    assert rests_freely(rows, {"tradition": "german", "form": "song", "mode": "major"})
-    assert not rests_freely(rows, {"tradition": "irish", "form": "reel", "mode": "major"})
-    assert not rests_freely([], {"form": "song"})  # nothing counted: a rest pays
-    said = "free to rest between its phrases, as most training melodies of its style do"
-    monkeypatch.setitem(composer.checkpoint.data, "rests", [[None] * 4 + [True, 10]])
-    assert said in composer.generate("an air", bars=4, seed=0)[0].remarks
-    monkeypatch.setitem(composer.checkpoint.data, "rests", [[None] * 4 + [False, 10]])
-    assert said not in composer.generate("an air", bars=4, seed=0)[0].remarks
-
-
 # semitones from a major signature's tonic to the final of each mode written in it: the church
 # modes, and the Chinese modes on their gong
 FINAL_ABOVE_MAJOR_TONIC = {"dorian": 2, "phrygian": 4, "lydian": 5, "mixolydian": 7,

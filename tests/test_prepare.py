@@ -225,25 +225,6 @@ def test_sign_counts_say_which_tunes_write_triplets_and_dotted_pairs(tiny_datase
     assert {"", "tuplet"} <= {r[-2] for r in rows}  # O'Neill's reels roll triplets, not all
 
 
-def test_rest_counts_say_which_styles_melodies_fall_silent_between_notes(tiny_dataset):
-    from tunesmith.abc.notes import rests_between
-    from tunesmith.data.dataset import KEY_LABELS, Dataset
-
-    def rests(body: str) -> bool:
-        return rests_between(parse(f"X:1\nM:4/4\nL:1/8\nK:G\n{body}\n"))
-
-    assert rests("G4 z2 A2|B8|]") and not rests("G4 A4|B6 z2|]")  # a rest after the last note
-    assert not rests("G4- G2 A2|]") and rests("G2 (3z2A2B2 c2|]")
-    dataset = Dataset(tiny_dataset)
-    rows = dataset.rest_counts("train")
-    counted = {tuple(r[:-1]): r[-1] for r in rows}
-    tunes = dataset.tunes("train")
-    assert sum(counted.values()) == len(tunes)  # O'Neill's: one voice each
-    for tune in tunes:
-        assert counted[(*(tune.labels.get(d) for d in KEY_LABELS), rests_between(tune))] >= 1
-    assert {True, False} == {r[-2] for r in rows}
-
-
 def test_length_counts_say_how_many_bars_each_styles_tunes_are(tiny_dataset):
     import music21
 

@@ -87,15 +87,6 @@ def test_a_style_s_unwritten_rhythm_signs_are_never_offered(compasses):
     assert {"(3", ">", "<"}.isdisjoint(offered(frozenset({"tuplet", "broken"})))
 
 
-def test_a_melody_s_rest_pays_its_rest_cost_and_nothing_where_its_style_rests():
-    rest = VOCAB.ids["z2"]
-    charged = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)])
-    free = tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)], rest_cost=0.0)
-    assert charged.bias()[rest] == pytest.approx(-REST_COST) and free.bias()[rest] == 0.0
-    note = VOCAB.ids["F2"]
-    assert charged.bias()[note] == free.bias()[note]
-
-
 def test_a_melody_closes_a_section_only_after_whole_4_bar_phrases():
     sections = {"||", "|:", ":|", "::"}
     t = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(0, 127)])

@@ -37,7 +37,6 @@ from .data.labels import meter_label
 from .engine import Engine, TorchEngine, load_engine
 from .generate import (
     MELODY_SPAN,
-    REST_COST,
     BarTracker,
     Sampling,
     TokenTable,
@@ -155,13 +154,12 @@ class Outline:
     ends_repeat: bool = False  # a melody closes a repeat at its end if the model cannot say
     sections: tuple[tuple[int, bool], ...] = ()  # its planned parts: bars, played twice, each
     unwritten: frozenset[str] = frozenset()  # rhythm signs its style's tunes do not write
-    rest_cost: float = REST_COST  # nats a melody's rest pays (none where its style breathes)
 
     @property
     def same(self) -> tuple:
         """Equal for outlines whose candidates can be decoded in one batch."""
         return (tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars,
-                self.span, self.final, self.sections, self.unwritten, self.rest_cost)
+                self.span, self.final, self.sections, self.unwritten)
 
 
 class Composer:
@@ -474,12 +472,6 @@ class Composer:
                 if named := " and ".join(RHYTHM_WORDS.get(r, f"notes {r} long")
                                          for r, nats in rhythm.items() if sign * nats > 0):
                     controls.remarks.append(f"{named} {said}, {whose} rhythm")
-        rest_cost = REST_COST
-        if controls.voices == 1 and words is None and opening is None \
-                and (rows := self.checkpoint.data.get("rests")) and rests_freely(rows, labels):
-            rest_cost = 0.0
-            controls.remarks.append("free to rest between its phrases, as most training "
-                                    "melodies of its style do")
         unwritten = frozenset()
         if words is None and (rows := self.checkpoint.data.get("signs")):
             unwritten = unwritten_signs(rows, labels)
@@ -491,7 +483,7 @@ class Composer:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
         return Outline(controls, prefix, given, header, out_key, span, final, ends, sections,
-                       unwritten, rest_cost)
+                       unwritten)
 
     @staticmethod
     def _timed(controls: Controls, sections: tuple[tuple[int, bool], ...], meter: str
@@ -571,7 +563,7 @@ class Composer:
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
                                 REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
                                 outline.ends_repeat, outline.sections, outline.final,
-                                outline.unwritten, outline.rest_cost)
+                                outline.unwritten)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -838,24 +830,6 @@ def unwritten_signs(rows: list[list], labels: dict[str, str]) -> frozenset[str]:
     return frozenset(sign for sign in SIGNS
                      if sum(n for written, n in counts.items() if sign in written.split())
                      < RARE_SIGN * tunes)
-
-
-# a melody's rest pays ``generate.REST_COST`` unless at least this share of its style's
-# training melodies fall silent between their notes: two in three of the Essen collection's
-# German songs and three in four of those from Luxembourg breathe between phrases ("d4 z2|"),
-# one Irish reel in seven; charged as a reel is, the model's songs from Luxembourg rested
-# 1.9% of their time (real 4.5%) and were heard Luxembourgish 3 times of 32, free 5.2% and 7
-# (`python benchmarks/melody_rests.py --dataset datasets/default --prompts …`)
-RESTING_STYLE = 0.5
-
-
-def rests_freely(rows: list[list], labels: dict[str, str]) -> bool:
-    """Whether a melody of ``labels`` rests without paying for it: at least
-    ``RESTING_STYLE`` of the training melodies alike fall silent between their notes
-    (``rows``: ``Dataset.rest_counts``; ``_counts_alike``)."""
-    counts = _counts_alike(rows, labels)
-    tunes = sum(counts.values())
-    return bool(tunes) and counts.get(True, 0) >= RESTING_STYLE * tunes
 
 
 # the fewest bars a piece not asked its length is given: two phrases, where the corpus's

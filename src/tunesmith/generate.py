@@ -329,11 +329,11 @@ class TokenTable:
             alter[self.note_natural == natural] = value
         return np.where(self.note_explicit, self.note_written, self.note_natural + alter)
 
-    def melody_cost(self, key: Key, rest_cost: float = REST_COST) -> np.ndarray:
+    def melody_cost(self, key: Key) -> np.ndarray:
         """Minus ``ACCIDENTAL_COST`` on every note written with an accidental, but a minor
-        key's leading note (``^G`` in A minor, ``=B`` in C minor), and ``rest_cost`` on every
+        key's leading note (``^G`` in A minor, ``=B`` in C minor), and ``REST_COST`` on every
         rest."""
-        cost = -ACCIDENTAL_COST * self.accidental - rest_cost * self.rest
+        cost = -ACCIDENTAL_COST * self.accidental - REST_COST * self.rest
         return np.where(self.leading_notes(key), 0.0, cost).astype(np.float32)
 
     def leading_notes(self, key: Key) -> np.ndarray:
@@ -1187,8 +1187,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             ties: bool = False, ends_repeat: bool = False,
             sections: Sequence[tuple[int, bool]] = (),
             final: Fraction = Fraction(1),
-            unwritten: frozenset[str] = frozenset(),
-            rest_cost: float = REST_COST) -> BarTracker | Voices:
+            unwritten: frozenset[str] = frozenset()) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
     ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
@@ -1209,8 +1208,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     chord's ``[`` gaining its voice's nats, from the top voice down, the last for every voice
     below (``styles.CHORDED_FORMS``); with ``slurs`` the melody or voices may slur their notes
     (``styles.SLURRED_FORMS``), with ``ties`` hold them on (``styles.TIED_STYLES``), and
-    write none of the ``unwritten`` rhythm signs (``composer.unwritten_signs``); a melody's
-    rest pays ``rest_cost`` (none where its style breathes, ``composer.rests_freely``); a voice
+    write none of the ``unwritten`` rhythm signs (``composer.unwritten_signs``); a voice
     that plays no chords pays ``AGAIN_COST`` to strike its last pitch again."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
@@ -1225,7 +1223,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     plan = dict(zip(ends, (twice for _, twice in sections), strict=True)) if sections else None
     if len(compasses) == 1:
         return BarTracker(table, bar, bars, finals[0], ending, span=span, near_final=True,
-                          cost=table.melody_cost(key, rest_cost) + bonus, may_pickup=True,
+                          cost=table.melody_cost(key) + bonus, may_pickup=True,
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs, ties=ties,
                           ends_repeat=ends_repeat, plan=plan, unwritten=unwritten)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]

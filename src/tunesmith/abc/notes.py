@@ -14,7 +14,6 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import pairwise
 
 from .durations import beats, broken, is_compound, length_multiplier, tuplet
 from .keys import ACCIDENTAL_VALUE, NATURAL_PC, Key, names_only_a_clef, octave_clef, parse_key
@@ -166,13 +165,6 @@ def melody_span(tune: Tune) -> int | None:
         return None
     pitches = [n.pitch for n in notes(tune)]
     return max(pitches) - min(pitches) if pitches else None
-
-
-def rests_between(tune: Tune) -> bool:
-    """Whether a one-voice tune falls silent between two of its notes (a rest after its last
-    note, "G4 z2|]", does not count). ``AbcError`` where its notes cannot be read."""
-    sounding = sorted(notes(tune), key=lambda n: n.onset)
-    return any(b.onset > a.onset + a.length for a, b in pairwise(sounding))
 
 
 def last_beats(tune: Tune) -> list[Fraction]:

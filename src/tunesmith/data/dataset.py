@@ -24,7 +24,7 @@ import numpy as np
 from ..abc import Tokenizer, Tune, parse, parse_key
 from ..abc.durations import quarter_tempo, written_bars
 from ..abc.lexer import Kind, ends_on_repeat, lex
-from ..abc.notes import last_beats, melody_span, rests_between
+from ..abc.notes import last_beats, melody_span
 from ..abc.sections import layout
 from ..abc.tune import AbcError
 from .labels import meter_label
@@ -153,20 +153,6 @@ class Dataset:
             return (meter_label(tune.meter), str(held[0])) if len(held) == 1 else None
 
         return self._tune_counts(split, final, "melody finals", progress, melodies=True)
-
-    def rest_counts(self, split: str = "train", progress: bool = False) -> list[list]:
-        """Whether the one-voice tunes of ``split`` fall silent between their notes, by style:
-        rows of ``KEY_LABELS`` (None where a tune has no such label), True where one does, and
-        the number of tunes. Two in three of the Essen collection's German songs and three in
-        four of those from Luxembourg breathe between phrases (``d4 z2|``), one reel in seven
-        does: whether a melody pays to rest (``Composer``)."""
-        def rests(tune: Tune) -> bool | None:
-            try:
-                return rests_between(tune)
-            except ValueError:
-                return None
-
-        return self._tune_counts(split, rests, "melody rests", progress, melodies=True)
 
     def sign_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """Which rhythm signs the tunes of ``split`` write, by style: rows of ``KEY_LABELS``
