@@ -813,7 +813,8 @@ def typical_final(rows: list[list], labels: dict[str, str], meter: str,
 # a rhythm sign (``dataset.SIGNS``) fewer than this share of a style's training tunes write
 # is not written, where ``SIGNS_COUNTED`` tunes of the style or more say so: none of the
 # Essen collection's German, Lorraine, Luxembourg or Chinese songs writes a triplet or a
-# dotted pair, the model's wrote triplets in 6-19% of them, which the judges hear as Irish
+# dotted pair, the model's wrote triplets in 3-19% of them: a fiddler's figure in a style
+# without one (the judges, on other seeds, heard them in their styles as often either way)
 SIGNS_COUNTED = 100
 RARE_SIGN = 0.01
 SIGN_WORDS = {"broken": "dotted pairs", "tuplet": "triplets"}
