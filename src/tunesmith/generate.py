@@ -1197,7 +1197,7 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     whether each is played twice, it closes those instead, as all voices do), each ending on
     its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
     least ``final`` beats long (a melody: its style's, ``composer.typical_final``), two beats
-    for voices (91% of the test split's voices hold their last note two beats or more:
+    for voices (89.6% of the test split's voices hold their last note two beats or more:
     ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in
     parallel fifths and octaves (26% of similar motion in the corpus's medieval pieces);
     ``picardy`` voices in a minor key may end on the major third (``final_notes``); each
