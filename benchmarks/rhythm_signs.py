@@ -28,22 +28,15 @@ from _beside_real import print_by_style, reproduce, sampler_pieces
 from _judged import arguments, both_ways
 
 from tunesmith.abc import AbcError, Tune, parse
-from tunesmith.abc.lexer import lex
-from tunesmith.data.dataset import KEY_LABELS, SIGNS, Dataset
+from tunesmith.data.dataset import KEY_LABELS, SIGNS, Dataset, written_signs
 from tunesmith.evaluation.generated import Asked
 
 TRADITION, PERIOD, FORM = (KEY_LABELS.index(d) for d in ("tradition", "period", "form"))
 
 
-def signs(tune: Tune) -> set[str]:
-    """The ``SIGNS`` a piece writes."""
-    kinds = {atom.kind for atom in lex(tune.body)}
-    return {name for name, kind in SIGNS.items() if kind in kinds}
-
-
 def writing(sign: str, tunes: list[Tune]) -> str:
     """How many of ``tunes`` write ``sign``."""
-    return str(sum(sign in signs(t) for t in tunes))
+    return str(sum(sign in written_signs(t) for t in tunes))
 
 
 def row(name: str, style: tuple[str, str], written: list[set[str]]) -> str:
@@ -73,7 +66,7 @@ def main() -> None:
             if not (style and labels.get("form")):
                 continue
             try:
-                made[name][style, labels["form"]].append(signs(parse(abc)))
+                made[name][style, labels["form"]].append(set(written_signs(parse(abc))))
             except AbcError:
                 continue
     print("| tunes | tradition or period | form | tunes | " + " | ".join(SIGNS) + " |\n"

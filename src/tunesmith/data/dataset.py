@@ -38,6 +38,12 @@ _Q_LINE = re.compile(r"^Q:(.*)$", re.MULTILINE)
 SIGNS = {"broken": Kind.BROKEN, "tuplet": Kind.TUPLET}
 
 
+def written_signs(tune: Tune) -> list[str]:
+    """The ``SIGNS`` a tune writes, in their order."""
+    kinds = {atom.kind for atom in lex(tune.body)}
+    return [name for name, kind in SIGNS.items() if kind in kinds]
+
+
 class Dataset:
     def __init__(self, root: str | Path):
         self.root = Path(root)
@@ -161,11 +167,8 @@ class Dataset:
         corpus's Irish reels write triplets, nine in ten strathspeys dotted pairs, none of the
         Essen collection's 6,600 German, Lorraine, Luxembourg and Chinese songs either: the
         signs a piece may write (``Composer``)."""
-        def signs(tune: Tune) -> str:
-            kinds = {atom.kind for atom in lex(tune.body)}
-            return " ".join(name for name, kind in SIGNS.items() if kind in kinds)
-
-        return self._tune_counts(split, signs, "rhythm signs", progress, melodies=False)
+        return self._tune_counts(split, lambda tune: " ".join(written_signs(tune)),
+                                 "rhythm signs", progress, melodies=False)
 
     def layout_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """The forms the tunes of ``split`` are written in, by style: rows of ``KEY_LABELS``
