@@ -14,7 +14,9 @@ from tunesmith.engine import TorchEngine
 from tunesmith.generate import (
     ACCIDENTAL_COST,
     AGAIN_COST,
+    APPROACH,
     DYAD_COST,
+    FARTHEST_APPROACH,
     FIRST_CHORD_BARS,
     FIRST_CHORD_BONUS,
     HARMONY_COST,
@@ -24,6 +26,7 @@ from tunesmith.generate import (
     REPEAT_COST,
     REST_COST,
     RESTATE_BONUS,
+    STEP,
     VOICE_REST_BARS,
     BarTracker,
     Sampling,
@@ -188,6 +191,46 @@ def test_the_last_bar_ends_on_the_final_and_then_only_eos():
     assert allowed_texts(t) == {"|]", ":|"}
     feed(t, "|]")
     assert t.finished and allowed_texts(t) == {"<eos>"}
+
+
+def test_a_melody_steps_or_moves_a_third_into_its_last_note():
+    # C major, 8 units a bar: C4 (60) and C5 (72) are the finals within reach
+    t = tracker(TABLE, HEADER, bars=1, mode=None, compasses=[(0, 127)])
+    assert t.approach == APPROACH == 4
+    feed(t, "G4 F2")  # room for one note and the final C or c a unit long
+    left = allowed_texts(t)  # that note is a third from a final at most, and no rest
+    assert {"A", "B", "E", "d", "e"} <= left and {"F", "G", "f", "g", "a", "z"}.isdisjoint(left)
+    t = BarTracker(TABLE, Fraction(8), bars=1, tonic=("C", ""), ending=Fraction(1, 2),
+                   approach=APPROACH)
+    feed(t, "G4 F2 G")  # from G, C is a fifth and c a fourth away, and a note fits first
+    assert allowed_texts(t) - {" ", "\n"} == {"C/", "D/"}
+    feed(t, "D/")
+    assert allowed_texts(t) - {" ", "\n"} == {"C/"}
+    # the final fills the last bar: the note that ends the bar before comes near it
+    t = BarTracker(TABLE, Fraction(1), bars=2, tonic=("C", ""), ending=Fraction(1),
+                   approach=APPROACH)
+    left = allowed_texts(t)
+    assert {"A", "E", "d", "C/"} <= left and {"F", "G", "f", "g"}.isdisjoint(left)
+    feed(t, "A|")
+    assert {"c", "C"} & allowed_texts(t) == {"c"}  # a minor third up, not a sixth down
+
+
+def test_a_chorale_s_soprano_steps_into_its_last_note_and_its_bass_leaps_from_the_dominant():
+    compasses = [(60, 81), (40, 62)]
+    parts = tracker(TABLE, HEADER, bars=2, mode=None, compasses=compasses, stepped=True).parts
+    assert [(p.approach, p.leap) for p in parts] == [(STEP, False), (FARTHEST_APPROACH, True)]
+    medieval = tracker(TABLE, HEADER, bars=2, mode=None, compasses=compasses, stepped=True,
+                       medieval=True).parts  # the trecento's tenor steps into its final
+    assert [(p.approach, p.leap) for p in medieval][-1] == (None, False)
+    free = tracker(TABLE, HEADER, bars=2, mode=None, compasses=compasses).parts  # a quartet
+    assert {(p.approach, p.leap) for p in free} == {(None, False)}
+    bass = BarTracker(TABLE, Fraction(8), bars=1, tonic=("C", ""), ending=Fraction(1),
+                      compass=(36, 84), approach=FARTHEST_APPROACH, leap=True)
+    feed(bass, "G4 F2")  # room for one note and the final: a fourth or a fifth from C
+    left = allowed_texts(bass)
+    assert {"F", "G", "f", "g", "C/"} <= left and {"A", "B", "E", "c", "d", "e"}.isdisjoint(left)
+    feed(bass, "G")
+    assert {"C", "c"} <= allowed_texts(bass)  # down a fifth or up a fourth
 
 
 def test_a_triplet_counts_two_thirds_and_a_broken_pair_keeps_its_length():
@@ -579,7 +622,7 @@ def test_a_tie_holds_a_note_on_over_one_barline_at_most():
     assert allowed_texts(t, TIED) == {"G", "G4", "G8"}
     feed(t, "G8", TIED)
     assert "-" not in allowed_texts(t, TIED)  # held over one barline, not a second
-    feed(t, "|G4 z4|A2 c2", TIED)
+    feed(t, "|G4 z4|A2 C2", TIED)
     assert "-" not in allowed_texts(t, TIED)  # nor in the last bar, whose end is the tonic
     feed(t, "C4|]", TIED)
     tune = parse("X:1\nM:4/4\nL:1/8\nK:C\n" + TIED.decode(t.log))

@@ -81,6 +81,7 @@ from .styles import (
     TONAL_MODES,
     guided_tokens,
     rhythm_entry,
+    stepped,
     tied,
 )
 
@@ -563,7 +564,7 @@ class Composer:
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
                                 REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
                                 outline.ends_repeat, outline.sections, outline.final,
-                                outline.unwritten)
+                                outline.unwritten, stepped(labels))
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:

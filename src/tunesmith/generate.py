@@ -78,6 +78,18 @@ LEADING_NOTE_BONUS = 0.5
 # between do not count): 0.9% of the test split's notes do, v5's 2.4-4.1% (its loops of one
 # note, "AAAA|AAAA|"), 0.3-0.7% with this cost (benchmarks/repeated_notes.py)
 REPEAT_RUN, REPEAT_COST = 4, 2.0
+# the most semitones a played melody moves into its last note (``BarTracker.approach``), a
+# third: real melodies step into it, or strike it again, in 81% of the test split, move a
+# third in 12%, leap a fourth or more in 7%; the sampler with a fifth's window alone leapt
+# in 27-35% ("dB G2" for "BA G2"; ``benchmarks/endings.py``)
+APPROACH = 4
+# and the top voice of a piece in a style whose top voices step into it (a chorale's soprano,
+# ``styles.STEPPED_STYLES``): a whole tone
+STEP = 2
+# and where no final is that near, or a sung melody's words say when it comes: a fifth, so
+# that a cadence may fall a fifth to the low tonic as well as rise a fourth; an octave's
+# leap, "AF e2" for "AF E2", never
+FARTHEST_APPROACH = 7
 # nats taken from a voice's note that strikes its last pitch again (rests between do not
 # count), in a piece of several voices: a repeated note is the one move no clash or parallel
 # cost can fall on, and the model's voices struck 22.9% of their notes again, the real tunes
@@ -375,6 +387,32 @@ class TokenTable:
             self._masks[key] = mask
         return self._masks[key]
 
+    def near_tonic(self, tonic: tuple[str, str], within: int, low: int, high: int
+                   ) -> np.ndarray:
+        """Every token but the notes more than ``within`` semitones from each tonic note
+        (``tonic_notes``' letter) between ``low`` and ``high`` (MIDI, before the key
+        signature)."""
+        key = ("near tonic", tonic, within, low, high)
+        if key not in self._masks:
+            tonics = {self.pitch[i] for i in self.pitched if self.letter[i][0] == tonic[0]
+                      and self.letter[i][1] in ("", tonic[1]) and low <= self.pitch[i] <= high}
+            mask = np.ones(self.n, dtype=bool)
+            mask[[i for i, p in self.pitch.items()
+                  if not any(abs(p - q) <= within for q in tonics)]] = False
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def on_letters(self, letters: frozenset[str]) -> np.ndarray:
+        """Every token but the notes other than ``letters`` (upper case) as the key signature
+        has them, no accidental written ("^F" in C is no subdominant)."""
+        key = ("letters", letters)
+        if key not in self._masks:
+            mask = np.ones(self.n, dtype=bool)
+            mask[[i for i in self.pitched
+                  if self.letter[i][0] not in letters or self.letter[i][1]]] = False
+            self._masks[key] = mask
+        return self._masks[key]
+
     def tonic_lengths(self, tonic: tuple[str, str]) -> list[Fraction]:
         """The lengths a final tonic note can have in this vocabulary, shortest first."""
         if tonic not in self._tonic_lengths:
@@ -425,10 +463,16 @@ class BarTracker:
     low: int | None = None
     high: int | None = None
     cost: np.ndarray | None = None  # added to the logits before each draw (``melody_cost``)
-    # a melody ends on a tonic at most a fifth from its last note: real tunes leap further
-    # into their last note in 1.5% of the test split, the sampler's in 8.5% (a tonic an
-    # octave away, "AF e2" for "AF E2"; ``benchmarks/endings.py``)
+    # a sung melody ends on a tonic at most a fifth from its last note where one is in reach
+    # (``FARTHEST_APPROACH``): real tunes leap further into their last note in 1.5% of the
+    # test split, the sampler's in 8.5% (``benchmarks/endings.py``)
     near_final: bool = False
+    # a played melody moves at most ``approach`` semitones into its last note where its last
+    # bar leaves room for it, the note before it chosen so (``_cadence``, ``APPROACH``); a
+    # sung one's words say when it comes. With ``leap`` (a bass) it comes from a fourth or a
+    # fifth away by letter, its final's dominant or subdominant
+    approach: int | None = None
+    leap: bool = False
     # a voice that may play chords: its chord's notes so far (written pitches) and their
     # length; the pitch classes of the last chord it closed and how often in a row it struck
     # them (an octave added or left out is the same chord)
@@ -438,7 +482,8 @@ class BarTracker:
     chord_length: Fraction = Fraction(0)
     last_chord: frozenset[int] = frozenset()
     chord_run: int = 0
-    last_pitch: int | None = None  # the last note's, and how often in a row it was struck
+    last_note: int | None = None  # the last note written, its pitch, and how often in a row
+    last_pitch: int | None = None  # that pitch was struck
     struck: int = 0
     again: float = 0.0  # nats off striking it again (``AGAIN_COST``: a voice among others)
     # a melody may open with a pickup of at most half a bar, not counted among ``bars``; its
@@ -553,14 +598,59 @@ class BarTracker:
             kept = kept & ~self.table.rests_over(self.longest_rest - self.rested)
         return kept if kept.any() else mask  # a dead end inside the range: any fitting note
 
+    def _bounds(self) -> tuple[int, int]:
+        """The lowest and highest note this voice's compass and a melody's span leave it."""
+        low, high = self.compass if self.compass is not None else (-128, 255)
+        if self.span is not None and self.low is not None:
+            low, high = max(low, self.high - self.span), min(high, self.low + self.span)
+        return low, high
+
     def _reach(self) -> np.ndarray:
         """Every token but the notes outside this voice's compass or a melody's span."""
-        t, reach = self.table, self.table.within(-128, 255)
-        if self.compass is not None:
-            reach = reach & t.within(*self.compass)
-        if self.span is not None and self.low is not None:
-            reach = reach & t.within(self.high - self.span, self.low + self.span)
-        return reach
+        return self.table.within(*self._bounds())
+
+    def _room(self) -> Fraction:
+        """The length the final note of the last bar is kept room for: the shortest tonic
+        note at least ``ending`` long (or the longest there is)."""
+        lengths = self.table.tonic_lengths(self.tonic)
+        return next((v for v in lengths if v >= self.ending), lengths[-1])
+
+    def _near(self, final: np.ndarray, semitones: int) -> np.ndarray:
+        """The ``final`` tonics within reach at most ``semitones`` from the last pitch."""
+        return final & self.table.within(self.last_pitch - semitones,
+                                         self.last_pitch + semitones) & self._reach()
+
+    def _before(self) -> np.ndarray:
+        """Every token but the notes that may not come right before the final: those more
+        than ``approach`` semitones from a final within reach, or with ``leap`` those not a
+        fourth or fifth from it by letter, as the key has them."""
+        t = self.table
+        if self.leap:
+            at = LETTERS.index(self.tonic[0])
+            return t.on_letters(frozenset(LETTERS[(at + k) % 7] for k in (3, 4)))
+        return t.near_tonic(self.tonic, self.approach, *self._bounds())
+
+    def _cadence(self, notes: np.ndarray, final: np.ndarray, left: Fraction
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """The last bar's ``notes`` (leaving ``left`` for the final at least) and ``final``
+        tonics narrowed so the melody moves at most ``approach`` semitones into its last
+        note (with ``leap``, from a note ``_before`` allows): the final only so, else
+        another note first where one fits; a note after which only the final fits, only one
+        ``_before`` allows. Where neither can be, a final at most ``FARTHEST_APPROACH``
+        away."""
+        t = self.table
+        came = not self.leap or bool(self._before()[self.last_note])
+        if came and (near := self._near(final, self.approach)).any():
+            final = near
+        elif (t.notes_up_to(left, pitched_only=True) & self._reach()).any():
+            final = np.zeros_like(final)
+        elif (near := self._near(final, FARTHEST_APPROACH)).any():
+            final = near
+        only = notes & ~t.notes_up_to(left - t.note_lengths[0])  # no rest: "G z/ D3/2"
+        close = only & self._before() & t.notes_up_to(left, pitched_only=True)
+        if close.any():
+            notes = (notes & ~only) | close
+        return notes, final
 
     def _allowed(self) -> np.ndarray:
         t, rem = self.table, self.remaining
@@ -610,15 +700,24 @@ class BarTracker:
         if self.final_bar and self.tonic is not None and t.tonic_lengths(self.tonic):
             # anything that leaves room for a tonic note ``ending`` long, or the tonic note
             # that ends the bar
-            lengths = t.tonic_lengths(self.tonic)
-            room = next((v for v in lengths if v >= self.ending), lengths[-1])
-            final = t.tonic_notes(self.tonic, rem)
-            if self.near_final and self.last_pitch is not None and (near := final & t.within(
-                    self.last_pitch - 7, self.last_pitch + 7) & self._reach()).any():
+            room = self._room()
+            notes, final = t.notes_up_to(rem - room), t.tonic_notes(self.tonic, rem)
+            if self.approach is not None and self.last_pitch is not None:
+                notes, final = self._cadence(notes, final, rem - room)
+            elif self.near_final and self.last_pitch is not None and (
+                    near := self._near(final, FARTHEST_APPROACH)).any():
                 final = near
-            mask = t.notes_up_to(rem - room) | final
+            mask = notes | final
         else:
             mask = t.notes_up_to(rem).copy()
+            if self.approach is not None and self.done_bars == self.bars - 2 \
+                    and self.tonic is not None and t.tonic_lengths(self.tonic) \
+                    and self._room() >= self.bar_length:
+                # the final fills the last bar: the note that ends this one comes before it
+                ends = t.notes_up_to(rem, pitched_only=True, exactly=rem)
+                close = ends & self._before()
+                if close.any():
+                    mask &= ~ends | close
         if not mask.any():  # no tonic fits what is left: end on any note that fits
             mask = t.notes_up_to(rem).copy()
         if self.slur:  # a slur joins notes, never a rest
@@ -763,7 +862,7 @@ class BarTracker:
             self.low = pitch if self.low is None else min(self.low, pitch)
             self.high = pitch if self.high is None else max(self.high, pitch)
             self.struck = self.struck + 1 if pitch == self.last_pitch else 1
-            self.last_pitch = pitch
+            self.last_note, self.last_pitch = tid, pitch
         if self.phase == "chord":  # a chord fills its bar when it closes
             if tid == t.chord_close:
                 self.filled += self.chord_length
@@ -1187,7 +1286,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             ties: bool = False, ends_repeat: bool = False,
             sections: Sequence[tuple[int, bool]] = (),
             final: Fraction = Fraction(1),
-            unwritten: frozenset[str] = frozenset()) -> BarTracker | Voices:
+            unwritten: frozenset[str] = frozenset(),
+            stepped: bool = False) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
     ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
@@ -1208,8 +1308,12 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     chord's ``[`` gaining its voice's nats, from the top voice down, the last for every voice
     below (``styles.CHORDED_FORMS``); with ``slurs`` the melody or voices may slur their notes
     (``styles.SLURRED_FORMS``), with ``ties`` hold them on (``styles.TIED_STYLES``), and
-    write none of the ``unwritten`` rhythm signs (``composer.unwritten_signs``); a voice
-    that plays no chords pays ``AGAIN_COST`` to strike its last pitch again."""
+    write none of the ``unwritten`` rhythm signs (``composer.unwritten_signs``); a melody
+    steps or moves a third into its last note where its last bar leaves room (``APPROACH``),
+    and with ``stepped`` the top voice steps into its own (``STEP``) and, but in a
+    ``medieval`` piece, the bottom voice leaps into its own from its dominant or
+    subdominant; a voice that plays no chords pays ``AGAIN_COST`` to strike its last pitch
+    again."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
@@ -1221,8 +1325,9 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     if sections and ends[-1] != bars:
         raise ValueError(f"sections of {ends[-1]} bars for a piece of {bars}")
     plan = dict(zip(ends, (twice for _, twice in sections), strict=True)) if sections else None
+    leap = stepped and not medieval  # the trecento's tenor steps into its final too
     if len(compasses) == 1:
-        return BarTracker(table, bar, bars, finals[0], ending, span=span, near_final=True,
+        return BarTracker(table, bar, bars, finals[0], ending, span=span, approach=APPROACH,
                           cost=table.melody_cost(key) + bonus, may_pickup=True,
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs, ties=ties,
                           ends_repeat=ends_repeat, plan=plan, unwritten=unwritten)
@@ -1238,8 +1343,12 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
                                                     else rest_bars), cost=cost,
                         chords=chords is not None, shortest_chord=SHORTEST_CHORD / unit,
                         slurs=slurs, ties=ties, again=0.0 if chords is not None else AGAIN_COST,
-                        plan=plan, unwritten=unwritten)
-             for final, compass, cost in zip(finals, compasses, costs, strict=True)]
+                        plan=plan, unwritten=unwritten,
+                        approach=STEP if stepped and not v else FARTHEST_APPROACH
+                        if leap and v == len(compasses) - 1 else None,
+                        leap=leap and v == len(compasses) - 1)
+             for v, (final, compass, cost) in enumerate(zip(finals, compasses, costs,
+                                                            strict=True))]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None
                   else parallel, chord_bonus=chord,
