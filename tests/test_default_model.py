@@ -274,7 +274,10 @@ def test_a_fiddle_tune_lies_on_the_fiddle_where_its_tradition_s_tunes_lie(defaul
         for piece in default.generate("a Scottish strathspey", num=4, seed=seed):
             pitches = [n.pitch for n in notes(parse(piece.abc))]
             assert min(pitches) >= 55 and max(pitches) <= 89, piece.abc
-            assert abs(median(pitches) - 74) <= 6, piece.abc
+            # in the octave nearest 74 of those that keep it so (a wide one may lie lower)
+            toward = 12 if median(pitches) < 74 else -12
+            assert abs(median(pitches) - 74) <= 6 or not (
+                min(pitches) + toward >= 55 and max(pitches) + toward <= 89), piece.abc
 
 
 def test_a_melody_steps_or_moves_a_third_into_its_last_note(default):

@@ -81,10 +81,12 @@ REPEAT_RUN, REPEAT_COST = 4, 2.0
 # the most semitones a played melody moves into its last note (``BarTracker.approach``), a
 # third: real melodies step into it, or strike it again, in 81% of the test split, move a
 # third in 12%, leap a fourth or more in 7%; the sampler with a fifth's window alone leapt
-# in 27-35% ("dB G2" for "BA G2"; ``benchmarks/endings.py``)
+# in 27-35% ("dB G2" for "BA G2"; ``benchmarks/endings.py``). A third where the melody came
+# to one with room left for the final it holds ("dB G6" in G minor, not "dBcA dg g2")
 APPROACH = 4
-# and the top voice of a piece in a style whose top voices step into it (a chorale's soprano,
-# ``styles.STEPPED_STYLES``): a whole tone
+# and where only the final can follow a note, that note a step from it at most ("gfedc4",
+# not "gfeec4"), as the top voice of a piece in a style whose top voices step into their
+# last note (a chorale's soprano, ``styles.STEPPED_STYLES``): a whole tone
 STEP = 2
 # and where no final is that near, or a sung melody's words say when it comes: a fifth, so
 # that a cadence may fall a fifth to the low tonic as well as rise a fourth; an octave's
@@ -468,9 +470,10 @@ class BarTracker:
     # test split, the sampler's in 8.5% (``benchmarks/endings.py``)
     near_final: bool = False
     # a played melody moves at most ``approach`` semitones into its last note where its last
-    # bar leaves room for it, the note before it chosen so (``_cadence``, ``APPROACH``); a
-    # sung one's words say when it comes. With ``leap`` (a bass) it comes from a fourth or a
-    # fifth away by letter, its final's dominant or subdominant
+    # bar leaves room for it, the note before it a step away where only the final can follow
+    # (``_cadence``, ``APPROACH``, ``STEP``); a sung one's words say when it comes. With
+    # ``leap`` (a bass) it comes from a fourth or a fifth away by letter, its final's dominant
+    # or subdominant
     approach: int | None = None
     leap: bool = False
     # a voice that may play chords: its chord's notes so far (written pitches) and their
@@ -621,14 +624,14 @@ class BarTracker:
                                          self.last_pitch + semitones) & self._reach()
 
     def _before(self) -> np.ndarray:
-        """Every token but the notes that may not come right before the final: those more
-        than ``approach`` semitones from a final within reach, or with ``leap`` those not a
-        fourth or fifth from it by letter, as the key has them."""
+        """Every token but the notes that may not come right before the final where nothing
+        else can: those more than a ``STEP`` from a final within reach, or with ``leap``
+        those not a fourth or fifth from it by letter, as the key has them."""
         t = self.table
         if self.leap:
             at = LETTERS.index(self.tonic[0])
             return t.on_letters(frozenset(LETTERS[(at + k) % 7] for k in (3, 4)))
-        return t.near_tonic(self.tonic, self.approach, *self._bounds())
+        return t.near_tonic(self.tonic, STEP, *self._bounds())
 
     def _cadence(self, notes: np.ndarray, final: np.ndarray, left: Fraction
                  ) -> tuple[np.ndarray, np.ndarray]:
@@ -636,8 +639,8 @@ class BarTracker:
         tonics narrowed so the melody moves at most ``approach`` semitones into its last
         note (with ``leap``, from a note ``_before`` allows): the final only so, else
         another note first where one fits; a note after which only the final fits, only one
-        ``_before`` allows. Where neither can be, a final at most ``FARTHEST_APPROACH``
-        away."""
+        ``_before`` allows, a step from it. Where neither can be, a final at most
+        ``FARTHEST_APPROACH`` away."""
         t = self.table
         came = not self.leap or bool(self._before()[self.last_note])
         if came and (near := self._near(final, self.approach)).any():
