@@ -92,20 +92,21 @@ def row(name: str, tunes: list[Tune]) -> list[str]:
 def approached(args: argparse.Namespace) -> None:
     """Each prompt's pieces written as shipped and as before, heard by the judges."""
     composer, judges = Composer.load(), Judges.load()
-    shipped = generate.APPROACH, styles.STEPPED_STYLES
-    arms = {"shipped": shipped, "before": (generate.FARTHEST_APPROACH, set())}
+    shipped = generate.APPROACH, generate.STEP, styles.STEPPED_STYLES
+    farthest = generate.FARTHEST_APPROACH
+    arms = {"shipped": shipped, "before": (farthest, farthest, set())}
     print(f"| prompt | sampler | pieces | tradition heard | period heard | form heard | key "
           f"heard | {COLUMNS} |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for prompt in args.prompts:
         asked = Asked.of(prompt).labels
-        for name, (generate.APPROACH, styles.STEPPED_STYLES) in arms.items():
+        for name, (generate.APPROACH, generate.STEP, styles.STEPPED_STYLES) in arms.items():
             tunes = [parse(p.abc) for seed in args.seeds
                      for p in composer.generate(prompt, num=args.samples, seed=seed)]
             counts, keys = heard(judges, tunes, asked)
             cells = " | ".join("–" if c is None else str(c) for c in counts)
             print(f"| {prompt} | {name} | {len(tunes)} | {cells} | {keys} | {moves(tunes)} |",
                   flush=True)
-    generate.APPROACH, styles.STEPPED_STYLES = shipped
+    generate.APPROACH, generate.STEP, styles.STEPPED_STYLES = shipped
 
 
 def main() -> None:
