@@ -36,9 +36,11 @@ def heard(judges: Judges, tunes: list[Tune], asked: dict[str, str]
     return counts, keys
 
 
-def arguments(doc: str) -> argparse.Namespace:
+def arguments(doc: str, extra: Callable[[argparse.ArgumentParser], object] | None = None
+              ) -> argparse.Namespace:
     """The arguments of a benchmark that sets report folders' pieces (``NAME=REPORT,…``)
-    beside a dataset's tunes, or with ``--prompts`` writes pieces both ways (``both_ways``)."""
+    beside a dataset's tunes, or with ``--prompts`` writes pieces both ways (``both_ways``);
+    ``extra`` adds a benchmark's own."""
     parser = argparse.ArgumentParser(description=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", type=Path, required=True)
@@ -46,6 +48,8 @@ def arguments(doc: str) -> argparse.Namespace:
     parser.add_argument("--prompts", nargs="+", help="judge the model's pieces for these")
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
     parser.add_argument("--samples", type=int, default=4)
+    if extra is not None:
+        extra(parser)
     return parser.parse_args()
 
 

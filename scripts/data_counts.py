@@ -15,8 +15,10 @@ length was not asked is planned; ``tempos`` (``Dataset.tempo_counts``: the tempo
 ``Q:`` marks), at which a piece not asked its tempo is played; ``finals``
 (``Dataset.final_counts``: how long their melodies hold the last note), how long a melody's
 last note is at least; ``signs`` (``Dataset.sign_counts``: whether they write tuplets and
-dotted pairs), which a piece may write. The shipped model's keys, endings, lengths, layouts,
-tempos, finals and signs were counted this way from ``datasets/default``.
+dotted pairs), which a piece may write; ``paces`` (``Dataset.pace_counts``: how many of
+their melodies' notes are sixteenths or quicker), how busy a melody may run. The shipped
+model's keys, endings, lengths, layouts, tempos, finals, signs and paces were counted this way
+from ``datasets/default``.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from tunesmith.data.dataset import Dataset
 COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
           "spans": Dataset.span_counts, "lengths": Dataset.length_counts,
           "layouts": Dataset.layout_counts, "tempos": Dataset.tempo_counts,
-          "finals": Dataset.final_counts, "signs": Dataset.sign_counts}
+          "finals": Dataset.final_counts, "signs": Dataset.sign_counts,
+          "paces": Dataset.pace_counts}
 
 
 def main() -> int:

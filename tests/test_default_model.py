@@ -253,6 +253,10 @@ def test_a_quartet_moves_in_sixteenths_rather_than_half_notes(default, monkeypat
 
 def test_an_american_march_moves_in_eighths_as_ryan_s_do(default, monkeypatch):
     # Ryan's marches: 20% sixteenths; the model's 50% without the entry on these seeds, 19%
+    # (without a pace: a march drawn at the pace of Ryan's 2/4 marches, which run a median
+    # 45% of their notes in sixteenths, takes the entry's nats back where it runs slower)
+    monkeypatch.setitem(default.checkpoint.data, "paces", None)
+
     def sixteenths() -> float:
         lengths = [n.length for seed in (0, 1) for p in default.generate(
             "an American march", bars=16, num=4, seed=seed) for n in notes(parse(p.abc))]
@@ -461,6 +465,34 @@ def test_a_piano_piece_s_hands_play_chords_as_the_corpus_s_do(default, monkeypat
     assert 0 < right < left and left > 0.3 and told
     monkeypatch.delitem(CHORDED_FORMS, "piano")
     assert in_chords() == [0, 0] and not said()
+
+
+def test_a_german_song_runs_its_sixteenths_at_the_pace_of_one_of_its_style(default,
+                                                                          monkeypatch):
+    from tunesmith import generate
+    from tunesmith.abc.notes import quick_share
+
+    def paces(pieces) -> list[tuple[float, float]]:
+        said = [re.search(r"about (\d+)% of its notes sixteenths", " ".join(p.remarks))
+                for p in pieces]
+        return [(quick_share(parse(p.abc)), int(m.group(1)) / 100)
+                for p, m in zip(pieces, said, strict=True)]
+
+    def written() -> list[tuple[float, float]]:
+        return paces([p for seed in (1200, 1400)
+                      for p in default.generate("a German folk song in G", num=4, seed=seed)])
+
+    paced = written()
+    # on these seeds the model ran two songs in sixteenths (67% and 77% of their notes)
+    # where the songs of their style it drew ran none
+    monkeypatch.setattr(generate, "PACE_COST", 0.0)
+    monkeypatch.setattr(generate, "PACE_BONUS", 0.0)
+    free = written()
+    assert [pace for _, pace in paced] == [pace for _, pace in free]  # the same draws
+    assert max(share - pace for share, pace in free) > 0.6
+    assert sum(abs(share - pace) for share, pace in paced) < \
+        0.6 * sum(abs(share - pace) for share, pace in free)
+    assert sum(share for share, _ in paced) < 0.6 * sum(share for share, _ in free)
 
 
 def test_cli_uses_it_by_default(capsys):

@@ -128,6 +128,28 @@ def test_a_melody_s_last_note_is_drawn_as_its_style_s_tunes_end():
     assert typical_final([], {"form": "reel"}, "4/4", rng) == 1  # nothing counted: a beat
 
 
+def test_a_melody_s_pace_is_drawn_as_its_style_s_tunes_run():
+    from collections import Counter
+
+    from tunesmith.composer import typical_pace
+
+    song, air = ["german", None, "song", "major"], ["irish", None, "air", "major"]
+    rows = [[*song, "2/4", 0, 60], [*song, "2/4", 50, 40], [*song, "3/4", 0, 12],
+            [*air, "6/8", 20, 4], [*air, "3/4", 10, 30]]
+    rng = np.random.default_rng(0)
+
+    def drawn(tradition: str, form: str, meter: str) -> Counter:
+        return Counter(typical_pace(rows, {"tradition": tradition, "form": form}, meter, rng)
+                       for _ in range(400))
+
+    songs = drawn("german", "song", "2/4")
+    assert set(songs) == {0.0, 0.5} and 200 < songs[0.0] < 280
+    assert set(drawn("german", "song", "3/4")) == {0.0}
+    # four airs in 6/8 are too few to tell: the airs of every meter
+    assert set(drawn("irish", "air", "6/8")) == {0.2, 0.1}
+    assert typical_pace([], {"form": "song"}, "2/4", rng) is None  # nothing counted
+
+
 def test_a_sign_hardly_any_tune_of_a_style_writes_is_not_written():
     from tunesmith.composer import unwritten_signs
 

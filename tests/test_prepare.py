@@ -211,6 +211,31 @@ def test_final_counts_say_how_long_each_styles_melodies_hold_their_last_note(tin
     assert {"4/4", "6/8", "9/8"} <= {r[-3] for r in rows}  # the meter labels
 
 
+def test_pace_counts_say_how_many_of_each_styles_melody_notes_are_sixteenths(tiny_dataset):
+    from tunesmith.abc.notes import quick_share
+    from tunesmith.data.dataset import KEY_LABELS, Dataset
+
+    def share(meter: str, body: str) -> float | None:
+        return quick_share(parse(f"X:1\nM:{meter}\nL:1/8\nK:G\n{body}\n"))
+
+    # as they sound: a dotted pair's short note, a triplet of sixteenths, not one of eighths
+    assert share("2/4", "G/A/B/c/ d2|]") == 4 / 5
+    assert share("2/4", "G>A (3Bcd|]") == 1 / 5
+    assert share("2/4", "(3B/c/d/ e3/2 f/|]") == 4 / 5
+    assert share("4/4", "[V:1] c4 B4|]\n[V:2] E/F/ G6|]") is None  # voices, not a melody
+    dataset = Dataset(tiny_dataset)
+    rows = dataset.pace_counts("train")
+    counted = {tuple(r[:-1]): r[-1] for r in rows}
+    tunes = dataset.tunes("train")  # O'Neill's: one voice each
+    assert sum(counted.values()) == len(tunes)
+    for tune in tunes[:20]:
+        percent = 5 * round(20 * quick_share(tune))
+        assert counted[(*(tune.labels.get(d) for d in KEY_LABELS), tune.labels["meter"],
+                        percent)] >= 1
+    assert all(r[-2] % 5 == 0 and 0 <= r[-2] <= 100 for r in rows)
+    assert any(r[-2] > 0 for r in rows) and any(r[-2] == 0 for r in rows)
+
+
 def test_sign_counts_say_which_tunes_write_triplets_and_dotted_pairs(tiny_dataset):
     from tunesmith.data.dataset import KEY_LABELS, Dataset
 

@@ -22,6 +22,8 @@ from tunesmith.generate import (
     HARMONY_COST,
     LEADING_NOTE_BONUS,
     MELODY_SPAN,
+    PACE_BONUS,
+    PACE_COST,
     PARALLEL_COST,
     REPEAT_COST,
     REST_COST,
@@ -245,6 +247,32 @@ def test_a_triplet_counts_two_thirds_and_a_broken_pair_keeps_its_length():
     feed(t, "<g")
     assert t.filled == 6 and t.phase == "free"
     assert TABLE.triplet_span == 2 and TABLE.triplet_notes == 3
+
+
+def test_a_melody_runs_its_quick_notes_at_its_style_s_pace():
+    header = {**HEADER, "M": "2/4"}  # L:1/8: a sixteenth is half a unit
+    paced, plain = (tracker(TABLE, header, bars=8, mode=None, compasses=[(0, 127)], pace=pace)
+                    for pace in (0.25, None))  # a quarter of its notes quick
+
+    def moved() -> dict[str, float]:
+        return {VOCAB.tokens[i]: float(d) for i, d in enumerate(paced.bias() - plain.bias())
+                if d}
+
+    def both(text: str) -> None:
+        feed(paced, text)
+        feed(plain, text)
+
+    assert moved() == {}
+    both("C/D/C/D/ E E|")  # 4 of 6 notes quick: past its pace, more than 2 notes' grace
+    assert moved() == {"C/": -PACE_COST, "D/": -PACE_COST}
+    both("E E E E|" * 3)  # 4 of 18: within the grace
+    assert moved() == {}
+    both("E E E E|" * 2)  # 4 of 26, where 6.5 would be its pace: quick notes gain
+    assert moved() == {"C/": PACE_BONUS, "D/": PACE_BONUS}
+    # counted as they sound: a dotted pair's short note is quick, a triplet of eighths not
+    counted = tracker(TABLE, header, bars=4, mode=None, compasses=[(0, 127)], pace=0.25)
+    feed(counted, "d>e (3ABc|f<g C/D/E|")
+    assert (counted.played, counted.quick_played) == (10, 4)
 
 
 def test_a_melody_keeps_within_its_span():

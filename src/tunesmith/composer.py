@@ -155,12 +155,13 @@ class Outline:
     ends_repeat: bool = False  # a melody closes a repeat at its end if the model cannot say
     sections: tuple[tuple[int, bool], ...] = ()  # its planned parts: bars, played twice, each
     unwritten: frozenset[str] = frozenset()  # rhythm signs its style's tunes do not write
+    pace: float | None = None  # the share of a melody's notes that are quick
 
     @property
     def same(self) -> tuple:
         """Equal for outlines whose candidates can be decoded in one batch."""
         return (tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars,
-                self.span, self.final, self.sections, self.unwritten)
+                self.span, self.final, self.sections, self.unwritten, self.pace)
 
 
 class Composer:
@@ -480,11 +481,18 @@ class Composer:
                 named = " or ".join(SIGN_WORDS[s] for s in sorted(unwritten))
                 controls.remarks.append(f"no {named}, as fewer than one in a hundred "
                                         "training tunes of its style write them")
+        pace = None
+        if controls.voices == 1 and words is None and (rows := self.checkpoint.data.get("paces")):
+            # drawn from a stream of its own, last: the rest of a seed's piece is what it was
+            pace = typical_pace(rows, labels, header["M"], rng.spawn(1)[0])
+            if pace is not None:
+                controls.remarks.append(f"about {pace:.0%} of its notes sixteenths or "
+                                        "quicker, as a training tune of its style runs")
         if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
         return Outline(controls, prefix, given, header, out_key, span, final, ends, sections,
-                       unwritten)
+                       unwritten, pace)
 
     @staticmethod
     def _timed(controls: Controls, sections: tuple[tuple[int, bool], ...], meter: str
@@ -564,7 +572,7 @@ class Composer:
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
                                 REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
                                 outline.ends_repeat, outline.sections, outline.final,
-                                outline.unwritten, stepped(labels))
+                                outline.unwritten, stepped(labels), outline.pace)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -809,6 +817,21 @@ def typical_final(rows: list[list], labels: dict[str, str], meter: str,
         n = len(KEY_LABELS)
         counts = _counts_alike([[*r[:n], *r[n + 1:]] for r in rows], labels, SHAPE_LET_GO)
     return max(SHORTEST_FINAL, Fraction(_drawn(counts, rng))) if counts else Fraction(1)
+
+
+def typical_pace(rows: list[list], labels: dict[str, str], meter: str,
+                 rng: np.random.Generator) -> float | None:
+    """The share of a melody's notes that are quick (``abc.notes.QUICK``): a training
+    melody's of the piece's ``labels`` in its ``meter`` (``rows``: ``Dataset.pace_counts``;
+    ``_counts_alike``, ``TEMPO_LET_GO``: never the form), or in any meter where fewer than
+    ``KEY_MATCHED`` are in this one, drawn as often as melodies run so: a German song in 2/4
+    none in one of three, a half or more in one of fourteen; a waltz seldom any. None with no
+    melody to count."""
+    counts = _counts_alike(_where(rows, meter_label(meter)), labels, TEMPO_LET_GO)
+    if sum(counts.values()) < KEY_MATCHED:
+        n = len(KEY_LABELS)
+        counts = _counts_alike([[*r[:n], *r[n + 1:]] for r in rows], labels, SHAPE_LET_GO)
+    return _drawn(counts, rng) / 100 if counts else None
 
 
 # a rhythm sign (``dataset.SIGNS``) fewer than this share of a style's training tunes write

@@ -167,6 +167,21 @@ def melody_span(tune: Tune) -> int | None:
     return max(pitches) - min(pitches) if pitches else None
 
 
+# notes this long or shorter (in whole notes) are a melody's quick ones: sixteenths, and
+# triplets of them; a triplet of eighths (1/12) is not
+QUICK = Fraction(1, 16)
+
+
+def quick_share(tune: Tune) -> float | None:
+    """The share of a melody's notes ``QUICK`` or shorter: a German song in 2/4 runs 16% of
+    its notes in sixteenths, a Chinese song 34%, a waltz none. None for a tune in voices or
+    without notes; ``AbcError`` where its notes cannot be read."""
+    if "V:" in tune.body:
+        return None
+    lengths = [n.length for n in notes(tune)]
+    return sum(v <= QUICK for v in lengths) / len(lengths) if lengths else None
+
+
 def last_beats(tune: Tune) -> list[Fraction]:
     """Each voice's last note, in beats of the meter (a compound meter's beat is three of
     its units); none without a meter or notes. ``AbcError`` where its notes cannot be read."""

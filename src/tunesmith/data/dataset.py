@@ -24,7 +24,7 @@ import numpy as np
 from ..abc import Tokenizer, Tune, parse, parse_key
 from ..abc.durations import quarter_tempo, written_bars
 from ..abc.lexer import Kind, ends_on_repeat, lex
-from ..abc.notes import last_beats, melody_span
+from ..abc.notes import last_beats, melody_span, quick_share
 from ..abc.sections import layout
 from ..abc.tune import AbcError
 from .labels import meter_label
@@ -35,6 +35,7 @@ KEY_LABELS = ("tradition", "period", "form", "mode")
 _K_LINE = re.compile(r"^K:(.*)$", re.MULTILINE)  # the first is the header's
 _Q_LINE = re.compile(r"^Q:(.*)$", re.MULTILINE)
 # the rhythm signs a style's tunes may or may not write (``Dataset.sign_counts``)
+PACE_STEP = 5  # percent: how finely ``Dataset.pace_counts`` counts a melody's quick notes
 SIGNS = {"broken": Kind.BROKEN, "tuplet": Kind.TUPLET}
 
 
@@ -159,6 +160,20 @@ class Dataset:
             return (meter_label(tune.meter), str(held[0])) if len(held) == 1 else None
 
         return self._tune_counts(split, final, "melody finals", progress, melodies=True)
+
+    def pace_counts(self, split: str = "train", progress: bool = False) -> list[list]:
+        """How busy the one-voice tunes of ``split`` run, by style and meter: rows of
+        ``KEY_LABELS`` (None where a tune has no such label), the meter label, the share of
+        their notes a sixteenth or shorter (``quick_share``) in whole percent rounded to
+        ``PACE_STEP``, and the number of tunes. Two in three of the German songs in 2/4 run
+        15% or fewer of their notes so, one in fourteen half or more; three in five Chinese
+        songs in 2/4 a quarter or more: how busy a melody runs (``Composer``)."""
+        def pace(tune: Tune) -> tuple[str, int] | None:
+            share = quick_share(tune)
+            return None if share is None else (meter_label(tune.meter),
+                                               PACE_STEP * round(100 * share / PACE_STEP))
+
+        return self._tune_counts(split, pace, "melody paces", progress, melodies=True)
 
     def sign_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """Which rhythm signs the tunes of ``split`` write, by style: rows of ``KEY_LABELS``
