@@ -185,9 +185,22 @@ def test_span_counts_say_how_wide_each_styles_melodies_go(tiny_dataset):
     assert all(counted.get(row, 0) >= n for row, n in heard.items())
 
 
+def each_melody_counted(dataset, rows: list[list], value) -> None:
+    """Every training tune (O'Neill's: one voice each) counted once, the first 20 by their
+    labels, meter label and ``value``."""
+    from tunesmith.data.dataset import KEY_LABELS
+
+    counted = {tuple(r[:-1]): r[-1] for r in rows}
+    tunes = dataset.tunes("train")
+    assert sum(counted.values()) == len(tunes)
+    for tune in tunes[:20]:
+        labels = (*(tune.labels.get(d) for d in KEY_LABELS), tune.labels["meter"])
+        assert counted[(*labels, value(tune))] >= 1
+
+
 def test_final_counts_say_how_long_each_styles_melodies_hold_their_last_note(tiny_dataset):
     from tunesmith.abc.notes import last_beats
-    from tunesmith.data.dataset import KEY_LABELS, Dataset
+    from tunesmith.data.dataset import Dataset
 
     # a tie holds one note; a compound meter's beat is three of its units; voices each
     def held(meter: str, body: str) -> list[Fraction]:
@@ -200,20 +213,14 @@ def test_final_counts_say_how_long_each_styles_melodies_hold_their_last_note(tin
     assert held("none", "GAB|]") == [] and held("4/4", "z8|]") == []
     dataset = Dataset(tiny_dataset)
     rows = dataset.final_counts("train")
-    counted = {tuple(r[:-1]): r[-1] for r in rows}
-    tunes = dataset.tunes("train")  # O'Neill's: one voice each
-    assert sum(counted.values()) == len(tunes)
-    for tune in tunes[:20]:
-        row = (*(tune.labels.get(d) for d in KEY_LABELS), tune.labels["meter"],
-               str(last_beats(tune)[0]))
-        assert counted[row] >= 1
+    each_melody_counted(dataset, rows, lambda tune: str(last_beats(tune)[0]))
     assert {"1/2", "2/3", "1"} <= {r[-2] for r in rows}  # reels, jigs, airs
     assert {"4/4", "6/8", "9/8"} <= {r[-3] for r in rows}  # the meter labels
 
 
 def test_pace_counts_say_how_many_of_each_styles_melody_notes_are_sixteenths(tiny_dataset):
     from tunesmith.abc.notes import quick_share
-    from tunesmith.data.dataset import KEY_LABELS, Dataset
+    from tunesmith.data.dataset import Dataset
 
     def share(meter: str, body: str) -> float | None:
         return quick_share(parse(f"X:1\nM:{meter}\nL:1/8\nK:G\n{body}\n"))
@@ -225,13 +232,7 @@ def test_pace_counts_say_how_many_of_each_styles_melody_notes_are_sixteenths(tin
     assert share("4/4", "[V:1] c4 B4|]\n[V:2] E/F/ G6|]") is None  # voices, not a melody
     dataset = Dataset(tiny_dataset)
     rows = dataset.pace_counts("train")
-    counted = {tuple(r[:-1]): r[-1] for r in rows}
-    tunes = dataset.tunes("train")  # O'Neill's: one voice each
-    assert sum(counted.values()) == len(tunes)
-    for tune in tunes[:20]:
-        percent = 5 * round(20 * quick_share(tune))
-        assert counted[(*(tune.labels.get(d) for d in KEY_LABELS), tune.labels["meter"],
-                        percent)] >= 1
+    each_melody_counted(dataset, rows, lambda tune: 5 * round(20 * quick_share(tune)))
     assert all(r[-2] % 5 == 0 and 0 <= r[-2] <= 100 for r in rows)
     assert any(r[-2] > 0 for r in rows) and any(r[-2] == 0 for r in rows)
 
