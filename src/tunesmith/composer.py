@@ -483,7 +483,7 @@ class Composer:
                                         "training tunes of its style write them")
         pace = None
         if controls.voices == 1 and words is None and (rows := self.checkpoint.data.get("paces")):
-            # drawn from a stream of its own, last: the rest of a seed's piece is what it was
+            # drawn from a stream of its own, last: the seed's other draws are as they were
             pace = typical_pace(rows, labels, header["M"], rng.spawn(1)[0])
             if pace is not None:
                 controls.remarks.append(f"about {pace:.0%} of its notes sixteenths or "
