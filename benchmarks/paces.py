@@ -76,7 +76,9 @@ class Real:
 
 
 def pooled_share(tunes: list[Tune]) -> float:
-    """The quick share of all ``tunes``' notes together."""
+    """The share of all ``tunes``' notes together a sixteenth or a thirty-second long (the
+    note-length histogram's bins, as ``tunesmith evaluate`` counts them: a triplet's notes
+    fall in its "other")."""
     h = pooled(tunes)["note_length"]
     return float(h[:2].sum())  # the bins of 1/32 and 1/16
 

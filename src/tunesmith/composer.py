@@ -803,6 +803,18 @@ def typical_span(rows: list[list], labels: dict[str, str], rng: np.random.Genera
 SHORTEST_FINAL = Fraction(1, 3)
 
 
+def _counts_in_meter(rows: list[list], labels: dict[str, str], meter: str) -> dict:
+    """The counts of the training melodies of the piece's ``labels`` in its ``meter`` (rows
+    of ``KEY_LABELS``, the meter label, a value, the tunes; ``_counts_alike``,
+    ``TEMPO_LET_GO``: never the form), or of every meter where fewer than ``KEY_MATCHED`` are
+    in this one (``SHAPE_LET_GO``)."""
+    counts = _counts_alike(_where(rows, meter_label(meter)), labels, TEMPO_LET_GO)
+    if sum(counts.values()) < KEY_MATCHED:
+        n = len(KEY_LABELS)
+        counts = _counts_alike([[*r[:n], *r[n + 1:]] for r in rows], labels, SHAPE_LET_GO)
+    return counts
+
+
 def typical_final(rows: list[list], labels: dict[str, str], meter: str,
                   rng: np.random.Generator) -> Fraction:
     """Beats a melody's last note lasts at least: a training melody's of the piece's
@@ -812,10 +824,7 @@ def typical_final(rows: list[list], labels: dict[str, str], meter: str,
     with no melody to count. A beat is the meter's: reels end on half a beat of 2/2, on a beat
     of 4/4, the same quarter note; hornpipes in 2/4 on half a beat, in 4/4 on one; airs in
     3/4 on two beats. The sampler held every melody's last note a beat."""
-    counts = _counts_alike(_where(rows, meter_label(meter)), labels, TEMPO_LET_GO)
-    if sum(counts.values()) < KEY_MATCHED:
-        n = len(KEY_LABELS)
-        counts = _counts_alike([[*r[:n], *r[n + 1:]] for r in rows], labels, SHAPE_LET_GO)
+    counts = _counts_in_meter(rows, labels, meter)
     return max(SHORTEST_FINAL, Fraction(_drawn(counts, rng))) if counts else Fraction(1)
 
 
@@ -827,10 +836,7 @@ def typical_pace(rows: list[list], labels: dict[str, str], meter: str,
     ``KEY_MATCHED`` are in this one, drawn as often as melodies run so: a German song in 2/4
     none in one of three, a half or more in one of fourteen; a waltz seldom any. None with no
     melody to count."""
-    counts = _counts_alike(_where(rows, meter_label(meter)), labels, TEMPO_LET_GO)
-    if sum(counts.values()) < KEY_MATCHED:
-        n = len(KEY_LABELS)
-        counts = _counts_alike([[*r[:n], *r[n + 1:]] for r in rows], labels, SHAPE_LET_GO)
+    counts = _counts_in_meter(rows, labels, meter)
     return _drawn(counts, rng) / 100 if counts else None
 
 
