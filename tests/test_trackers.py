@@ -15,6 +15,8 @@ from tunesmith.generate import (
     ACCIDENTAL_COST,
     AGAIN_COST,
     APPROACH,
+    BAR_THRICE_COST,
+    BAR_TWICE_COST,
     DYAD_COST,
     FARTHEST_APPROACH,
     FIRST_CHORD_BARS,
@@ -139,31 +141,51 @@ def test_a_line_opened_by_a_bare_letter_is_not_read_as_a_field():
     assert vocab_decoded(t).endswith("\nc :|")
 
 
+def restating(t: BarTracker, text: str) -> float:
+    """What restating bars adds to the bias of ``text``'s token (a melody's ``restate``)."""
+    i = VOCAB.ids[text]
+    given = t.bias()[i]
+    t.restate = 0.0
+    plain = t.bias()[i]
+    t.restate = RESTATE_BONUS
+    return float(given - plain)
+
+
 def test_a_melody_restates_a_bar_a_phrase_or_a_part_back_once_not_in_a_row():
     t = tracker(TABLE, HEADER, bars=16, mode=None, compasses=[(0, 127)])
 
-    def gain(text: str) -> float:  # what the restating adds to the token's bias
-        i = VOCAB.ids[text]
-        given = t.bias()[i]
-        t.restate = 0.0
-        plain = t.bias()[i]
-        t.restate = RESTATE_BONUS
-        return float(given - plain)
+    def gain(text: str) -> float:
+        return restating(t, text)
 
     feed(t, "A8|G4 F2 F2|F2 F2 G4|cdefgabc|")
     assert gain("A8") == RESTATE_BONUS and gain("G4") == 0  # bar 5 may restate bar 1
     feed(t, "A8|G4")
-    assert gain(" ") == RESTATE_BONUS  # bar 6 goes on restating bar 2, token by token
+    # bar 6 goes on restating bar 2 note by note, however it is spaced
+    assert gain("F2") == RESTATE_BONUS and gain(" ") == 0
     feed(t, " F2 F2|A8|")  # bar 7 leaves bar 3 for something new
     assert gain("c") == 0  # bar 8 ends a phrase: not its cadence from the phrase before
     feed(t, "BBBBBBBB|")
     assert gain("A8") == -RESTATE_BONUS  # bar 1, restated by 5, a third time in 9: a loop
     feed(t, "EEEEEEEE|EEEEEEE")  # bars 9 and 10 go their own way, but
-    assert gain("E") == -RESTATE_BONUS  # not as the same bar twice in a row
+    assert gain("E") == -BAR_TWICE_COST  # not as the same bar twice in a row
     feed(t, "c|")
     assert gain("F2") == RESTATE_BONUS  # bar 11 may restate bar 3, a part (8 bars) back
     feed(t, "F2 F2 G4|")
     assert gain("c") == RESTATE_BONUS and gain("B") == 0  # a cadence may echo a part's
+
+
+def test_a_bar_as_it_sounds_is_seldom_played_twice_running_and_hardly_ever_thrice():
+    t = tracker(TABLE, HEADER, bars=8, mode=None, compasses=[(0, 127)], slurs=True)
+    feed(t, "(cd) F2 G4|c d")
+    assert restating(t, "F2") == 0  # bar 2 may copy bar 1 up to its last note
+    feed(t, "F2")
+    assert restating(t, "G4") == -BAR_TWICE_COST  # a copy of bar 1, slurred or not
+    feed(t, "G4|(c")
+    assert restating(t, "d") == 0
+    feed(t, "d) F2")
+    assert restating(t, "G4") == -BAR_THRICE_COST < -BAR_TWICE_COST  # a third time running
+    feed(t, "z2 F2|")
+    assert restating(t, "c") == 0  # bar 4 starts afresh: not played thrice running
 
 
 def test_after_an_opening_its_sections_and_bars_count():

@@ -149,13 +149,19 @@ PACE_COST, PACE_BONUS, PACE_GRACE = 2.0, 2.0, 2
 SECTION_BARS = ("||", "|:", ":|", "::")
 # nats given to a melody's token that goes on restating, note for note, a bar written once
 # so far, 4 or 8 bars back (a phrase or a part), but for a phrase's cadence 4 back; taken from
-# one that would state a bar a third time running (a loop), and from the one that would end a
-# bar as a copy of the bar before. The test split's melodies restate 19.7% of their bars, 7.8%
-# from 4 back, 4.1% from 8 (or 9, over a pickup) and 0.6% from the bar before, and never play
-# a 4-bar phrase three times running; v5's restated 12.7-15.3%, 3.9-4.5%, 0.9-1.6% and
-# 1.9-3.0% (benchmarks/restated_bars.py; with this bonus: docs/model-card.md, "Parts of whole
-# phrases")
+# one that would state a 4-bar phrase a third time running (a loop). The test split's
+# melodies restate 19.7% of their bars, 7.8% from 4 back, 4.1% from 8 (or 9, over a pickup)
+# and 0.6% from the bar before, and never play a 4-bar phrase three times running; v5's
+# restated 12.7-15.3%, 3.9-4.5%, 0.9-1.6% and 1.9-3.0% (benchmarks/restated_bars.py; with
+# this bonus: docs/model-card.md, "Parts of whole phrases")
 RESTATE_BONUS = 1.0
+# nats taken from the note that would end a melody's bar as a copy of the bar before, as it
+# sounds (spacing and slurs aside), and from the one that would play a bar a third time
+# running: of the real melodies alike the suite's prompts 4.9% play a bar twice in a row (the
+# Irish reels 1.2%, the marches 15.5%), 0.4% one three times running; the model's 13.5% and
+# 3.1% with 1 nat for both, a jig's part "G3 A2 G|" seven times; with 4 and 8 nats 4.8% and
+# none (benchmarks/bar_loops.py; docs/model-card.md, "A bar not played over and over")
+BAR_TWICE_COST, BAR_THRICE_COST = 4.0, 8.0
 _BARLINES = ("|", "||", "|:", ":|", "::", "|]")
 _NATURAL = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
 _ACCIDENTAL = {"^^": 2, "^": 1, "=": 0, "_": -1, "__": -2, "": 0}
@@ -241,6 +247,10 @@ class TokenTable:
         self.chord_open, self.chord_close = ids.get("["), ids.get("]")
         self.slur_start, self.slur_end = ids.get("("), ids.get(")")
         self.tie = ids.get("-")
+        # what changes how a bar is written but not what it plays: spacing, line ends, slurs
+        self.unheard = np.zeros(n, dtype=bool)
+        self.unheard[[i for i in (self.space, self.newline, self.slur_start, self.slur_end)
+                      if i is not None]] = True
         self.bar_ends = self.barlines.copy()  # what may follow a bar's last note: a tie too
         if self.tie is not None:
             self.bar_ends[self.tie] = True
@@ -519,7 +529,8 @@ class BarTracker:
     phrase: int | None = None
     section_start: int = 0
     # and lean toward restating a bar a phrase or a part back (``RESTATE_BONUS``): the tokens
-    # of each bar written, line ends left out, and of the bar being written
+    # of each bar written as it sounds (``TokenTable.unheard`` left out), and of the bar being
+    # written
     restate: float = 0.0
     # a voice or melody may slur two notes or more, "(fedc)", never a rest, a slur closed
     # before it spans a second barline and before the end (``styles.SLURRED_FORMS``):
@@ -577,8 +588,9 @@ class BarTracker:
         time more; ``FIRST_CHORD_BONUS`` on it before the first), ``PACE_COST`` off a quick
         note while more of the notes so far were quick than ``pace`` says (``PACE_BONUS`` on
         it while fewer), and ``restate``
-        on a token that goes on restating a bar a phrase or two back (off it, a third time
-        running or the bar just before)."""
+        on a token that goes on restating a bar a phrase or two back (off it, a phrase a third
+        time running), ``BAR_TWICE_COST`` off the note that would end a bar as the bar just
+        before (``BAR_THRICE_COST`` a third time running)."""
         bias = self.cost if self.cost is not None else np.zeros(self.table.n, np.float32)
         if self.struck:
             cost = self.again + (REPEAT_COST if self.struck >= REPEAT_RUN else 0.0)
@@ -602,9 +614,9 @@ class BarTracker:
         if self.restate and self.phrase and self.written:
             # toward a bar written once so far, a phrase (4 bars) or a part (8) back; not a
             # phrase's cadence from the phrase before (a part's may echo the last part's).
-            # Against a bar a third time running, and against the token that would end a bar
-            # as a copy of the one before (real melodies play 0.6% of their bars twice in a
-            # row, v5 1.9-3.0%: "Addd d2 z z|Addd d2 z z|")
+            # Against a phrase a third time running, and against the note that would end a
+            # bar as a copy of the one before ("Addd d2 z z|Addd d2 z z|"), more so a third
+            # time running; bars are read as they sound (``TokenTable.unheard`` left out)
             k, bars, back = len(self.current), self.written, self.phrase
             last = (len(bars) - self.section_start) % back == back - 1
             gains: dict[int, float] = {}
@@ -616,7 +628,8 @@ class BarTracker:
                     continue
                 if far == 1:
                     if k == len(model) - 1:
-                        gains[model[k]] = -self.restate
+                        thrice = len(bars) >= 2 and bars[-2] == model
+                        gains[model[k]] = -(BAR_THRICE_COST if thrice else BAR_TWICE_COST)
                 elif far == back and len(bars) >= 2 * back and bars[-2 * back] == model:
                     gains[model[k]] = -self.restate
                 elif self.seen[tuple(model)] == 1 and not (far == back and last):
@@ -893,7 +906,7 @@ class BarTracker:
             return
         t = self.table
         self.log.append(tid)
-        if not t.barlines[tid] and tid != t.newline:
+        if not t.barlines[tid] and not t.unheard[tid]:
             self.current.append(tid)
         if tid in t.pitch and self.tied is None:  # a held note keeps its pitch
             pitch = t.pitch[tid]
@@ -968,7 +981,7 @@ class BarTracker:
         for tid in ids:
             if self.table.barlines[tid]:
                 bars.append([])
-            elif tid != self.table.newline:
+            elif not self.table.unheard[tid]:
                 bars[-1].append(tid)
         bars = [bar for bar in bars if bar]
         self.written = bars if len(bars) == opening.bars else [[] for _ in range(opening.bars)]
