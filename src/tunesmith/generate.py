@@ -565,7 +565,7 @@ class BarTracker:
     quick_played: int = 0
     written: list[list[int]] = field(default_factory=list)
     current: list[int] = field(default_factory=list)
-    seen: Counter[tuple[int, ...]] = field(default_factory=Counter)  # bars by their tokens
+    seen: Counter[tuple[int, ...]] = field(default_factory=Counter)  # bars as they sound
 
     @property
     def remaining(self) -> Fraction:

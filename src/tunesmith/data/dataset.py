@@ -34,8 +34,8 @@ TOKEN_DTYPE = np.uint16
 KEY_LABELS = ("tradition", "period", "form", "mode")
 _K_LINE = re.compile(r"^K:(.*)$", re.MULTILINE)  # the first is the header's
 _Q_LINE = re.compile(r"^Q:(.*)$", re.MULTILINE)
-# the rhythm signs a style's tunes may or may not write (``Dataset.sign_counts``)
 PACE_STEP = 5  # percent: how finely ``Dataset.pace_counts`` counts a melody's quick notes
+# the rhythm signs a style's tunes may or may not write (``Dataset.sign_counts``)
 SIGNS = {"broken": Kind.BROKEN, "tuplet": Kind.TUPLET}
 
 
