@@ -133,9 +133,11 @@ def test_a_dance_of_a_period_that_wrote_none_is_played_on_that_period_s_instrume
         assert (piece.controls.labels["form"], parse(piece.abc).meter) == (form, meter)
         assert f"written as a {piece.controls.labels['period']} {form} piece, in its meter" \
             in " ".join(piece.remarks) and "V:2" in piece.abc
-    # a dance with tunes of its own, or of no period, is itself
-    assert default.generate("a medieval dance", bars=2, seed=0)[0].controls.labels["form"] \
-        == "dance"
+    # a dance with tunes of its own, or of no period, is itself (a medieval dance in the
+    # period's voices: ``prompt.PERIOD_TUNE_VOICES``)
+    medieval = default.generate("a medieval dance", bars=2, seed=0)[0]
+    assert (medieval.controls.labels["form"], medieval.controls.voices) == ("dance", 2)
+    assert default.generate("a medieval dance melody", bars=2, seed=0)[0].controls.voices == 1
     assert default.generate("a waltz", bars=2, seed=0)[0].controls.labels["form"] == "waltz"
 
 

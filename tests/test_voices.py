@@ -57,7 +57,8 @@ def test_prompts_say_how_many_voices(prompt, voices):
 
 @pytest.mark.parametrize("labels, voices", [
     ({"form": "chorale"}, 4), ({"period": "medieval"}, 3), ({"form": "jig"}, 1),
-    ({"period": "medieval", "form": "dance"}, 1), ({"period": "baroque"}, 1), ({}, 1),
+    ({"period": "medieval", "form": "dance"}, 2), ({"period": "medieval", "form": "mass"}, 4),
+    ({"period": "baroque"}, 1), ({"period": "baroque", "form": "air"}, 1), ({}, 1),
 ])
 def test_a_style_is_written_in_as_many_voices_as_its_pieces_usually_are(labels, voices):
     assert usual_voices(labels) == voices
@@ -174,6 +175,7 @@ def test_each_part_reads_its_instruments_clef(default, tmp_path):
     ("a string quartet in D", [40, 40, 41, 42], ["Violin I", "Violin II", "Viola", "Cello"]),
     ("a Bach chorale in G", [52] * 4, ["Soprano", "Alto", "Tenor", "Bass"]),
     ("a lively reel in 3 voices", [0] * 3, ["Voice 1", "Voice 2", "Voice 3"]),
+    ("a medieval dance", [68, 70], ["Shawm", "Bombard"]),
 ])
 def test_each_voice_is_named_and_played_by_its_instrument_in_the_midi(default, tmp_path,
                                                                        prompt, programs, names):
@@ -196,9 +198,10 @@ def test_each_voice_is_named_and_played_by_its_instrument_in_the_midi(default, t
                 for part in score.parts if part.recurse().notes] == list(sounding.values())
 
 
-@pytest.mark.parametrize("prompt, form", [("a Bach chorale in G", "chorale"),
-                                          ("a string quartet in D", "quartet")])
-def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, form):
+@pytest.mark.parametrize("prompt, labels", [
+    ("a Bach chorale in G", {"form": "chorale"}), ("a string quartet in D", {"form": "quartet"}),
+    ("a medieval dance", {"period": "medieval", "form": "dance"})])
+def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, labels):
     from tunesmith.abc.voices import voice_compasses
     from tunesmith.generate import VOICE_REST_BARS
 
@@ -206,7 +209,9 @@ def test_each_voice_keeps_to_its_compass_and_never_rests_long(default, prompt, f
     tune = parse(piece.abc)
     longest = Fraction(bars(tune)[0].expected) * VOICE_REST_BARS
     played = notes(tune)
-    for v, (low, high) in enumerate(voice_compasses(4, {"form": form}), start=1):
+    compasses = voice_compasses(usual_voices(labels), labels)
+    assert piece.controls.voices == len(compasses)
+    for v, (low, high) in enumerate(compasses, start=1):
         voice = sorted((n for n in played if n.voice == str(v)), key=lambda n: n.onset)
         pitches = [n.pitch for n in voice]
         # the compass is kept as written; an accidental may move a note one semitone past it

@@ -358,7 +358,8 @@ class Composer:
         """A dance or tune of a period that wrote none in the corpus ("a Chopin waltz": no
         romantic waltz, so a sparse one-line melody of no tradition) is a piece for the
         instrument that period's training tunes are written for (``prompt.ENSEMBLES``, the
-        one with most: romantic piano, classical quartet), in the dance's meter."""
+        one with most: romantic piano, classical quartet), in the dance's meter. (A medieval
+        dance is in its period's voices already: ``prompt.PERIOD_TUNE_VOICES``.)"""
         period, form = controls.labels.get("period"), controls.labels.get("form")
         if period is None or form is None or FORM_VOICES.get(form, 1) > 1 \
                 or self._tunes_alike({"period": period, "form": form}):

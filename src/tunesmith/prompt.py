@@ -37,6 +37,11 @@ ENSEMBLES = ("piano", "quartet")
 # ballate, madrigals, cacce) are in 3 voices (48), 2 (28) or 4 (20), one in a single voice
 # (benchmarks/medieval_voices.py).
 PERIOD_VOICES = {"medieval": 3}
+# A dance or tune of such a period is a melody over a tenor, two voices as 28 of those pieces
+# are: the model learnt the period from pieces in voices only, and a medieval dance written as
+# one line was a folk dance in C major, heard medieval in 0 of 32 (`python
+# benchmarks/medieval_dance.py`; model card, "A medieval dance over a tenor").
+PERIOD_TUNE_VOICES = {"medieval": 2}
 _MODE_WORDS = {"major": "", "minor": "m", "dorian": "dor", "mixolydian": "mix",
                "phrygian": "phr", "lydian": "lyd", "locrian": "loc"}
 # a key as a musician types it: "in D major", "A dorian", "F sharp minor", or as ABC writes
@@ -207,11 +212,13 @@ def polyphonic(dimension: str, name: str) -> bool:
 
 def usual_voices(labels: dict[str, str]) -> int:
     """How many voices a piece of these style labels is written in: its form's usual count,
-    else, for a piece with no form, its period's; one for a form or period usually sung or
-    played alone (a jig, a medieval dance)."""
+    else its period's, for a piece with no form (``PERIOD_VOICES``) or a dance or tune
+    (``PERIOD_TUNE_VOICES``: a medieval dance over a tenor); one for a form or period
+    usually sung or played alone (a jig, a baroque air)."""
+    period = labels.get("period", "")
     if "form" in labels:
-        return FORM_VOICES.get(labels["form"], 1)
-    return PERIOD_VOICES.get(labels.get("period", ""), 1)
+        return FORM_VOICES.get(labels["form"], PERIOD_TUNE_VOICES.get(period, 1))
+    return PERIOD_VOICES.get(period, 1)
 
 
 # a Chinese mode's one-character name (宫, 角) before 调 ("一首羽调的歌", "羽调式"), or alone or

@@ -151,13 +151,25 @@ HANDS = (Part("Right hand", (55, 91), 0, ("treble",)), Part("Left hand", (31, 67
 TRECENTO = (Part("Cantus", (55, 77), 52, ("treble",)),
             Part("Contratenor", (48, 74), 52, ("treble", "treble-8")),
             Part("Tenor", (45, 69), 52, ("treble", "treble-8")))
+# a medieval dance or tune is played, as the alta cappella played dances: its melody on a
+# treble shawm (General MIDI's oboe), the voices below on tenor shawms, bombards (a bassoon,
+# the low reed it has), each about in its instrument's compass; in the trecento's sung
+# compasses the model laid the melody around B3 (median of 32 pieces' medians), under a
+# treble shawm's lowest note, here around E4 (`python benchmarks/medieval_dance.py --voices
+# 2`, with and without `--trecento`)
+PLAYED_MEDIEVAL = (Part("Shawm", (60, 81), 68, ("treble",)),
+                   Part("Bombard", (45, 67), 70, ("treble", "bass")))
 SUNG = ("chorale", "mass", "madrigal")
+ENSEMBLE_PARTS = {"quartet": STRINGS, "piano": HANDS}
 
 
 def medieval(labels: Mapping[str, str]) -> bool:
-    """A medieval piece of no named form: trecento polyphony, sung in ``TRECENTO``'s
-    voices, its final chord a bare fifth (43 of the corpus's 48 three-voice pieces)."""
-    return "form" not in labels and labels.get("period") == "medieval"
+    """A medieval piece, not of a form with voices of its own (a mass, a quartet): trecento
+    polyphony in ``TRECENTO``'s voices, its final chord a bare fifth (43 of the corpus's 48
+    three-voice pieces); sung where it names no form or is a song, played where it is a
+    dance or tune (``PLAYED_MEDIEVAL``)."""
+    return labels.get("period") == "medieval" and labels.get("form") not in (
+        *SUNG, *ENSEMBLE_PARTS)
 
 
 def picardy(labels: Mapping[str, str]) -> bool:
@@ -169,16 +181,18 @@ def picardy(labels: Mapping[str, str]) -> bool:
 
 def voice_parts(voices: int, labels: Mapping[str, str]) -> list[Part]:
     """Each voice's part, top down, for a piece of these style labels: a quartet's strings, a
-    piano piece's hands, a medieval piece's cantus, contratenor and tenor, or soprano, alto,
-    tenor and bass spread over the voices (2: S B, 3: S T B, 5: S A T T B …); one voice is
-    free. Sung forms and medieval pieces are sung (choir), other pieces in several voices are
-    played on the piano, a tenor's part in treble or bass by where its notes lie."""
+    piano piece's hands, a medieval piece's cantus, contratenor and tenor (2: cantus and
+    tenor), or soprano, alto, tenor and bass spread over the voices (2: S B, 3: S T B, 5: S A
+    T T B …); one voice is free. Sung forms and medieval pieces of no form or songs are sung
+    (choir), a medieval dance is played on a shawm over bombards, other pieces in several
+    voices on the piano, a tenor's part in treble or bass by where its notes lie."""
     if voices == 1:
         return [Part("", (0, 127), 0)]
-    form, sung = labels.get("form"), medieval(labels)
-    ranges = TRECENTO if sung else {"quartet": STRINGS, "piano": HANDS}.get(form or "", SATB)
+    form, early = labels.get("form"), medieval(labels)
+    ranges = (PLAYED_MEDIEVAL if form not in (None, "song") else TRECENTO) if early else \
+        ENSEMBLE_PARTS.get(form or "", SATB)
     parts = [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
-    if not sung and form not in SUNG and form not in ("quartet", "piano"):
+    if not early and form not in SUNG and form not in ENSEMBLE_PARTS:
         parts = [replace(p, name=f"Voice {v}", program=0,
                          clefs=("treble", "bass") if octave_clef(p.clefs) else p.clefs)
                  for v, p in enumerate(parts, 1)]
