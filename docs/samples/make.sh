@@ -20,6 +20,8 @@ gen "a string quartet in D" --bars 16 --seed 8
 gen "trecento" --bars 16 --seed 9
 # no length asked: written in a form its style's tunes are written in (its parts, its repeats)
 gen "a Scottish strathspey" --seed 10
+# a medieval dance: two voices, a shawm's melody over a bombard's tenor
+gen "a medieval dance" --seed 11
 # a chorale not asked its length: its first part (Stollen) played twice, as in half of Bach's
 gen "a baroque chorale" --seed 14
 # a mood read as its mode: a sad waltz is written in a minor key
