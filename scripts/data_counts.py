@@ -16,9 +16,10 @@ length was not asked is planned; ``tempos`` (``Dataset.tempo_counts``: the tempo
 (``Dataset.final_counts``: how long their melodies hold the last note), how long a melody's
 last note is at least; ``signs`` (``Dataset.sign_counts``: whether they write tuplets and
 dotted pairs), which a piece may write; ``paces`` (``Dataset.pace_counts``: how many of
-their melodies' notes are sixteenths or quicker), how busy a melody may run. The shipped
-model's keys, endings, lengths, layouts, tempos, finals, signs and paces were counted this way
-from ``datasets/default``.
+their melodies' notes are sixteenths or quicker), how busy a melody may run; ``dots``
+(``Dataset.dot_counts``: how many are dotted eighths), how dotted. The shipped model's keys,
+endings, lengths, layouts, tempos, finals, signs, paces and dots were counted this way from
+``datasets/default``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
           "spans": Dataset.span_counts, "lengths": Dataset.length_counts,
           "layouts": Dataset.layout_counts, "tempos": Dataset.tempo_counts,
           "finals": Dataset.final_counts, "signs": Dataset.sign_counts,
-          "paces": Dataset.pace_counts}
+          "paces": Dataset.pace_counts, "dots": Dataset.dot_counts}
 
 
 def main() -> int:

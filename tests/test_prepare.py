@@ -237,6 +237,25 @@ def test_pace_counts_say_how_many_of_each_styles_melody_notes_are_sixteenths(tin
     assert any(r[-2] > 0 for r in rows) and any(r[-2] == 0 for r in rows)
 
 
+def test_dot_counts_say_how_many_of_each_styles_melody_notes_are_dotted(tiny_dataset):
+    from tunesmith.abc.notes import dotted_share
+    from tunesmith.data.dataset import Dataset
+
+    def share(meter: str, body: str) -> float | None:
+        return dotted_share(parse(f"X:1\nM:{meter}\nL:1/8\nK:G\n{body}\n"))
+
+    # a dotted eighth, written or in a pair either way round; not a dotted quarter or a
+    # dotted pair of quarters (a dotted quarter again)
+    assert share("4/4", "G>A B<c d3/2e/ f2|]") == 3 / 7
+    assert share("4/4", "G3 A B2>c2|]") == 0
+    assert share("4/4", "[V:1] c4 B4|]\n[V:2] E>F G6|]") is None  # voices, not a melody
+    dataset = Dataset(tiny_dataset)
+    rows = dataset.dot_counts("train")
+    each_melody_counted(dataset, rows, lambda tune: 5 * round(20 * dotted_share(tune)))
+    assert all(r[-2] % 5 == 0 and 0 <= r[-2] <= 100 for r in rows)
+    assert {"4/4", "6/8"} <= {r[-3] for r in rows}
+
+
 def test_sign_counts_say_which_tunes_write_triplets_and_dotted_pairs(tiny_dataset):
     from tunesmith.data.dataset import KEY_LABELS, Dataset
 

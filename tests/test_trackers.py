@@ -297,6 +297,24 @@ def test_a_melody_runs_its_quick_notes_at_its_style_s_pace():
     assert (counted.played, counted.quick_played) == (10, 4)
 
 
+def test_a_melody_dots_its_notes_as_often_as_a_tune_of_its_style():
+    vocab = Tokenizer.build(["A>B c<d e3/2f/ gc e e/ e2 e3 |]"] * 3, TokenizerConfig())
+    table = TokenTable(vocab)
+    dotted, plain = (tracker(table, HEADER, bars=8, mode=None, compasses=[(0, 127)], dots=dots)
+                     for dots in (0.0, None))  # a reel that dots none of its notes
+
+    def moved() -> dict[str, float]:
+        return {vocab.tokens[i]: float(d) for i, d in enumerate(dotted.bias() - plain.bias())
+                if d}
+
+    for t in (dotted, plain):
+        feed(t, "A>B c<d e3/2f/ gc|", vocab)  # 3 of 8 dotted: past its share and the grace
+    assert set(moved().values()) == {-PACE_COST}
+    assert {">", "<", "e3/2"} <= set(moved()) and not {"e", "e/", "e2", "e3"} & set(moved())
+    # counted as they sound: one of a dotted pair's notes, either way round
+    assert (dotted.played, dotted.dotted_played, dotted.quick_played) == (8, 3, 3)
+
+
 def test_a_melody_keeps_within_its_span():
     assert tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)]).span == MELODY_SPAN
     t = BarTracker(TABLE, Fraction(8), bars=2, tonic=None, span=12)

@@ -156,12 +156,13 @@ class Outline:
     sections: tuple[tuple[int, bool], ...] = ()  # its planned parts: bars, played twice, each
     unwritten: frozenset[str] = frozenset()  # rhythm signs its style's tunes do not write
     pace: float | None = None  # the share of a melody's notes that are quick
+    dots: float | None = None  # ... and of those that are dotted
 
     @property
     def same(self) -> tuple:
         """Equal for outlines whose candidates can be decoded in one batch."""
         return (tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars,
-                self.span, self.final, self.sections, self.unwritten, self.pace)
+                self.span, self.final, self.sections, self.unwritten, self.pace, self.dots)
 
 
 class Composer:
@@ -482,18 +483,25 @@ class Composer:
                 named = " or ".join(SIGN_WORDS[s] for s in sorted(unwritten))
                 controls.remarks.append(f"no {named}, as fewer than one in a hundred "
                                         "training tunes of its style write them")
-        pace = None
-        if controls.voices == 1 and words is None and (rows := self.checkpoint.data.get("paces")):
-            # drawn from a stream of its own, last: the seed's other draws are as they were
-            pace = typical_pace(rows, labels, header["M"], rng.spawn(1)[0])
+        pace = dots = None
+        if controls.voices == 1 and words is None:
+            # drawn from a stream of their own, last: the seed's other draws are as they were
+            stream, data = rng.spawn(1)[0], self.checkpoint.data
+            if rows := data.get("paces"):
+                pace = typical_pace(rows, labels, header["M"], stream)
             if pace is not None:
                 controls.remarks.append(f"about {pace:.0%} of its notes sixteenths or "
                                         "quicker, as a training tune of its style runs")
+            if rows := data.get("dots"):
+                dots = typical_pace(rows, labels, header["M"], stream)
+            if dots is not None:
+                controls.remarks.append(f"about {dots:.0%} of its notes dotted, as a training "
+                                        "tune of its style runs")
         if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
         return Outline(controls, prefix, given, header, out_key, span, final, ends, sections,
-                       unwritten, pace)
+                       unwritten, pace, dots)
 
     @staticmethod
     def _timed(controls: Controls, sections: tuple[tuple[int, bool], ...], meter: str
@@ -573,7 +581,8 @@ class Composer:
                                 CHORD_BONUS_BY_FORM.get(form, 0.0), CHORDED_FORMS.get(form),
                                 REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
                                 outline.ends_repeat, outline.sections, outline.final,
-                                outline.unwritten, stepped(labels), outline.pace)
+                                outline.unwritten, stepped(labels), outline.pace,
+                                outline.dots)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -831,7 +840,8 @@ def typical_final(rows: list[list], labels: dict[str, str], meter: str,
 
 def typical_pace(rows: list[list], labels: dict[str, str], meter: str,
                  rng: np.random.Generator) -> float | None:
-    """The share of a melody's notes that are quick (``abc.notes.QUICK``): a training
+    """The share of a melody's notes that are quick (``abc.notes.QUICK``; dotted, for
+    ``Dataset.dot_counts``' rows): a training
     melody's of the piece's ``labels`` in its ``meter`` (``rows``: ``Dataset.pace_counts``;
     ``_counts_alike``, ``TEMPO_LET_GO``: never the form), or in any meter where fewer than
     ``KEY_MATCHED`` are in this one, drawn as often as melodies run so: a German song in 2/4

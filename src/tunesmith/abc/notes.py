@@ -11,6 +11,7 @@ read them: the corpus's scores write ``[V:1][L:1/16]`` for one voice only. A voi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from fractions import Fraction
@@ -170,16 +171,30 @@ def melody_span(tune: Tune) -> int | None:
 # notes this long or shorter (in whole notes) are a melody's quick ones: sixteenths, and
 # triplets of them; a triplet of eighths (1/12) is not
 QUICK = Fraction(1, 16)
+# a note this long is dotted: a dotted eighth, the long note of a dotted pair ("A>B",
+# "A3/2B/") or of a Scotch snap ("A<B")
+DOTTED = Fraction(3, 16)
 
 
 def quick_share(tune: Tune) -> float | None:
     """The share of a melody's notes ``QUICK`` or shorter: a German song in 2/4 runs 16% of
     its notes in sixteenths (in 4/4 5%), a Chinese song 34%. None for a tune in voices or
     without notes; ``AbcError`` where its notes cannot be read."""
+    return _share(tune, lambda length: length <= QUICK)
+
+
+def dotted_share(tune: Tune) -> float | None:
+    """The share of a melody's notes ``DOTTED``: a strathspey's a fifth, a hornpipe's
+    none to a third, a reel's or a Chinese song's seldom any. None as for ``quick_share``."""
+    return _share(tune, lambda length: length == DOTTED)
+
+
+def _share(tune: Tune, kind: Callable[[Fraction], bool]) -> float | None:
+    """The share of a melody's notes whose length (as they sound) is of a ``kind``."""
     if "V:" in tune.body:
         return None
     lengths = [n.length for n in notes(tune)]
-    return sum(v <= QUICK for v in lengths) / len(lengths) if lengths else None
+    return sum(map(kind, lengths)) / len(lengths) if lengths else None
 
 
 def last_beats(tune: Tune) -> list[Fraction]:

@@ -24,7 +24,7 @@ import numpy as np
 from ..abc import Tokenizer, Tune, parse, parse_key
 from ..abc.durations import quarter_tempo, written_bars
 from ..abc.lexer import Kind, ends_on_repeat, lex
-from ..abc.notes import last_beats, melody_span, quick_share
+from ..abc.notes import dotted_share, last_beats, melody_span, quick_share
 from ..abc.sections import layout
 from ..abc.tune import AbcError
 from .labels import meter_label
@@ -168,12 +168,24 @@ class Dataset:
         ``PACE_STEP``, and the number of tunes. Two in three of the German songs in 2/4 run
         15% or fewer of their notes so, one in fourteen half or more; three in five Chinese
         songs in 2/4 a quarter or more: how busy a melody runs (``Composer``)."""
-        def pace(tune: Tune) -> tuple[str, int] | None:
-            share = quick_share(tune)
-            return None if share is None else (meter_label(tune.meter),
-                                               PACE_STEP * round(100 * share / PACE_STEP))
+        return self._share_counts(split, quick_share, "melody paces", progress)
 
-        return self._tune_counts(split, pace, "melody paces", progress, melodies=True)
+    def dot_counts(self, split: str = "train", progress: bool = False) -> list[list]:
+        """How dotted the one-voice tunes of ``split`` run, rows as ``pace_counts``'s, of
+        the share of their notes a dotted eighth (``dotted_share``): most reels and songs
+        none, a strathspey a fifth, hornpipes anything from none to a third."""
+        return self._share_counts(split, dotted_share, "melody dots", progress)
+
+    def _share_counts(self, split: str, share: Callable[[Tune], float | None], what: str,
+                      progress: bool) -> list[list]:
+        """Rows of ``KEY_LABELS``, the meter label, a melody's ``share`` of its notes in
+        whole percent rounded to ``PACE_STEP``, and the number of tunes."""
+        def counted(tune: Tune) -> tuple[str, int] | None:
+            part = share(tune)
+            return None if part is None else (meter_label(tune.meter),
+                                              PACE_STEP * round(100 * part / PACE_STEP))
+
+        return self._tune_counts(split, counted, what, progress, melodies=True)
 
     def sign_counts(self, split: str = "train", progress: bool = False) -> list[list]:
         """Which rhythm signs the tunes of ``split`` write, by style: rows of ``KEY_LABELS``
