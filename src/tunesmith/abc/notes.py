@@ -184,8 +184,9 @@ def quick_share(tune: Tune) -> float | None:
 
 
 def dotted_share(tune: Tune) -> float | None:
-    """The share of a melody's notes ``DOTTED``: a strathspey's a fifth, a hornpipe's
-    none to a third, a reel's or a Chinese song's seldom any. None as for ``quick_share``."""
+    """The share of a melody's notes ``DOTTED``: a strathspey's a fifth to a third, a
+    hornpipe's none to a half, a reel's or a Chinese song's seldom any. None as for
+    ``quick_share``."""
     return _share(tune, lambda length: length == DOTTED)
 
 
