@@ -189,8 +189,12 @@ def voice_parts(voices: int, labels: Mapping[str, str]) -> list[Part]:
     if voices == 1:
         return [Part("", (0, 127), 0)]
     form, early = labels.get("form"), medieval(labels)
-    ranges = (PLAYED_MEDIEVAL if form not in (None, "song") else TRECENTO) if early else \
-        ENSEMBLE_PARTS.get(form or "", SATB)
+    if not early:
+        ranges = ENSEMBLE_PARTS.get(form or "", SATB)
+    elif form in (None, "song"):  # trecento polyphony, sung
+        ranges = TRECENTO
+    else:  # a medieval dance or tune, played
+        ranges = PLAYED_MEDIEVAL
     parts = [ranges[round(v * (len(ranges) - 1) / (voices - 1))] for v in range(voices)]
     if not early and form not in SUNG and form not in ENSEMBLE_PARTS:
         parts = [replace(p, name=f"Voice {v}", program=0,
