@@ -24,7 +24,8 @@ import numpy as np
 STYLES = ("tradition", "form", "period")
 OVERLAPS = ("pitch_class", "interval", "note_length", "pitch_range", "tonic")
 SHAPES = ("dance_tunes_that_repeat", "bars_restated", "notes_in_scale", "time_melodies_rest")
-VOICES = ("dissonant_onsets", "parallel_fifths_and_octaves", "whole_triads", "notes_in_chords")
+VOICES = ("dissonant_onsets", "parallel_fifths_and_octaves", "whole_triads", "notes_in_chords",
+          "voices_coming_in_late", "late_voices_answering")
 HEADER = ["tradition", "form", "period", "key", "pitch class", "interval", "length", "range",
           "tonic", "dance repeats", "restated", "in scale", "melodies rest", "valid"]
 
@@ -68,9 +69,10 @@ def by_prompt(folders: list[Path]) -> dict[str, str]:
 
 
 def voices_by_prompt(folders: list[Path]) -> dict[str, str]:
-    """Per prompt whose pieces have several voices: 'clashes / parallels / triads / chords'
-    (dissonant onsets, parallel fifths and octaves, quarter beats sounding a whole triad,
-    notes struck in chords: '–' in a report made before it was measured), the mean of the
+    """Per prompt whose pieces have several voices: 'clashes / parallels / triads / chords /
+    late / answering' (dissonant onsets, parallel fifths and octaves, quarter beats sounding a
+    whole triad, notes struck in chords, voices coming in a bar after the first, those of them
+    answering its opening: '–' in a report made before it was measured), the mean of the
     reports in ``folders``."""
     texture: dict[str, list[dict]] = {}
     for folder in folders:
@@ -128,8 +130,9 @@ def main() -> int:
         _table("heard as asked, pieces of each prompt: tradition · form · period · key",
                {name: by_prompt(paths) for name, paths in samplers.items()})
         _table("the prompts with voices: dissonant onsets / parallel fifths and octaves / "
-               "quarter beats sounding a whole triad / notes in chords, the mean of the draws "
-               "(real: the real tunes alike, as the report takes them)",
+               "quarter beats sounding a whole triad / notes in chords / voices coming in a "
+               "bar late / of them answering the first, the mean of the draws (real: the real "
+               "tunes alike, as the report takes them)",
                {name: voices_by_prompt(paths) for name, paths in samplers.items()})
         _table("real tunes alike (of them training): pitch class · interval · note length · "
                "range overlap, each / what as many real tunes alike reach, the mean of the draws",

@@ -125,11 +125,19 @@ def test_texture_measures_on_hand_made_voices():
     assert triads(chords) == pytest.approx(2 / 4) and triads(held) == 0
     assert triads(tune("c e g c'|")) is None  # a melody's arpeggio is no chord
     # a prompt's pieces: the melody among them says nothing about voices
-    assert texture([held, gap, tune("c d e f|")]) == pytest.approx(
+    measured = texture([held, gap, tune("c d e f|")])
+    assert measured.pop("late_voices_answering") is None  # their voices come in together
+    assert measured == pytest.approx(
         {"dissonant_onsets": (1 / 5 + 2 / 4) / 2, "parallel_fifths_and_octaves": 0.0,
          "crossed_voices": 0.0,
          "time_each_voice_rests": (0 + 1 / 4) / 2, "time_all_voices_rest": (0 + 1 / 4) / 2,
-         "whole_triads": 0.0, "notes_in_chords": 0.0})
+         "whole_triads": 0.0, "notes_in_chords": 0.0, "voices_coming_in_late": 0.0})
+    # a point of imitation: the alto answers the soprano's opening a fifth below, in its
+    # rhythm, a bar later; the bass comes in two bars late on one note
+    imitated = tune("V:1\nc d e f|g4|a4|\nV:2\nz4|F G A B|c4|\nV:3\nz4|z4|C,4|", meter="4/4",
+                    unit="1/4")
+    assert texture([imitated])["voices_coming_in_late"] == pytest.approx(2 / 3)
+    assert texture([imitated])["late_voices_answering"] == pytest.approx(1 / 2)
     # a hand striking chords: four of the right hand's six notes, none of the left hand's
     piano = tune("V:1\n[ce] d [Bd] c|\nV:2\nC, G, E, C,|", meter="4/4", unit="1/4")
     assert chorded(piano) == pytest.approx(4 / 10) and chorded(tune("c d e f|")) is None

@@ -146,9 +146,12 @@ def write_report(result: dict, judges: Judges, out: Path, command: str) -> Path:
         "where another voice sounds), two voices' steps in the same direction that go from a "
         "fifth or octave to the same interval (parallel fifths and octaves), onsets above a "
         "voice written before or below one written after (crossed voices), the time "
-        "voices spend resting, the quarter beats whose notes hold a whole triad, and the "
-        "notes struck in a chord of their own voice (a piano's hands); real: the real tunes "
-        "alike (as above), where they have several voices.",
+        "voices spend resting, the quarter beats whose notes hold a whole triad, the "
+        "notes struck in a chord of their own voice (a piano's hands), the voices that come "
+        "in a bar or more after the first, and of those the share answering the first "
+        "voice's opening (its first four intervals, each within a semitone, in its note "
+        "lengths: a point of imitation); real: the real tunes alike (as above), where they "
+        "have several voices.",
         "",
         "| measure | generated | real |", "|---|---:|---:|",
         *[f"| {m.replace('_', ' ')} | {_pct(v)} | {_pct(s['texture']['real'][m])} |"

@@ -15,7 +15,11 @@ share of the piece's length that each voice spends resting, averaged over the vo
 which the notes sounding hold a whole major, minor or diminished triad (Bach's chorales
 85%). ``chorded``: the share of the notes struck together with another of their own voice,
 in a chord (a piano's hands: Clara Schumann's polonaises 50-74%; a chorale's voices none).
-All are None for a piece of one voice.
+``late``: the share of voices that come in a bar or more after the first (half of a
+Palestrina mass's, none of a chorale's); ``answering``: of those, the share that answer the
+first voice's opening, its first ``INTERVALS`` intervals each within a semitone (a real or a
+tonal answer) in its note lengths: a point of imitation (38% of a mass's). All are None for
+a piece of one voice, ``answering`` for one whose voices come in together.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from math import ceil
 
 from ..abc import Tune
 from ..abc.notes import DISSONANT, PERFECT, Note, holds_triad, notes
-from ..abc.tune import AbcError
+from ..abc.tune import AbcError, meter_length
 from ..abc.voices import voice_bars
+
+INTERVALS = 4  # of the first voice's opening that a voice coming in late answers
 
 Voiced = dict[str, list[Note]]
 Struck = list[tuple[int, Note, list[tuple[int, int]]]]  # what ``_against`` finds
@@ -184,6 +190,29 @@ def _chorded(voices: Voiced) -> float | None:
     return sum(n for n in struck.values() if n > 1) / sum(struck.values())
 
 
+def _entered(voices: Voiced, meter: str | None) -> list[bool | None]:
+    """For each voice: None where it comes in with the first (within a bar of it), else
+    whether it answers the first voice's opening (``INTERVALS``, the module docstring)."""
+    bar = meter_length(meter) if meter else 0
+    lines = list(voices.values())
+    first = min(lines, key=lambda line: line[0].onset)
+
+    def opening(line: list[Note]) -> tuple[list[int], list[Fraction]]:
+        head = line[:INTERVALS + 1]
+        return [b.pitch - a.pitch for a, b in pairwise(head)], [n.length for n in head]
+
+    steps, lengths = opening(first)
+    out: list[bool | None] = []
+    for line in lines:
+        if not bar or line[0].onset < first[0].onset + bar:
+            out.append(None)
+            continue
+        theirs, their_lengths = opening(line)
+        out.append(len(theirs) == len(steps) == INTERVALS and their_lengths == lengths
+                   and all(abs(a - b) <= 1 for a, b in zip(theirs, steps, strict=True)))
+    return out
+
+
 def _silence(voices: Voiced) -> float | None:
     end = max(n.onset + n.length for ns in voices.values() for n in ns)
     if end <= 0:
@@ -200,17 +229,22 @@ def _tacet(voices: Voiced) -> float | None:
 
 
 def texture(tunes: list[Tune]) -> dict[str, float | None]:
-    """Means of the seven measures over the ``tunes`` of several voices (None: none has)."""
+    """Means of the nine measures over the ``tunes`` of several voices (None: none has)."""
     def mean(values: list[float | None]) -> float | None:
         kept = [v for v in values if v is not None]
         return sum(kept) / len(kept) if kept else None
 
-    voiced = [v for v in map(by_voice, tunes) if v is not None]  # each tune read once
+    read = [(t, v) for t in tunes if (v := by_voice(t)) is not None]  # each tune read once
+    voiced = [v for _, v in read]
     struck = [_against(v) for v in voiced]  # and each onset's other voices found once
+    entered = [_entered(v, t.meter) for t, v in read]
     return {"dissonant_onsets": mean([_dissonance(s) for s in struck]),
             "parallel_fifths_and_octaves": mean([_parallels(v) for v in voiced]),
             "crossed_voices": mean([_crossing(s) for s in struck]),
             "time_each_voice_rests": mean([_silence(v) for v in voiced]),
             "time_all_voices_rest": mean([_tacet(v) for v in voiced]),
             "whole_triads": mean([_triads(v) for v in voiced]),
-            "notes_in_chords": mean([_chorded(v) for v in voiced])}
+            "notes_in_chords": mean([_chorded(v) for v in voiced]),
+            "voices_coming_in_late": mean([_share([a is not None for a in e]) for e in entered]),
+            "late_voices_answering": mean([_share([a for a in e if a is not None])
+                                           for e in entered])}
