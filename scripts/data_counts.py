@@ -17,8 +17,10 @@ length was not asked is planned; ``tempos`` (``Dataset.tempo_counts``: the tempo
 last note is at least; ``signs`` (``Dataset.sign_counts``: whether they write tuplets and
 dotted pairs), which a piece may write; ``paces`` (``Dataset.pace_counts``: how many of
 their melodies' notes are sixteenths or quicker), how busy a melody may run; ``dots``
-(``Dataset.dot_counts``: how many are dotted eighths), how dotted. The shipped model's keys,
-endings, lengths, layouts, tempos, finals, signs, paces and dots were counted this way from
+(``Dataset.dot_counts``: how many are dotted eighths), how dotted; ``entries``
+(``Dataset.entry_counts``: the bars each voice of a piece in voices rests before it comes
+in), when a piece's voices enter. The shipped model's keys, endings, lengths, layouts,
+tempos, finals, signs, paces, dots and entries were counted this way from
 ``datasets/default``.
 """
 
@@ -35,7 +37,8 @@ COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
           "spans": Dataset.span_counts, "lengths": Dataset.length_counts,
           "layouts": Dataset.layout_counts, "tempos": Dataset.tempo_counts,
           "finals": Dataset.final_counts, "signs": Dataset.sign_counts,
-          "paces": Dataset.pace_counts, "dots": Dataset.dot_counts}
+          "paces": Dataset.pace_counts, "dots": Dataset.dot_counts,
+          "entries": Dataset.entry_counts}
 
 
 def main() -> int:

@@ -150,6 +150,32 @@ def test_a_melody_s_pace_is_drawn_as_its_style_s_tunes_run():
     assert typical_pace([], {"form": "song"}, "2/4", rng) is None  # nothing counted
 
 
+def test_a_piece_s_voices_come_in_as_a_training_piece_of_its_style_s_do():
+    from collections import Counter
+
+    from tunesmith.composer import typical_entries
+
+    mass = [None, "renaissance", "mass", "dorian"]
+    chorale = ["german", "baroque", "chorale", "major"]
+    rows = [[*mass, 4, "0 0 0 0", 20], [*mass, 4, "0 6 12 19", 60], [*mass, 4, "0 0 75 75", 20],
+            [*mass, 5, "0 0 0 0 3", 40], [*chorale, 4, "0 0 0 0", 100]]
+    a_mass = {"period": "renaissance", "form": "mass", "mode": "dorian"}
+    rng = np.random.default_rng(0)
+
+    def drawn(labels: dict[str, str], voices: int) -> Counter:
+        return Counter(typical_entries(rows, labels, voices, 32, rng) for _ in range(400))
+
+    masses = drawn(a_mass, 4)
+    # drawn as often as the pieces came in so, as the same share of the piece's 32 bars,
+    # and none later than half of it
+    assert set(masses) == {(0, 0, 0, 0), (0, 2, 4, 6), (0, 0, 16, 16)}
+    assert 200 < masses[0, 2, 4, 6] < 280
+    assert set(drawn(a_mass, 5)) == {(0, 0, 0, 0, 1)}  # a pattern of as many voices
+    assert set(drawn({**a_mass, "period": "baroque", "form": "chorale", "mode": "major",
+                      "tradition": "german"}, 4)) == {(0, 0, 0, 0)}
+    assert typical_entries(rows, a_mass, 3, 32, rng) == (0, 0, 0)  # none in 3 counted
+
+
 def test_a_sign_hardly_any_tune_of_a_style_writes_is_not_written():
     from tunesmith.composer import unwritten_signs
 

@@ -337,6 +337,53 @@ def test_voices_share_the_first_voice_s_barline():
     assert allowed_texts(t) == {"|:"}  # voice 2 repeats voice 1's barline
 
 
+def test_a_voice_rests_whole_bars_before_it_comes_in():
+    t = tracker(TABLE, HEADER, bars=4, mode=None, compasses=[(0, 127)] * 2, entries=(0, 2))
+    for _ in range(2):
+        feed(t, "[V:1]A8|[V:2]")
+        # the longest rest there is, not the model's choice: one expecting a note spelled
+        # its silence in eighths and went on writing so
+        assert allowed_texts(t) == {"z2"}
+        feed(t, "z2z2z2")
+        assert allowed_texts(t) == {"z2"}
+        feed(t, "z2")
+        assert allowed_texts(t) == {"|"}  # the first voice's barline
+        feed(t, "|\n")
+    feed(t, "[V:1]A8|[V:2]")
+    # it has rested past the half bar a voice may: it comes in on the beat
+    assert "A8" in allowed_texts(t) and not {"z", "z2"} & allowed_texts(t)
+
+
+def test_a_voice_coming_in_late_answers_the_first_voice_s_opening():
+    answering, free = (tracker(TABLE, HEADER, bars=4, mode=None, compasses=[(0, 127)] * 2,
+                               entries=(0, 1), imitation=imitation) for imitation in (3.0, 0.0))
+
+    def favoured() -> dict[str, float]:
+        return {VOCAB.tokens[i]: float(d) for i, d in enumerate(answering.bias() - free.bias())
+                if d}
+
+    for t in (answering, free):
+        feed(t, "[V:1]C/D/E F2 G4|[V:2]z2z2z2z2|\n[V:1]A8|[V:2]")
+    # its first note in the subject's first length, a unison, fourth, fifth or octave away:
+    # of the vocabulary's half-unit notes C/ (D/ is a second away)
+    assert favoured() == {"C/": 3.0}
+    for note, then in (("C/", "D/"), ("D/", "E")):  # then step for step, in its lengths
+        for t in (answering, free):
+            feed(t, note)
+        assert favoured() == {then: 3.0}
+    for t in (answering, free):
+        feed(t, "G")  # not E: it answers no more
+    assert favoured() == {}
+    # a subject on the final's third (E in C) is answered on E itself, an octave away, not
+    # on A or B a fourth or fifth from it: an answer begins on the subject's note, the
+    # final or the final's fifth
+    answering, free = (tracker(TABLE, HEADER, bars=4, mode=None, compasses=[(0, 127)] * 2,
+                               entries=(0, 1), imitation=imitation) for imitation in (3.0, 0.0))
+    for t in (answering, free):
+        feed(t, "[V:1]E c d e f g a b|[V:2]z2z2z2z2|\n[V:1]A8|[V:2]")
+    assert favoured() == {"E": 3.0, "e": 3.0}
+
+
 def _costs(t: Voices, table: TokenTable, texts: list[str]) -> dict[str, float]:
     bias = t.bias()
     return {text: float(-bias[table.tokenizer.ids[text]] / HARMONY_COST) for text in texts}

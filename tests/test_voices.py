@@ -298,3 +298,27 @@ def test_the_style_judge_reads_both_layouts_alike():
     head = "X:1\nM:4/4\nL:1/4\nK:C\n"
     blocks = voice_blocks(INTERLEAVED, {"1": "treble", "2": "bass"})
     assert features(parse(head + blocks)) == features(parse(head + INTERLEAVED))
+
+
+def test_entries_say_the_bars_each_voice_rests_before_it_comes_in(tmp_path):
+    import json
+
+    from tunesmith.abc.notes import entries
+    from tunesmith.data.dataset import Dataset
+
+    mass = "X:1\nM:4/4\nL:1/8\nK:C\n[V:1] z8|z4 c4|d8|]\n[V:2] C8|D8|E8|]\n[V:3] z8|z8|G,8|]\n"
+    late = "X:1\nM:4/4\nL:1/8\nK:C\n[V:1] z8|c8|d8|]\n[V:2] z8|z4 C4|E8|]\n"
+    melody = "X:1\nM:4/4\nL:1/8\nK:C\nz8|C8|]\n"
+    # whole bars, top voice first (the first voice comes in halfway through its second
+    # bar), and the piece's bars
+    assert entries(parse(mass)) == ((1, 0, 2), 3)
+    assert entries(parse(late)) == ((0, 0), 2)  # counted from the first voice to come in
+    assert entries(parse(melody)) is None
+    labels = {"period": "renaissance", "form": "mass"}
+    (tmp_path / "metadata.jsonl").write_text("".join(
+        json.dumps({"split": "train", "abc": abc, "labels": labels}) + "\n"
+        for abc in (mass, mass, late, melody)))
+    # in whole percent of the piece's bars
+    assert Dataset(tmp_path).entry_counts("train") == [
+        [None, "renaissance", "mass", None, 2, "0 0", 1],
+        [None, "renaissance", "mass", None, 3, "33 0 67", 2]]

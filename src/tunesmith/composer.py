@@ -69,6 +69,7 @@ from .prompt import ENSEMBLES, FORM_VOICES, Controls, interpret, usual_voices
 from .styles import (
     CHORD_BONUS_BY_FORM,
     CHORDED_FORMS,
+    IMITATION_BONUS_BY_FORM,
     MELODY_REGISTERS,
     PARALLEL_COST_BY_FORM,
     REST_BARS_BY_FORM,
@@ -157,12 +158,14 @@ class Outline:
     unwritten: frozenset[str] = frozenset()  # rhythm signs its style's tunes do not write
     pace: float | None = None  # the share of a melody's notes that are quick
     dots: float | None = None  # ... and of those that are dotted
+    entries: tuple[int, ...] = ()  # the bars each voice rests before it comes in
 
     @property
     def same(self) -> tuple:
         """Equal for outlines whose candidates can be decoded in one batch."""
         return (tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars,
-                self.span, self.final, self.sections, self.unwritten, self.pace, self.dots)
+                self.span, self.final, self.sections, self.unwritten, self.pace, self.dots,
+                self.entries)
 
 
 class Composer:
@@ -500,8 +503,20 @@ class Composer:
         if words is None and controls.voices > 1 and labels.get("form") in CHORDED_FORMS:
             controls.remarks.append(f"chords in its parts, as {labels['form']} pieces "
                                     "play them")
+        entries: tuple[int, ...] = ()
+        if controls.voices > 1 and labels.get("form") in IMITATION_BONUS_BY_FORM \
+                and (rows := self.checkpoint.data.get("entries")):
+            # a stream of its own, as the melodies' paces: the seed's other draws stay
+            entries = typical_entries(rows, labels, controls.voices, controls.bars,
+                                      rng.spawn(1)[0])
+            if any(entries):
+                *most, last = map(str, entries)
+                controls.remarks.append(f"its voices rest {', '.join(most)} and {last} bars "
+                                        "before they come in, top voice first, answering the "
+                                        "first voice's opening (a point of imitation), as "
+                                        "those of a training piece of its style do")
         return Outline(controls, prefix, given, header, out_key, span, final, ends, sections,
-                       unwritten, pace, dots)
+                       unwritten, pace, dots, entries)
 
     @staticmethod
     def _timed(controls: Controls, sections: tuple[tuple[int, bool], ...], meter: str
@@ -582,7 +597,8 @@ class Composer:
                                 REST_BARS_BY_FORM.get(form), form in SLURRED_FORMS, tied(labels),
                                 outline.ends_repeat, outline.sections, outline.final,
                                 outline.unwritten, stepped(labels), outline.pace,
-                                outline.dots)
+                                outline.dots, outline.entries,
+                                IMITATION_BONUS_BY_FORM.get(form, 0.0))
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -849,6 +865,29 @@ def typical_pace(rows: list[list], labels: dict[str, str], meter: str,
     melody to count."""
     counts = _counts_in_meter(rows, labels, meter)
     return _drawn(counts, rng) / 100 if counts else None
+
+
+# the latest a voice comes in, as a share of the piece: a few of the corpus's pieces keep
+# a voice out for most of one
+LATEST_ENTRY = 0.5
+
+
+def typical_entries(rows: list[list], labels: dict[str, str], voices: int, bars: int,
+                    rng: np.random.Generator) -> tuple[int, ...]:
+    """The whole bars each voice rests before it comes in, top voice first: a training
+    piece's of the piece's ``labels`` in as many ``voices`` (``rows``:
+    ``Dataset.entry_counts``; ``_counts_alike``), drawn as often as pieces enter so, as the
+    same share of the piece's ``bars``, none later than ``LATEST_ENTRY`` of it; all at once
+    with no piece to count. A share, not the bars as written: the corpus's masses are twice
+    as long as the pieces written of them, and eight-bar masses whose voices waited the bars
+    drawn (at most two) sounded a whole triad on 55% of their quarter beats, all at once on
+    65%. A mass in four voices comes in together one time in five, in five one time in
+    twenty, a chorale's voices always."""
+    counts = _counts_alike(_where(rows, voices), labels)
+    if not counts:
+        return (0,) * voices
+    return tuple(round(min(int(share) / 100, LATEST_ENTRY) * bars)
+                 for share in _drawn(counts, rng).split())
 
 
 # a rhythm sign (``dataset.SIGNS``) fewer than this share of a style's training tunes write

@@ -74,6 +74,19 @@ SHORTEST_CHORD = Fraction(1, 8)
 # of their notes on it, the quartets' 2.4%, v8's voices 1.6% and 2.0%, 3.3% and 2.3% with
 # this bonus (benchmarks/harmony_cost.py --leading-bonus)
 LEADING_NOTE_BONUS = 0.5
+# a voice coming in after another answers its opening: the first ``SUBJECT_NOTES`` notes of
+# the first voice in, note for note in length and by the same staff steps (a fifth up in the
+# mode, a real or tonal answer alike), from a start a unison, fourth, fifth or octave or more
+# away (``ANSWERS``, in staff steps) on the subject's own note, the final or its fifth: a
+# subject on the final is answered on the fifth, one on the fifth on the final. Answered
+# from any of them, four draws' masses and motets were heard in their written key 27 times
+# in 32, three of the five others a fourth up (the subdominant), from these 30 (all voices
+# at once 31). In the corpus's masses 38% of the voices coming in a bar or more after the
+# first answer its first four intervals (within a semitone each) in its rhythm, the model's
+# none (``evaluation.texture``; ``benchmarks/voice_entries.py``). The nats are the form's
+# (``styles.IMITATION_BONUS_BY_FORM``)
+SUBJECT_NOTES = 5
+ANSWERS = (-14, -11, -10, -7, -4, -3, 0, 3, 4, 7, 10, 11, 14)
 # nats taken from a note that would strike the same pitch a fifth time in a row or more (rests
 # between do not count): 0.9% of the test split's notes do, v5's 2.4-4.1% (its loops of one
 # note, "AAAA|AAAA|"), 0.3-0.7% with this cost (benchmarks/repeated_notes.py)
@@ -240,6 +253,10 @@ class TokenTable:
         self.note_explicit = np.array([bool(self.letter[i][1]) for i in self.note_ids])
         self.note_natural = self.note_written - [_ACCIDENTAL[self.letter[i][1]]
                                                  for i in self.note_ids]
+        # each note's staff step, seven an octave (middle C 35), its accidental aside: a
+        # voice answers another by steps, so a subject comes back in the mode (``Voices``)
+        self.step = {i: (self.pitch[i] - _ACCIDENTAL[self.letter[i][1]]) // 12 * 7
+                     + LETTERS.index(self.letter[i][0]) for i in self.pitched}
         self.plain_bars = np.zeros(n, dtype=bool)  # | and |]: a bar and nothing more
         self.plain_bars[[self.bar[b] for b in ("|", "|]") if b in self.bar]] = True
         self.barlines = np.zeros(n, dtype=bool)
@@ -358,6 +375,17 @@ class TokenTable:
         if key not in self._masks:
             mask = np.ones(self.n, dtype=bool)
             mask[[i for i, p in self.pitch.items() if not low <= p <= high]] = False
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def on_steps(self, steps: frozenset[int], length: Fraction) -> np.ndarray:
+        """The notes ``length`` units long on one of the staff ``steps``, no accidental
+        written."""
+        key = ("steps", steps, length)
+        if key not in self._masks:
+            mask = np.zeros(self.n, dtype=bool)
+            mask[[i for i, step in self.step.items() if step in steps and not self.letter[i][1]
+                  and self.lengths.get(i) == length]] = True
             self._masks[key] = mask
         return self._masks[key]
 
@@ -506,6 +534,9 @@ class BarTracker:
     compass: tuple[int, int] | None = None
     longest_rest: Fraction = Fraction(0)
     rested: Fraction = Fraction(0)
+    # ... and rests its first ``enters`` bars before it comes in, then no longer than
+    # ``longest_rest`` in all (those bars counted: a long wait ends on the beat)
+    enters: int = 0
     # a melody: its notes within ``span`` semitones of each other (``low``..``high`` so far)
     span: int | None = None
     low: int | None = None
@@ -671,10 +702,26 @@ class BarTracker:
         mask = self._allowed()
         if self.finished:
             return mask
+        if self.done_bars < self.enters:  # not come in yet: a whole bar's rest, the barline
+            return self._resting(mask)
         kept = mask & self._reach()
         if self.compass is not None:
             kept = kept & ~self.table.rests_over(self.longest_rest - self.rested)
         return kept if kept.any() else mask  # a dead end inside the range: any fitting note
+
+    def _resting(self, mask: np.ndarray) -> np.ndarray:
+        """Of ``mask``, the longest rest (a bar's, ``z8``, where it fits) or the barline: a
+        voice that has not come in yet. Any rest was the model's choice at first, and a
+        model expecting a note spelled its silence ``zzzz`` and went on writing so."""
+        t = self.table
+        rests = np.flatnonzero(mask & t.rests_over(Fraction(0)))
+        if not len(rests):
+            resting = mask & t.barlines
+            return resting if resting.any() else mask
+        longest = max(t.lengths[i] for i in rests.tolist())
+        resting = np.zeros_like(mask)
+        resting[[i for i in rests.tolist() if t.lengths[i] == longest]] = True
+        return resting
 
     def _bounds(self) -> tuple[int, int]:
         """The lowest and highest note this voice's compass and a melody's span leave it."""
@@ -1217,6 +1264,15 @@ class Voices:
     parallel_cost: float = PARALLEL_COST
     chord_bonus: float = 0.0  # nats for a note completing the triad the voices before sound
     leading: np.ndarray | None = None  # a minor key's leading notes (``LEADING_NOTE_BONUS``)
+    # nats for a voice coming in late that answers the first one in (``SUBJECT_NOTES``): that
+    # one's first notes, staff step and length each, and each voice's steps since it came in
+    # while they answer them (None once one did not)
+    imitation: float = 0.0
+    final: int | None = None  # the final's letter (C 0 … B 6), on which answers begin
+    lead: int = 0  # the first voice to come in (the top one of those that do not wait)
+    waiting: bool = False  # whether any voice waits bars before it comes in
+    subject: list[tuple[int, Fraction]] = field(default_factory=list)
+    answers: list[list[int] | None] = field(default_factory=list)
     current: int = 0
     need: str = "tag"  # tag | newline | "" (inside the current voice's bar)
     barline: int | None = None  # the first voice's barline in this bar
@@ -1232,6 +1288,9 @@ class Voices:
         self.onsets = [[] for _ in self.parts]
         self.pitches = [[] for _ in self.parts]
         self.struck = [{} for _ in self.parts]
+        self.answers = [[] for _ in self.parts]
+        self.lead = next((v for v, part in enumerate(self.parts) if not part.enters), 0)
+        self.waiting = any(part.enters for part in self.parts)
 
     @property
     def finished(self) -> bool:
@@ -1261,6 +1320,10 @@ class Voices:
             elif CLUSTER and part.compass is not None:  # its lowest leaves a note room
                 apart &= t.within(0, part.compass[1] - 2)
             mask = apart if apart.any() else mask  # never a dead end
+        if k == self.lead and self.waiting and not any(p is not None for p in self.pitches[k]):
+            # the others wait for it: it opens the piece on a note, not in silence
+            sounding = mask & ~t.rests_over(Fraction(0))
+            mask = sounding if sounding.any() else mask
         if k == len(self.parts) - 1 and not any(self._sounding(j, self._time(k))
                                                 for j in range(k)):
             # the voices above all rest here: the last one rests VOICE_REST_BARS at most, so
@@ -1281,6 +1344,8 @@ class Voices:
         if self.need or self.finished:
             return np.zeros(t.n, dtype=np.float32)
         bias = self.parts[k].bias().copy()  # the voice's own: a note struck too often
+        if (answer := self._answer(k)) is not None:
+            bias += self.imitation * self.table.on_steps(*answer)
         if self.leading is not None:
             bias[self.leading] += LEADING_NOTE_BONUS
         at, part = self._time(k), self.parts[k]
@@ -1309,6 +1374,20 @@ class Voices:
             heard = frozenset(p % 12 for p in against)
             bias[t.note_ids] += self.chord_bonus * completing(heard)[pitches % 12]
         return bias
+
+    def _answer(self, voice: int) -> tuple[frozenset[int], Fraction] | None:
+        """The staff steps and the length of the note that would go on answering the
+        subject, where ``voice`` came in late and has answered it so far; else None."""
+        answer, part = self.answers[voice], self.parts[voice]
+        if not self.imitation or answer is None or not part.enters \
+                or part.done_bars < part.enters or len(answer) >= len(self.subject):
+            return None
+        step, length = self.subject[len(answer)]
+        if not answer:
+            final = step % 7 if self.final is None else self.final
+            letters = {step % 7, final, (final + 4) % 7}
+            return frozenset(step + d for d in ANSWERS if (step + d) % 7 in letters), length
+        return frozenset({step + answer[0] - self.subject[0][0]}), length
 
     def _time(self, voice: int) -> Fraction:
         """Where ``voice`` has got to, in units from the start of the piece."""
@@ -1343,6 +1422,8 @@ class Voices:
             if pitch is not None and not held and (self.current == 0
                                                    or at not in self.struck[self.current]):
                 self.struck[self.current][at] = pitch
+            if self.imitation and pitch is not None and not held:
+                self._answered(tid)
         self.parts[self.current].advance(tid)
         if tid in self.table.bar.values():
             if self.current == 0:
@@ -1351,6 +1432,18 @@ class Voices:
             self.current = (self.current + 1) % len(self.parts)
             newline = self.current == 0 and self.table.newline is not None
             self.need = "newline" if newline else "tag"
+
+    def _answered(self, tid: int) -> None:
+        """A note of the current voice: one of the subject's, one that answers it, or one
+        that does not (its voice answers no more)."""
+        k, note = self.current, (self.table.step[tid], self.table.lengths[tid])
+        if k == self.lead and len(self.subject) < SUBJECT_NOTES:
+            self.subject.append(note)
+        elif (answer := self._answer(k)) is not None:
+            if note[0] in answer[0] and note[1] == answer[1]:
+                self.answers[k].append(note[0])
+            else:
+                self.answers[k] = None
 
     def _pitch(self, tid: int) -> int | None:
         """The MIDI pitch a note token sounds here (None for a rest); an accidental holds."""
@@ -1375,7 +1468,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             final: Fraction = Fraction(1),
             unwritten: frozenset[str] = frozenset(),
             stepped: bool = False, pace: float | None = None,
-            dots: float | None = None) -> BarTracker | Voices:
+            dots: float | None = None, entries: Sequence[int] = (),
+            imitation: float = 0.0) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
     ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
@@ -1402,7 +1496,10 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
     ``medieval`` piece, the bottom voice leaps into its own from its dominant or
     subdominant; a voice that plays no chords pays ``AGAIN_COST`` to strike its last pitch
     again; a melody given a ``pace`` runs about that share of its notes quick (``PACE_COST``,
-    ``PACE_BONUS``), one given ``dots`` about that share dotted."""
+    ``PACE_BONUS``), one given ``dots`` about that share dotted; voices given ``entries`` rest
+    that many whole bars each before they come in (``composer.typical_entries``), those that
+    come in late gaining ``imitation`` nats for each note answering the first voice's
+    opening (``SUBJECT_NOTES``)."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
@@ -1436,13 +1533,15 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
                         plan=plan, unwritten=unwritten,
                         approach=STEP if stepped and not v else FARTHEST_APPROACH
                         if leap and v == len(compasses) - 1 else None,
-                        leap=leap and v == len(compasses) - 1)
+                        leap=leap and v == len(compasses) - 1,
+                        enters=entries[v] if entries else 0)
              for v, (final, compass, cost) in enumerate(zip(finals, compasses, costs,
                                                             strict=True))]
     return Voices(table, parts, tags, dict(key.signature),
                   parallel_cost=0.0 if medieval else PARALLEL_COST if parallel is None
                   else parallel, chord_bonus=chord,
-                  leading=table.leading_notes(key))
+                  leading=table.leading_notes(key), imitation=imitation,
+                  final=LETTERS.index(finals[-1][0]) if finals[-1] else None)
 
 
 def _counted(sounded: Sequence[Fraction], recounted: Sequence[Fraction],

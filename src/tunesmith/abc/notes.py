@@ -211,3 +211,24 @@ def last_beats(tune: Tune) -> list[Fraction]:
             last[n.voice] = (n.onset, n.length)
     beat = bar / beats(tune.meter)
     return [length / beat for _, length in last.values()]
+
+
+def entries(tune: Tune) -> tuple[tuple[int, ...], Fraction] | None:
+    """The whole bars each voice of a piece in voices rests before its first note, in the
+    order its body names them (a score's, top down), counted from the first to enter, and
+    the piece's length in bars: ``(0, 4, 8, 12)`` where each voice comes in four bars after
+    the one above, as a mass's often do. None for a melody or a piece without a meter;
+    ``AbcError`` where its notes cannot be read."""
+    bar = meter_length(tune.meter) if tune.meter and "V:" in tune.body else None
+    if not bar:
+        return None
+    first: dict[str, Fraction] = {}
+    end = Fraction(0)
+    for n in notes(tune):
+        first[n.voice] = min(n.onset, first.get(n.voice, n.onset))
+        end = max(end, n.onset + n.length)
+    named = dict.fromkeys(atom.voice for atom in lex(tune.body) if atom.voice)
+    bars = [int(first[v] // bar) for v in named if v in first]
+    if len(bars) < 2:
+        return None
+    return tuple(b - min(bars) for b in bars), end / bar - min(bars)
