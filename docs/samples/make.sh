@@ -24,6 +24,9 @@ gen "a Scottish strathspey" --seed 10
 gen "a medieval dance" --seed 11
 # a chorale not asked its length: its first part (Stollen) played twice, as in half of Bach's
 gen "a baroque chorale" --seed 14
+# a mass not asked its length: its voices come in one after another, answering the first
+# voice's opening (a point of imitation)
+gen "a renaissance mass" --seed 13
 # a mood read as its mode: a sad waltz is written in a minor key
 gen "a sad waltz" --seed 1
 # a dance for an instrument: a piano piece in the waltz's 3/4, its chords with no semitone
