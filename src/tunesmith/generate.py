@@ -75,16 +75,16 @@ SHORTEST_CHORD = Fraction(1, 8)
 # this bonus (benchmarks/harmony_cost.py --leading-bonus)
 LEADING_NOTE_BONUS = 0.5
 # a voice coming in after another answers its opening: the first ``SUBJECT_NOTES`` notes of
-# the first voice in, note for note in length and by the same staff steps (a fifth up in the
-# mode, a real or tonal answer alike), from a start a unison, fourth, fifth or octave or more
-# away (``ANSWERS``, in staff steps) on the subject's own note, the final or its fifth: a
-# subject on the final is answered on the fifth, one on the fifth on the final. Answered
-# from any of them, four draws' masses and motets were heard in their written key 27 times
-# in 32, three of the five others a fourth up (the subdominant), from these 30 (all voices
-# at once 31). In the corpus's masses 38% of the voices coming in a bar or more after the
-# first answer its first four intervals (within a semitone each) in its rhythm, the model's
-# none (``evaluation.texture``; ``benchmarks/voice_entries.py``). The nats are the form's
-# (``styles.IMITATION_BONUS_BY_FORM``)
+# the first voice in, note for note in length and by the same staff steps (the subject again
+# in the mode, its steps kept, not its semitones), from a start a unison, fourth, fifth or
+# octave or more away (``ANSWERS``, in staff steps) on the subject's own note, the final or
+# its fifth: a subject on the final is answered on the fifth, one on the fifth on the final.
+# Answered from any of them, four draws' masses and motets were heard in their written key
+# 27 times in 32, three of the five others a fourth up (the subdominant), from these 30 (all
+# voices at once 31). In the corpus's masses 38% of the voices coming in a bar or more after
+# the first answer its first four intervals (within a semitone each) in its rhythm, the
+# model's none (``evaluation.texture``; ``benchmarks/voice_entries.py``). The nats are the
+# form's (``styles.IMITATION_BONUS_BY_FORM``)
 SUBJECT_NOTES = 5
 ANSWERS = (-14, -11, -10, -7, -4, -3, 0, 3, 4, 7, 10, 11, 14)
 # nats taken from a note that would strike the same pitch a fifth time in a row or more (rests
@@ -1268,7 +1268,7 @@ class Voices:
     # one's first notes, staff step and length each, and each voice's steps since it came in
     # while they answer them (None once one did not)
     imitation: float = 0.0
-    final: int | None = None  # the final's letter (C 0 … B 6), on which answers begin
+    final: int | None = None  # the final's letter (C 0 … B 6), where answers may begin
     lead: int = 0  # the first voice to come in (the top one of those that do not wait)
     waiting: bool = False  # whether any voice waits bars before it comes in
     subject: list[tuple[int, Fraction]] = field(default_factory=list)

@@ -182,8 +182,7 @@ class Dataset:
         whole bars each rests before its first note, top voice first, in whole percent of
         the piece's bars, space-separated (``"0 0 5 9"``, ``abc.notes.entries``), and the
         number of pieces. Half the voices of the corpus's masses come in a bar or more after
-        the first, the last of them 9% of the way in at the median, a chorale's all at
-        once: how a piece's voices enter (``Composer``)."""
+        the first, a chorale's all at once: how a piece's voices enter (``Composer``)."""
         def entered(tune: Tune) -> tuple[int, str] | None:
             found = entries(tune)
             if found is None:
