@@ -19,9 +19,10 @@ dotted pairs), which a piece may write; ``paces`` (``Dataset.pace_counts``: how 
 their melodies' notes are sixteenths or quicker), how busy a melody may run; ``dots``
 (``Dataset.dot_counts``: how many are dotted eighths), how dotted; ``entries``
 (``Dataset.entry_counts``: the bars each voice of a piece in voices rests before it comes
-in), when a piece's voices enter. The shipped model's keys, endings, lengths, layouts,
-tempos, finals, signs, paces, dots and entries were counted this way from
-``datasets/default``.
+in), when a piece's voices enter; ``degrees`` (``Dataset.degree_counts``: how many of their
+notes sound on each pitch class above the tonic), which a piece's notes lean toward. The
+shipped model's keys, endings, lengths, layouts, tempos, finals, signs, paces, dots, entries
+and degrees were counted this way from ``datasets/default``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
           "layouts": Dataset.layout_counts, "tempos": Dataset.tempo_counts,
           "finals": Dataset.final_counts, "signs": Dataset.sign_counts,
           "paces": Dataset.pace_counts, "dots": Dataset.dot_counts,
-          "entries": Dataset.entry_counts}
+          "entries": Dataset.entry_counts, "degrees": Dataset.degree_counts}
 
 
 def main() -> int:
@@ -66,8 +67,7 @@ def main() -> int:
     path.write_text(",\n".join(rest) + "\n}\n", encoding="utf-8")
     written = json.loads(path.read_text(encoding="utf-8"))
     for name in counted:
-        print(f"{path}: {name}, {len(written[name])} rows, {sum(r[-1] for r in written[name])} "
-              f"train tunes of {args.data}")
+        print(f"{path}: {name}, {len(written[name])} rows from the train split of {args.data}")
     return 0
 
 

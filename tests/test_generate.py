@@ -176,6 +176,33 @@ def test_a_piece_s_voices_come_in_as_a_training_piece_of_its_style_s_do():
     assert typical_entries(rows, a_mass, 3, 32, rng) == (0, 0, 0)  # none in 3 counted
 
 
+def test_a_piece_s_degrees_are_those_its_style_s_training_tunes_sound(tmp_path):
+    import json
+
+    from tunesmith.composer import typical_degrees
+    from tunesmith.data.dataset import Dataset
+
+    # the tonic G, its third, its fifth, its flat seventh
+    song = "X:1\nM:4/4\nL:1/8\nK:G\nG2 B2 d2 =f2|g8|]\n"
+    minor = "X:1\nM:4/4\nL:1/8\nK:Am\nA2 ^G2 G2 A2|]\n"  # the leading note, held in the bar
+    labels = {"tradition": "german", "form": "song"}
+    (tmp_path / "metadata.jsonl").write_text("".join(
+        json.dumps({"split": "train", "abc": abc, "labels": labels}) + "\n"
+        for abc in (song, song, minor)))
+    german = ["german", None, "song", None]
+    assert {tuple(r[:-1]): r[-1] for r in Dataset(tmp_path).degree_counts("train")} == {
+        (*german, "major", 0): 4, (*german, "major", 4): 2, (*german, "major", 7): 2,
+        (*german, "major", 10): 2, (*german, "minor", 0): 2, (*german, "minor", 11): 2}
+    rows = [[*german, "major", 0, 600], [*german, "major", 7, 400],
+            ["chinese", None, "song", None, "major", 2, 300]]
+    assert typical_degrees(rows, labels, "major") == pytest.approx(
+        (0.6, 0, 0, 0, 0, 0, 0, 0.4, 0, 0, 0, 0))
+    # too few notes of its own: every tune in its mode's, as a key is drawn
+    assert typical_degrees(rows, {"tradition": "chinese", "form": "song"}, "major") == \
+        pytest.approx((6 / 13, 0, 3 / 13, 0, 0, 0, 0, 4 / 13, 0, 0, 0, 0))
+    assert typical_degrees(rows, labels, "dorian") == ()  # none in its mode
+
+
 def test_a_sign_hardly_any_tune_of_a_style_writes_is_not_written():
     from tunesmith.composer import unwritten_signs
 

@@ -17,6 +17,7 @@ from tunesmith.generate import (
     APPROACH,
     BAR_THRICE_COST,
     BAR_TWICE_COST,
+    DEGREE_COST,
     DYAD_COST,
     FARTHEST_APPROACH,
     FIRST_CHORD_BARS,
@@ -313,6 +314,55 @@ def test_a_melody_dots_its_notes_as_often_as_a_tune_of_its_style():
     assert {">", "<", "e3/2"} <= set(moved()) and not {"e", "e/", "e2", "e3"} & set(moved())
     # counted as they sound: one of a dotted pair's notes, either way round
     assert (dotted.played, dotted.dotted_played, dotted.quick_played) == (8, 3, 3)
+
+
+def test_a_piece_s_notes_lean_toward_the_degrees_its_style_sounds(monkeypatch):
+    bonus = 0.5  # on a degree short of its share; the shipped sampler gives none
+    monkeypatch.setattr("tunesmith.generate.DEGREE_BONUS", bonus)
+    vocab = Tokenizer.build(["[V:1]F/ F2 _B2 B2 =B2 c2|]\n[V:2]"] * 3, TokenizerConfig())
+    table = TokenTable(vocab)
+    header = {**HEADER, "K": "F"}  # B is B flat, a fourth above the tonic
+    shares = [0.5] + [0.0] * 6 + [0.5] + [0.0] * 4  # the tonic and its fifth, half each
+    leaning, plain = (tracker(table, header, bars=8, mode=None, compasses=[(0, 127)],
+                              degrees=d) for d in (shares, ()))
+
+    def moved(a: BarTracker | Voices, b: BarTracker | Voices) -> dict[str, float]:
+        """The lean on the piece's notes (not the byte fallback's one-letter "B", "f" …)."""
+        return {vocab.tokens[i]: float(d) for i, d in enumerate(a.bias() - b.bias())
+                if d and len(vocab.tokens[i]) > 1}
+
+    def both(text: str) -> None:
+        for t in (leaning, plain):
+            feed(t, text, vocab)
+
+    both("=B2 B2 B2")  # three B naturals (the accidental holds), where the style sounds none
+    assert moved(leaning, plain) == {"=B2": -DEGREE_COST, "B2": -DEGREE_COST}
+    both("c2|c2 c2 c2 c2|")  # past the bar, B is B flat again; the tonic is 4 notes short
+    assert moved(leaning, plain) == {"=B2": -DEGREE_COST, "F/": bonus, "F2": bonus}
+    # one count for all the voices of a piece: the second hears the first's notes
+    leaning, plain = (tracker(table, header, bars=8, mode=None, compasses=[(0, 127)] * 2,
+                              degrees=d) for d in ([1.0] + [0.0] * 11, ()))
+    for t in (leaning, plain):
+        feed(t, "[V:1]c2 c2 c2 c2|[V:2]", vocab)
+    assert moved(leaning, plain) == {"c2": -DEGREE_COST, "F/": bonus, "F2": bonus}
+
+
+def test_a_melody_restating_a_bar_keeps_its_notes_whatever_their_degree():
+    vocab = Tokenizer.build(["C/ C2 E2|]"] * 3, TokenizerConfig())
+    table = TokenTable(vocab)
+    leaning, plain = (tracker(table, HEADER, bars=8, mode=None, compasses=[(0, 127)],
+                              degrees=d) for d in ([1.0] + [0.0] * 11, ()))
+
+    def lean_on_e() -> float:
+        return float((leaning.bias() - plain.bias())[vocab.ids["E2"]])
+
+    for t in (leaning, plain):  # E four times where the style sounds only the tonic
+        feed(t, "E2 E2 E2 E2|" + "C2 C2 C2 C2|" * 3, vocab)
+    assert plain.bias()[vocab.ids["E2"]] == RESTATE_BONUS  # the first bar, a phrase back
+    assert lean_on_e() == 0.0  # restated as it was, however far past its share
+    for t in (leaning, plain):
+        feed(t, "E2 C2", vocab)  # restating no more
+    assert lean_on_e() == -DEGREE_COST
 
 
 def test_a_melody_keeps_within_its_span():

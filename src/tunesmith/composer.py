@@ -159,13 +159,14 @@ class Outline:
     pace: float | None = None  # the share of a melody's notes that are quick
     dots: float | None = None  # ... and of those that are dotted
     entries: tuple[int, ...] = ()  # the bars each voice rests before it comes in
+    degrees: tuple[float, ...] = ()  # its style's shares of notes on each degree, tonic up
 
     @property
     def same(self) -> tuple:
         """Equal for outlines whose candidates can be decoded in one batch."""
         return (tuple(self.prefix), self.out_key, self.controls.voices, self.controls.bars,
                 self.span, self.final, self.sections, self.unwritten, self.pace, self.dots,
-                self.entries)
+                self.entries, self.degrees)
 
 
 class Composer:
@@ -515,8 +516,14 @@ class Composer:
                                         "before they come in, top voice first, answering the "
                                         "first voice's opening (a point of imitation), as "
                                         "those of a training piece of its style do")
+        degrees: tuple[float, ...] = ()
+        if words is None and (rows := self.checkpoint.data.get("degrees")):
+            degrees = typical_degrees(rows, labels, parse_key(header["K"]).mode)
+            if degrees:
+                controls.remarks.append("its notes on each degree of the scale about as often "
+                                        "as the training tunes of its style sound them")
         return Outline(controls, prefix, given, header, out_key, span, final, ends, sections,
-                       unwritten, pace, dots, entries)
+                       unwritten, pace, dots, entries, degrees)
 
     @staticmethod
     def _timed(controls: Controls, sections: tuple[tuple[int, bool], ...], meter: str
@@ -598,7 +605,7 @@ class Composer:
                                 outline.ends_repeat, outline.sections, outline.final,
                                 outline.unwritten, stepped(labels), outline.pace,
                                 outline.dots, outline.entries,
-                                IMITATION_BONUS_BY_FORM.get(form, 0.0))
+                                IMITATION_BONUS_BY_FORM.get(form, 0.0), outline.degrees)
                         for _ in range(count)]
         if opening is not None:
             for t in trackers:
@@ -865,6 +872,21 @@ def typical_pace(rows: list[list], labels: dict[str, str], meter: str,
     melody to count."""
     counts = _counts_in_meter(rows, labels, meter)
     return _drawn(counts, rng) / 100 if counts else None
+
+
+# the fewest notes a style's shares of notes on each degree are pooled from (about ten
+# tunes'): below it, ``_counts_alike`` lets a label go
+DEGREE_MATCHED = 500
+
+
+def typical_degrees(rows: list[list], labels: dict[str, str], mode: str) -> tuple[float, ...]:
+    """The share of notes on each pitch class above the tonic, tonic first, of the training
+    tunes of the piece's ``labels`` written in its ``K:`` ``mode`` (``rows``:
+    ``Dataset.degree_counts``; ``_counts_alike``): a madrigal's flat seventh 2%, a German
+    song's in minor leading note 3%. None counted: ()."""
+    counts = _counts_alike(_where(rows, mode), labels, least=DEGREE_MATCHED)
+    total = sum(counts.values())
+    return tuple(counts.get(pc, 0) / total for pc in range(12)) if total else ()
 
 
 # the latest a voice comes in, as a share of the piece: a few of the corpus's pieces keep

@@ -158,6 +158,7 @@ class Trainer:
         self.paces = self.dataset.pace_counts("train", self.progress)  # how many sixteenths
         self.dots = self.dataset.dot_counts("train", self.progress)  # how many dotted notes
         self.entries = self.dataset.entry_counts("train", self.progress)  # voices come in
+        self.degrees = self.dataset.degree_counts("train", self.progress)  # notes' degrees
         self.lengths = self.dataset.length_counts("train", self.progress)  # bars, unasked
         self.layouts = self.dataset.layout_counts("train", self.progress)  # a melody's parts
         self.tempos = self.dataset.tempo_counts("train")  # Q: marked, by style and meter
@@ -297,7 +298,7 @@ class Trainer:
                 "train_tokens": len(self.train_data), "valid_tokens": len(self.valid_data),
                 "keys": self.keys, "spans": self.spans, "endings": self.endings,
                 "finals": self.finals, "signs": self.signs, "paces": self.paces,
-                "dots": self.dots, "entries": self.entries,
+                "dots": self.dots, "entries": self.entries, "degrees": self.degrees,
                 "lengths": self.lengths, "layouts": self.layouts, "tempos": self.tempos,
                 "shares": self.train_data.shares}
         save_checkpoint(self.out / name, self.model, self.model_config, self.tokenizer,

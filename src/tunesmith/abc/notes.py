@@ -168,6 +168,15 @@ def melody_span(tune: Tune) -> int | None:
     return max(pitches) - min(pitches) if pitches else None
 
 
+
+def degrees(tune: Tune) -> list[int] | None:
+    """The pitch class of each note above the written key's tonic (0 the tonic, 7 its
+    fifth, 10 a flat seventh, 11 a leading note), the measure ``tunesmith evaluate``'s
+    pitch-class histogram pools; None for a key without a tonic (``K:none``). ``AbcError``
+    where its notes cannot be read."""
+    tonic = parse_key(tune.key).pitch_class
+    return None if tonic is None else [(n.pitch - tonic) % 12 for n in notes(tune)]
+
 # notes this long or shorter (in whole notes) are a melody's quick ones: sixteenths, and
 # triplets of them; a triplet of eighths (1/12) is not
 QUICK = Fraction(1, 16)
