@@ -882,8 +882,8 @@ DEGREE_MATCHED = 500
 def typical_degrees(rows: list[list], labels: dict[str, str], mode: str) -> tuple[float, ...]:
     """The share of notes on each pitch class above the tonic, tonic first, of the training
     tunes of the piece's ``labels`` written in its ``K:`` ``mode`` (``rows``:
-    ``Dataset.degree_counts``; ``_counts_alike``): a madrigal's flat seventh 2%, a German
-    song's in minor leading note 3%. None counted: ()."""
+    ``Dataset.degree_counts``; ``_counts_alike``): a madrigal's flat seventh 2% of its notes,
+    a German song labelled minor hardly ever its leading note. None counted: ()."""
     counts = _counts_alike(_where(rows, mode), labels, least=DEGREE_MATCHED)
     total = sum(counts.values())
     return tuple(counts.get(pc, 0) / total for pc in range(12)) if total else ()

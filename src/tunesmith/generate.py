@@ -421,11 +421,19 @@ class TokenTable:
     def sounding(self, signature: dict[str, int], accidentals: dict[int, int]) -> np.ndarray:
         """MIDI pitch each pitched token (``note_ids``) would sound in a key of this
         ``signature`` after the bar's ``accidentals`` so far (natural pitch, which names
-        letter and octave, → -2..2): an accidental holds to the bar's end, as abc2midi plays."""
-        alter = np.array([signature.get(letter, 0) for letter in LETTERS])[self.note_letter]
-        for natural, value in accidentals.items():
-            alter[self.note_natural == natural] = value
-        return np.where(self.note_explicit, self.note_written, self.note_natural + alter)
+        letter and octave, → -2..2): an accidental holds to the bar's end, as abc2midi plays.
+        The signature's pitches are kept (do not write into them): asked at every token."""
+        key = ("sounding", tuple(sorted(signature.items())))
+        if key not in self._masks:
+            alter = np.array([signature.get(letter, 0) for letter in LETTERS])[self.note_letter]
+            self._masks[key] = np.where(self.note_explicit, self.note_written,
+                                        self.note_natural + alter)
+        pitches = self._masks[key]
+        if accidentals:
+            pitches = pitches.copy()
+            for natural, value in accidentals.items():
+                pitches[(self.note_natural == natural) & ~self.note_explicit] = natural + value
+        return pitches
 
     def melody_cost(self, key: Key) -> np.ndarray:
         """Minus ``ACCIDENTAL_COST`` on every note written with an accidental, but a minor
@@ -534,14 +542,16 @@ class Degrees:
     def count(self, pitch: int) -> None:
         self.counts[(pitch - self.tonic) % 12] += 1
 
-    def bias(self, pitches: np.ndarray) -> np.ndarray:
-        """Nats for notes sounding these MIDI ``pitches``: ``DEGREE_COST`` off those on a
-        pitch class already past its share by ``DEGREE_GRACE`` notes, ``DEGREE_BONUS`` on
-        those short of it."""
+    def nats(self) -> np.ndarray | None:
+        """Nats for a note on each pitch class above the tonic: ``DEGREE_COST`` off one
+        already past its share by ``DEGREE_GRACE`` notes, ``DEGREE_BONUS`` on one short of
+        it; None while none is either (asked at every token: the common case is cheap)."""
         ahead = self.counts - self.shares * self.counts.sum()
-        nats = np.where(ahead > DEGREE_GRACE, -DEGREE_COST,
-                        np.where(ahead < -DEGREE_GRACE, DEGREE_BONUS, 0.0))
-        return nats[(pitches - self.tonic) % 12].astype(np.float32)
+        over, under = ahead > DEGREE_GRACE, ahead < -DEGREE_GRACE
+        if not over.any() and not (DEGREE_BONUS and under.any()):
+            return None
+        return np.where(over, -DEGREE_COST, np.where(under, DEGREE_BONUS, 0.0)).astype(
+            np.float32)
 
 
 @dataclass
@@ -684,7 +694,7 @@ class BarTracker:
         opening after one chord struck ``CHORD_RUN`` times in a row, once more for each
         time more; ``FIRST_CHORD_BONUS`` on it before the first), ``PACE_COST`` off a quick
         note while more of the notes so far were quick than ``pace`` says (``PACE_BONUS`` on
-        it while fewer), the same for a dotted one and ``dots``, ``Degrees.bias`` on the
+        it while fewer), the same for a dotted one and ``dots``, ``Degrees.nats`` on the
         notes by the pitch class they would sound (but a note restating a bar), and ``restate``
         on a token that goes on restating a bar a phrase or two back (off it, a phrase a third
         time running), ``BAR_TWICE_COST`` off the note that would end a bar as the bar just
@@ -706,10 +716,10 @@ class BarTracker:
             if abs(ahead) > PACE_GRACE:
                 bias = bias - (PACE_COST if ahead > 0 else -PACE_BONUS) * tokens
         lean = None  # toward the style's degrees (``Degrees``), added last
-        if self.degrees is not None:
-            t = self.table
+        if self.degrees is not None and (nats := self.degrees.nats()) is not None:
+            t, tonic = self.table, self.degrees.tonic
             lean = np.zeros(t.n, np.float32)
-            lean[t.note_ids] = self.degrees.bias(t.sounding(self.signature, self.accidentals))
+            lean[t.note_ids] = nats[(t.sounding(self.signature, self.accidentals) - tonic) % 12]
         if self.phase == "chord" and len(self.chord) == 2 and DYAD_COST:
             bias = bias.copy()  # a third note, rather than two
             bias[self.table.chord_close] -= DYAD_COST
