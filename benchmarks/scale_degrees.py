@@ -24,6 +24,7 @@ import numpy as np
 
 from tunesmith import Composer
 from tunesmith.abc import Tune, parse, parse_key
+from tunesmith.abc.keys import NATURAL_PC
 from tunesmith.abc.notes import degrees
 from tunesmith.data.dataset import Dataset
 from tunesmith.evaluation.distributions import overlap, pooled
@@ -38,9 +39,8 @@ PROMPTS = ["a renaissance madrigal", "trecento", "a classical string quartet", "
 def scale(key: str) -> set[int]:
     """The pitch classes above the tonic that ``key``'s signature holds."""
     k = parse_key(key)
-    naturals = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
     return {(pc + k.signature.get(letter, 0) - k.pitch_class) % 12
-            for letter, pc in naturals.items()}
+            for letter, pc in NATURAL_PC.items()}
 
 
 def row(name: str, tunes: list[Tune], real: list[Tune] | None, judges: Judges) -> str:

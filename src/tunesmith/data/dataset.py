@@ -196,23 +196,14 @@ class Dataset:
         """On which pitch classes above the tonic the tunes of ``split`` sound their notes
         (``abc.notes.degrees``), by style and the ``K:`` mode: rows of ``KEY_LABELS`` (None
         where a tune has no such label), the mode, the pitch class (0 the tonic … 11) and
-        the number of notes, melodies and voices alike. The corpus's madrigals written
-        sound 2% of their notes a flat seventh above the tonic, its German
-        songs in minor 3% a leading note: what a piece's notes lean toward (``Composer``)."""
-        from tqdm import tqdm
+        the number of notes, melodies and voices alike. The corpus's madrigals sound 2% of
+        their notes a flat seventh above the tonic, its German songs in minor 3% a leading
+        note: what a piece's notes lean toward (``Composer``)."""
+        def sounded(tune: Tune) -> Counter:
+            mode = parse_key(tune.key).mode
+            return Counter((mode, pitch_class) for pitch_class in degrees(tune) or ())
 
-        counts: Counter = Counter()
-        for _, record in tqdm(self.records(split), desc="scale degrees", unit="tune",
-                              disable=not progress):
-            try:
-                tune = parse(record["abc"])
-                found, mode = degrees(tune), parse_key(tune.key).mode
-            except AbcError:
-                continue
-            labels = tuple(record["labels"].get(d) for d in KEY_LABELS)
-            for pitch_class, n in Counter(found or ()).items():
-                counts[(*labels, mode, pitch_class)] += n
-        return [[*row, n] for row, n in sorted(counts.items(), key=str)]
+        return self._tune_counts(split, sounded, "scale degrees", progress, melodies=False)
 
     def _share_counts(self, split: str, share: Callable[[Tune], float | None], what: str,
                       progress: bool) -> list[list]:
@@ -265,8 +256,9 @@ class Dataset:
     def _tune_counts(self, split: str, measure: Callable[[Tune], object], desc: str,
                      progress: bool, melodies: bool) -> list[list]:
         """Rows of ``KEY_LABELS``, what ``measure`` says of a tune of ``split`` (None: not
-        counted; a tuple: a column each) and the number of tunes it says so of; tunes that do
-        not read are skipped, and with ``melodies`` tunes in voices before the reading."""
+        counted; a tuple: a column each; a ``Counter`` of those: each counted as often) and
+        the number of tunes it says so of; tunes that do not read are skipped, and with
+        ``melodies`` tunes in voices before the reading."""
         from tqdm import tqdm
 
         counts: Counter = Counter()
@@ -278,9 +270,10 @@ class Dataset:
                 value = measure(parse(record["abc"]))
             except AbcError:
                 continue
-            if value is not None:
-                said = value if isinstance(value, tuple) else (value,)
-                counts[(*(record["labels"].get(d) for d in KEY_LABELS), *said)] += 1
+            labels = tuple(record["labels"].get(d) for d in KEY_LABELS)
+            for said, n in (value if isinstance(value, Counter) else Counter([value])).items():
+                if said is not None:
+                    counts[(*labels, *(said if isinstance(said, tuple) else (said,)))] += n
         return [[*row, n] for row, n in sorted(counts.items(), key=str)]
 
     def report(self) -> dict:
