@@ -20,9 +20,11 @@ their melodies' notes are sixteenths or quicker), how busy a melody may run; ``d
 (``Dataset.dot_counts``: how many are dotted eighths), how dotted; ``entries``
 (``Dataset.entry_counts``: the bars each voice of a piece in voices rests before it comes
 in), when a piece's voices enter; ``degrees`` (``Dataset.degree_counts``: how many of their
-notes sound on each pitch class above the tonic), which a piece's notes lean toward. The
-shipped model's keys, endings, lengths, layouts, tempos, finals, signs, paces, dots, entries
-and degrees were counted this way from ``datasets/default``.
+notes sound on each pitch class above the tonic), which a piece's notes lean toward;
+``durations`` (``Dataset.duration_counts``: how many of their notes sound each length), which
+a piece's note lengths lean toward. The shipped model's keys, endings, lengths, layouts,
+tempos, finals, signs, paces, dots, entries, degrees and durations were counted this way from
+``datasets/default``.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
           "layouts": Dataset.layout_counts, "tempos": Dataset.tempo_counts,
           "finals": Dataset.final_counts, "signs": Dataset.sign_counts,
           "paces": Dataset.pace_counts, "dots": Dataset.dot_counts,
-          "entries": Dataset.entry_counts, "degrees": Dataset.degree_counts}
+          "entries": Dataset.entry_counts, "degrees": Dataset.degree_counts,
+          "durations": Dataset.duration_counts}
 
 
 def main() -> int:

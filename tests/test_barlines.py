@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from tunesmith.abc import Tokenizer, music_atoms, parse, validate
-from tunesmith.abc.lines import whole_bar_lines
+from tunesmith.abc.lexer import Kind, lex
+from tunesmith.abc.lines import unfielded, whole_bar_lines
 from tunesmith.generate import BarTracker, TokenTable, explicit_repeats, plain_when_unsure
 from tunesmith.tools import run
 
@@ -118,3 +119,14 @@ def test_a_line_ends_at_a_barline_not_inside_a_bar(body, expected):
     moved = whole_bar_lines(body)
     assert moved == expected
     assert [a.text for a in music_atoms(moved)] == [a.text for a in music_atoms(body)]
+
+
+def test_a_line_opening_with_a_note_and_a_colon_is_not_read_as_a_field_line():
+    # a jig written on C, "…(c'3 c'2)\nc':|(c'/d'/)…", transposed to G
+    body = "e(ba) gfe|(g3 g2)\ng::(g/a/)(ga) fdc|\nG:|"
+    assert [a.kind for a in lex(body)].count(Kind.FIELD_LINE) == 2  # as it was
+    spaced = unfielded(body)
+    assert spaced == "e(ba) gfe|(g3 g2)\ng ::(g/a/)(ga) fdc|\nG :|"
+    assert Kind.FIELD_LINE not in [a.kind for a in lex(spaced)]
+    assert whole_bar_lines(spaced) == "e(ba) gfe|(g3 g2) g ::\n(g/a/)(ga) fdc|\nG :|"
+    assert unfielded("T:title\nw:words") == "T:title\nw:words"  # fields with a name

@@ -203,6 +203,38 @@ def test_a_piece_s_degrees_are_those_its_style_s_training_tunes_sound(tmp_path):
     assert typical_degrees(rows, labels, "dorian") == ()  # none in its mode
 
 
+def test_a_piece_s_note_lengths_are_those_its_style_s_training_tunes_sound(tmp_path):
+    import json
+
+    from tunesmith.composer import DEGREE_MATCHED, typical_durations
+    from tunesmith.data.dataset import Dataset
+
+    song = "X:1\nM:4/4\nL:1/8\nK:G\nG2 B2 d2 =f2|g8|]\n"  # four quarter notes, a whole
+    dance = "X:1\nM:2/4\nL:1/8\nK:G\n(3GAB c-|c2 d2|]\n"  # a triplet, a tie held over
+    labels = {"tradition": "german", "form": "song"}
+    (tmp_path / "metadata.jsonl").write_text("".join(
+        json.dumps({"split": "train", "abc": abc, "labels": labels}) + "\n"
+        for abc in (song, song, dance)))
+    german = ["german", None, "song", None]
+    assert {tuple(r[:-1]): r[-1] for r in Dataset(tmp_path).duration_counts("train")} == {
+        (*german, "4/4", "1/4"): 8, (*german, "4/4", "1"): 2, (*german, "2/4", "1/12"): 3,
+        (*german, "2/4", "3/8"): 1, (*german, "2/4", "1/4"): 1}
+    many = DEGREE_MATCHED
+    rows = [[*german, "4/4", "1/4", 3 * many], [*german, "4/4", "1/8", 2 * many],
+            [*german, "2/4", "1/16", many // 2], ["chinese", None, "song", None, "2/4", "1/8",
+                                                   many]]
+    assert dict(typical_durations(rows, labels, "C")) == pytest.approx(  # C is 4/4
+        {Fraction(1, 8): 0.4, Fraction(1, 4): 0.6})
+    # too few of its style's notes in its meter: every tradition's songs in it, as a pace is
+    # drawn; none in it: its style's in every meter
+    assert dict(typical_durations(rows, labels, "2/4")) == pytest.approx(
+        {Fraction(1, 16): 1 / 3, Fraction(1, 8): 2 / 3})
+    shortest_first = typical_durations(rows, labels, "6/8")
+    assert [v for v, _ in shortest_first] == [Fraction(1, 16), Fraction(1, 8), Fraction(1, 4)]
+    assert [share for _, share in shortest_first] == pytest.approx([1 / 11, 4 / 11, 6 / 11])
+    assert typical_durations([], labels, "2/4") == ()  # none counted
+
+
 def test_a_sign_hardly_any_tune_of_a_style_writes_is_not_written():
     from tunesmith.composer import unwritten_signs
 

@@ -18,6 +18,7 @@ from tunesmith.generate import (
     BAR_THRICE_COST,
     BAR_TWICE_COST,
     DEGREE_COST,
+    DURATION_COST,
     DYAD_COST,
     FARTHEST_APPROACH,
     FIRST_CHORD_BARS,
@@ -365,6 +366,48 @@ def test_a_melody_restating_a_bar_keeps_its_notes_whatever_their_degree():
     assert lean_on_e() == -DEGREE_COST
 
 
+def test_a_piece_s_note_lengths_lean_toward_those_its_style_sounds():
+    vocab = Tokenizer.build(["[V:1](3cde c2-c2 c c2 c4 c/ c/ A>B|]\n[V:2]"] * 3, TokenizerConfig())
+    table = TokenTable(vocab)
+    # eighths and quarters, about half each, a few triplets' notes; half notes no share
+    shares = [(Fraction(1, 12), 0.1), (Fraction(1, 8), 0.45), (Fraction(1, 4), 0.45)]
+    leaning, plain = (tracker(table, HEADER, bars=8, mode=None, compasses=[(0, 127)],
+                              ties=True, durations=d) for d in (shares, ()))
+
+    def moved() -> dict[str, float]:
+        return {vocab.tokens[i]: float(d) for i, d in enumerate(leaning.bias() - plain.bias())
+                if d and len(vocab.tokens[i]) > 1}
+
+    def both(text: str) -> None:
+        for t in (leaning, plain):
+            feed(t, text, vocab)
+
+    both("c2 c2 c2 c2|c2")  # five quarter notes: 2.75 past their share, beyond the grace
+    assert moved() == {"c2": -DURATION_COST}
+    both(" c c c c c c|")  # eighths enough to even them out
+    assert moved() == {}
+    both("(3")  # within a triplet, notes by the length they sound: none past its share
+    assert moved() == {}
+    both("cde c2-c2")  # counted as they sound: three of 1/12, one half note held over
+    held = leaning.durations
+    assert {v: n for v, n in zip(held.lengths, held.counts.tolist(), strict=True) if n} == {
+        Fraction(1, 12): 3, Fraction(1, 8): 6, Fraction(1, 4): 5, Fraction(1, 2): 1}
+    both("(3cde|")  # six of 1/12, past their share: a triplet's sign costs, and its notes
+    assert moved() == {"(3": -DURATION_COST}
+    both("(3")  # within it an eighth sounds 1/12 and costs, a quarter sounds 1/6
+    lean = leaning.bias() - plain.bias()
+    assert lean[vocab.ids["c"]] == -DURATION_COST and lean[vocab.ids["c2"]] == 0
+    # a melody's quick and dotted notes are left to its pace and dots
+    paced = tracker(table, HEADER, bars=8, mode=None, compasses=[(0, 127)], pace=0.2,
+                    dots=0.0, durations=shares)
+    assert paced.durations.lengths == (Fraction(1, 12), Fraction(1, 8), Fraction(1, 6),
+                                       Fraction(1, 4), Fraction(1, 3), Fraction(1, 2))
+    # one count for all the voices of a piece
+    voices = tracker(table, HEADER, bars=8, mode=None, compasses=[(0, 127)] * 2,
+                     durations=shares)
+    assert voices.parts[0].durations is voices.parts[1].durations
+
+
 def test_a_melody_keeps_within_its_span():
     assert tracker(TABLE, HEADER, bars=2, mode=None, compasses=[(0, 127)]).span == MELODY_SPAN
     t = BarTracker(TABLE, Fraction(8), bars=2, tonic=None, span=12)
@@ -432,6 +475,17 @@ def test_a_voice_coming_in_late_answers_the_first_voice_s_opening():
     for t in (answering, free):
         feed(t, "[V:1]E c d e f g a b|[V:2]z2z2z2z2|\n[V:1]A8|[V:2]")
     assert favoured() == {"E": 3.0, "e": 3.0}
+
+
+def test_a_voice_answering_the_opening_keeps_its_notes_whatever_their_length():
+    shares = [(Fraction(1, 8), 0.5), (Fraction(1, 4), 0.5)]  # a style without sixteenths
+    leaning, plain = (tracker(TABLE, HEADER, bars=4, mode=None, compasses=[(0, 127)] * 2,
+                              entries=(0, 1), imitation=3.0, durations=d) for d in (shares, ()))
+    for t in (leaning, plain):
+        feed(t, "[V:1]C/D/C/D/ F2 G4|[V:2]z2z2z2z2|\n[V:1]A8|[V:2]")
+    lean = leaning.bias() - plain.bias()
+    assert lean[VOCAB.ids["D/"]] == -DURATION_COST  # four sixteenths: past their share
+    assert lean[VOCAB.ids["C/"]] == 0  # but the answer's first note, the subject's length
 
 
 def _costs(t: Voices, table: TokenTable, texts: list[str]) -> dict[str, float]:

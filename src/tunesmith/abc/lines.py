@@ -4,7 +4,8 @@ The corpus's Essen songs write each phrase on its own line with its upbeat, so a
 end inside a bar (``…|dcB2A2`` then ``dc|B2A2…``), and the model writes its melodies so; an
 engraver (abcm2ps, abcjs) breaks the staff there, half a bar on each system. Such a break
 moves to the end of its bar, the upbeat closing the line before as printed music has it.
-Only the layout changes: the same atoms, in the same order.
+Only the layout changes: the same atoms, in the same order. A line that opens with a letter
+and a colon reads as a field line ("g::…", "e:|…"): a space comes between (``unfielded``).
 """
 
 from __future__ import annotations
@@ -40,3 +41,11 @@ def whole_bar_lines(body: str) -> str:
     # a moved break may meet the one that ended its line, or a space: no blank line, which
     # would end the tune, and no line that opens with a space
     return re.sub(r"\n[ \t]*\n", "\n", re.sub(r"\n[ \t]+", "\n", "".join(out)))
+
+
+def unfielded(body: str) -> str:
+    """``body`` with a space between a line's opening note letter and the colon after it
+    ("g ::(ga)…", not "g::(ga)…", which reads as a field line and loses its bar). The
+    sampler keeps such a line from being written, but a transposed note may become one: a
+    jig written on C opened a line "c':|", which in G is "g::"."""
+    return re.sub(r"(?m)^([A-Ga-g])(?=:)", r"\1 ", body)
