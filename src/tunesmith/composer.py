@@ -846,8 +846,8 @@ SHORTEST_FINAL = Fraction(1, 3)
 
 def _counts_in_meter(rows: list[list], labels: dict[str, str], meter: str,
                      least: int = KEY_MATCHED) -> dict:
-    """The counts of the training melodies of the piece's ``labels`` in its ``meter`` (rows
-    of ``KEY_LABELS``, the meter label, a value, the tunes or notes; ``_counts_alike``,
+    """The counts of the training tunes of the piece's ``labels`` in its ``meter`` (rows of
+    ``KEY_LABELS``, the meter label, a value, the tunes or notes; ``_counts_alike``,
     ``TEMPO_LET_GO``: never the form), or of every meter where fewer than ``least`` are in
     this one (``SHAPE_LET_GO``)."""
     counts = _counts_alike(_where(rows, meter_label(meter)), labels, TEMPO_LET_GO, least)
@@ -904,7 +904,7 @@ def typical_durations(rows: list[list], labels: dict[str, str], meter: str
     """The share of notes of each length (whole notes, shortest first) of the training
     tunes of the piece's ``labels`` in its ``meter`` (``rows``: ``Dataset.duration_counts``;
     ``_counts_in_meter``, at least ``DEGREE_MATCHED`` notes): the corpus's quartets sound 39%
-    of their notes eighths, the model's 20%. None counted: ()."""
+    of their notes eighths, the model's, leaning toward none, 20%. None counted: ()."""
     counts = _counts_in_meter(rows, labels, meter, DEGREE_MATCHED)
     total = sum(counts.values())
     return tuple((Fraction(v), n / total) for v, n in sorted(counts.items(),

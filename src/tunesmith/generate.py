@@ -594,10 +594,10 @@ class Durations(Lean):
 
     def nats(self, table: TokenTable, factor: Fraction | None = None) -> np.ndarray | None:
         """Nats for each token of ``table``, by the length its note would sound: written
-        plain, or within a tuplet whose notes sound ``factor`` of theirs; outside one, a
-        triplet's sign costs what its notes would (the model, its eighths and
-        quarters held to their shares, ran a quartet's voices in triplets): as one of a
-        triplet of units (``tuplet``). None while no length is past its share."""
+        plain, or within a tuplet whose notes sound ``factor`` of what is written. Outside
+        one, a triplet's sign costs what a triplet of units (``tuplet``) would: uncosted,
+        the model, its eighths and quarters held to their shares, ran a quartet's voices
+        in triplets. None while no length is past its share."""
         if (nats := self.leaning(DURATION_COST, DURATION_BONUS, DURATION_GRACE)) is None:
             return None
         tokens = np.zeros(table.n, np.float32)
