@@ -206,7 +206,7 @@ def test_a_piece_s_degrees_are_those_its_style_s_training_tunes_sound(tmp_path):
 def test_a_piece_s_note_lengths_are_those_its_style_s_training_tunes_sound(tmp_path):
     import json
 
-    from tunesmith.composer import DEGREE_MATCHED, typical_durations
+    from tunesmith.composer import NOTES_MATCHED, typical_durations
     from tunesmith.data.dataset import Dataset
 
     song = "X:1\nM:4/4\nL:1/8\nK:G\nG2 B2 d2 =f2|g8|]\n"  # four quarter notes, a whole
@@ -219,7 +219,7 @@ def test_a_piece_s_note_lengths_are_those_its_style_s_training_tunes_sound(tmp_p
     assert {tuple(r[:-1]): r[-1] for r in Dataset(tmp_path).duration_counts("train")} == {
         (*german, "4/4", "1/4"): 8, (*german, "4/4", "1"): 2, (*german, "2/4", "1/12"): 3,
         (*german, "2/4", "3/8"): 1, (*german, "2/4", "1/4"): 1}
-    many = DEGREE_MATCHED
+    many = NOTES_MATCHED
     rows = [[*german, "4/4", "1/4", 3 * many], [*german, "4/4", "1/8", 2 * many],
             [*german, "2/4", "1/16", many // 2], ["chinese", None, "song", None, "2/4", "1/8",
                                                    many]]

@@ -884,9 +884,9 @@ def typical_pace(rows: list[list], labels: dict[str, str], meter: str,
     return _drawn(counts, rng) / 100 if counts else None
 
 
-# the fewest notes a style's shares of notes on each degree are pooled from (about ten
-# tunes'): below it, ``_counts_alike`` lets a label go
-DEGREE_MATCHED = 500
+# the fewest notes a style's shares of notes (on each degree, of each length) are pooled
+# from (about ten tunes'): below it, ``_counts_alike`` lets a label go
+NOTES_MATCHED = 500
 
 
 def typical_degrees(rows: list[list], labels: dict[str, str], mode: str) -> tuple[float, ...]:
@@ -894,7 +894,7 @@ def typical_degrees(rows: list[list], labels: dict[str, str], mode: str) -> tupl
     tunes of the piece's ``labels`` written in its ``K:`` ``mode`` (``rows``:
     ``Dataset.degree_counts``; ``_counts_alike``): a madrigal's flat seventh 2% of its notes,
     a German song labelled minor hardly ever its leading note. None counted: ()."""
-    counts = _counts_alike(_where(rows, mode), labels, least=DEGREE_MATCHED)
+    counts = _counts_alike(_where(rows, mode), labels, least=NOTES_MATCHED)
     total = sum(counts.values())
     return tuple(counts.get(pc, 0) / total for pc in range(12)) if total else ()
 
@@ -903,9 +903,9 @@ def typical_durations(rows: list[list], labels: dict[str, str], meter: str
                       ) -> tuple[tuple[Fraction, float], ...]:
     """The share of notes of each length (whole notes, shortest first) of the training
     tunes of the piece's ``labels`` in its ``meter`` (``rows``: ``Dataset.duration_counts``;
-    ``_counts_in_meter``, at least ``DEGREE_MATCHED`` notes): the corpus's quartets sound 39%
+    ``_counts_in_meter``, at least ``NOTES_MATCHED`` notes): the corpus's quartets sound 39%
     of their notes eighths, the model's, leaning toward none, 20%. None counted: ()."""
-    counts = _counts_in_meter(rows, labels, meter, DEGREE_MATCHED)
+    counts = _counts_in_meter(rows, labels, meter, NOTES_MATCHED)
     total = sum(counts.values())
     return tuple((Fraction(v), n / total) for v, n in sorted(counts.items(),
                                                            key=lambda c: Fraction(c[0])))
