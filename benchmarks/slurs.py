@@ -5,6 +5,8 @@ of each.
 
     python benchmarks/slurs.py --dataset datasets/default
     python benchmarks/slurs.py --dataset datasets/default --ties
+    python benchmarks/slurs.py --dataset datasets/default before=runs/durG/s0,runs/durG/s100 \
+        now=runs/slurS/s0,runs/slurS/s100
 
 A slur, ``(fedc)``, is a fiddler's bowing or a string player's legato: the corpus's Irish
 airs slur 14 of every 100 notes, its reels 5, its classical quartets 8, its songs, chorales and
@@ -17,7 +19,14 @@ reels none. For each prompt, ``--samples`` pieces of ``--bars`` bars for each se
 tradition, period and form, and in their written key; beside them the real tunes of
 ``--split`` alike the prompt. First, the facts the shipped set was drawn from: the marks the
 split's tunes write per 100 notes, style by style (a slur by form; a tie by form, or period
-where a tune names no form, as ``styles.tied`` reads them).
+where a tune names no form, as ``styles.tied`` reads them). The slurs are written "as
+shipped" twice: leaning toward the share of notes the style's training tunes open a slur on
+(``composer.typical_bowings``) and, the checkpoint's ``slurs`` counts taken out, as the
+model likes (before the forty-fifth session).
+
+Given ``NAME=REPORT[,REPORT...]`` folders of ``tunesmith evaluate --report`` instead, each
+prompt's pieces there are measured beside the real tunes of the split alike it: marks per
+100 notes, no pieces written.
 """
 
 from __future__ import annotations
@@ -27,10 +36,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from _beside_real import reproduce, sampler_pieces
 from _judged import DIMENSIONS, heard, written
 
 from tunesmith import Composer, styles
-from tunesmith.abc import Kind, Tune, lex
+from tunesmith.abc import Kind, Tune, lex, parse
 from tunesmith.data.dataset import Dataset
 from tunesmith.evaluation.generated import Asked, alike
 from tunesmith.models.judges import Judges
@@ -80,11 +90,16 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
     parser.add_argument("--samples", type=int, default=4)
     parser.add_argument("--bars", type=int, default=16)
+    parser.add_argument("samplers", nargs="*", help="NAME=REPORT[,REPORT...]: measure the "
+                        "pieces of these evaluate --report folders instead of writing any")
     args = parser.parse_args()
     mark = TIES if args.ties else SLURS
+    real = list(Dataset(args.dataset).tunes(args.split))
+    if args.samplers:
+        beside_reports(args.samplers, real, mark, args.split)
+        return
     prompts = args.prompts or list(mark.prompts)
     composer, judges = Composer.load(args.model), Judges.load()
-    real = list(Dataset(args.dataset).tunes(args.split))
     by_style: dict[str, list[Tune]] = {}
     for tune in real:
         by_style.setdefault(style_of(tune, mark), []).append(tune)
@@ -101,16 +116,21 @@ def main() -> None:
     shipped = set(mark.shipped)
     every = {s.name for s in styles.TAXONOMY
              if s.dimension == "form" or (mark.by_period and s.dimension == "period")}
-    rows = {"in no style": set(), "as shipped": shipped, "in every style": every}
+    rows = {"in no style": (set(), True), "as shipped": (shipped, True),
+            "as shipped, no lean": (shipped, False), "in every style": (every, True)}
+    counted = composer.checkpoint.data.get("slurs")
     totals: dict[str, list[int]] = {}
     for prompt in prompts:
         asked = Asked.of(prompt).labels
         like = alike(real, Asked.of(prompt))
         print(f"| {prompt} | real, {args.split} split | {len(like)} | "
               f"{per_100_notes(like, mark.kind):.1f} |{' |' * (len(DIMENSIONS) + 2)}")
-        for row, chosen in rows.items():
+        for row, (chosen, leaning) in rows.items():
+            if row == "as shipped, no lean" and mark is TIES:
+                continue  # the lean is on slurs
             mark.shipped.clear()
             mark.shipped.update(chosen)
+            composer.checkpoint.data["slurs"] = counted if leaning else None
             start = time.perf_counter()
             tunes = written(composer, prompt, args.seeds, args.samples, args.bars)
             counts, keys = heard(judges, tunes, asked)
@@ -126,6 +146,7 @@ def main() -> None:
     pieces = len(prompts) * len(args.seeds) * args.samples
     mark.shipped.clear()
     mark.shipped.update(shipped)
+    composer.checkpoint.data["slurs"] = counted
     for row, (styles_heard, styles_asked, keys) in totals.items():
         print(f"\n{mark.name} {row}: styles heard {styles_heard} of "
               f"{styles_asked} asked ({styles_heard / max(styles_asked, 1):.1%}), keys heard "
@@ -133,6 +154,27 @@ def main() -> None:
     print(f"\nreproduce: python benchmarks/slurs.py --dataset {args.dataset} --split {args.split} "
           f"{'--ties ' if args.ties else ''}--prompts {' '.join(repr(p) for p in prompts)} "
           f"--seeds {' '.join(map(str, args.seeds))} --samples {args.samples} --bars {args.bars}")
+
+
+def beside_reports(samplers: list[str], real: list[Tune], mark: Mark, split: str) -> None:
+    """Each prompt's pieces in the report folders of each ``NAME=REPORT[,REPORT...]``: their
+    marks per 100 notes beside the real tunes of the split alike the prompt."""
+    made: dict[str, dict[str, list[Tune]]] = {}
+    names = []
+    for spec in samplers:
+        name, pieces = sampler_pieces(spec)
+        names.append(name)
+        for prompt, abc in pieces:
+            made.setdefault(prompt, {}).setdefault(name, []).append(parse(abc))
+    print(f"| prompt | real alike ({split} split) | "
+          + " | ".join(f"{n}: {mark.name} per 100 notes" for n in names)
+          + " |\n|---|---:|" + "---:|" * len(names))
+    for prompt, by_name in made.items():
+        like = alike(real, Asked.of(prompt))
+        cells = " | ".join(f"{per_100_notes(by_name[n], mark.kind):.1f}" if n in by_name
+                           else "–" for n in names)
+        print(f"| {prompt} | {per_100_notes(like, mark.kind):.1f} | {cells} |")
+    print(reproduce())
 
 
 if __name__ == "__main__":

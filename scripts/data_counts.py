@@ -22,9 +22,10 @@ their melodies' notes are sixteenths or quicker), how busy a melody may run; ``d
 in), when a piece's voices enter; ``degrees`` (``Dataset.degree_counts``: how many of their
 notes sound on each pitch class above the tonic), which a piece's notes lean toward;
 ``durations`` (``Dataset.duration_counts``: how many of their notes sound each length), which
-a piece's note lengths lean toward. The shipped model's keys, endings, lengths, layouts,
-tempos, finals, signs, paces, dots, entries, degrees and durations were counted this way from
-``datasets/default``.
+a piece's note lengths lean toward; ``slurs`` (``Dataset.slur_counts``: how many slurs they
+open, and how many notes they write), how often a piece slurs. The shipped model's keys,
+endings, lengths, layouts, tempos, finals, signs, paces, dots, entries, degrees, durations and
+slurs were counted this way from ``datasets/default``.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ COUNTS = {"keys": Dataset.key_counts, "endings": Dataset.ending_counts,
           "finals": Dataset.final_counts, "signs": Dataset.sign_counts,
           "paces": Dataset.pace_counts, "dots": Dataset.dot_counts,
           "entries": Dataset.entry_counts, "degrees": Dataset.degree_counts,
-          "durations": Dataset.duration_counts}
+          "durations": Dataset.duration_counts, "slurs": Dataset.slur_counts}
 
 
 def main() -> int:

@@ -235,6 +235,35 @@ def test_a_piece_s_note_lengths_are_those_its_style_s_training_tunes_sound(tmp_p
     assert typical_durations([], labels, "2/4") == ()  # none counted
 
 
+def test_a_piece_slurs_as_often_as_its_style_s_training_tunes(tmp_path):
+    import json
+
+    from tunesmith.composer import NOTES_MATCHED, typical_bowings
+    from tunesmith.data.dataset import Dataset
+
+    jig = "X:1\nM:6/8\nL:1/8\nK:G\n(GAB) (3cde d2B|(g3 g)fe|]\n"  # two slurs, not a triplet
+    song = "X:1\nM:4/4\nL:1/8\nK:G\nG2 B2 d2 [Bd]2|]\n"  # a chord's notes are notes
+    (tmp_path / "metadata.jsonl").write_text("".join(
+        json.dumps({"split": "train", "abc": abc, "labels": labels}) + "\n"
+        for abc, labels in ((jig, {"tradition": "irish", "form": "jig"}),
+                            (song, {"tradition": "german", "form": "song"}))))
+    irish, german = ["irish", None, "jig", None], ["german", None, "song", None]
+    assert {tuple(r[:-1]): r[-1] for r in Dataset(tmp_path).slur_counts("train")} == {
+        (*irish, "notes"): 12, (*irish, "slurs"): 2, (*german, "notes"): 5,
+        (*german, "slurs"): 0}
+    many = NOTES_MATCHED
+    rows = [[*irish, "notes", 40 * many], [*irish, "slurs", many],
+            [*irish[:3], "major", "notes", many // 2], [*irish[:3], "major", "slurs", many // 20],
+            ["irish", None, "air", None, "notes", 7 * many], ["irish", None, "air", None,
+                                                               "slurs", many]]
+    jigs = {"tradition": "irish", "form": "jig"}
+    assert typical_bowings(rows, jigs) == pytest.approx(1 / 40)
+    # too few notes of its mode's: its form's and tradition's in every mode (not the airs')
+    assert typical_bowings(rows, {**jigs, "mode": "major"}) == pytest.approx(1.05 / 40.5)
+    assert typical_bowings(rows, {"tradition": "irish", "form": "air"}) == pytest.approx(1 / 7)
+    assert typical_bowings([], jigs) is None  # none counted
+
+
 def test_a_sign_hardly_any_tune_of_a_style_writes_is_not_written():
     from tunesmith.composer import unwritten_signs
 

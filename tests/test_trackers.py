@@ -28,6 +28,7 @@ from tunesmith.generate import (
     MELODY_SPAN,
     PACE_BONUS,
     PACE_COST,
+    PACE_GRACE,
     PARALLEL_COST,
     REPEAT_COST,
     REST_COST,
@@ -275,7 +276,7 @@ def test_a_triplet_counts_two_thirds_and_a_broken_pair_keeps_its_length():
 
 def test_a_melody_runs_its_quick_notes_at_its_style_s_pace():
     header = {**HEADER, "M": "2/4"}  # L:1/8: a sixteenth is half a unit
-    paced, plain = (tracker(TABLE, header, bars=8, mode=None, compasses=[(0, 127)], pace=pace)
+    paced, plain = (tracker(TABLE, header, bars=12, mode=None, compasses=[(0, 127)], pace=pace)
                     for pace in (0.25, None))  # a quarter of its notes quick
 
     def moved() -> dict[str, float]:
@@ -288,10 +289,13 @@ def test_a_melody_runs_its_quick_notes_at_its_style_s_pace():
 
     assert moved() == {}
     both("C/D/C/D/ E E|")  # 4 of 6 notes quick: past its pace, more than 2 notes' grace
-    assert moved() == {"C/": -PACE_COST, "D/": -PACE_COST}
-    both("E E E E|" * 3)  # 4 of 18: within the grace
+    at_grace = {"C/": -PACE_COST * 2.5 / PACE_GRACE, "D/": -PACE_COST * 2.5 / PACE_GRACE}
+    assert moved() == pytest.approx(at_grace)  # 2.5 notes past its pace
+    both("C/D/C/D/ E E|")  # 8 of 12: the further past, the more a quick note costs
+    assert moved() == pytest.approx({k: v * 5 / 2.5 for k, v in at_grace.items()})
+    both("E E E E|" * 5)  # 8 of 32: within the grace
     assert moved() == {}
-    both("E E E E|" * 2)  # 4 of 26, where 6.5 would be its pace: quick notes gain
+    both("E E E E|" * 3)  # 8 of 44, where 11 would be its pace: quick notes gain
     assert moved() == {"C/": PACE_BONUS, "D/": PACE_BONUS}
     # counted as they sound: a dotted pair's short note is quick, a triplet of eighths not
     counted = tracker(TABLE, header, bars=4, mode=None, compasses=[(0, 127)], pace=0.25)
@@ -311,10 +315,30 @@ def test_a_melody_dots_its_notes_as_often_as_a_tune_of_its_style():
 
     for t in (dotted, plain):
         feed(t, "A>B c<d e3/2f/ gc|", vocab)  # 3 of 8 dotted: past its share and the grace
-    assert set(moved().values()) == {-PACE_COST}
+    assert set(moved().values()) == {-PACE_COST * 3 / PACE_GRACE}  # 3 notes past
     assert {">", "<", "e3/2"} <= set(moved()) and not {"e", "e/", "e2", "e3"} & set(moved())
     # counted as they sound: one of a dotted pair's notes, either way round
     assert (dotted.played, dotted.dotted_played, dotted.quick_played) == (8, 3, 3)
+
+
+def test_a_melody_slurs_about_as_often_as_its_style_s_tunes():
+    bowed, plain = (tracker(TABLE, HEADER, bars=8, mode=None, compasses=[(0, 127)],
+                            slurs=True, bowings=share) for share in (0.0, None))
+
+    def moved() -> dict[str, float]:
+        return {VOCAB.tokens[i]: float(d) for i, d in enumerate(bowed.bias() - plain.bias())
+                if d}
+
+    for t in (bowed, plain):
+        feed(t, "(cd) c d (FG)")  # 2 slurs opened: within the grace
+    assert moved() == {}
+    for t in (bowed, plain):
+        feed(t, "(cd)|")  # a third, past a style that slurs none of its notes
+    assert moved() == {"(": -PACE_COST * 3 / PACE_GRACE} and bowed.bowed == 3
+    # a piece's voices slur as they like: held to a quartet's share, they rested instead
+    voices = tracker(TABLE, HEADER, bars=8, mode=None, compasses=[(60, 84), (48, 72)],
+                     slurs=True, bowings=0.1)
+    assert [part.bowings for part in voices.parts] == [None, None]
 
 
 def test_a_piece_s_notes_lean_toward_the_degrees_its_style_sounds(monkeypatch):

@@ -160,7 +160,13 @@ REST_COST = 1.0
 # 13% (8%), strathspeys 24% (19%); over four draws 11%, 8% and 20%, their note lengths'
 # overlap with real tunes alike 0.769 → 0.886, 0.870 → 0.906, 0.918 → 0.974: `python
 # benchmarks/paces.py --dataset datasets/default --kind dotted NAME=REPORT,…`
-# (docs/model-card.md, "Dotted as its style's tunes are")
+# (docs/model-card.md, "Dotted as its style's tunes are"). Since the forty-fifth session the
+# cost grows with how far past: ``PACE_COST`` at the grace, twice that twice as far (a
+# melody 6 notes past pays 6 nats). Flat, the model ran on in sixteenths past its pace once
+# in them: over four draws of the suite a jig sounded 13.5% of its notes quick (real jigs
+# alike 5.2%), a march 31.9% (21.1%), a waltz 24.4% (14.5%); in proportion 5.5%, 15.9% and
+# 9.2%, the suite's note lengths' overlap 0.822 → 0.837 over six draws (docs/model-card.md,
+# "Slurs and sixteenths as its style's"). The bonus stays flat: grown too, it was no better.
 PACE_COST, PACE_BONUS, PACE_GRACE = 2.0, 2.0, 2
 # a piece sounds each pitch class above its tonic about as often as the training tunes of its
 # style do (``composer.typical_degrees``, pooled over them): while more of its notes so far
@@ -682,6 +688,12 @@ class BarTracker:
     slur: bool = False
     slurred: int = 0
     slur_bars: int = 0
+    # a melody opens a slur on about ``bowings`` of its notes, as its style's tunes do:
+    # ``bowed`` slurs so far (``PACE_COST``, ``PACE_BONUS``). Not a piece's voices: a
+    # quartet's, held to the corpus's quartets' one in 10 from the model's three, rested
+    # instead, all four at once 9.4% of the time (real quartets 2.5%)
+    bowings: float | None = None
+    bowed: int = 0
     # a voice may hold a note on into one of the same pitch, "A2-A2", "A4-|A2": a long note
     # across the beat or the barline, a suspension (``styles.TIED_STYLES``); over one barline
     # at most, never into the last bar, nor under a slur. ``tied``: the note the next one
@@ -737,11 +749,14 @@ class BarTracker:
     def _leans(self) -> Iterator[tuple[float, int, np.ndarray]]:
         """For each kind of note a melody runs at a share of a training tune of its style
         (quick ones at ``pace``, dotted ones at ``dots``): the share, how many of its notes
-        so far are of the kind, and the tokens that write one."""
+        so far are of the kind, and the tokens that write one; and the share of its notes a
+        slur opens on (``bowings``), how many it opened, and the slur's opening."""
         if self.pace is not None:
             yield self.pace, self.quick_played, self.table.quick(self.quick)
         if self.dots is not None:
             yield self.dots, self.dotted_played, self.table.dotted(DOTTED / self.dotted)
+        if self.bowings is not None:  # a slur's opening is one token whatever L: is
+            yield self.bowings, self.bowed, self.table.rhythm("slur", Fraction(1))
 
     def bias(self) -> np.ndarray:
         """What ``generate`` adds to the logits before this row's next draw: ``cost``,
@@ -749,8 +764,9 @@ class BarTracker:
         ``REPEAT_RUN`` times in a row (and off a chord's
         opening after one chord struck ``CHORD_RUN`` times in a row, once more for each
         time more; ``FIRST_CHORD_BONUS`` on it before the first), ``PACE_COST`` off a quick
-        note while more of the notes so far were quick than ``pace`` says (``PACE_BONUS`` on
-        it while fewer), the same for a dotted one and ``dots``, ``Degrees.nats`` on the
+        note while more of the notes so far were quick than ``pace`` says, the more the
+        further past (``PACE_BONUS`` on it while fewer), the same for a dotted one and
+        ``dots`` and a slur's opening and ``bowings``, ``Degrees.nats`` on the
         notes by the pitch class they would sound (but a note restating a bar), and ``restate``
         on a token that goes on restating a bar a phrase or two back (off it, a phrase a third
         time running), ``BAR_TWICE_COST`` off the note that would end a bar as the bar just
@@ -769,8 +785,10 @@ class BarTracker:
             bias[self.table.chord_open] += FIRST_CHORD_BONUS
         for share, done, tokens in self._leans():
             ahead = done - share * self.played  # notes of the kind past its share
-            if abs(ahead) > PACE_GRACE:
-                bias = bias - (PACE_COST if ahead > 0 else -PACE_BONUS) * tokens
+            if ahead > PACE_GRACE:
+                bias = bias - PACE_COST * ahead / PACE_GRACE * tokens
+            elif ahead < -PACE_GRACE:
+                bias = bias + PACE_BONUS * tokens
         lean = self.lean()  # added last
         if self.phase == "chord" and len(self.chord) == 2 and DYAD_COST:
             bias = bias.copy()  # a third note, rather than two
@@ -1165,6 +1183,7 @@ class BarTracker:
             self.phase = "roll"
         elif tid == t.slur_start:
             self.phase, self.slur, self.slurred, self.slur_bars = "slur", True, 0, 0
+            self.bowed += 1
         elif tid == t.slur_end:
             self.phase, self.slur = "free", False
         elif tid == t.tie:
@@ -1607,40 +1626,43 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
             stepped: bool = False, pace: float | None = None,
             dots: float | None = None, entries: Sequence[int] = (),
             imitation: float = 0.0, degrees: Sequence[float] = (),
-            durations: Sequence[tuple[Fraction, float]] = ()) -> BarTracker | Voices:
+            durations: Sequence[tuple[Fraction, float]] = (),
+            bowings: float | None = None) -> BarTracker | Voices:
     """The tracker for one candidate: ``bars`` bars of the header's meter, one voice per
     compass, resting at most ``rest_bars`` bars at a time (``VOICE_REST_BARS`` if None,
     ``styles.REST_BARS_BY_FORM``; a single voice has no compass but keeps within ``span``
     semitones, closes its sections after whole phrases of ``PHRASE_BARS`` and leans toward
     restating a bar a phrase or two on, ``RESTATE_BONUS``, and with ``ends_repeat`` closes a
     repeat at its end where the model cannot say how it ends; given ``sections``, bars and
-    whether each is played twice, it closes those instead, as all voices do), each ending on
-    its note of the final chord (``final_notes``: ``mode`` names the final) with a note at
-    least ``final`` beats long (a melody: its style's, ``composer.typical_final``), two beats
-    for voices (89.6% of the test split's voices hold their last note two beats or more:
-    ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in
-    parallel fifths and octaves (26% of similar motion in the corpus's medieval pieces);
-    ``picardy`` voices in a minor key may end on the major third (``final_notes``); each
-    voice's tokens of a ``rhythm`` get its nats (``styles.RHYTHM_BONUS``); ``parallel``
-    replaces ``PARALLEL_COST`` in a style stricter than most (``styles.PARALLEL_COST_BY_FORM``);
-    a voice's note that completes the triad of the voices before it gains ``chord`` nats
-    (``styles.CHORD_BONUS_BY_FORM``); with ``chords`` the voices may play chords, each
-    chord's ``[`` gaining its voice's nats, from the top voice down, the last for every voice
-    below (``styles.CHORDED_FORMS``); with ``slurs`` the melody or voices may slur their notes
-    (``styles.SLURRED_FORMS``), with ``ties`` hold them on (``styles.TIED_STYLES``), and
-    write none of the ``unwritten`` rhythm signs (``composer.unwritten_signs``); a melody
-    steps or moves a third into its last note where its last bar leaves room (``APPROACH``),
-    and with ``stepped`` the top voice steps into its own (``STEP``) and, but in a
-    ``medieval`` piece, the bottom voice leaps into its own from its dominant or
-    subdominant; a voice that plays no chords pays ``AGAIN_COST`` to strike its last pitch
-    again; a melody given a ``pace`` runs about that share of its notes quick (``PACE_COST``,
-    ``PACE_BONUS``), one given ``dots`` about that share dotted; voices given ``entries`` rest
-    that many whole bars each before they come in (``composer.typical_entries``), those that
-    come in late gaining ``imitation`` nats for each note answering the first voice's
-    opening (``SUBJECT_NOTES``); given ``degrees`` (the shares of its style's notes on each
-    pitch class above the tonic, ``composer.typical_degrees``), the piece's notes lean
-    toward them (``Degrees``), and given ``durations`` (its style's shares of notes of each
-    length in whole notes, ``composer.typical_durations``) their lengths (``Durations``)."""
+    whether each is played twice, it closes those instead, as all voices do), each ending on its
+    note of the final chord (``final_notes``: ``mode`` names the final) with a note at least
+    ``final`` beats long (a melody: its style's, ``composer.typical_final``), two beats for
+    voices (89.6% of the test split's voices hold their last note two beats or more:
+    ``benchmarks/endings.py``). ``medieval`` voices end on a bare fifth and may move in parallel
+    fifths and octaves (26% of similar motion in the corpus's medieval pieces); ``picardy``
+    voices in a minor key may end on the major third (``final_notes``); each voice's tokens of a
+    ``rhythm`` get its nats (``styles.RHYTHM_BONUS``); ``parallel`` replaces ``PARALLEL_COST``
+    in a style stricter than most (``styles.PARALLEL_COST_BY_FORM``); a voice's note that
+    completes the triad of the voices before it gains ``chord`` nats
+    (``styles.CHORD_BONUS_BY_FORM``); with ``chords`` the voices may play chords, each chord's
+    ``[`` gaining its voice's nats, from the top voice down, the last for every voice below
+    (``styles.CHORDED_FORMS``); with ``slurs`` the melody or voices may slur their notes
+    (``styles.SLURRED_FORMS``), a melody opening one on about ``bowings`` of its notes where it
+    is given (its style's, ``composer.typical_bowings``), with ``ties`` hold them on
+    (``styles.TIED_STYLES``), and write none of the ``unwritten`` rhythm signs
+    (``composer.unwritten_signs``); a melody steps or moves a third into its last note where its
+    last bar leaves room (``APPROACH``), and with ``stepped`` the top voice steps into its own
+    (``STEP``) and, but in a ``medieval`` piece, the bottom voice leaps into its own from its
+    dominant or subdominant; a voice that plays no chords pays ``AGAIN_COST`` to strike its last
+    pitch again; a melody given a ``pace`` runs about that share of its notes quick
+    (``PACE_COST``, ``PACE_BONUS``), one given ``dots`` about that share dotted; voices given
+    ``entries`` rest that many whole bars each before they come in
+    (``composer.typical_entries``), those that come in late gaining ``imitation`` nats for each
+    note answering the first voice's opening (``SUBJECT_NOTES``); given ``degrees`` (the shares
+    of its style's notes on each pitch class above the tonic, ``composer.typical_degrees``), the
+    piece's notes lean toward them (``Degrees``), and given ``durations`` (its style's shares of
+    notes of each length in whole notes, ``composer.typical_durations``) their lengths
+    (``Durations``)."""
     unit = parse_fraction(header["L"], "L")
     bar = meter_length(header["M"]) / unit
     key = parse_key(header["K"])
@@ -1663,7 +1685,8 @@ def tracker(table: TokenTable, header: dict[str, str], bars: int, mode: str | No
                           phrase=PHRASE_BARS, restate=RESTATE_BONUS, slurs=slurs, ties=ties,
                           ends_repeat=ends_repeat, plan=plan, unwritten=unwritten,
                           pace=pace, quick=QUICK / unit, dots=dots, dotted=DOTTED / unit,
-                          signature=signature, degrees=leaning, durations=held)
+                          signature=signature, degrees=leaning, durations=held,
+                          bowings=bowings)
     tags = [table.tokenizer.ids[f"[V:{v}]"] for v in range(1, len(compasses) + 1)]
     costs = []
     for v in range(len(compasses)):

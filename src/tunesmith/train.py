@@ -160,6 +160,7 @@ class Trainer:
         self.entries = self.dataset.entry_counts("train", self.progress)  # voices come in
         self.degrees = self.dataset.degree_counts("train", self.progress)  # notes' degrees
         self.durations = self.dataset.duration_counts("train", self.progress)  # their lengths
+        self.slurs = self.dataset.slur_counts("train", self.progress)  # how often they slur
         self.lengths = self.dataset.length_counts("train", self.progress)  # bars, unasked
         self.layouts = self.dataset.layout_counts("train", self.progress)  # a melody's parts
         self.tempos = self.dataset.tempo_counts("train")  # Q: marked, by style and meter
@@ -300,7 +301,7 @@ class Trainer:
                 "keys": self.keys, "spans": self.spans, "endings": self.endings,
                 "finals": self.finals, "signs": self.signs, "paces": self.paces,
                 "dots": self.dots, "entries": self.entries, "degrees": self.degrees,
-                "durations": self.durations, "lengths": self.lengths,
+                "durations": self.durations, "slurs": self.slurs, "lengths": self.lengths,
                 "layouts": self.layouts, "tempos": self.tempos,
                 "shares": self.train_data.shares}
         save_checkpoint(self.out / name, self.model, self.model_config, self.tokenizer,
