@@ -531,7 +531,7 @@ class Composer:
                 controls.remarks.append("its notes of each length about as often as the "
                                         "training tunes of its style in its meter sound them")
         bowings = None
-        if controls.voices == 1 and labels.get("form") in SLURRED_FORMS \
+        if controls.voices == 1 and words is None and labels.get("form") in SLURRED_FORMS \
                 and (rows := self.checkpoint.data.get("slurs")):
             bowings = typical_bowings(rows, labels)
             if bowings is not None:
@@ -928,7 +928,7 @@ def typical_bowings(rows: list[list], labels: dict[str, str]) -> float | None:
     The model, slurring as it liked, slurred its jigs five times as often and the judge heard
     them as airs. None counted: None."""
     counts = _counts_alike(rows, labels, SHAPE_LET_GO, NOTES_MATCHED)
-    return counts["slurs"] / counts["notes"] if counts.get("notes") else None
+    return counts.get("slurs", 0) / counts["notes"] if counts.get("notes") else None
 
 
 # the latest a voice comes in, as a share of the piece: a few of the corpus's pieces keep

@@ -165,8 +165,9 @@ REST_COST = 1.0
 # melody 6 notes past pays 6 nats). Flat, the model ran on in sixteenths past its pace once
 # in them: over four draws of the suite a jig sounded 13.5% of its notes quick (real jigs
 # alike 5.2%), a march 31.9% (21.1%), a waltz 24.4% (14.5%); in proportion 5.5%, 15.9% and
-# 9.2%, the suite's note lengths' overlap 0.822 → 0.837 over six draws (docs/model-card.md,
-# "Slurs and sixteenths as its style's"). The bonus stays flat: grown too, it was no better.
+# 9.2%, the suite's note lengths' overlap 0.822 → 0.840 over the four draws (with a
+# melody's slurs held to its style's: docs/model-card.md, "Slurs and sixteenths as its
+# style's"). The bonus stays flat: grown too, it was no better.
 PACE_COST, PACE_BONUS, PACE_GRACE = 2.0, 2.0, 2
 # a piece sounds each pitch class above its tonic about as often as the training tunes of its
 # style do (``composer.typical_degrees``, pooled over them): while more of its notes so far
@@ -691,7 +692,8 @@ class BarTracker:
     # a melody opens a slur on about ``bowings`` of its notes, as its style's tunes do:
     # ``bowed`` slurs so far (``PACE_COST``, ``PACE_BONUS``). Not a piece's voices: a
     # quartet's, held to the corpus's quartets' one in 10 from the model's three, rested
-    # instead, all four at once 9.4% of the time (real quartets 2.5%)
+    # instead, all four at once 7.6% of the time over four draws of the suite (2.4% before,
+    # real quartets 2.5%)
     bowings: float | None = None
     bowed: int = 0
     # a voice may hold a note on into one of the same pitch, "A2-A2", "A4-|A2": a long note

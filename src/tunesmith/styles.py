@@ -288,7 +288,7 @@ REST_BARS_BY_FORM: dict[str, float] = {"madrigal": 2.0}
 # Let slur in every form, the model slurs a German song too, which the judges then hear less
 # often as one: `python benchmarks/slurs.py --dataset datasets/default` (docs/model-card.md,
 # "Bowings"). Let slur as it liked, it slurred a jig five times as often as real jigs and
-# the judge heard an air: a piece leans toward its style's share (``composer.typical_bowings``)
+# the judge heard an air: a melody leans toward its style's share (``composer.typical_bowings``)
 SLURRED_FORMS: set[str] = {"air", "reel", "jig", "hornpipe", "march", "slip jig", "strathspey",
                            "quartet", "waltz", "piano"}
 # styles whose pieces may hold a note on into the next, "A4-|A2", a long note over the beat
