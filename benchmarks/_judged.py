@@ -36,6 +36,22 @@ def heard(judges: Judges, tunes: list[Tune], asked: dict[str, str]
     return counts, keys
 
 
+def sweep_arguments(doc: str, prompts: list[str],
+                    extra: Callable[[argparse.ArgumentParser], object] | None = None
+                    ) -> argparse.Namespace:
+    """The arguments of a benchmark that writes pieces for its own ``prompts`` (by default)
+    on its own seeds, beside ``datasets/default``'s real tunes; ``extra`` adds its own."""
+    parser = argparse.ArgumentParser(description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", default="datasets/default")
+    parser.add_argument("--prompts", nargs="+", default=prompts)
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
+    parser.add_argument("--samples", type=int, default=4)
+    if extra is not None:
+        extra(parser)
+    return parser.parse_args()
+
+
 def arguments(doc: str, extra: Callable[[argparse.ArgumentParser], object] | None = None
               ) -> argparse.Namespace:
     """The arguments of a benchmark that sets report folders' pieces (``NAME=REPORT,…``)

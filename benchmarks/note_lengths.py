@@ -18,11 +18,11 @@ real tunes alike; the share of notes a sixteenth, an eighth, a quarter and a hal
 
 from __future__ import annotations
 
-import argparse
 from contextlib import ExitStack
 from unittest import mock
 
 import numpy as np
+from _judged import sweep_arguments
 
 from tunesmith import Composer
 from tunesmith.abc import Tune, parse
@@ -60,19 +60,14 @@ def row(name: str, tunes: list[Tune], real: list[Tune], asked: dict[str, str],
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", default="datasets/default")
-    parser.add_argument("--prompts", nargs="+", default=PROMPTS)
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
-    parser.add_argument("--samples", type=int, default=4)
-    parser.add_argument("--nats", nargs="*", default=[], metavar="COST/BONUS",
-                        help="nats of the lean, each pair in place of generate.DURATION_COST "
-                             "and DURATION_BONUS: 1/0 costs a length past its share and "
-                             "gives nothing to one short of it")
-    parser.add_argument("--without-entry", action="store_true",
-                        help="an arm leaning without the prompt's styles.RHYTHM_BONUS entry")
-    args = parser.parse_args()
+    args = sweep_arguments(__doc__, PROMPTS, lambda parser: (
+        parser.add_argument("--nats", nargs="*", default=[], metavar="COST/BONUS",
+                            help="nats of the lean, each pair in place of "
+                                 "generate.DURATION_COST and DURATION_BONUS: 1/0 costs a "
+                                 "length past its share and gives nothing to one short of it"),
+        parser.add_argument("--without-entry", action="store_true",
+                            help="an arm leaning without the prompt's styles.RHYTHM_BONUS "
+                                 "entry")))
     composer, judges, data = Composer.load(), Judges.load(), Dataset(args.dataset)
     test, train = data.tunes("test"), data.tunes("train")
     counted = composer.checkpoint.data.get("durations")

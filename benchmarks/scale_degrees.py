@@ -16,11 +16,11 @@ above the tonic (10 and 11 semitones).
 
 from __future__ import annotations
 
-import argparse
 from contextlib import nullcontext
 from unittest import mock
 
 import numpy as np
+from _judged import sweep_arguments
 
 from tunesmith import Composer
 from tunesmith.abc import Tune, parse, parse_key
@@ -59,17 +59,10 @@ def row(name: str, tunes: list[Tune], real: list[Tune] | None, judges: Judges) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", default="datasets/default")
-    parser.add_argument("--prompts", nargs="+", default=PROMPTS)
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
-    parser.add_argument("--samples", type=int, default=4)
-    parser.add_argument("--nats", nargs="*", default=[], metavar="COST/BONUS",
-                        help="nats of the lean, each pair in place of generate.DEGREE_COST "
-                             "and DEGREE_BONUS: 1/0 costs a degree past its share and gives "
-                             "nothing to one short of it")
-    args = parser.parse_args()
+    args = sweep_arguments(__doc__, PROMPTS, lambda parser: parser.add_argument(
+        "--nats", nargs="*", default=[], metavar="COST/BONUS",
+        help="nats of the lean, each pair in place of generate.DEGREE_COST and DEGREE_BONUS: "
+             "1/0 costs a degree past its share and gives nothing to one short of it"))
     composer, judges, data = Composer.load(), Judges.load(), Dataset(args.dataset)
     test, train = data.tunes("test"), data.tunes("train")
     counted = composer.checkpoint.data.get("degrees")

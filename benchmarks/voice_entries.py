@@ -20,10 +20,10 @@ again with each of these nats for an answering note in place of the form's
 
 from __future__ import annotations
 
-import argparse
 from unittest import mock
 
 import numpy as np
+from _judged import sweep_arguments
 
 from tunesmith import Composer, styles
 from tunesmith.abc import Tune, parse
@@ -49,15 +49,9 @@ def row(name: str, tunes: list[Tune]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dataset", default="datasets/default")
-    parser.add_argument("--prompts", nargs="+", default=PROMPTS)
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(1200, 2000, 100)))
-    parser.add_argument("--samples", type=int, default=4)
-    parser.add_argument("--imitation", type=float, nargs="*", default=[],
-                        help="nats for an answering note, each in place of the form's")
-    args = parser.parse_args()
+    args = sweep_arguments(__doc__, PROMPTS, lambda parser: parser.add_argument(
+        "--imitation", type=float, nargs="*", default=[],
+        help="nats for an answering note, each in place of the form's"))
     composer, real = Composer.load(), Dataset(args.dataset).tunes()
     counted = composer.checkpoint.data.get("entries")
     print("| pieces | n | voices coming in a bar late or more | how far in, mean | of them "
