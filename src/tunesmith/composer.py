@@ -537,8 +537,8 @@ class Composer:
             if bowings is not None:
                 controls.remarks.append(f"a slur on about one note in {round(1 / bowings)}, "
                                         "as the training tunes of its style open them"
-                                        if bowings else "no slurs, as the training tunes of "
-                                        "its style open none")
+                                        if bowings else "hardly a slur (a few at most), as "
+                                        "the training tunes of its style open none")
         return Outline(controls, prefix, given, header, out_key, span, final, ends, sections,
                        unwritten, pace, dots, entries, degrees, durations, bowings)
 
